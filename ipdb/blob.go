@@ -1,0 +1,162 @@
+package ipdb
+
+import (
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"math"
+)
+
+// Binary format, all integers little-endian:
+//
+//	"IPDB" | version uint16 | reserved uint16 (0)
+//	owners uint32 | ranges4 uint32 | ranges6 uint32
+//	owners times: uvarint len, owner bytes, uvarint len, URL bytes
+//	ranges4 times start uint32, then ends, then owner indexes uint32
+//	ranges6 times start [16]byte big-endian, then ends, then owner indexes uint32
+//	CRC-32C (Castagnoli) of everything before it, uint32
+const (
+	blobMagic   = "IPDB"
+	blobVersion = 1
+	blobHeader  = 4 + 2 + 2 + 3*4
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// AppendBinary appends the compact binary form of t to b (see [Decode]).
+// The output is deterministic: equal tables encode to equal bytes.
+func (t *Table) AppendBinary(b []byte) ([]byte, error) {
+	start := len(b)
+	b = append(b, blobMagic...)
+	b = binary.LittleEndian.AppendUint16(b, blobVersion)
+	b = binary.LittleEndian.AppendUint16(b, 0)
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(t.owners)))
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(t.v4.lo)))
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(t.v6.loHi)))
+	for _, r := range t.owners {
+		b = binary.AppendUvarint(b, uint64(len(r.Owner)))
+		b = append(b, r.Owner...)
+		b = binary.AppendUvarint(b, uint64(len(r.URL)))
+		b = append(b, r.URL...)
+	}
+	for _, lo := range t.v4.lo {
+		b = binary.LittleEndian.AppendUint32(b, lo)
+	}
+	for _, ho := range t.v4.ho {
+		b = binary.LittleEndian.AppendUint32(b, uint32(ho>>32))
+	}
+	for _, ho := range t.v4.ho {
+		b = binary.LittleEndian.AppendUint32(b, uint32(ho))
+	}
+	v := &t.v6
+	for i := range v.loHi {
+		b = binary.BigEndian.AppendUint64(b, v.loHi[i])
+		b = binary.BigEndian.AppendUint64(b, v.loLo[i])
+	}
+	for i := range v.hiHi {
+		b = binary.BigEndian.AppendUint64(b, v.hiHi[i])
+		b = binary.BigEndian.AppendUint64(b, v.hiLo[i])
+	}
+	for _, o := range v.own {
+		b = binary.LittleEndian.AppendUint32(b, o)
+	}
+	b = binary.LittleEndian.AppendUint32(b, crc32.Checksum(b[start:], castagnoli))
+	return b, nil
+}
+
+// MarshalBinary returns the compact binary form of t (see [Decode]).
+func (t *Table) MarshalBinary() ([]byte, error) {
+	return t.AppendBinary(nil)
+}
+
+// Decode checks and loads a table from the binary form written by
+// [Table.MarshalBinary]. It verifies the header, the lengths and the
+// CRC-32C checksum, then that the ranges are sorted, disjoint and refer to
+// existing owners; any failure returns an error wrapping ErrCorrupt.
+// Decode copies what it needs: data may be reused afterwards.
+//
+// Cost: one pass over data plus building the index, about 20 µs and
+// 60 KB of allocations for the 3,429 ranges of [Datacenters].
+func Decode(data []byte) (*Table, error) {
+	if len(data) < blobHeader+4 {
+		return nil, fmt.Errorf("%w: %d bytes is too short", ErrCorrupt, len(data))
+	}
+	if string(data[:4]) != blobMagic {
+		return nil, fmt.Errorf("%w: bad magic %q", ErrCorrupt, data[:4])
+	}
+	if v := binary.LittleEndian.Uint16(data[4:]); v != blobVersion {
+		return nil, fmt.Errorf("%w: unsupported version %d", ErrCorrupt, v)
+	}
+	body, sum := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
+	if got := crc32.Checksum(body, castagnoli); got != sum {
+		return nil, fmt.Errorf("%w: checksum %08x, want %08x", ErrCorrupt, got, sum)
+	}
+	nOwners := uint64(binary.LittleEndian.Uint32(data[8:]))
+	n4 := uint64(binary.LittleEndian.Uint32(data[12:]))
+	n6 := uint64(binary.LittleEndian.Uint32(data[16:]))
+	p := body[blobHeader:]
+	if nOwners > uint64(len(p))/2 || n4 > math.MaxUint32 {
+		return nil, fmt.Errorf("%w: %d owners do not fit", ErrCorrupt, nOwners)
+	}
+	owners := make([]Record, nOwners)
+	str := func() (string, bool) {
+		n, k := binary.Uvarint(p)
+		if k <= 0 || n > uint64(len(p)-k) {
+			return "", false
+		}
+		s := string(p[k : k+int(n)])
+		p = p[k+int(n):]
+		return s, true
+	}
+	for i := range owners {
+		var ok1, ok2 bool
+		owners[i].Owner, ok1 = str()
+		owners[i].URL, ok2 = str()
+		if !ok1 || !ok2 {
+			return nil, fmt.Errorf("%w: owner %d truncated", ErrCorrupt, i)
+		}
+	}
+	if want := n4*12 + n6*36; uint64(len(p)) != want {
+		return nil, fmt.Errorf("%w: %d bytes of ranges, want %d", ErrCorrupt, len(p), want)
+	}
+	rows4 := make([]row[u32], n4)
+	for i := range rows4 {
+		r := &rows4[i]
+		r.lo = u32(binary.LittleEndian.Uint32(p[4*i:]))
+		r.hi = u32(binary.LittleEndian.Uint32(p[4*(int(n4)+i):]))
+		r.val = binary.LittleEndian.Uint32(p[4*(2*int(n4)+i):])
+	}
+	p = p[12*n4:]
+	rows6 := make([]row[u128], n6)
+	for i := range rows6 {
+		r := &rows6[i]
+		q := p[16*i:]
+		r.lo = u128{binary.BigEndian.Uint64(q), binary.BigEndian.Uint64(q[8:])}
+		q = p[16*(int(n6)+i):]
+		r.hi = u128{binary.BigEndian.Uint64(q), binary.BigEndian.Uint64(q[8:])}
+		r.val = binary.LittleEndian.Uint32(p[32*int(n6)+4*i:])
+	}
+	if err := checkRows(rows4, nOwners); err != nil {
+		return nil, err
+	}
+	if err := checkRows(rows6, nOwners); err != nil {
+		return nil, err
+	}
+	return newTable(owners, rows4, rows6), nil
+}
+
+// checkRows verifies decoded rows: each ordered, strictly after the
+// previous one, with an existing owner.
+func checkRows[K point[K]](rows []row[K], owners uint64) error {
+	for i, r := range rows {
+		switch {
+		case uint64(r.val) >= owners:
+			return fmt.Errorf("%w: range %d has owner %d of %d", ErrCorrupt, i, r.val, owners)
+		case r.lo.Compare(r.hi) > 0:
+			return fmt.Errorf("%w: range %d reversed", ErrCorrupt, i)
+		case i > 0 && r.lo.Compare(rows[i-1].hi) <= 0:
+			return fmt.Errorf("%w: range %d overlaps the one before", ErrCorrupt, i)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,174 @@
+package ipdb
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+)
+
+// Record is what a table knows about the owner of a range.
+// The zero Record (no owner) is valid.
+type Record struct {
+	Owner string // owner name, such as "Amazon AWS"
+	URL   string // owner URL, or ""
+}
+
+// Builder collects address ranges with their owners and freezes them into
+// a [Table]. Problems are accumulated and all reported by [Builder.Build],
+// each naming its rows. Its zero value is ready to use: it sorts unsorted
+// input and refuses any overlap.
+//
+// Builder is not safe for concurrent use.
+type Builder struct {
+	// Strict refuses unsorted input (ErrUnsorted) instead of sorting it.
+	Strict bool
+	// Innermost accepts nested ranges, such as the CIDR lists of cloud
+	// providers where a crawler's block lies inside its company's block,
+	// and flattens them: each address takes the owner of the smallest range
+	// containing it; of equal ranges the one added later wins. Ranges that
+	// cross without nesting are still refused.
+	Innermost bool
+
+	rows4   []row[u32]
+	rows6   []row[u128]
+	owners  []Record
+	ownerID map[Record]uint32
+	sources []string
+	errs    []error
+	n       int // rows added, for default line numbers
+}
+
+// Add appends range r owned by rec. Its line in errors is the number of
+// rows added so far. Problems are reported by [Builder.Build].
+func (b *Builder) Add(r Range, rec Record) {
+	b.n++
+	b.add(0, b.n, r, rec)
+}
+
+// AddPrefix appends the addresses of prefix p owned by rec.
+func (b *Builder) AddPrefix(p netip.Prefix, rec Record) {
+	b.n++
+	if !p.IsValid() {
+		b.fail(0, b.n, p.String(), fmt.Errorf("%w: invalid prefix", ErrSyntax))
+		return
+	}
+	b.add(0, b.n, RangeOf(p), rec)
+}
+
+// source returns the index of a source name, registering it.
+func (b *Builder) source(name string) uint32 {
+	for i, s := range b.sources {
+		if s == name {
+			return uint32(i)
+		}
+	}
+	if len(b.sources) == 0 && name != "" {
+		b.sources = append(b.sources, "")
+	}
+	b.sources = append(b.sources, name)
+	return uint32(len(b.sources) - 1)
+}
+
+func (b *Builder) sourceName(i uint32) string {
+	if int(i) < len(b.sources) {
+		return b.sources[i]
+	}
+	return ""
+}
+
+func (b *Builder) fail(src uint32, line int, input string, err error) {
+	b.errs = append(b.errs, &ParseError{Source: b.sourceName(src), Line: line, Input: input, Err: err})
+}
+
+func (b *Builder) owner(rec Record) uint32 {
+	if id, ok := b.ownerID[rec]; ok {
+		return id
+	}
+	if b.ownerID == nil {
+		b.ownerID = make(map[Record]uint32)
+	}
+	id := uint32(len(b.owners))
+	rec = Record{Owner: strings.Clone(rec.Owner), URL: strings.Clone(rec.URL)}
+	b.owners = append(b.owners, rec)
+	b.ownerID[rec] = id
+	return id
+}
+
+func (b *Builder) add(src uint32, line int, r Range, rec Record) {
+	r.From, r.To = r.From.Unmap().WithZone(""), r.To.Unmap().WithZone("")
+	if err := r.Valid(); err != nil {
+		b.fail(src, line, r.String(), err)
+		return
+	}
+	id := b.owner(rec)
+	if r.From.Is4() {
+		b.rows4 = append(b.rows4, row[u32]{lo: u32(v4key(r.From)), hi: u32(v4key(r.To)), val: id, src: src, line: line})
+		return
+	}
+	b.rows6 = append(b.rows6, row[u128]{lo: v6key(r.From), hi: v6key(r.To), val: id, src: src, line: line})
+}
+
+// Build validates the ranges and returns the frozen, indexed table, or
+// every problem found joined into one error whose parts are *ParseError
+// (errors.As finds the first): malformed rows, start after end, mixed
+// families, overlaps and duplicates naming both rows, unsorted rows in
+// strict mode. The builder is empty afterwards and may be reused.
+func (b *Builder) Build() (*Table, error) {
+	rows4, rows6, owners, errs := b.rows4, b.rows6, b.owners, b.errs
+	sources := b.sources
+	*b = Builder{Strict: b.Strict, Innermost: b.Innermost}
+
+	name := func(src uint32) string {
+		if int(src) < len(sources) {
+			return sources[src]
+		}
+		return ""
+	}
+	rows4, p4 := settle(rows4, b.Strict, b.Innermost)
+	for _, p := range p4 {
+		errs = append(errs, problemError(p, func(r row[u32]) (string, string) {
+			return name(r.src), v4addr(uint32(r.lo)).String() + "-" + v4addr(uint32(r.hi)).String()
+		}))
+	}
+	rows6, p6 := settle(rows6, b.Strict, b.Innermost)
+	for _, p := range p6 {
+		errs = append(errs, problemError(p, func(r row[u128]) (string, string) {
+			return name(r.src), r.lo.addr().String() + "-" + r.hi.addr().String()
+		}))
+	}
+	if len(errs) > 0 {
+		sortErrors(errs)
+		return nil, errors.Join(errs...)
+	}
+	if b.Innermost {
+		owners = usedOwners(owners, rows4, rows6)
+	}
+	return newTable(owners, rows4, rows6), nil
+}
+
+// usedOwners drops owners no segment refers to (flattening can hide a
+// range completely) and renumbers the rows.
+func usedOwners(owners []Record, rows4 []row[u32], rows6 []row[u128]) []Record {
+	remap := make([]uint32, len(owners))
+	for _, r := range rows4 {
+		remap[r.val] = 1
+	}
+	for _, r := range rows6 {
+		remap[r.val] = 1
+	}
+	var kept []Record
+	for i, used := range remap {
+		if used != 0 {
+			remap[i] = uint32(len(kept))
+			kept = append(kept, owners[i])
+		}
+	}
+	for i := range rows4 {
+		rows4[i].val = remap[rows4[i].val]
+	}
+	for i := range rows6 {
+		rows6[i].val = remap[rows6[i].val]
+	}
+	return kept
+}

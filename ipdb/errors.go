@@ -1,0 +1,109 @@
+package ipdb
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Sentinel errors. Every problem reported by a builder or a loader is a
+// [*ParseError] whose Err wraps one of these, so callers can branch with
+// errors.Is and still read the line with errors.As.
+var (
+	// ErrSyntax reports a malformed address, prefix or range.
+	ErrSyntax = errors.New("ipdb: invalid range")
+	// ErrReversed reports a range whose start is after its end.
+	ErrReversed = errors.New("ipdb: start after end")
+	// ErrMixedFamily reports a range with one IPv4 and one IPv6 end.
+	ErrMixedFamily = errors.New("ipdb: mixed address families")
+	// ErrOverlap reports two rows covering a common key.
+	ErrOverlap = errors.New("ipdb: overlapping ranges")
+	// ErrDuplicate reports two rows with the same start and end.
+	// An *OverlapError with Duplicate set matches both ErrDuplicate and ErrOverlap.
+	ErrDuplicate = errors.New("ipdb: duplicate range")
+	// ErrUnsorted reports, in strict mode, a row starting before the row above it.
+	ErrUnsorted = errors.New("ipdb: input not sorted")
+	// ErrColumn reports a CSV row lacking a configured column.
+	ErrColumn = errors.New("ipdb: missing column")
+	// ErrCSV reports a CSV syntax error (for example a stray quote).
+	ErrCSV = errors.New("ipdb: malformed CSV")
+	// ErrTime reports a time outside the range a time table can hold
+	// (years 1678 to 2262, see [TimeBuilder]).
+	ErrTime = errors.New("ipdb: time out of range")
+	// ErrCorrupt reports binary table data that fails validation: bad
+	// magic, version, length or checksum, or contents that are not a valid table.
+	ErrCorrupt = errors.New("ipdb: corrupt table data")
+)
+
+// ParseError describes one problem in one input row. Builders and loaders
+// return all problems at once, joined with errors.Join; errors.As finds the
+// first, errors.Is matches the sentinel in Err.
+type ParseError struct {
+	Source string // name of the input (file name), or "" when unnamed
+	Line   int    // 1-based line (row number for rows added in code)
+	Input  string // the offending text or range, or ""
+	Err    error  // the cause; wraps a sentinel such as ErrOverlap
+}
+
+// Error returns a message of the form
+// `ipdb: line 12: "10.0.0.0-": invalid range: <cause>`.
+func (e *ParseError) Error() string {
+	var b strings.Builder
+	b.WriteString("ipdb: ")
+	if e.Source != "" {
+		b.WriteString(e.Source)
+		b.WriteString(" ")
+	}
+	fmt.Fprintf(&b, "line %d: ", e.Line)
+	if e.Input != "" {
+		fmt.Fprintf(&b, "%q: ", e.Input)
+	}
+	b.WriteString(trimPrefix(e.Err))
+	return b.String()
+}
+
+// Unwrap returns the cause.
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// OverlapError is the cause (the Err of a [*ParseError]) when a row overlaps
+// another: it names the other row, so both rows are identified.
+type OverlapError struct {
+	Source    string // input of the other row
+	Line      int    // line of the other row
+	Input     string // the other row's range
+	Duplicate bool   // the two rows have the same start and end
+	Crossing  bool   // the rows overlap without one containing the other
+}
+
+// Error returns a message such as `overlaps line 7 "10.0.0.0-10.0.255.255"`.
+func (e *OverlapError) Error() string {
+	what := "overlapping ranges: overlaps"
+	switch {
+	case e.Duplicate:
+		what = "duplicate range: repeats"
+	case e.Crossing:
+		what = "overlapping ranges: crosses"
+	}
+	src := ""
+	if e.Source != "" {
+		src = e.Source + " "
+	}
+	return fmt.Sprintf("%s %sline %d %q", what, src, e.Line, e.Input)
+}
+
+// Unwrap returns ErrDuplicate and ErrOverlap for duplicates, ErrOverlap otherwise.
+func (e *OverlapError) Unwrap() []error {
+	if e.Duplicate {
+		return []error{ErrDuplicate, ErrOverlap}
+	}
+	return []error{ErrOverlap}
+}
+
+// trimPrefix renders err without the package prefix of the sentinels, so
+// that wrapped messages read "ipdb: line 3: ...: start after end".
+func trimPrefix(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	return strings.ReplaceAll(err.Error(), "ipdb: ", "")
+}
