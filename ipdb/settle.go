@@ -93,7 +93,7 @@ func settle[K point[K]](rows []row[K], strict, innermost bool) ([]row[K], []prob
 func flatten[K point[K]](rows []row[K], probs []problem[K]) ([]row[K], []problem[K]) {
 	out := make([]row[K], 0, len(rows))
 	var stack []row[K]
-	var pos K      // first key not yet emitted
+	var pos K     // first key not yet emitted
 	done := false // pos ran past the largest key
 	emitTo := func(t row[K], hi K) {
 		if done || pos.Compare(hi) > 0 {
