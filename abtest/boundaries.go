@@ -1,0 +1,227 @@
+package abtest
+
+import "math"
+
+// GroupSequential is an alpha-spending design (Lan and DeMets 1983) whose
+// looks are appended one at a time: it keeps the sub-density of the
+// statistic at the latest look, so [GroupSequential.Append] costs one
+// integration step whatever the number of earlier looks.
+//
+// Boundaries are on the z scale, efficacy only (no futility). One-sided
+// designs reject when Z_k ≥ c_k; two-sided designs spend alpha/2 per side
+// with the spending function and reject when |Z_k| ≥ c_k. A look whose
+// spending increment is zero (or underflows) gets c_k = +Inf.
+//
+// The zero value is not usable; create one with [NewGroupSequential].
+// A GroupSequential is not safe for concurrent use; [GroupSequential.Clone]
+// gives an independent copy.
+type GroupSequential struct {
+	alpha  float64
+	sides  Sides
+	spend  SpendingFunc
+	res    resolution
+	info   []float64 // fractions looked at
+	bounds []float64 // z-scale boundaries
+	spent  []float64 // cumulative alpha spent (both sides), as targeted
+
+	prev, work grid   // sub-density at the look before the last (or point mass)
+	sigma      float64 // sd of the last increment
+	lo, hi     float64 // continuation region of the last look (score scale)
+}
+
+// NewGroupSequential returns an empty design with total level alpha.
+// It returns an error for alpha outside (0, 1), invalid sides or a nil
+// spending function.
+func NewGroupSequential(alpha float64, sides Sides, spend SpendingFunc) (*GroupSequential, error) {
+	const fn = "NewGroupSequential"
+	if err := checkAlpha(fn, alpha); err != nil {
+		return nil, err
+	}
+	if err := checkSides(fn, sides); err != nil {
+		return nil, err
+	}
+	if spend == nil {
+		return nil, argErr(fn, "spend", math.NaN(), ErrSpending)
+	}
+	g := &GroupSequential{alpha: alpha, sides: sides, spend: spend}
+	g.res = g.res.orDefault()
+	g.prev.setPoint(0)
+	return g, nil
+}
+
+// Alpha returns the design's total significance level.
+func (g *GroupSequential) Alpha() float64 { return g.alpha }
+
+// Sides returns whether the design is one- or two-sided.
+func (g *GroupSequential) Sides() Sides { return g.sides }
+
+// Len returns the number of looks appended so far.
+func (g *GroupSequential) Len() int { return len(g.info) }
+
+// Info returns a copy of the information fractions of the looks so far.
+func (g *GroupSequential) Info() []float64 { return append([]float64(nil), g.info...) }
+
+// Bounds returns a copy of the z-scale boundaries of the looks so far.
+func (g *GroupSequential) Bounds() []float64 { return append([]float64(nil), g.bounds...) }
+
+// Spent returns the cumulative alpha spent by look k (0-based), both sides
+// together.
+func (g *GroupSequential) Spent(k int) float64 {
+	if k < 0 || k >= len(g.spent) {
+		return 0
+	}
+	return g.spent[k]
+}
+
+// Clone returns an independent copy of g.
+func (g *GroupSequential) Clone() *GroupSequential {
+	c := *g
+	c.info = append([]float64(nil), g.info...)
+	c.bounds = append([]float64(nil), g.bounds...)
+	c.spent = append([]float64(nil), g.spent...)
+	c.prev = grid{lo: g.prev.lo, h: g.prev.h, f: append([]float64(nil), g.prev.f...), wf: append([]float64(nil), g.prev.wf...)}
+	c.work = grid{}
+	return &c
+}
+
+// Threshold returns the nominal p-value threshold of look k (0-based):
+// the p-value (two-sided for TwoSided designs) below which the look's
+// z statistic crosses its boundary. It is 0 for an infinite boundary.
+func (g *GroupSequential) Threshold(k int) float64 {
+	if k < 0 || k >= len(g.bounds) {
+		return 0
+	}
+	return nominalP(g.bounds[k], g.sides)
+}
+
+func nominalP(c float64, sides Sides) float64 {
+	p := normSF(c)
+	if sides == TwoSided {
+		p *= 2
+	}
+	return p
+}
+
+// Append adds a look at information fraction t, which must be greater
+// than the previous look's and at most 1, and returns its z-scale
+// boundary (+Inf where the spending increment is zero).
+func (g *GroupSequential) Append(t float64) (float64, error) {
+	c, err := g.next(t, &g.work)
+	if err != nil {
+		return 0, err
+	}
+	g.commit(t, c)
+	return c, nil
+}
+
+// Peek returns the boundary a look at fraction t would get, without
+// adding it. Peek does not modify g.
+func (g *GroupSequential) Peek(t float64) (float64, error) {
+	var tmp grid
+	c, err := g.next(t, &tmp)
+	return c, err
+}
+
+// spentAt evaluates the spending function for both sides at t.
+func (g *GroupSequential) spentAt(t float64) float64 {
+	if g.sides == TwoSided {
+		return 2 * g.spend(t, g.alpha/2)
+	}
+	return g.spend(t, g.alpha)
+}
+
+// next computes the density at the last look into dst and the boundary
+// of a new look at t; it does not change g.
+func (g *GroupSequential) next(t float64, dst *grid) (float64, error) {
+	const fn = "GroupSequential.Append"
+	k := len(g.info)
+	last := 0.0
+	if k > 0 {
+		last = g.info[k-1]
+	}
+	if !(t > last) || t > 1 || !finite(t) {
+		return 0, argErr(fn, "t", t, ErrInfo)
+	}
+	s := g.spentAt(t)
+	prevSpent := 0.0
+	if k > 0 {
+		prevSpent = g.spent[k-1]
+	}
+	if !finite(s) || s < 0 || s > g.alpha*(1+1e-12) || s < prevSpent-1e-15*g.alpha {
+		return 0, argErr(fn, "spend(t)", s, ErrSpending)
+	}
+	inc := s - prevSpent
+	sig := math.Sqrt(t - last)
+	src := &g.prev
+	if k > 0 {
+		h := math.Min(g.sigma, sig) / g.res.rho
+		convolve(dst, g.lo, g.hi, h, g.res, &g.prev, g.sigma, 0)
+		src = dst
+	}
+	if !(inc > 0) {
+		return math.Inf(1), nil
+	}
+	start := math.NaN()
+	if k > 0 && !math.IsInf(g.bounds[k-1], 0) {
+		start = g.bounds[k-1]
+	}
+	c := solveBound(src, t, sig, inc, g.sides, start)
+	return c, nil
+}
+
+// commit records a look computed by next (whose density is in g.work).
+func (g *GroupSequential) commit(t, c float64) {
+	k := len(g.info)
+	last := 0.0
+	if k > 0 {
+		last = g.info[k-1]
+		g.prev, g.work = g.work, g.prev
+	}
+	g.sigma = math.Sqrt(t - last)
+	s := g.spentAt(t)
+	if k > 0 && s < g.spent[k-1] {
+		s = g.spent[k-1]
+	}
+	g.info = append(g.info, t)
+	g.bounds = append(g.bounds, c)
+	g.spent = append(g.spent, s)
+	sq := math.Sqrt(t)
+	g.hi = math.Min(c*sq, regionSD*sq)
+	g.lo = -g.hi
+	if g.sides == OneSided {
+		g.lo = -regionSD * sq
+	}
+}
+
+// Boundaries returns the z-scale efficacy boundaries of an alpha-spending
+// design with looks at information fractions info (increasing, in (0, 1])
+// and total level alpha. Two-sided designs spend alpha/2 per side with
+// spend (the rpact convention) and reject when |Z_k| ≥ c_k; one-sided
+// designs reject when Z_k ≥ c_k. Where the spending increment is zero the
+// boundary is +Inf. The result is accurate to about 1e-6 for up to 20
+// looks and 2e-4 for 1000 equally spaced looks where c_k ≤ 8.
+func Boundaries(info []float64, alpha float64, sides Sides, spend SpendingFunc) ([]float64, error) {
+	const fn = "Boundaries"
+	if err := checkAlpha(fn, alpha); err != nil {
+		return nil, err
+	}
+	if err := checkSides(fn, sides); err != nil {
+		return nil, err
+	}
+	if err := checkInfo(fn, info); err != nil {
+		return nil, err
+	}
+	g, err := NewGroupSequential(alpha, sides, spend)
+	if err != nil {
+		return nil, err
+	}
+	g.info = make([]float64, 0, len(info))
+	g.bounds = make([]float64, 0, len(info))
+	g.spent = make([]float64, 0, len(info))
+	for _, t := range info {
+		if _, err := g.Append(t); err != nil {
+			return nil, err
+		}
+	}
+	return g.bounds, nil
+}

@@ -1,0 +1,95 @@
+package abtest
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors. Functions wrap them with details; test with errors.Is.
+var (
+	// ErrAlpha reports a significance level outside (0, 1) or not a number.
+	ErrAlpha = errors.New("abtest: alpha must be in (0, 1)")
+	// ErrPower reports a power outside (0, 1) or not a number.
+	ErrPower = errors.New("abtest: power must be in (0, 1)")
+	// ErrInfo reports missing, non-increasing or out-of-range information fractions.
+	ErrInfo = errors.New("abtest: information fractions must be increasing and in (0, 1]")
+	// ErrProbability reports a rate outside (0, 1) or not a number.
+	ErrProbability = errors.New("abtest: probability must be in (0, 1)")
+	// ErrEqualRates reports that the two rates to distinguish are equal.
+	ErrEqualRates = errors.New("abtest: rates must differ")
+	// ErrSides reports a Sides value other than OneSided or TwoSided.
+	ErrSides = errors.New("abtest: sides must be OneSided or TwoSided")
+	// ErrSpending reports a spending function that returned NaN, a negative
+	// or decreasing value, or more than alpha.
+	ErrSpending = errors.New("abtest: invalid spending function value")
+	// ErrArgument reports another invalid argument (NaN, Inf, negative count, ...).
+	ErrArgument = errors.New("abtest: invalid argument")
+	// ErrTooLarge reports a plan whose size exceeds the package's limits.
+	ErrTooLarge = errors.New("abtest: plan too large")
+	// ErrNoData reports a sample too small to estimate what was asked.
+	ErrNoData = errors.New("abtest: not enough data")
+)
+
+// ArgError describes an invalid argument: which one, its value, and the
+// sentinel it violates (returned by Unwrap).
+type ArgError struct {
+	Func  string  // function or method name, e.g. "Boundaries"
+	Arg   string  // argument name, e.g. "alpha" or "info[3]"
+	Value float64 // offending value
+	Err   error   // sentinel, e.g. ErrAlpha
+}
+
+// Error returns a message like `abtest: Boundaries: alpha = 1.5: abtest: alpha must be in (0, 1)`.
+func (e *ArgError) Error() string {
+	return fmt.Sprintf("abtest: %s: %s = %v: %v", e.Func, e.Arg, e.Value, e.Err)
+}
+
+// Unwrap returns the sentinel.
+func (e *ArgError) Unwrap() error { return e.Err }
+
+func argErr(fn, arg string, v float64, err error) error {
+	return &ArgError{Func: fn, Arg: arg, Value: v, Err: err}
+}
+
+func checkAlpha(fn string, alpha float64) error {
+	if !inUnit(alpha) {
+		return argErr(fn, "alpha", alpha, ErrAlpha)
+	}
+	return nil
+}
+
+func checkPower(fn string, power float64) error {
+	if !inUnit(power) {
+		return argErr(fn, "power", power, ErrPower)
+	}
+	return nil
+}
+
+func checkProb(fn, name string, p float64) error {
+	if !inUnit(p) {
+		return argErr(fn, name, p, ErrProbability)
+	}
+	return nil
+}
+
+func checkSides(fn string, s Sides) error {
+	if s != OneSided && s != TwoSided {
+		return argErr(fn, "sides", float64(s), ErrSides)
+	}
+	return nil
+}
+
+// checkInfo validates increasing information fractions in (0, 1].
+func checkInfo(fn string, info []float64) error {
+	if len(info) == 0 {
+		return argErr(fn, "len(info)", 0, ErrInfo)
+	}
+	prev := 0.0
+	for i, t := range info {
+		if !(t > prev) || t > 1 || !finite(t) {
+			return argErr(fn, fmt.Sprintf("info[%d]", i), t, ErrInfo)
+		}
+		prev = t
+	}
+	return nil
+}

@@ -1,0 +1,308 @@
+package abtest
+
+import "math"
+
+// Recursive numerical integration (Armitage, McPherson and Rowe 1969;
+// Jennison and Turnbull 2000, chapter 19) on the score scale
+// S_k = Z_k·√t_k, whose increments are independent N(η·Δ_k, Δ_k).
+// Each look keeps the sub-density of S_k on its continuation region as
+// values on an equally spaced Simpson grid whose spacing is a fixed
+// fraction of the smaller of the two neighbouring increments' standard
+// deviations, so accuracy does not degrade with many closely spaced looks.
+
+const (
+	kernelSD   = 8.5  // Gaussian kernel truncated at ±8.5 sd (relative weight 2e-16)
+	regionSD   = 12.0 // continuation regions capped at mean ± 12 sd of S_k
+	tailMaxSD  = 38.5 // normSF underflows beyond this
+	zCap       = 40.0 // largest finite boundary the solver returns
+	defaultRho = 4.0  // grid points per standard deviation of the increment
+	defaultMin = 201  // minimum grid points per look
+)
+
+// grid holds a sub-density of the score on equally spaced points.
+// A single point with h = 0 is a point mass (the start of the trial).
+type grid struct {
+	lo, h float64
+	f     []float64 // density values
+	wf    []float64 // Simpson weight × density
+}
+
+func (g *grid) n() int            { return len(g.f) }
+func (g *grid) x(j int) float64   { return g.lo + float64(j)*g.h }
+func (g *grid) setPoint(x float64) { g.lo, g.h = x, 0; g.f = append(g.f[:0], 1); g.wf = append(g.wf[:0], 1) }
+
+// resolution controls the grid: points per increment sd and a minimum count.
+type resolution struct {
+	rho  float64
+	nMin int
+}
+
+func (r resolution) orDefault() resolution {
+	if r.rho <= 0 {
+		r.rho = defaultRho
+	}
+	if r.nMin <= 0 {
+		r.nMin = defaultMin
+	}
+	return r
+}
+
+// convolve fills dst with the density of S = U + N(mu, sigma²) restricted
+// to [lo, hi], where U has the sub-density src. hTarget bounds the spacing.
+func convolve(dst *grid, lo, hi, hTarget float64, res resolution, src *grid, sigma, mu float64) {
+	if !(hi > lo) || src.n() == 0 {
+		dst.lo, dst.h = lo, 0
+		dst.f, dst.wf = dst.f[:0], dst.wf[:0]
+		return
+	}
+	m := int(math.Ceil((hi - lo) / hTarget))
+	if m < res.nMin-1 {
+		m = res.nMin - 1
+	}
+	if m%2 == 1 {
+		m++
+	}
+	n := m + 1
+	h := (hi - lo) / float64(m)
+	dst.lo, dst.h = lo, h
+	dst.f = grow(dst.f, n)
+	dst.wf = grow(dst.wf, n)
+	reach := kernelSD * sigma
+	sn := src.n()
+	var delta, q float64
+	if src.h > 0 {
+		delta = src.h / sigma
+		q = math.Exp(-delta * delta)
+	}
+	norm := invSqrt2Pi / sigma
+	for i := 0; i < n; i++ {
+		c := lo + float64(i)*h - mu
+		jlo, jhi := 0, 0
+		if sn > 1 {
+			jlo = int(math.Ceil((c - reach - src.lo) / src.h))
+			jhi = int(math.Floor((c + reach - src.lo) / src.h))
+			jlo = max(jlo, 0)
+			jhi = min(jhi, sn-1)
+		} else if math.Abs(c-src.lo) > reach {
+			jlo, jhi = 1, 0
+		}
+		acc := 0.0
+		if jlo <= jhi {
+			d := (c - src.x(jlo)) / sigma
+			g := math.Exp(-0.5 * d * d)
+			r := math.Exp(d*delta - 0.5*delta*delta)
+			wf := src.wf[jlo : jhi+1]
+			for _, w := range wf {
+				acc += w * g
+				g *= r
+				r *= q
+			}
+		}
+		f := acc * norm
+		dst.f[i] = f
+		w := 2.0
+		switch {
+		case i == 0 || i == n-1:
+			w = 1
+		case i%2 == 1:
+			w = 4
+		}
+		dst.wf[i] = f * w * h / 3
+	}
+}
+
+func grow(s []float64, n int) []float64 {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]float64, n)
+}
+
+// upperTail returns P(U + N(mu, σ²) ≥ b) over the sub-density g and the
+// density of that crossing probability with respect to b. It walks down
+// from the top of the grid and stops once the (log-concave) terms are
+// past their mode and negligible.
+func upperTail(g *grid, b, sigma, mu float64) (p, dens float64) {
+	prev := math.Inf(1)
+	for j := g.n() - 1; j >= 0; j-- {
+		d := (b - g.x(j) - mu) / sigma
+		if d < -kernelSD {
+			p += g.wf[j]
+			continue
+		}
+		if d > tailMaxSD {
+			break
+		}
+		sf := normSF(d)
+		term := g.wf[j] * sf
+		p += term
+		dens += g.wf[j] * normPDF(d)
+		cur := g.f[j] * sf
+		if d > 1 && cur < prev && term < 1e-18*p {
+			break
+		}
+		prev = cur
+	}
+	return p, dens / sigma
+}
+
+// lowerTail returns P(U + N(mu, σ²) ≤ a) over g and its density in a.
+func lowerTail(g *grid, a, sigma, mu float64) (p, dens float64) {
+	prev := math.Inf(1)
+	for j := 0; j < g.n(); j++ {
+		d := (g.x(j) + mu - a) / sigma
+		if d < -kernelSD {
+			p += g.wf[j]
+			continue
+		}
+		if d > tailMaxSD {
+			break
+		}
+		sf := normSF(d)
+		term := g.wf[j] * sf
+		p += term
+		dens += g.wf[j] * normPDF(d)
+		cur := g.f[j] * sf
+		if d > 1 && cur < prev && term < 1e-18*p {
+			break
+		}
+		prev = cur
+	}
+	return p, dens / sigma
+}
+
+// solveBound returns the z-scale boundary c at information t such that the
+// probability of crossing it (both sides for TwoSided, by symmetry under
+// the null) from the sub-density g with increment sd sigma equals target.
+func solveBound(g *grid, t, sigma, target float64, sides Sides, start float64) float64 {
+	if !(target > 0) {
+		return math.Inf(1)
+	}
+	sq := math.Sqrt(t)
+	k := 1.0
+	lo := -zCap
+	if sides == TwoSided {
+		k, lo = 2, 0
+	}
+	hi := zCap
+	c := start
+	if !(c > lo && c < hi) {
+		c = normUpperQuantile(target / k)
+		if !(c > lo && c < hi) {
+			c = 0.5 * (lo + hi)
+		}
+	}
+	logT := math.Log(target)
+	for range 200 {
+		p, d := upperTail(g, c*sq, sigma, 0)
+		p *= k
+		d *= k * sq
+		if p > target {
+			lo = c
+		} else {
+			hi = c
+		}
+		var next float64
+		if p > 0 && d > 0 {
+			next = c + (math.Log(p)-logT)*p/d
+		} else {
+			next = math.NaN()
+		}
+		if !(next > lo && next < hi) {
+			next = 0.5 * (lo + hi)
+		}
+		if math.Abs(next-c) <= 1e-13*(1+math.Abs(c)) || hi-lo <= 1e-13 {
+			return next
+		}
+		c = next
+	}
+	return c
+}
+
+// passOut collects the results of a forward pass with fixed boundaries.
+type passOut struct {
+	up, low []float64 // crossing probabilities per look
+	mean    []float64 // E[Z_k/√t_k ; stop at k] per look (when moments)
+	tailAt  float64   // P(reach look last, Z_last ≥ zLast) when last ≥ 0
+}
+
+// forward runs the recursion for z-scale boundaries c (upper; lower is −c
+// for TwoSided, none for OneSided) at fractions t, with drift eta: Z_k has
+// mean eta·√t_k. When last ≥ 0 it stops at that look and reports
+// P(continue to it and Z_last ≥ zLast). All mass still present at the
+// final look stops there (relevant for moments only).
+func forward(t, c []float64, sides Sides, eta float64, res resolution, moments bool, last int, zLast float64, out *passOut) {
+	res = res.orDefault()
+	K := len(t)
+	if last >= 0 {
+		K = last + 1
+	}
+	out.up = grow(out.up, K)
+	out.low = grow(out.low, K)
+	if moments {
+		out.mean = grow(out.mean, K)
+	}
+	out.tailAt = 0
+	var a, b grid
+	prev, cur := &a, &b
+	prev.setPoint(0)
+	tPrev := 0.0
+	var sigPrev float64
+	var loR, hiR, muPrev float64
+	for k := 0; k < K; k++ {
+		sig := math.Sqrt(t[k] - tPrev)
+		if k > 0 {
+			// density at look k-1 on its region, spacing resolving both increments
+			h := math.Min(sigPrev, sig) / res.rho
+			convolve(cur, loR, hiR, h, res, prev, sigPrev, muPrev)
+			prev, cur = cur, prev
+		}
+		mu := eta * (t[k] - tPrev)
+		sq := math.Sqrt(t[k])
+		bu := c[k] * sq
+		bl := math.Inf(-1)
+		if sides == TwoSided {
+			bl = -bu
+		}
+		var pu, pl, mom float64
+		final := k == len(t)-1 && last < 0
+		for j := 0; j < prev.n(); j++ {
+			m := prev.x(j) + mu
+			w := prev.wf[j]
+			du := (bu - m) / sig
+			su := normSF(du)
+			pu += w * su
+			if sides == TwoSided {
+				dl := (m - bl) / sig
+				sl := normSF(dl)
+				pl += w * sl
+				if moments && !final {
+					mom += w * (m*sl - sig*normPDF(dl))
+				}
+			}
+			if moments {
+				if final {
+					mom += w * m
+				} else {
+					mom += w * (m*su + sig*normPDF(du))
+				}
+			}
+		}
+		out.up[k], out.low[k] = pu, pl
+		if moments {
+			out.mean[k] = mom / t[k]
+		}
+		if k == last {
+			zb := zLast * sq
+			for j := 0; j < prev.n(); j++ {
+				out.tailAt += prev.wf[j] * normSF((zb-prev.x(j)-mu)/sig)
+			}
+			return
+		}
+		center := eta * t[k]
+		hiR = math.Min(bu, center+regionSD*sq)
+		loR = math.Max(bl, center-regionSD*sq)
+		sigPrev, muPrev = sig, mu
+		tPrev = t[k]
+	}
+}

@@ -1,0 +1,124 @@
+package abtest
+
+import "math"
+
+// Sides says whether a test rejects in one direction (treatment better) or
+// both. The zero value is invalid; functions return [ErrSides] for it.
+type Sides int
+
+const (
+	// OneSided tests for an effect in the preferred direction only.
+	OneSided Sides = 1
+	// TwoSided tests for an effect in either direction; alpha is the total
+	// over both directions.
+	TwoSided Sides = 2
+)
+
+// String returns "one-sided", "two-sided" or "Sides(n)".
+func (s Sides) String() string {
+	switch s {
+	case OneSided:
+		return "one-sided"
+	case TwoSided:
+		return "two-sided"
+	}
+	return "Sides(" + itoa(int(s)) + ")"
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}
+
+// SpendingFunc returns the cumulative type I error spent by information
+// fraction t in (0, 1] for a one-sided level alpha. It must be
+// non-decreasing in t, at most alpha, and equal alpha at t = 1.
+// For two-sided designs each side calls it with alpha/2.
+type SpendingFunc func(t, alpha float64) float64
+
+// OBrienFlemingSpending is Lan and DeMets' O'Brien-Fleming-type spending
+// function α(t) = 2 − 2Φ(z_{1−α/2}/√t) for a one-sided level α. Used by
+// a two-sided design, each side spends with α/2, so the total spent is
+// 4 − 4Φ(z_{1−α/4}/√t) (the rpact and gsDesign convention); see the
+// package documentation for the other convention. It underflows to
+// exactly 0 for t below about 0.0034·z_{1−α/2}², which gives an
+// infinite boundary.
+func OBrienFlemingSpending(t, alpha float64) float64 {
+	if !(t > 0) {
+		return 0
+	}
+	if t >= 1 {
+		return alpha
+	}
+	return 2 * normSF(normUpperQuantile(alpha/2)/math.Sqrt(t))
+}
+
+// PocockSpending is Lan and DeMets' Pocock-type spending function
+// α(t) = α·ln(1 + (e − 1)t).
+func PocockSpending(t, alpha float64) float64 {
+	if !(t > 0) {
+		return 0
+	}
+	if t >= 1 {
+		return alpha
+	}
+	return alpha * math.Log1p((math.E-1)*t)
+}
+
+// PowerSpending returns Kim and DeMets' power family α(t) = α·t^rho.
+// rho = 1 spends linearly; rho = 3 resembles O'Brien-Fleming, rho = 1
+// Pocock. For rho not positive and finite the function returns NaN, which
+// [Boundaries] reports as [ErrSpending].
+func PowerSpending(rho float64) SpendingFunc {
+	return func(t, alpha float64) float64 {
+		if !(rho > 0) || math.IsInf(rho, 0) {
+			return math.NaN()
+		}
+		if !(t > 0) {
+			return 0
+		}
+		if t >= 1 {
+			return alpha
+		}
+		return alpha * math.Pow(t, rho)
+	}
+}
+
+// HwangShihDeCaniSpending returns the Hwang-Shih-DeCani family
+// α(t) = α(1 − e^{−γt})/(1 − e^{−γ}) (α·t for γ = 0). γ = −4 resembles
+// O'Brien-Fleming, γ = 1 Pocock. A NaN or infinite gamma gives NaN,
+// reported by [Boundaries] as [ErrSpending].
+func HwangShihDeCaniSpending(gamma float64) SpendingFunc {
+	return func(t, alpha float64) float64 {
+		if !finite(gamma) {
+			return math.NaN()
+		}
+		if !(t > 0) {
+			return 0
+		}
+		if t >= 1 {
+			return alpha
+		}
+		if gamma == 0 {
+			return alpha * t
+		}
+		return alpha * math.Expm1(-gamma*t) / math.Expm1(-gamma)
+	}
+}
