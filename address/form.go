@@ -1,0 +1,273 @@
+package address
+
+import "strings"
+
+// Width is an input-field width hint.
+type Width uint8
+
+// Width hints, after libaddressinput's LengthHint.
+const (
+	Long  Width = iota + 1 // the field takes a whole row
+	Short                  // the field shares its row
+)
+
+// String returns "long" or "short".
+func (w Width) String() string {
+	switch w {
+	case Long:
+		return "long"
+	case Short:
+		return "short"
+	}
+	return "width(" + itoa(int(w)) + ")"
+}
+
+// parseWidths reads width overrides such as "%C:L%S:S".
+func parseWidths(ws *[numFields]Width, s string) {
+	for i := 0; i+3 < len(s); i++ {
+		if s[i] != '%' || s[i+2] != ':' {
+			continue
+		}
+		if f, ok := fieldForLetter(s[i+1]); ok {
+			switch s[i+3] {
+			case 'L':
+				ws[f] = Long
+			case 'S':
+				ws[f] = Short
+			}
+		}
+	}
+}
+
+// FormField is one input field of a [FormLayout].
+type FormField struct {
+	Field Field
+	// Label is the kind of label the region uses for the field, one of:
+	// name, organization, street_address, sorting_code; for State: area,
+	// county, department, district, do_si, emirate, island, oblast,
+	// parish, prefecture, province, state; for City: city, district,
+	// post_town, suburb; for DependentLocality: district, neighborhood,
+	// suburb, townland, village_township; for PostalCode: eircode, pin,
+	// postal, zip.
+	Label string
+	// LabelText is the English label ("ZIP code", "Prefecture"), or the
+	// region's own label for the form language where the data has one.
+	LabelText string
+	Required  bool
+	Uppercase bool // the region writes this field in upper case
+	Width     Width
+}
+
+// Subdivision is a first-level administrative area offered for the State
+// field.
+type Subdivision struct {
+	Key       string // the value libaddressinput stores, e.g. "CA" or "東京都"
+	Name      string // the name in the form language, or the local name
+	LatinName string // the Latin-script name, when the data has one
+	ISOCode   string // the ISO 3166-2 suffix, e.g. "CA" or "13", if known
+}
+
+// FormLayout describes the input form of a region in a language.
+type FormLayout struct {
+	Country  string
+	Language string // the language the layout was built for
+	// Rows are the rows of input fields, in input order. Input order is
+	// the display order, except that name and organization rows come
+	// first, and the postal code gets its own row before the other address
+	// rows where the region asks for it first (the local formats of CN,
+	// JP, KP and TW start with it; Shopify's forms ask it first for BR,
+	// HU, JP, KG, KR and TM).
+	Rows           [][]FormField
+	Subdivisions   []Subdivision
+	PostalPattern  string   // Go regexp matching a whole postal code; empty when none
+	PostalExamples []string // example postal codes
+	PostalPrefix   string   // printed before the postal code, e.g. "CH-"
+	PostalURL      string   // postal-code lookup page
+}
+
+// Form returns the input-form layout of a region (ISO code, any case) in
+// a language (BCP 47, may be empty) with the embedded rules.
+func Form(country, language string) (FormLayout, error) {
+	return Default().Form(country, language)
+}
+
+// labelTexts are the English labels of libaddressinput's messages.
+var labelTexts = map[string]string{
+	"name": "Name", "organization": "Organization", "street_address": "Street address",
+	"sorting_code": "Sorting code", "city": "City", "post_town": "Post town", "suburb": "Suburb",
+	"district": "District", "townland": "Townland", "village_township": "Village / Township",
+	"neighborhood": "Neighborhood", "eircode": "Eircode", "pin": "PIN code", "postal": "Postal code",
+	"zip": "ZIP code", "area": "Area", "county": "County", "department": "Department",
+	"do_si": "Do/Si", "emirate": "Emirate", "island": "Island", "oblast": "Oblast",
+	"parish": "Parish", "prefecture": "Prefecture", "province": "Province", "state": "State",
+}
+
+// Form returns the input-form layout of a region in a language. Rows come
+// from the display format (the Latin-script one for a Latn language tag),
+// reordered for input as described at [FormLayout.Rows]. A field is Long
+// when alone in its row and Short otherwise, unless the region overrides
+// it. An unknown region returns ErrUnknownRegion.
+func (rs *Rules) Form(country, language string) (FormLayout, error) {
+	r := rs.lookup(country)
+	if r == nil {
+		return FormLayout{}, &regionError{code: country}
+	}
+	latin := r.latinFormat != nil && hasLatinScript(language)
+	elems := r.formatFor(language)
+	var rows [][]Field
+	var row []Field
+	var seen fieldSet
+	for _, e := range elems {
+		switch e.kind {
+		case elemNewline:
+			if len(row) > 0 {
+				rows = append(rows, row)
+				row = nil
+			}
+		case elemField:
+			if !seen.has(e.field) {
+				seen |= 1 << e.field
+				row = append(row, e.field)
+			}
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	// Name and organization rows first, in display order.
+	var ordered [][]Field
+	for _, rw := range rows {
+		if onlyPerson(rw) {
+			ordered = append(ordered, rw)
+		}
+	}
+	zipFirst := r.zipFirst || (!latin && len(r.format) > 0 && startsWithPostal(r.format))
+	if zipFirst && seen.has(PostalCode) {
+		ordered = append(ordered, []Field{PostalCode})
+	}
+	for _, rw := range rows {
+		if onlyPerson(rw) {
+			continue
+		}
+		if zipFirst {
+			rw = without(rw, PostalCode)
+			if len(rw) == 0 {
+				continue
+			}
+		}
+		ordered = append(ordered, rw)
+	}
+
+	lay := FormLayout{
+		Country:        r.code,
+		Language:       language,
+		PostalPattern:  r.zip,
+		PostalExamples: r.zipex,
+		PostalPrefix:   r.postprefix,
+		PostalURL:      r.posturl,
+	}
+	if lay.PostalPattern != "" {
+		lay.PostalPattern = "^(?:" + r.zip + ")$"
+	}
+	for _, rw := range ordered {
+		out := make([]FormField, len(rw))
+		for i, f := range rw {
+			ff := FormField{Field: f, Required: r.require.has(f), Uppercase: r.upper.has(f), Width: Long}
+			if len(rw) > 1 {
+				ff.Width = Short
+			}
+			if w := r.widths[f]; w != 0 {
+				ff.Width = w
+			}
+			ff.Label = r.labelType(f)
+			ff.LabelText = r.labelText(f, ff.Label, language)
+			out[i] = ff
+		}
+		lay.Rows = append(lay.Rows, out)
+	}
+	names := r.variants[baseLanguage(language)]
+	if names == nil {
+		names = r.variants[language]
+	}
+	for i, s := range r.subs {
+		name := s.name
+		if i < len(names) && names[i] != "" {
+			name = names[i]
+		} else if latin && s.lname != "" {
+			name = s.lname
+		}
+		lay.Subdivisions = append(lay.Subdivisions, Subdivision{Key: s.key, Name: name, LatinName: s.lname, ISOCode: s.isoid})
+	}
+	return lay, nil
+}
+
+func onlyPerson(rw []Field) bool {
+	for _, f := range rw {
+		if f != Name && f != Organization {
+			return false
+		}
+	}
+	return true
+}
+
+func without(rw []Field, f Field) []Field {
+	var out []Field
+	for _, g := range rw {
+		if g != f {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// startsWithPostal reports whether the first field of a format is %Z.
+func startsWithPostal(elems []element) bool {
+	for _, e := range elems {
+		if e.kind == elemField {
+			return e.field == PostalCode
+		}
+	}
+	return false
+}
+
+func (r *region) labelType(f Field) string {
+	switch f {
+	case State:
+		return r.stateType
+	case City:
+		return r.localityType
+	case DependentLocality:
+		return r.sublocalityType
+	case PostalCode:
+		return r.zipType
+	}
+	return f.String()
+}
+
+// labelText returns the region's label override for the language, if
+// any, else the English text of the label type.
+func (r *region) labelText(f Field, label, language string) string {
+	letter := string(f.letter())
+	var generic string
+	for _, o := range r.labels {
+		if o.Field != letter || o.Label == "" {
+			continue
+		}
+		switch {
+		case o.Lang == "" && generic == "":
+			generic = o.Label
+		case o.Lang != "" && language != "" && (strings.EqualFold(o.Lang, language) || strings.EqualFold(o.Lang, baseLanguage(language))):
+			return o.Label
+		}
+	}
+	if generic != "" {
+		return generic
+	}
+	return labelTexts[label]
+}
+
+// regionError wraps ErrUnknownRegion with the code.
+type regionError struct{ code string }
+
+func (e *regionError) Error() string { return "address: unknown region " + quote(e.code) }
+func (e *regionError) Unwrap() error { return ErrUnknownRegion }

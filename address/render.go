@@ -1,0 +1,228 @@
+package address
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// renderOptions control one rendering of a compiled format.
+type renderOptions struct {
+	sep     string   // written between output lines
+	html    bool     // escape text and wrap field values in spans
+	upper   fieldSet // fields written in upper case
+	country string   // value of the Country field (%country_name)
+	state   string   // replacement State value, if not empty
+}
+
+// lineWriter appends output lines, writing the separator lazily so that
+// empty lines never appear (libaddressinput drops them).
+type lineWriter struct {
+	dst     []byte
+	opts    *renderOptions
+	lineHas bool // the current line has content
+	pending bool // a separator is due before the next content
+}
+
+func (w *lineWriter) newline() {
+	if w.lineHas {
+		w.pending = true
+		w.lineHas = false
+	}
+}
+
+func (w *lineWriter) begin() {
+	if w.pending {
+		w.dst = append(w.dst, w.opts.sep...)
+		w.pending = false
+	}
+	w.lineHas = true
+}
+
+func (w *lineWriter) literal(s string) {
+	if s == "" {
+		return
+	}
+	w.begin()
+	if w.opts.html {
+		w.dst = appendEscaped(w.dst, s, false)
+	} else {
+		w.dst = append(w.dst, s...)
+	}
+}
+
+func (w *lineWriter) value(f Field, s string) {
+	w.begin()
+	up := w.opts.upper.has(f)
+	if !w.opts.html {
+		if up {
+			w.dst = appendUpper(w.dst, s)
+		} else {
+			w.dst = append(w.dst, s...)
+		}
+		return
+	}
+	w.dst = append(w.dst, `<span class="`...)
+	w.dst = append(w.dst, fieldNames[f]...)
+	w.dst = append(w.dst, `">`...)
+	w.dst = appendEscaped(w.dst, s, up)
+	w.dst = append(w.dst, `</span>`...)
+}
+
+// fieldValue returns the text of field f for rendering.
+func (o *renderOptions) fieldValue(a *Address, f Field) string {
+	switch f {
+	case Country:
+		return o.country
+	case State:
+		if o.state != "" {
+			return o.state
+		}
+	}
+	return a.value(f)
+}
+
+// empty reports whether element e (a field) has nothing to print.
+func (o *renderOptions) empty(a *Address, e *element) bool {
+	if e.field != StreetAddress {
+		return isBlank(o.fieldValue(a, e.field))
+	}
+	switch e.lines {
+	case linesFirst:
+		return len(a.StreetLines) == 0 || isBlank(a.StreetLines[0])
+	case linesRest:
+		for i := 1; i < len(a.StreetLines); i++ {
+			if !isBlank(a.StreetLines[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return a.isEmpty(StreetAddress)
+}
+
+// render appends a formatted with elems. It follows libaddressinput's
+// GetFormattedNationalAddress: new lines are always kept, fields only when
+// not empty, and a literal only when it neither precedes an empty field
+// nor follows a field that was dropped. Lines left empty are not written.
+func render(dst []byte, elems []element, a *Address, o *renderOptions) []byte {
+	w := lineWriter{dst: dst, opts: o}
+	w.elements(elems, a)
+	return w.dst
+}
+
+func (w *lineWriter) elements(elems []element, a *Address) {
+	o := w.opts
+	lastKeptField := false // the last kept element is a field
+	for i := range elems {
+		e := &elems[i]
+		switch e.kind {
+		case elemNewline:
+			lastKeptField = false
+			w.newline()
+		case elemField:
+			if o.empty(a, e) {
+				continue
+			}
+			lastKeptField = true
+			if e.field != StreetAddress {
+				w.value(e.field, o.fieldValue(a, e.field))
+				continue
+			}
+			w.street(a, e.lines)
+		case elemLiteral:
+			if i+1 < len(elems) && elems[i+1].kind == elemField && o.empty(a, &elems[i+1]) {
+				continue
+			}
+			if i > 0 && elems[i-1].kind == elemField && !lastKeptField {
+				continue
+			}
+			lastKeptField = false
+			w.literal(e.lit)
+		}
+	}
+}
+
+// street writes the selected street lines; the first continues the current
+// line and each further one starts a new line. Blank lines are skipped.
+func (w *lineWriter) street(a *Address, sel uint8) {
+	lines := a.StreetLines
+	switch sel {
+	case linesFirst:
+		lines = lines[:1]
+	case linesRest:
+		lines = lines[1:]
+	}
+	first := true
+	for _, l := range lines {
+		if isBlank(l) {
+			continue
+		}
+		if !first {
+			w.newline()
+		}
+		first = false
+		w.value(StreetAddress, l)
+	}
+}
+
+// appendUpper appends s in upper case, rune by rune (no special casing);
+// bytes that are not valid UTF-8 are copied unchanged.
+func appendUpper(dst []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'a' <= c && c <= 'z' {
+				c -= 'a' - 'A'
+			}
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			dst = append(dst, c)
+		} else {
+			dst = utf8.AppendRune(dst, unicode.ToUpper(r))
+		}
+		i += n
+	}
+	return dst
+}
+
+// appendEscaped appends s escaped for HTML text and attribute values:
+// & < > " ' are written as references, NUL and invalid UTF-8 as U+FFFD.
+func appendEscaped(dst []byte, s string, upper bool) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch c {
+			case '&':
+				dst = append(dst, "&amp;"...)
+			case '<':
+				dst = append(dst, "&lt;"...)
+			case '>':
+				dst = append(dst, "&gt;"...)
+			case '"':
+				dst = append(dst, "&#34;"...)
+			case '\'':
+				dst = append(dst, "&#39;"...)
+			case 0:
+				dst = append(dst, "\uFFFD"...)
+			default:
+				if upper && 'a' <= c && c <= 'z' {
+					c -= 'a' - 'A'
+				}
+				dst = append(dst, c)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if upper {
+			r = unicode.ToUpper(r)
+		}
+		dst = utf8.AppendRune(dst, r) // RuneError becomes U+FFFD
+		i += n
+	}
+	return dst
+}

@@ -1,0 +1,280 @@
+package address
+
+import (
+	"errors"
+	"strings"
+)
+
+// ErrSyntax is wrapped by every *SyntaxError.
+var ErrSyntax = errors.New("address: invalid template")
+
+// SyntaxError reports an invalid user-supplied format template.
+type SyntaxError struct {
+	Template string // the template as given
+	Offset   int    // byte offset of the offending '%'
+	Msg      string // what is wrong
+}
+
+// Error returns e.g. `address: template "%Q": offset 0: unknown token "%Q"`.
+func (e *SyntaxError) Error() string {
+	return "address: template " + quote(e.Template) + ": offset " + itoa(e.Offset) + ": " + e.Msg
+}
+
+// Unwrap returns ErrSyntax.
+func (e *SyntaxError) Unwrap() error { return ErrSyntax }
+
+type elemKind uint8
+
+const (
+	elemLiteral elemKind = iota
+	elemField
+	elemNewline
+)
+
+// Street line selections of an element of field StreetAddress.
+const (
+	linesAll   uint8 = iota // %A: every line, one per output line
+	linesFirst              // %first_line
+	linesRest               // %second_line: lines 2..n, one per output line
+)
+
+// element is one item of a compiled format: a literal, a field or a newline.
+type element struct {
+	kind  elemKind
+	field Field
+	lines uint8
+	lit   string
+}
+
+// Template is a compiled address format. It is built by [ParseTemplate]
+// from a libaddressinput-style format string, optionally using named
+// tokens. The zero Template formats every address as the empty string.
+// A Template is immutable and safe for concurrent use.
+type Template struct {
+	src   string
+	elems []element
+}
+
+// namedTokens are the named (Etsy-style) tokens accepted by ParseTemplate,
+// longest first where one is a prefix of another.
+var namedTokens = [...]struct {
+	name string
+	elem element
+}{
+	{"country_name", element{kind: elemField, field: Country}},
+	{"second_line", element{kind: elemField, field: StreetAddress, lines: linesRest}},
+	{"first_line", element{kind: elemField, field: StreetAddress, lines: linesFirst}},
+	{"state", element{kind: elemField, field: State}},
+	{"name", element{kind: elemField, field: Name}},
+	{"city", element{kind: elemField, field: City}},
+	{"zip", element{kind: elemField, field: PostalCode}},
+}
+
+// ParseTemplate compiles a format string. It accepts libaddressinput's
+// tokens (%N name, %O organization, %A street lines, %D dependent locality,
+// %C city, %S state, %Z postal code, %X sorting code, %n new line), the
+// named tokens %name, %first_line, %second_line (street lines 2 and
+// later), %city, %state, %zip and %country_name (the country's name in the
+// address language), %% for a literal percent sign and a literal "\n" as a
+// new line. Named tokens win over single letters, so "%name" is the name
+// and never a new line followed by "ame". Any other '%' sequence is a
+// *SyntaxError. Literal text between tokens is kept, and dropped next to
+// empty fields exactly as libaddressinput does.
+func ParseTemplate(s string) (Template, error) {
+	var elems []element
+	addLit := func(lit string) {
+		if lit == "" {
+			return
+		}
+		if n := len(elems); n > 0 && elems[n-1].kind == elemLiteral {
+			elems[n-1].lit += lit
+			return
+		}
+		elems = append(elems, element{kind: elemLiteral, lit: lit})
+	}
+	i := 0
+	for i < len(s) {
+		j := strings.IndexAny(s[i:], "%\n")
+		if j < 0 {
+			addLit(s[i:])
+			break
+		}
+		addLit(s[i : i+j])
+		i += j
+		if s[i] == '\n' {
+			elems = append(elems, element{kind: elemNewline})
+			i++
+			continue
+		}
+		rest := s[i+1:]
+		matched := false
+		for _, t := range namedTokens {
+			if strings.HasPrefix(rest, t.name) {
+				elems = append(elems, t.elem)
+				i += 1 + len(t.name)
+				matched = true
+				break
+			}
+		}
+		if matched {
+			continue
+		}
+		if rest == "" {
+			return Template{}, &SyntaxError{Template: s, Offset: i, Msg: "dangling %"}
+		}
+		switch c := rest[0]; {
+		case c == 'n':
+			elems = append(elems, element{kind: elemNewline})
+		case c == '%':
+			addLit("%")
+		default:
+			f, ok := fieldForLetter(c)
+			if !ok {
+				end := 2
+				for end < len(s)-i && end < 8 && s[i+end] >= 'a' && s[i+end] <= 'z' {
+					end++
+				}
+				return Template{}, &SyntaxError{Template: s, Offset: i, Msg: "unknown token " + quote(s[i:i+min(end, len(s)-i)])}
+			}
+			elems = append(elems, element{kind: elemField, field: f})
+		}
+		i += 2
+	}
+	return Template{src: s, elems: elems}, nil
+}
+
+// MustParseTemplate is like [ParseTemplate] but panics on error. It is for
+// use in tests and with hard-coded templates.
+func MustParseTemplate(s string) Template {
+	t, err := ParseTemplate(s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// compileData compiles a format string from libaddressinput data exactly as
+// its C++ parser does: %n is a new line, the eight field letters are
+// fields, any other "%x" pair is skipped (India's 2025 %T %F %L landmark
+// tokens among them), and literal runs are kept as separate elements.
+func compileData(s string) []element {
+	var elems []element
+	prev := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' {
+			continue
+		}
+		if prev < i {
+			elems = append(elems, element{kind: elemLiteral, lit: s[prev:i]})
+		}
+		if i+1 >= len(s) {
+			prev = len(s)
+			break
+		}
+		i++
+		if s[i] == 'n' {
+			elems = append(elems, element{kind: elemNewline})
+		} else if f, ok := fieldForLetter(s[i]); ok {
+			elems = append(elems, element{kind: elemField, field: f})
+		}
+		prev = i + 1
+	}
+	if prev < len(s) {
+		elems = append(elems, element{kind: elemLiteral, lit: s[prev:]})
+	}
+	return elems
+}
+
+// String returns a template source that parses back to t: libaddressinput
+// letters for plain fields, named tokens for the others, %% for '%'.
+func (t Template) String() string {
+	var b strings.Builder
+	for i, e := range t.elems {
+		switch e.kind {
+		case elemLiteral:
+			b.WriteString(strings.ReplaceAll(e.lit, "%", "%%"))
+		case elemNewline:
+			if i+1 < len(t.elems) && t.elems[i+1].kind == elemLiteral && startsLikeName(t.elems[i+1].lit) {
+				b.WriteByte('\n')
+			} else {
+				b.WriteString("%n")
+			}
+		case elemField:
+			switch {
+			case e.field == Country:
+				b.WriteString("%country_name")
+			case e.field == StreetAddress && e.lines == linesFirst:
+				b.WriteString("%first_line")
+			case e.field == StreetAddress && e.lines == linesRest:
+				b.WriteString("%second_line")
+			default:
+				b.WriteByte('%')
+				b.WriteByte(e.field.letter())
+			}
+		}
+	}
+	return b.String()
+}
+
+// startsLikeName reports whether "%n"+lit would read as a named token.
+func startsLikeName(lit string) bool {
+	for _, t := range namedTokens {
+		if t.name[0] == 'n' && strings.HasPrefix(t.name[1:], lit[:min(len(lit), len(t.name)-1)]) {
+			return true
+		}
+	}
+	return false
+}
+
+// Fields returns the fields t prints, in order of first use.
+func (t Template) Fields() []Field {
+	var seen fieldSet
+	var fs []Field
+	for _, e := range t.elems {
+		if e.kind == elemField && !seen.has(e.field) {
+			seen |= 1 << e.field
+			fs = append(fs, e.field)
+		}
+	}
+	return fs
+}
+
+// Format returns a formatted with t, lines joined by "\n".
+func (t Template) Format(a Address) string {
+	var buf [256]byte
+	return string(t.AppendFormat(buf[:0], a))
+}
+
+// AppendFormat appends a formatted with t to dst and returns the result.
+func (t Template) AppendFormat(dst []byte, a Address) []byte {
+	o := renderOptions{sep: "\n", country: countryName(a.Country, a.Language)}
+	return render(dst, t.elems, &a, &o)
+}
+
+// FormatHTML returns a formatted with t as an HTML fragment; see
+// [FormatHTML] for the markup.
+func (t Template) FormatHTML(a Address) string {
+	var buf [512]byte
+	o := renderOptions{sep: "<br>", html: true, country: countryName(a.Country, a.Language)}
+	return string(render(buf[:0], t.elems, &a, &o))
+}
+
+func quote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f:
+			b.WriteString(`\x`)
+			b.WriteByte("0123456789abcdef"[r>>4])
+			b.WriteByte("0123456789abcdef"[r&15])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}

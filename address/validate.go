@@ -1,0 +1,141 @@
+package address
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+)
+
+// ErrInvalid is wrapped by every *ValidationError.
+var ErrInvalid = errors.New("address: invalid address")
+
+// Kind is the kind of a validation [Problem].
+type Kind uint8
+
+// The kinds of validation problems, after libaddressinput's.
+const (
+	MissingRequired  Kind = iota + 1 // a required field is empty
+	UnusedField                      // the region does not use the field
+	UnknownValue                     // the state is not a subdivision of the region
+	InvalidFormat                    // the postal code does not match the region's pattern
+	MismatchingValue                 // the postal code does not belong to the state
+)
+
+var kindNames = [...]string{"", "missing_required", "unused_field", "unknown_value", "invalid_format", "mismatching_value"}
+
+// String returns the kind's snake_case name, e.g. "unused_field".
+func (k Kind) String() string {
+	if int(k) < len(kindNames) && k != 0 {
+		return kindNames[k]
+	}
+	return "kind(" + itoa(int(k)) + ")"
+}
+
+// Problem is one validation finding: which field and what is wrong.
+type Problem struct {
+	Field Field
+	Kind  Kind
+}
+
+// String returns the field and kind, e.g. "state unused_field".
+func (p Problem) String() string { return p.Field.String() + " " + p.Kind.String() }
+
+// describe words the problem for region code, e.g. "state not used in DE".
+func (p Problem) describe(code string) string {
+	f := p.Field.String()
+	switch p.Kind {
+	case MissingRequired:
+		return f + " required in " + code
+	case UnusedField:
+		return f + " not used in " + code
+	case UnknownValue:
+		if p.Field == Country {
+			return "country " + quote(code) + " unknown"
+		}
+		return f + " not a subdivision of " + code
+	case InvalidFormat:
+		return f + " invalid for " + code
+	case MismatchingValue:
+		return f + " does not match state in " + code
+	}
+	return f + " " + p.Kind.String()
+}
+
+// ValidationError lists the problems of an invalid address.
+type ValidationError struct {
+	Country  string // the address country as given
+	Problems []Problem
+}
+
+// Error returns the problems joined by "; ", e.g.
+// "address: state not used in DE".
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	b.WriteString("address: ")
+	for i, p := range e.Problems {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(p.describe(strings.ToUpper(e.Country)))
+	}
+	return b.String()
+}
+
+// Unwrap returns ErrInvalid.
+func (e *ValidationError) Unwrap() error { return ErrInvalid }
+
+// Validate checks a against the embedded rules; see [Rules.Validate].
+func Validate(a Address) error { return Default().Validate(a) }
+
+// Validate checks a against the rules of its country, as libaddressinput's
+// validator does, and returns nil or a *ValidationError listing, in field
+// order: required fields that are empty (MissingRequired), non-empty fields
+// the region's formats do not use (UnusedField; a German address with a
+// state gets "state not used in DE"), a state that is none of the region's
+// subdivisions by key, name, Latin name or ISO code (UnknownValue), a
+// postal code that does not fully match the region's pattern
+// (InvalidFormat) or does not start like the state's postal codes
+// (MismatchingValue). An empty or unknown country is a single problem on
+// the country field. Validating a valid address does not allocate.
+func (rs *Rules) Validate(a Address) error {
+	r := rs.lookup(a.Country)
+	if r == nil {
+		k := UnknownValue
+		if isBlank(a.Country) {
+			k = MissingRequired
+		}
+		return &ValidationError{Country: a.Country, Problems: []Problem{{Field: Country, Kind: k}}}
+	}
+	var ps []Problem
+	for f := Name; f < numFields; f++ {
+		empty := a.isEmpty(f)
+		switch {
+		case empty && r.require.has(f) && r.used.has(f):
+			ps = append(ps, Problem{f, MissingRequired})
+		case !empty && !r.used.has(f):
+			ps = append(ps, Problem{f, UnusedField})
+		}
+	}
+	sub := -1
+	if r.used.has(State) && !a.isEmpty(State) && len(r.subs) > 0 {
+		if sub = r.findSub(a.State); sub < 0 {
+			ps = append(ps, Problem{State, UnknownValue})
+		}
+	}
+	if r.used.has(PostalCode) && !a.isEmpty(PostalCode) {
+		if r.zip != "" && !matches(r.zipRE(), a.PostalCode) {
+			ps = append(ps, Problem{PostalCode, InvalidFormat})
+		} else if sub >= 0 && r.subs[sub].zipRE != nil {
+			if !matches(r.subs[sub].zipRE(), a.PostalCode) {
+				ps = append(ps, Problem{PostalCode, MismatchingValue})
+			}
+		}
+	}
+	if ps == nil {
+		return nil
+	}
+	return &ValidationError{Country: a.Country, Problems: ps}
+}
+
+// matches reports whether re matches s; a nil pattern matches everything.
+func matches(re *regexp.Regexp, s string) bool { return re == nil || re.MatchString(s) }
