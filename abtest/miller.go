@@ -1,0 +1,233 @@
+package abtest
+
+import "math"
+
+// maxMillerN bounds the number of conversions a Miller plan may need.
+const maxMillerN = 2_000_000
+
+// MillerPlan is Evan Miller's simple sequential test
+// (https://www.evanmiller.org/sequential-ab-testing.html): count the
+// conversions T in treatment and C in control; stop and declare the
+// treatment the winner as soon as T − Ratio·C ≥ D; stop with no winner
+// when T + C reaches N. With an equal split Ratio is 1 and the rule is
+// T − C ≥ D. The test is one-sided.
+//
+// The zero value is not a useful plan; create one with [PlanMiller] or
+// [PlanMillerSplit]. A MillerPlan is a value and safe for concurrent use.
+type MillerPlan struct {
+	N int // total conversions (both arms) at which the test stops without a winner
+	D int // threshold for T − Ratio·C
+
+	Share float64 // fraction of traffic sent to treatment
+	Ratio float64 // Share/(1−Share): weight of a control conversion
+
+	RelativeMDE float64 // relative lift the plan detects with Power
+	Alpha       float64 // exact one-sided false-positive rate of the plan (≤ the requested alpha)
+	Power       float64 // exact probability to stop for treatment under RelativeMDE
+}
+
+// MillerDecision is the state of a Miller test.
+type MillerDecision int
+
+const (
+	// MillerContinue means keep collecting conversions.
+	MillerContinue MillerDecision = iota
+	// MillerTreatmentWins means T − Ratio·C reached D: the treatment is better.
+	MillerTreatmentWins
+	// MillerNoWinner means N conversions were reached without crossing D.
+	MillerNoWinner
+)
+
+// String returns "continue", "treatment wins" or "no winner".
+func (d MillerDecision) String() string {
+	switch d {
+	case MillerTreatmentWins:
+		return "treatment wins"
+	case MillerNoWinner:
+		return "no winner"
+	}
+	return "continue"
+}
+
+// Decide returns the test's decision after treatment and control
+// conversions.
+func (p MillerPlan) Decide(treatment, control int) MillerDecision {
+	r := p.Ratio
+	if r == 0 {
+		r = 1
+	}
+	if float64(treatment)-r*float64(control) >= float64(p.D)-1e-9 {
+		return MillerTreatmentWins
+	}
+	if treatment+control >= p.N {
+		return MillerNoWinner
+	}
+	return MillerContinue
+}
+
+// Thresholds returns, for each fraction t of N conversions, the nominal
+// one-sided p-value at which the rule stops: 1 − Φ(D/√(Ratio·t·N)), the
+// normal approximation of T − Ratio·C reaching D. It implements [Design].
+func (p MillerPlan) Thresholds(fractions []float64) ([]float64, error) {
+	if err := checkInfo("MillerPlan.Thresholds", fractions); err != nil {
+		return nil, err
+	}
+	r := p.Ratio
+	if r == 0 {
+		r = 1
+	}
+	out := make([]float64, len(fractions))
+	for i, t := range fractions {
+		out[i] = normSF(float64(p.D) / math.Sqrt(r*t*float64(p.N)))
+	}
+	return out, nil
+}
+
+// PlanMiller returns the Miller plan with the smallest N (over all D) for
+// an equal traffic split such that, with no effect, the probability of
+// reaching D is at most alpha (one-sided) and, with a relative lift of
+// relativeMDE, it is at least power. Probabilities are exact first-passage
+// probabilities of the conversion walk, where each conversion goes to
+// treatment with probability (1+δ)/(2+δ). For relativeMDE 0.4, alpha
+// 0.05 and power 0.8 the plan is N = 243, D = 31.
+func PlanMiller(relativeMDE, alpha, power float64) (MillerPlan, error) {
+	return planMiller("PlanMiller", relativeMDE, alpha, power, 0.5)
+}
+
+// PlanMillerSplit is [PlanMiller] for a treatment traffic share in (0, 1).
+// The rule becomes T − r·C ≥ D with r = share/(1−share), so that under no
+// effect the walk has no drift; probabilities are computed exactly by
+// dynamic programming over the number of treatment conversions.
+func PlanMillerSplit(relativeMDE, alpha, power, share float64) (MillerPlan, error) {
+	return planMiller("PlanMillerSplit", relativeMDE, alpha, power, share)
+}
+
+func planMiller(fn string, mde, alpha, power, share float64) (MillerPlan, error) {
+	if err := checkAlpha(fn, alpha); err != nil {
+		return MillerPlan{}, err
+	}
+	if err := checkPower(fn, power); err != nil {
+		return MillerPlan{}, err
+	}
+	if !(mde > 0) || math.IsInf(mde, 0) {
+		return MillerPlan{}, argErr(fn, "relativeMDE", mde, ErrArgument)
+	}
+	if !inUnit(share) {
+		return MillerPlan{}, argErr(fn, "share", share, ErrProbability)
+	}
+	r := share / (1 - share)
+	p1 := share * (1 + mde) / (share*(1+mde) + (1 - share))
+	// Brownian approximation to find a starting threshold.
+	m := p1 - r*(1-p1)
+	v := p1 + r*r*(1-p1) - m*m
+	za := normUpperQuantile(alpha / 2)
+	zb := normUpperQuantile(1 - power)
+	d0 := 1
+	for d := 1; d < 1_000_000; d++ {
+		nMax := math.Pow(float64(d)/za, 2) / r
+		x := zb*math.Sqrt(v) + math.Sqrt(zb*zb*v+4*m*float64(d))
+		if zb < 0 {
+			x = zb*math.Sqrt(v) + math.Sqrt(math.Max(zb*zb*v+4*m*float64(d), 0))
+		}
+		nMin := x * x / (4 * m * m)
+		if nMin <= nMax {
+			d0 = d
+			break
+		}
+	}
+	var w millerWalk
+	try := func(d int) (MillerPlan, bool, error) {
+		n, fa, fp, err := w.run(d, r, share, p1, alpha, power)
+		if err != nil {
+			return MillerPlan{}, false, err
+		}
+		if n < 0 {
+			return MillerPlan{}, false, nil
+		}
+		return MillerPlan{N: n, D: d, Share: share, Ratio: r, RelativeMDE: mde, Alpha: fa, Power: fp}, true, nil
+	}
+	best, ok, err := try(d0)
+	if err != nil {
+		return MillerPlan{}, argErr(fn, "relativeMDE", mde, err)
+	}
+	d := d0
+	if ok {
+		// walk down while still feasible; stop after three infeasible in a row
+		miss := 0
+		for dd := d0 - 1; dd >= 1 && miss < 3; dd-- {
+			p, ok2, err := try(dd)
+			if err != nil {
+				return MillerPlan{}, argErr(fn, "relativeMDE", mde, err)
+			}
+			if ok2 {
+				if p.N <= best.N {
+					best = p
+				}
+				miss = 0
+			} else {
+				miss++
+			}
+		}
+		return best, nil
+	}
+	for d = d0 + 1; ; d++ {
+		p, ok2, err := try(d)
+		if err != nil {
+			return MillerPlan{}, argErr(fn, "relativeMDE", mde, err)
+		}
+		if ok2 {
+			return p, nil
+		}
+	}
+}
+
+// millerWalk holds the dynamic-programming buffers.
+type millerWalk struct{ null, alt []float64 }
+
+// run propagates the distribution of the number of treatment conversions
+// under no effect (probability share) and under the lift (p1), absorbing
+// paths where T − r·C ≥ d, until the lift's crossing probability reaches
+// power. It returns that N and both crossing probabilities, or n = −1 if
+// the no-effect crossing probability exceeds alpha first.
+func (w *millerWalk) run(d int, r, p0, p1, alpha, power float64) (n int, fa, fp float64, err error) {
+	w.null = append(w.null[:0], 1)
+	w.alt = append(w.alt[:0], 1)
+	lo, top := 0, 0 // mass lives in T = lo..top
+	// Slots below lo hold less than 1e-30 each (under both hypotheses);
+	// dropping them changes the probabilities by far less than rounding.
+	const tiny = 1e-30
+	for n = 1; n <= maxMillerN; n++ {
+		top++
+		if top == len(w.null) {
+			w.null = append(w.null, 0)
+			w.alt = append(w.alt, 0)
+		}
+		w.null[top], w.alt[top] = 0, 0
+		for t := top; t > lo; t-- {
+			w.null[t] = w.null[t]*(1-p0) + w.null[t-1]*p0
+			w.alt[t] = w.alt[t]*(1-p1) + w.alt[t-1]*p1
+		}
+		w.null[lo] *= 1 - p0
+		w.alt[lo] *= 1 - p1
+		// absorb T ≥ (d + r n)/(1+r)
+		thr := int(math.Ceil((float64(d)+r*float64(n))/(1+r) - 1e-9))
+		for t := max(thr, lo); t <= top; t++ {
+			fa += w.null[t]
+			fp += w.alt[t]
+			w.null[t], w.alt[t] = 0, 0
+		}
+		if thr-1 < top {
+			top = max(thr-1, lo)
+		}
+		if fa > alpha {
+			return -1, fa, fp, nil
+		}
+		if fp >= power {
+			return n, fa, fp, nil
+		}
+		for lo < top && w.null[lo] < tiny && w.alt[lo] < tiny {
+			lo++
+		}
+	}
+	return 0, fa, fp, ErrTooLarge
+}
