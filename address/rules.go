@@ -246,7 +246,8 @@ func newRegion(code string, n, zz *node, nodes map[string]*node) *region {
 	r.format = compileData(or(n.Fmt, zz.Fmt))
 	if n.Lfmt != "" {
 		r.latinFormat = compileData(n.Lfmt)
-		r.countryFirst = n.Lfmt != or(n.Fmt, zz.Fmt)
+		// A local format that ends with the recipient is big-to-small.
+		r.countryFirst = n.Lfmt != or(n.Fmt, zz.Fmt) && !startsWithPerson(r.format)
 	}
 	r.require = parseFieldSet(derefOr(n.Require, *zz.Require))
 	r.upper = parseFieldSet(derefOr(n.Upper, *zz.Upper))
@@ -414,4 +415,14 @@ func (r *region) findSub(s string) int {
 		}
 	}
 	return -1
+}
+
+// startsWithPerson reports whether the first field of a format is %N or %O.
+func startsWithPerson(elems []element) bool {
+	for _, e := range elems {
+		if e.kind == elemField {
+			return e.field == Name || e.field == Organization
+		}
+	}
+	return false
 }

@@ -117,8 +117,10 @@ func (rs *Rules) Validate(a Address) error {
 		}
 	}
 	sub := -1
-	if r.used.has(State) && !a.isEmpty(State) && len(r.subs) > 0 {
-		if sub = r.findSub(a.State); sub < 0 {
+	if len(r.subs) > 0 && !a.isEmpty(State) {
+		// An unused state is reported above, yet still checked against the
+		// postal code when it names a subdivision.
+		if sub = r.findSub(a.State); sub < 0 && r.used.has(State) {
 			ps = append(ps, Problem{State, UnknownValue})
 		}
 	}

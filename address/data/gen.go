@@ -19,6 +19,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"go/format"
 	"log"
@@ -45,16 +46,18 @@ var keptSub = []string{"key", "name", "lname", "isoid", "zip", "zipex"}
 var nameLangs = []string{"en", "de", "fr", "es", "pt", "it", "ja", "ko", "zh", "zh-Hant", "ru", "ar", "nl"}
 
 func main() {
+	out := flag.String("out", "", "write regions.txt and countrynames_gen.go here instead of in place")
+	flag.Parse()
 	dir := "."
-	if len(os.Args) > 1 {
-		dir = os.Args[1]
+	if flag.NArg() > 0 {
+		dir = flag.Arg(0)
 	}
-	if err := run(dir); err != nil {
+	if err := run(dir, *out); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(dir string) error {
+func run(dir, out string) error {
 	var base map[string]map[string]any
 	if err := readJSON(filepath.Join(dir, "all.json"), &base); err != nil {
 		return err
@@ -68,12 +71,12 @@ func run(dir string) error {
 		return err
 	}
 
-	out := map[string]map[string]any{}
+	nodes := map[string]map[string]any{}
 	for key, node := range base {
 		switch depth := strings.Count(key, "/"); {
 		case depth == 0 && strings.Contains(key, "--"):
 			// Language variant of a country: keep names and formats.
-			out[key] = pick(node, append([]string{"sub_names", "sub_lnames"}, countryFields...))
+			nodes[key] = pick(node, append([]string{"sub_names", "sub_lnames"}, countryFields...))
 		case depth == 0:
 			c := pick(node, keptCountry)
 			if o, ok := overlay[key]; ok {
@@ -93,29 +96,33 @@ func run(dir string) error {
 			if zipFirst[key] {
 				c["x_zipfirst"] = "true"
 			}
-			out[key] = c
+			nodes[key] = c
 		case depth == 1 && !strings.Contains(key, "--"):
-			out[key] = pick(node, keptSub)
+			nodes[key] = pick(node, keptSub)
 		}
 	}
 
-	keys := make([]string, 0, len(out))
-	for k := range out {
+	keys := make([]string, 0, len(nodes))
+	for k := range nodes {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
 	var buf bytes.Buffer
 	for _, k := range keys {
-		b, err := marshal(out[k])
+		b, err := marshal(nodes[k])
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(&buf, "data/%s=%s\n", k, b)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "regions.txt"), buf.Bytes(), 0o644); err != nil {
+	regionsOut, namesOut := filepath.Join(dir, "regions.txt"), filepath.Join(dir, "..", "countrynames_gen.go")
+	if out != "" {
+		regionsOut, namesOut = filepath.Join(out, "regions.txt"), filepath.Join(out, "countrynames_gen.go")
+	}
+	if err := os.WriteFile(regionsOut, buf.Bytes(), 0o644); err != nil {
 		return err
 	}
-	return writeNames(dir)
+	return writeNames(dir, namesOut)
 }
 
 func pick(node map[string]any, keys []string) map[string]any {
@@ -182,7 +189,7 @@ func shopifyZipFirst(dir string) (map[string]bool, error) {
 	return res, nil
 }
 
-func writeNames(dir string) error {
+func writeNames(dir, path string) error {
 	tables := make([]map[string]string, len(nameLangs))
 	codes := map[string]bool{}
 	for i, l := range nameLangs {
@@ -221,5 +228,5 @@ func writeNames(dir string) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "..", "countrynames_gen.go"), src, 0o644)
+	return os.WriteFile(path, src, 0o644)
 }
