@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sync"
 	"time"
 )
 
@@ -133,8 +132,11 @@ func (g *Graph) ExplainWithin(a, b uint64, q Query) (Explanation, error) {
 			direct *= 1 - w
 			return true
 		})
-		x := explainers.Get().(*explainer)
-		defer explainers.Put(x)
+		x, ok := g.explainers.Get().(*explainer)
+		if !ok {
+			x = &explainer{}
+		}
+		defer g.explainers.Put(x)
 		g.paths(x, st, kinds, da, db, l, &ex)
 	}
 	for _, p := range ex.Paths {
@@ -203,7 +205,6 @@ func (s *side) reset(root uint32) {
 
 type explainer struct{ a, b side }
 
-var explainers = sync.Pool{New: func() any { return &explainer{} }}
 
 type meet struct {
 	x, y int32 // indices in the expanding and the other side

@@ -60,6 +60,8 @@ type Graph struct {
 	st atomic.Pointer[state]
 
 	dups, cycles, compactions atomic.Uint64
+
+	searchers, explainers sync.Pool
 }
 
 type kindInfo struct {

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 )
 
@@ -165,7 +164,13 @@ type searcher struct {
 	out       []found
 }
 
-var searchers = sync.Pool{New: func() any { return &searcher{} }}
+
+func (g *Graph) getSearcher() *searcher {
+	if s, ok := g.searchers.Get().(*searcher); ok {
+		return s
+	}
+	return &searcher{}
+}
 
 // Search runs a breadth-first search from account within the limits of q
 // and reports related accounts, the supernodes it refused to cross and
@@ -180,8 +185,8 @@ func (g *Graph) Search(account uint64, q Query) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	s := searchers.Get().(*searcher)
-	defer searchers.Put(s)
+	s := g.getSearcher()
+	defer g.searchers.Put(s)
 	res := g.bfs(s, root, l)
 	kinds := *g.kinds.Load()
 	if len(s.out) > 0 {
