@@ -205,7 +205,6 @@ func (s *side) reset(root uint32) {
 
 type explainer struct{ a, b side }
 
-
 type meet struct {
 	x, y int32 // indices in the expanding and the other side
 	via  uint32

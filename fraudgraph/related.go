@@ -164,7 +164,6 @@ type searcher struct {
 	out       []found
 }
 
-
 func (g *Graph) getSearcher() *searcher {
 	if s, ok := g.searchers.Get().(*searcher); ok {
 		return s
