@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 )
 
@@ -37,6 +38,14 @@ type Builder struct {
 	sources []string
 	errs    []error
 	n       int // rows added, for default line numbers
+	last    Record
+	lastID  uint32 // owner index of last, valid when len(owners) > 0
+}
+
+// Grow reserves room for n more IPv4 ranges, to avoid copying when the
+// number of rows is known in advance (IPv6 rows grow as needed).
+func (b *Builder) Grow(n int) {
+	b.rows4 = slices.Grow(b.rows4, n)
 }
 
 // Add appends range r owned by rec. Its line in errors is the number of
@@ -82,7 +91,11 @@ func (b *Builder) fail(src uint32, line int, input string, err error) {
 }
 
 func (b *Builder) owner(rec Record) uint32 {
+	if len(b.owners) > 0 && rec == b.last { // rows of one owner often come in runs
+		return b.lastID
+	}
 	if id, ok := b.ownerID[rec]; ok {
+		b.last, b.lastID = rec, id
 		return id
 	}
 	if b.ownerID == nil {
@@ -92,6 +105,7 @@ func (b *Builder) owner(rec Record) uint32 {
 	rec = Record{Owner: strings.Clone(rec.Owner), URL: strings.Clone(rec.URL)}
 	b.owners = append(b.owners, rec)
 	b.ownerID[rec] = id
+	b.last, b.lastID = rec, id
 	return id
 }
 

@@ -1,0 +1,203 @@
+package ipdb
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"sort"
+	"testing"
+)
+
+// Baselines over the same ranges. The naive layout is what a first
+// version holds: a slice of {Range, Record} searched with sort.Search or
+// with the three-way search for disjoint intervals, comparing netip.Addr
+// values. The packed layout (uint32 ends, owner index) isolates the cost
+// of the search itself.
+type naiveRow struct {
+	r   Range
+	rec Record
+}
+
+func searchNaiveAddr(s []naiveRow, ip netip.Addr) (Record, bool) {
+	i := sort.Search(len(s), func(i int) bool { return s[i].r.To.Compare(ip) >= 0 })
+	if i < len(s) && s[i].r.From.Compare(ip) <= 0 {
+		return s[i].rec, true
+	}
+	return Record{}, false
+}
+
+func searchThreeWayAddr(s []naiveRow, ip netip.Addr) (Record, bool) {
+	lo, hi := 0, len(s)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		switch {
+		case s[m].r.From.Compare(ip) > 0:
+			hi = m
+		case s[m].r.To.Compare(ip) < 0:
+			lo = m + 1
+		default:
+			return s[m].rec, true
+		}
+	}
+	return Record{}, false
+}
+
+type span4 struct {
+	lo, hi uint32
+	owner  uint32
+}
+
+func searchNaive(s []span4, ip uint32) (uint32, bool) {
+	i := sort.Search(len(s), func(i int) bool { return s[i].hi >= ip })
+	if i < len(s) && s[i].lo <= ip {
+		return s[i].owner, true
+	}
+	return 0, false
+}
+
+func searchThreeWay(s []span4, ip uint32) (uint32, bool) {
+	lo, hi := 0, len(s)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		switch {
+		case s[m].lo > ip:
+			hi = m
+		case s[m].hi < ip:
+			lo = m + 1
+		default:
+			return s[m].owner, true
+		}
+	}
+	return 0, false
+}
+
+// probes4 returns addresses for lookups: half inside random ranges, half
+// uniformly random (mostly misses in sparse tables).
+func probes4(spans [][2]uint32, n int) []netip.Addr {
+	rng := rand.New(rand.NewPCG(7, 7))
+	out := make([]netip.Addr, n)
+	for i := range out {
+		if i%2 == 0 {
+			s := spans[rng.IntN(len(spans))]
+			out[i] = v4addr(s[0] + uint32(rng.Uint64N(uint64(s[1]-s[0])+1)))
+		} else {
+			out[i] = v4addr(rng.Uint32())
+		}
+	}
+	return out
+}
+
+var benchSizes = []int{3429, 100_000, 1_000_000}
+
+func BenchmarkLookup4(b *testing.B) {
+	for _, n := range benchSizes {
+		spans := syntheticSpans(n, 1)
+		tab := synthetic4(n, 1)
+		flat := make([]span4, len(spans))
+		naive := make([]naiveRow, len(spans))
+		for i, s := range spans {
+			flat[i] = span4{s[0], s[1], uint32(i % 1000)}
+			naive[i] = naiveRow{Range{v4addr(s[0]), v4addr(s[1])}, Record{Owner: fmt.Sprint("owner", i/4%1000)}}
+		}
+		probes := probes4(spans, 1<<16)
+		b.Run(fmt.Sprintf("n=%d/impl=table", n), func(b *testing.B) {
+			b.ReportAllocs()
+			i, hits := 0, 0
+			for b.Loop() {
+				if _, ok := tab.Lookup(probes[i&(len(probes)-1)]); ok {
+					hits++
+				}
+				i++
+			}
+		})
+		b.Run(fmt.Sprintf("n=%d/impl=sort.Search", n), func(b *testing.B) {
+			b.ReportAllocs()
+			i, hits := 0, 0
+			for b.Loop() {
+				if _, ok := searchNaiveAddr(naive, probes[i&(len(probes)-1)]); ok {
+					hits++
+				}
+				i++
+			}
+		})
+		b.Run(fmt.Sprintf("n=%d/impl=threeway", n), func(b *testing.B) {
+			b.ReportAllocs()
+			i, hits := 0, 0
+			for b.Loop() {
+				if _, ok := searchThreeWayAddr(naive, probes[i&(len(probes)-1)]); ok {
+					hits++
+				}
+				i++
+			}
+		})
+		b.Run(fmt.Sprintf("n=%d/impl=sort.Search-packed", n), func(b *testing.B) {
+			b.ReportAllocs()
+			i, hits := 0, 0
+			for b.Loop() {
+				if _, ok := searchNaive(flat, v4key(probes[i&(len(probes)-1)])); ok {
+					hits++
+				}
+				i++
+			}
+		})
+		b.Run(fmt.Sprintf("n=%d/impl=threeway-packed", n), func(b *testing.B) {
+			b.ReportAllocs()
+			i, hits := 0, 0
+			for b.Loop() {
+				if _, ok := searchThreeWay(flat, v4key(probes[i&(len(probes)-1)])); ok {
+					hits++
+				}
+				i++
+			}
+		})
+	}
+}
+
+// BenchmarkBuild measures validating and indexing sorted ranges (the
+// Builder's work after Add): the build-time figure.
+func BenchmarkBuild(b *testing.B) {
+	for _, n := range benchSizes {
+		spans := syntheticSpans(n, 1)
+		ranges := make([]Range, len(spans))
+		recs := make([]Record, 1000)
+		for i := range recs {
+			recs[i] = Record{Owner: fmt.Sprint("owner", i)}
+		}
+		// Owners come in runs of four rows, as in real lists (ipcat: 3,429
+		// rows, 757 owners; provider lists: one owner per file).
+		for i, s := range spans {
+			ranges[i] = Range{v4addr(s[0]), v4addr(s[1])}
+		}
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				var bl Builder
+				bl.Grow(len(ranges))
+				for i, r := range ranges {
+					bl.Add(r, recs[i/4%len(recs)])
+				}
+				if _, err := bl.Build(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkDatacenters(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		Datacenters()
+	}
+}
+
+func BenchmarkLoadCSV(b *testing.B) {
+	data := datacentersCSV(b)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Load(bytesReader(data), nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,299 @@
+package ipdb
+
+import (
+	"math/rand/v2"
+	"net/netip"
+	"slices"
+	"sort"
+	"testing"
+)
+
+// randomRanges4 returns n sorted disjoint ranges drawn from keys in
+// [base, base+width), with many touching pairs and single-address ranges.
+func randomRanges4(rng *rand.Rand, n int, base, width uint32) [][2]uint32 {
+	pts := make(map[uint32]bool)
+	for len(pts) < 2*n && len(pts) < int(width) {
+		pts[base+rng.Uint32N(width)] = true
+	}
+	keys := make([]uint32, 0, len(pts))
+	for k := range pts {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var out [][2]uint32
+	for i := 0; i+1 < len(keys); i += 2 {
+		lo, hi := keys[i], keys[i+1]
+		switch rng.IntN(4) {
+		case 0:
+			hi = lo // single address
+		case 1:
+			if len(out) > 0 && out[len(out)-1][1]+1 < lo {
+				lo = out[len(out)-1][1] + 1 // touching the previous range
+			}
+		}
+		out = append(out, [2]uint32{lo, hi})
+	}
+	return out
+}
+
+// linear is the reference: scan every range.
+func linear[K any](rows []row[K], k K, cmp func(a, b K) int) (uint32, bool) {
+	for _, r := range rows {
+		if cmp(r.lo, k) <= 0 && cmp(k, r.hi) <= 0 {
+			return r.val, true
+		}
+	}
+	return 0, false
+}
+
+func TestDifferential4(t *testing.T) {
+	if testing.Short() {
+		t.Skip("random model test")
+	}
+	layouts := []struct {
+		name        string
+		n           int
+		base, width uint32
+	}{
+		{"dense", 50, 0, 200},
+		{"low", 300, 0, 5000},
+		{"high", 300, ^uint32(0) - 4999, 5000},
+		{"wide", 2000, 0, ^uint32(0)},
+		{"one", 1, 1 << 31, 10},
+		{"many", 3000, 1 << 20, 1 << 26},
+		{"big", 70000, 0, ^uint32(0)}, // index capped at 2^16 buckets
+	}
+	for i, l := range layouts {
+		t.Run(l.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(uint64(i), 4))
+			spans := randomRanges4(rng, l.n, l.base, l.width)
+			var b Builder
+			var rows []row[u32]
+			for j := range spans {
+				k := rng.IntN(len(spans)) // add shuffled: the builder sorts
+				spans[j], spans[k] = spans[k], spans[j]
+			}
+			for j, s := range spans {
+				rec := Record{Owner: string(rune('a' + j%26))}
+				b.Add(Range{v4addr(s[0]), v4addr(s[1])}, rec)
+				rows = append(rows, row[u32]{lo: u32(s[0]), hi: u32(s[1]), val: uint32(j % 26)})
+			}
+			tab, err := b.Build()
+			if err != nil {
+				t.Fatal(err)
+			}
+			probes := []uint32{0, ^uint32(0), l.base, l.base + l.width - 1}
+			for _, s := range spans { // boundaries of every range
+				probes = append(probes, s[0], s[1], s[0]-1, s[1]+1)
+			}
+			for range 5000 {
+				probes = append(probes, l.base+rng.Uint32N(l.width), rng.Uint32())
+			}
+			ref := func(p uint32) (uint32, bool) { return linear(rows, u32(p), u32.Compare) }
+			if len(rows) > 5000 { // sort.Search over a sorted copy, still independent of the table
+				sorted := slices.Clone(rows)
+				slices.SortFunc(sorted, func(a, b row[u32]) int { return a.lo.Compare(b.lo) })
+				ref = func(p uint32) (uint32, bool) {
+					i := sort.Search(len(sorted), func(i int) bool { return uint32(sorted[i].hi) >= p })
+					if i < len(sorted) && uint32(sorted[i].lo) <= p {
+						return sorted[i].val, true
+					}
+					return 0, false
+				}
+			}
+			for _, p := range probes {
+				want, wok := ref(p)
+				rec, ok := tab.Lookup(v4addr(p))
+				if ok != wok || ok && rec.Owner != string(rune('a'+want)) {
+					t.Fatalf("Lookup(%v) = %v, %v, want %c, %v", v4addr(p), rec, ok, 'a'+want, wok)
+				}
+			}
+		})
+	}
+}
+
+func TestDifferential6(t *testing.T) {
+	if testing.Short() {
+		t.Skip("random model test")
+	}
+	for seed := range uint64(6) {
+		rng := rand.New(rand.NewPCG(seed, 6))
+		// Clustered data: a few /32-ish clusters, dense inside, like real lists.
+		clusters := []uint64{0x2001_0db8 << 32, 0x2600_1f00 << 32, 0x2a03_2880 << 32, ^uint64(0) - 10}
+		n := 50 + rng.IntN(1500)
+		var keys []u128
+		seen := make(map[u128]bool)
+		for len(keys) < 2*n {
+			c := clusters[rng.IntN(len(clusters))]
+			k := u128{c + rng.Uint64N(1<<uint(8+rng.IntN(30))), rng.Uint64()}
+			if seed%2 == 0 {
+				k.lo &^= 1<<uint(rng.IntN(64)) - 1 // aligned, many equal low halves
+			}
+			if !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		}
+		slices.SortFunc(keys, u128.Compare)
+		var b Builder
+		var rows []row[u128]
+		for i := 0; i+1 < len(keys); i += 2 {
+			lo, hi := keys[i], keys[i+1]
+			if rng.IntN(4) == 0 {
+				hi = lo
+			}
+			j := len(rows)
+			b.Add(Range{lo.addr(), hi.addr()}, Record{Owner: string(rune('a' + j%26))})
+			rows = append(rows, row[u128]{lo: lo, hi: hi, val: uint32(j % 26)})
+		}
+		tab, err := b.Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var probes []u128
+		for _, r := range rows {
+			probes = append(probes, r.lo, r.hi, r.lo.Prev(), r.hi.Next())
+		}
+		for range 5000 {
+			c := clusters[rng.IntN(len(clusters))]
+			probes = append(probes, u128{c + rng.Uint64N(1<<38), rng.Uint64()}, u128{rng.Uint64(), rng.Uint64()})
+		}
+		for _, p := range probes {
+			want, wok := linear(rows, p, u128.Compare)
+			ip := p.addr()
+			if ip.Is4In6() {
+				continue // looked up as IPv4 by design
+			}
+			rec, ok := tab.Lookup(ip)
+			if ok != wok || ok && rec.Owner != string(rune('a'+want)) {
+				t.Fatalf("seed %d: Lookup(%v) = %v, %v, want %c, %v", seed, ip, rec, ok, 'a'+want, wok)
+			}
+		}
+	}
+}
+
+// TestDifferentialInnermost checks flattening against the definition,
+// exhaustively over 8-bit keys: each key takes the value of the smallest
+// interval containing it, the later of equal ones; crossing is refused.
+func TestDifferentialInnermost(t *testing.T) {
+	if testing.Short() {
+		t.Skip("random model test")
+	}
+	for seed := range uint64(500) {
+		rng := rand.New(rand.NewPCG(seed, 8))
+		var ivs [][2]uint8
+		for range 1 + rng.IntN(12) {
+			a, c := uint8(rng.UintN(256)), uint8(rng.UintN(256))
+			if seed%3 == 0 { // small intervals cluster near the top key
+				a, c = 255-uint8(rng.UintN(8)), 255-uint8(rng.UintN(8))
+			}
+			ivs = append(ivs, [2]uint8{min(a, c), max(a, c)})
+		}
+		crossing := false
+		for i, x := range ivs {
+			for _, y := range ivs[:i] {
+				if x[0] < y[0] && y[0] <= x[1] && x[1] < y[1] || y[0] < x[0] && x[0] <= y[1] && y[1] < x[1] {
+					crossing = true
+				}
+			}
+		}
+		b := IntervalBuilder[uint8, int]{Innermost: true}
+		for i, iv := range ivs {
+			b.Add(iv[0], iv[1], i)
+		}
+		tab, err := b.Build()
+		if crossing != (err != nil) {
+			t.Fatalf("seed %d %v: crossing %v, Build error %v", seed, ivs, crossing, err)
+		}
+		if err != nil {
+			continue
+		}
+		for k := range 256 {
+			want, best := -1, 1000
+			for i, iv := range ivs {
+				if iv[0] <= uint8(k) && uint8(k) <= iv[1] && int(iv[1]-iv[0]) <= best {
+					want, best = i, int(iv[1]-iv[0])
+				}
+			}
+			got, ok := tab.Find(uint8(k))
+			if !ok {
+				got = -1
+			}
+			if got != want {
+				t.Fatalf("seed %d %v: Find(%d) = %d, want %d", seed, ivs, k, got, want)
+			}
+		}
+	}
+}
+
+func TestDifferentialOverlap(t *testing.T) {
+	// Without Innermost, Build fails exactly when two intervals share a key.
+	for seed := range uint64(500) {
+		rng := rand.New(rand.NewPCG(seed, 9))
+		var b IntervalBuilder[int16, int]
+		var ivs [][2]int16
+		for i := range 1 + rng.IntN(8) {
+			a, c := int16(rng.IntN(200)-100), int16(rng.IntN(200)-100)
+			ivs = append(ivs, [2]int16{min(a, c), max(a, c)})
+			b.Add(min(a, c), max(a, c), i)
+		}
+		overlap := false
+		for i, x := range ivs {
+			for _, y := range ivs[:i] {
+				if x[0] <= y[1] && y[0] <= x[1] {
+					overlap = true
+				}
+			}
+		}
+		tab, err := b.Build()
+		if overlap != (err != nil) {
+			t.Fatalf("seed %d %v: overlap %v, Build error %v", seed, ivs, overlap, err)
+		}
+		if err == nil {
+			for i, iv := range ivs {
+				for _, k := range []int16{iv[0], iv[1]} {
+					if v, ok := tab.Find(k); !ok || v != i {
+						t.Fatalf("seed %d: Find(%d) = %d, %v, want %d", seed, k, v, ok, i)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestRangeOfAndPrefixes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		var a, c netip.Addr
+		if rng.IntN(2) == 0 {
+			x, y := rng.Uint32(), rng.Uint32()
+			a, c = v4addr(min(x, y)), v4addr(max(x, y))
+		} else {
+			x, y := u128{0x2001_0db8_0000_0000 + rng.Uint64N(1<<20), rng.Uint64()}, u128{0x2001_0db8_0000_0000 + rng.Uint64N(1<<20), rng.Uint64()}
+			if x.Compare(y) > 0 {
+				x, y = y, x
+			}
+			a, c = x.addr(), y.addr()
+		}
+		r := Range{a, c}
+		ps := r.AppendPrefixes(nil)
+		if len(ps) == 0 || ps[0].Addr() != a || RangeOf(ps[len(ps)-1]).To != c {
+			t.Fatalf("%v.AppendPrefixes = %v", r, ps)
+		}
+		for i := 1; i < len(ps); i++ {
+			if RangeOf(ps[i-1]).To.Next() != ps[i].Addr() {
+				t.Fatalf("%v.AppendPrefixes: gap between %v and %v", r, ps[i-1], ps[i])
+			}
+		}
+	}
+	all := Range{netip.MustParseAddr("0.0.0.0"), netip.MustParseAddr("255.255.255.255")}
+	if got := all.AppendPrefixes(nil); len(got) != 1 || got[0].String() != "0.0.0.0/0" {
+		t.Errorf("AppendPrefixes(all) = %v", got)
+	}
+	if got := RangeOf(netip.MustParsePrefix("::ffff:10.0.0.0/104")); got.String() != "10.0.0.0-10.255.255.255" {
+		t.Errorf("RangeOf(mapped) = %v", got)
+	}
+	if got := RangeOf(netip.MustParsePrefix("::/0")); got.String() != "::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff" {
+		t.Errorf("RangeOf(::/0) = %v", got)
+	}
+}
