@@ -126,20 +126,20 @@ func (f *Formatter) append(dst []byte, a *Address, html bool) []byte {
 			country = strings.ToUpper(countryName(r.code, "en"))
 		}
 	}
-	w := lineWriter{dst: dst, opts: &o}
+	w := lineWriter{opts: &o}
 	first := r.countryFirst && !(latin && r.latinFormat != nil)
 	if country != "" && first {
 		o.country = country
-		w.value(Country, country)
+		dst = w.value(dst, Country, country)
 		w.newline()
 	}
-	w.elements(elems, a)
+	dst = w.elements(dst, elems, a)
 	if country != "" && !first {
 		o.country = country
 		w.newline()
-		w.value(Country, country)
+		dst = w.value(dst, Country, country)
 	}
-	return w.dst
+	return dst
 }
 
 // findSubIfAny is findSub for a non-blank value of a region with subdivisions.

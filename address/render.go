@@ -17,7 +17,6 @@ type renderOptions struct {
 // lineWriter appends output lines, writing the separator lazily so that
 // empty lines never appear (libaddressinput drops them).
 type lineWriter struct {
-	dst     []byte
 	opts    *renderOptions
 	lineHas bool // the current line has content
 	pending bool // a separator is due before the next content
@@ -30,42 +29,40 @@ func (w *lineWriter) newline() {
 	}
 }
 
-func (w *lineWriter) begin() {
+func (w *lineWriter) begin(dst []byte) []byte {
 	if w.pending {
-		w.dst = append(w.dst, w.opts.sep...)
+		dst = append(dst, w.opts.sep...)
 		w.pending = false
 	}
 	w.lineHas = true
+	return dst
 }
 
-func (w *lineWriter) literal(s string) {
+func (w *lineWriter) literal(dst []byte, s string) []byte {
 	if s == "" {
-		return
+		return dst
 	}
-	w.begin()
+	dst = w.begin(dst)
 	if w.opts.html {
-		w.dst = appendEscaped(w.dst, s, false)
-	} else {
-		w.dst = append(w.dst, s...)
+		return appendEscaped(dst, s, false)
 	}
+	return append(dst, s...)
 }
 
-func (w *lineWriter) value(f Field, s string) {
-	w.begin()
+func (w *lineWriter) value(dst []byte, f Field, s string) []byte {
+	dst = w.begin(dst)
 	up := w.opts.upper.has(f)
 	if !w.opts.html {
 		if up {
-			w.dst = appendUpper(w.dst, s)
-		} else {
-			w.dst = append(w.dst, s...)
+			return appendUpper(dst, s)
 		}
-		return
+		return append(dst, s...)
 	}
-	w.dst = append(w.dst, `<span class="`...)
-	w.dst = append(w.dst, fieldNames[f]...)
-	w.dst = append(w.dst, `">`...)
-	w.dst = appendEscaped(w.dst, s, up)
-	w.dst = append(w.dst, `</span>`...)
+	dst = append(dst, `<span class="`...)
+	dst = append(dst, fieldNames[f]...)
+	dst = append(dst, `">`...)
+	dst = appendEscaped(dst, s, up)
+	return append(dst, `</span>`...)
 }
 
 // fieldValue returns the text of field f for rendering.
@@ -105,12 +102,11 @@ func (o *renderOptions) empty(a *Address, e *element) bool {
 // not empty, and a literal only when it neither precedes an empty field
 // nor follows a field that was dropped. Lines left empty are not written.
 func render(dst []byte, elems []element, a *Address, o *renderOptions) []byte {
-	w := lineWriter{dst: dst, opts: o}
-	w.elements(elems, a)
-	return w.dst
+	w := lineWriter{opts: o}
+	return w.elements(dst, elems, a)
 }
 
-func (w *lineWriter) elements(elems []element, a *Address) {
+func (w *lineWriter) elements(dst []byte, elems []element, a *Address) []byte {
 	o := w.opts
 	lastKeptField := false // the last kept element is a field
 	for i := range elems {
@@ -125,10 +121,10 @@ func (w *lineWriter) elements(elems []element, a *Address) {
 			}
 			lastKeptField = true
 			if e.field != StreetAddress {
-				w.value(e.field, o.fieldValue(a, e.field))
+				dst = w.value(dst, e.field, o.fieldValue(a, e.field))
 				continue
 			}
-			w.street(a, e.lines)
+			dst = w.street(dst, a, e.lines)
 		case elemLiteral:
 			if i+1 < len(elems) && elems[i+1].kind == elemField && o.empty(a, &elems[i+1]) {
 				continue
@@ -137,14 +133,15 @@ func (w *lineWriter) elements(elems []element, a *Address) {
 				continue
 			}
 			lastKeptField = false
-			w.literal(e.lit)
+			dst = w.literal(dst, e.lit)
 		}
 	}
+	return dst
 }
 
 // street writes the selected street lines; the first continues the current
 // line and each further one starts a new line. Blank lines are skipped.
-func (w *lineWriter) street(a *Address, sel uint8) {
+func (w *lineWriter) street(dst []byte, a *Address, sel uint8) []byte {
 	lines := a.StreetLines
 	switch sel {
 	case linesFirst:
@@ -161,8 +158,9 @@ func (w *lineWriter) street(a *Address, sel uint8) {
 			w.newline()
 		}
 		first = false
-		w.value(StreetAddress, l)
+		dst = w.value(dst, StreetAddress, l)
 	}
+	return dst
 }
 
 // appendUpper appends s in upper case, rune by rune (no special casing);

@@ -304,7 +304,18 @@ func newRegion(code string, n, zz *node, nodes map[string]*node) *region {
 			if r.variants == nil {
 				r.variants = map[string][]string{}
 			}
-			vnames := splitN(vn.SubNames, len(keys))
+			// A variant lists its subdivisions in its own order.
+			vkeys := keys
+			if vn.SubKeys != "" {
+				vkeys = strings.Split(vn.SubKeys, "~")
+			}
+			given := splitN(vn.SubNames, len(vkeys))
+			vnames := make([]string, len(keys))
+			for j, k := range vkeys {
+				if i := slices.Index(keys, k); i >= 0 {
+					vnames[i] = given[j]
+				}
+			}
 			r.variants[lang] = vnames
 			for i, name := range vnames {
 				if name != "" {

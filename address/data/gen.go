@@ -76,7 +76,7 @@ func run(dir, out string) error {
 		switch depth := strings.Count(key, "/"); {
 		case depth == 0 && strings.Contains(key, "--"):
 			// Language variant of a country: keep names and formats.
-			nodes[key] = pick(node, append([]string{"sub_names", "sub_lnames"}, countryFields...))
+			nodes[key] = pick(node, append([]string{"sub_keys", "sub_names", "sub_lnames"}, countryFields...))
 		case depth == 0:
 			c := pick(node, keptCountry)
 			if o, ok := overlay[key]; ok {

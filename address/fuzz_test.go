@@ -1,0 +1,115 @@
+package address
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func FuzzParseTemplate(f *testing.F) {
+	for _, s := range []string{
+		"%N%n%O%n%A%n%C, %S %Z", "%name%n%first_line%n%second_line%n%city, %state %zip%n%country_name",
+		"〒%Z%n%S%n%A%n%O%n%N", "%O%n%N%n%A%nAX-%Z %C%nÅLAND", "%", "%%", "%n" + "ame", "%Q", "a\nb",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 256 {
+			return
+		}
+		tmpl, err := ParseTemplate(s)
+		if err != nil {
+			if _, ok := err.(*SyntaxError); !ok {
+				t.Fatalf("ParseTemplate(%q) error %T, want *SyntaxError", s, err)
+			}
+			return
+		}
+		again, err := ParseTemplate(tmpl.String())
+		if err != nil {
+			t.Fatalf("ParseTemplate(String()=%q) of %q: %v", tmpl.String(), s, err)
+		}
+		if len(again.elems) != len(tmpl.elems) {
+			t.Fatalf("round trip of %q via %q: %d elements, want %d", s, tmpl.String(), len(again.elems), len(tmpl.elems))
+		}
+		for i := range again.elems {
+			if again.elems[i] != tmpl.elems[i] {
+				t.Fatalf("round trip of %q via %q: element %d = %+v, want %+v", s, tmpl.String(), i, again.elems[i], tmpl.elems[i])
+			}
+		}
+		out := tmpl.Format(usAddress)
+		if strings.Contains(out, "\n\n") || strings.HasPrefix(out, "\n") || strings.HasSuffix(out, "\n") {
+			t.Fatalf("Format with %q = %q has an empty line", s, out)
+		}
+		checkHTML(t, tmpl.FormatHTML(usAddress))
+	})
+}
+
+// allowedTags are the only markup FormatHTML writes.
+var allowedTags = func() []string {
+	tags := []string{"<br>", "</span>"}
+	for _, n := range fieldNames {
+		tags = append(tags, `<span class="`+n+`">`)
+	}
+	return tags
+}()
+
+// checkHTML fails unless every '<' in html starts one of the tags the
+// formatter writes, and no '>', quote, NUL or invalid UTF-8 appears
+// outside them: user data cannot open a tag or an attribute.
+func checkHTML(t *testing.T, html string) {
+	t.Helper()
+	if !utf8.ValidString(html) {
+		t.Fatalf("invalid UTF-8 in %q", html)
+	}
+	rest := html
+	for rest != "" {
+		i := strings.IndexAny(rest, "<>\"'\x00")
+		if i < 0 {
+			break
+		}
+		if rest[i] != '<' {
+			t.Fatalf("stray %q at %d in %q", rest[i], len(html)-len(rest)+i, html)
+		}
+		rest = rest[i:]
+		ok := false
+		for _, tag := range allowedTags {
+			if strings.HasPrefix(rest, tag) {
+				rest = rest[len(tag):]
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			t.Fatalf("unexpected markup at %q in %q", rest[:min(len(rest), 20)], html)
+		}
+	}
+	if strings.Count(html, "<span") != strings.Count(html, "</span>") {
+		t.Fatalf("unbalanced spans in %q", html)
+	}
+}
+
+// FuzzFormatHTML feeds arbitrary bytes (markup characters, NUL, invalid
+// UTF-8) into every field of addresses of several regions and checks the
+// HTML safety invariant, and that plain text keeps the input unchanged.
+func FuzzFormatHTML(f *testing.F) {
+	f.Add("US", "ja-Latn", `<script>alert("x")</script>`, "'onload='x", "a&b", "\x00\xff\xfe", "<", ">")
+	f.Add("JP", "ja", "\"", "'", "</span><span class=\"x\">", "&amp;", "\xc3", "東京都")
+	f.Add("CH", "", "", "", "", "", "", "")
+	f.Fuzz(func(t *testing.T, country, lang, s1, s2, s3, s4, s5, s6 string) {
+		if len(s1)+len(s2)+len(s3)+len(s4)+len(s5)+len(s6) > 1024 {
+			return
+		}
+		a := Address{Country: country, Language: lang, Name: s1, Organization: s2, StreetLines: []string{s3, s4},
+			DependentLocality: s5, City: s6, State: s1 + s2, PostalCode: s4, SortingCode: s5}
+		for _, fm := range []Formatter{{}, {SingleLine: true}, {PostalLabel: true}} {
+			checkHTML(t, fm.FormatHTML(a))
+		}
+		text := Format(a)
+		if !strings.Contains(text, strings.TrimSpace(s6)) && !isBlank(s6) && Default().region(country).used.has(City) {
+			// The city is printed unchanged wherever the format uses it.
+			if strings.Contains(Template{elems: Default().region(country).formatFor(lang)}.String(), "%C") {
+				t.Fatalf("Format lost the city %q: %q", s6, text)
+			}
+		}
+	})
+}
