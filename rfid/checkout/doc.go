@@ -1,0 +1,40 @@
+// Package checkout is the two-tap check-out flow of a device lab, on top of
+// the Wiegand decoding of package rfid.
+//
+// A lab lends phones and tablets. Each person has a badge, each device a
+// tag. At the reader, a person taps their badge and the device's tag, in
+// either order, within a window (60 s by default): the device is checked
+// out to the person, or checked back in if the person holds it. The
+// [Ledger] decides which and keeps the append-only history, "who has
+// what" ([Ledger.Loans]) and "what is overdue" ([Ledger.Overdue]).
+//
+// # The state machine
+//
+// [Flow] is pure: it reads time only through an injected clock
+// ([Config].Now) and starts no goroutines. Feed it decoder frames
+// ([Flow.Frame]) or decoded cards ([Flow.Tap]) and call [Flow.Tick] now and
+// then; each call returns the [Event] values a screen shows:
+//
+//   - a first tap waits for its partner (AwaitDevice, AwaitPerson); a
+//     second tap of the same kind replaces the waiting one (the event names
+//     the replaced tap in Holder); after the window it Expires;
+//   - a repeat of the same tag within the dedupe window (3 s) is a
+//     Duplicate and ignored, since readers resend a tag held at the antenna;
+//   - a bad frame is a BadRead, a card from another site Denied, an
+//     unenrolled badge an UnknownPerson (needs enrolment), an unregistered
+//     device tag an UnknownDevice — classified by the card-number ranges of
+//     the site's [rfid.Policy] when it has them, UnknownTag otherwise;
+//   - a device held by someone else is checked in, transferred or refused
+//     according to [Config].Held.
+//
+// # Privacy
+//
+// With a salt, the [Directory] keeps persons' tag IDs only as
+// HMAC-SHA256(salt, tag ID): the names and the ledger stay readable, but
+// the stored data no longer lists badge numbers, which often open doors
+// elsewhere on the same site.
+//
+// # Concurrency
+//
+// [Directory] and [Ledger] are safe for concurrent use; [Flow] is not.
+package checkout

@@ -1,0 +1,48 @@
+package checkout_test
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/craftkit/craftkit/rfid"
+	"github.com/craftkit/craftkit/rfid/checkout"
+)
+
+// ExampleFlow_Tap runs two taps in each order and shows what the lab
+// screen says.
+func ExampleFlow_Tap() {
+	dir := checkout.NewDirectory([]byte("lab salt")) // badge IDs stored hashed
+	_ = dir.AddPerson(rfid.Card{Facility: 170, Number: 1001}, "Ada")
+	_ = dir.AddDevice(rfid.Card{Facility: 170, Number: 50007}, "Pixel 7")
+
+	now := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	ledger := &checkout.Ledger{}
+	flow := checkout.New(dir, ledger, &checkout.Config{Now: func() time.Time { return now }})
+
+	taps := []uint32{1001, 50007, 50007, 1001}
+	for _, n := range taps {
+		now = now.Add(10 * time.Second)
+		for _, ev := range flow.Tap(rfid.Card{Facility: 170, Number: n}) {
+			fmt.Println(ev.Time.Format("15:04:05"), ev)
+		}
+	}
+	fmt.Println(len(ledger.History()), "records,", len(ledger.Loans()), "devices out")
+	// Output:
+	// 09:00:10 Ada: now tap the device
+	// 09:00:20 Pixel 7 checked OUT to Ada
+	// 09:00:30 Pixel 7: now tap your badge
+	// 09:00:40 Pixel 7 checked IN by Ada
+	// 2 records, 0 devices out
+}
+
+func ExampleLedger_Overdue() {
+	var l checkout.Ledger
+	t0 := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	_ = l.Append(checkout.Record{Time: t0, Action: checkout.Out, Device: "iPad", Person: "Grace"})
+	_ = l.Append(checkout.Record{Time: t0.Add(26 * time.Hour), Action: checkout.Out, Device: "Pixel 7", Person: "Ada"})
+	for _, loan := range l.Overdue(t0.Add(27*time.Hour), 24*time.Hour) {
+		fmt.Printf("%s has had the %s since %s\n", loan.Person, loan.Device, loan.Since.Format("Mon 15:04"))
+	}
+	// Output:
+	// Grace has had the iPad since Mon 09:00
+}
