@@ -1,0 +1,26 @@
+// Package craftkit is the index of a suite of small, embeddable packages
+// taken from the production stack of an online marketplace. The root
+// package holds no code; import the package you need:
+//
+//   - [github.com/craftkit/craftkit/abtest]: sequential A/B tests that stay
+//     honest when people peek.
+//   - [github.com/craftkit/craftkit/ipdb]: who owns an IP address, by
+//     disjoint-interval search over a static, compiled range table.
+//   - [github.com/craftkit/craftkit/address]: postal addresses formatted,
+//     laid out as forms and validated the way each country writes them.
+//   - [github.com/craftkit/craftkit/fraudgraph]: invite-graph and
+//     shared-fingerprint relatedness between accounts.
+//   - [github.com/craftkit/craftkit/embeddings]: a Skip-gram trainer over
+//     user sessions, with nearest-neighbour search.
+//   - [github.com/craftkit/craftkit/rfid]: Wiegand card-reader decoding and
+//     a device check-in/check-out flow.
+//
+// # Dependencies
+//
+// Each package has a dependency budget, enforced by this package's tests
+// (see deps_test.go): most packages use only the standard library; abtest
+// may use small gonum numeric packages, fraudgraph uses roaring bitmaps and
+// the GPIO adapter rfid/gpio uses go-gpiocdev. Comparisons with other
+// libraries live in the separate module under bench/, so they never enter
+// an importer's module graph.
+package craftkit
