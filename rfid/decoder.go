@@ -245,6 +245,9 @@ func (d *Decoder) Warning() error {
 	return nil
 }
 
+// BothEdges reports whether the decoder is in both-edge mode.
+func (d *Decoder) BothEdges() bool { return d.both }
+
 // Gap returns the frame gap in use.
 func (d *Decoder) Gap() time.Duration { return d.gap }
 

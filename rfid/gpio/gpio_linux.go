@@ -1,0 +1,146 @@
+//go:build linux
+
+package gpio
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/warthog618/go-gpiocdev"
+
+	"github.com/craftkit/craftkit/rfid"
+)
+
+// Defaults of [Run].
+const (
+	// DefaultEventBufferSize is the kernel event buffer requested: room
+	// for several full 64-bit frames in both-edge mode.
+	DefaultEventBufferSize = 1024
+	// DefaultConsumer labels the requested lines.
+	DefaultConsumer = "craftkit-wiegand"
+)
+
+// Option configures [Run].
+type Option func(*config)
+
+// config holds Run's settings.
+type config struct {
+	consumer   string
+	bufferSize int
+	tick       time.Duration
+}
+
+// WithConsumer sets the consumer label shown by the kernel for the lines
+// (default "craftkit-wiegand").
+func WithConsumer(name string) Option { return func(c *config) { c.consumer = name } }
+
+// WithEventBufferSize sets the kernel event buffer size (default 1024);
+// the kernel may round it or cap it.
+func WithEventBufferSize(n int) Option { return func(c *config) { c.bufferSize = n } }
+
+// WithTick sets the tick interval (default half the decoder's gap).
+func WithTick(d time.Duration) Option { return func(c *config) { c.tick = d } }
+
+// Mapping translates go-gpiocdev line events of one reader into decoder
+// events. The lines must be requested active-high (the default), so that a
+// falling edge is the start of a Wiegand pulse.
+type Mapping struct {
+	D0, D1 int // line offsets of DATA0 and DATA1
+}
+
+// Event converts a line event. ok is false for events on other lines or of
+// unknown type.
+func (m Mapping) Event(e gpiocdev.LineEvent) (ev rfid.Event, ok bool) {
+	switch e.Offset {
+	case m.D0:
+		ev.Line = rfid.D0
+	case m.D1:
+		ev.Line = rfid.D1
+	default:
+		return rfid.Event{}, false
+	}
+	switch e.Type {
+	case gpiocdev.LineEventFallingEdge:
+		ev.Edge = rfid.Falling
+	case gpiocdev.LineEventRisingEdge:
+		ev.Edge = rfid.Rising
+	default:
+		return rfid.Event{}, false
+	}
+	ev.Time = e.Timestamp
+	ev.Seq = e.Seqno
+	return ev, true
+}
+
+// Run requests lines d0 (DATA0) and d1 (DATA1) of chip (a name such as
+// "gpiochip0" or a path such as "/dev/gpiochip0"), feeds their edges to
+// dec and calls frames, on the calling goroutine, with every frame dec
+// completes. It blocks until ctx is done, then releases the lines and
+// returns nil; it returns an error if the lines cannot be requested.
+func Run(ctx context.Context, chip string, d0, d1 int, dec *rfid.Decoder, frames func(rfid.Frame), opts ...Option) error {
+	c := config{consumer: DefaultConsumer, bufferSize: DefaultEventBufferSize}
+	for _, o := range opts {
+		o(&c)
+	}
+	events := make(chan gpiocdev.LineEvent, cmp.Or(c.bufferSize, DefaultEventBufferSize))
+	handler := func(e gpiocdev.LineEvent) {
+		select {
+		case events <- e:
+		default: // overflow: the sequence-number gap marks the frame bad
+		}
+	}
+	var edges gpiocdev.LineEdge = gpiocdev.WithFallingEdge
+	if dec.BothEdges() {
+		edges = gpiocdev.WithBothEdges
+	}
+	lines, err := gpiocdev.RequestLines(chip, []int{d0, d1},
+		gpiocdev.AsInput,
+		gpiocdev.WithPullUp,
+		edges,
+		gpiocdev.WithEventBufferSize(c.bufferSize),
+		gpiocdev.WithConsumer(c.consumer),
+		gpiocdev.WithEventHandler(handler),
+	)
+	if err != nil {
+		return fmt.Errorf("gpio: requesting lines %d and %d of %s: %w", d0, d1, chip, err)
+	}
+	defer lines.Close()
+	loop(ctx, events, Mapping{D0: d0, D1: d1}, dec, frames, cmp.Or(c.tick, dec.Gap()/2), time.Now)
+	return nil
+}
+
+// loop is Run's event loop, separate from the line request so that it can
+// be tested with recorded events. Ticks estimate the kernel clock as the
+// last event's timestamp plus the local time elapsed since it arrived.
+func loop(ctx context.Context, events <-chan gpiocdev.LineEvent, m Mapping, dec *rfid.Decoder,
+	frames func(rfid.Frame), tick time.Duration, now func() time.Time) {
+	ticker := time.NewTicker(tick)
+	defer ticker.Stop()
+	var lastTS time.Duration
+	var lastAt time.Time
+	seen := false
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case e := <-events:
+			ev, ok := m.Event(e)
+			if !ok {
+				continue
+			}
+			lastTS, lastAt, seen = e.Timestamp, now(), true
+			if f, ok := dec.Edge(ev); ok {
+				frames(f)
+			}
+		case <-ticker.C:
+			if !seen {
+				continue
+			}
+			if f, ok := dec.Tick(lastTS + now().Sub(lastAt)); ok {
+				frames(f)
+			}
+		}
+	}
+}
