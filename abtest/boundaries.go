@@ -24,7 +24,7 @@ type GroupSequential struct {
 	bounds []float64 // z-scale boundaries
 	spent  []float64 // cumulative alpha spent (both sides), as targeted
 
-	prev, work grid   // sub-density at the look before the last (or point mass)
+	prev, work grid    // sub-density at the look before the last (or point mass)
 	sigma      float64 // sd of the last increment
 	lo, hi     float64 // continuation region of the last look (score scale)
 }

@@ -27,9 +27,13 @@ type grid struct {
 	wf    []float64 // Simpson weight × density
 }
 
-func (g *grid) n() int            { return len(g.f) }
-func (g *grid) x(j int) float64   { return g.lo + float64(j)*g.h }
-func (g *grid) setPoint(x float64) { g.lo, g.h = x, 0; g.f = append(g.f[:0], 1); g.wf = append(g.wf[:0], 1) }
+func (g *grid) n() int          { return len(g.f) }
+func (g *grid) x(j int) float64 { return g.lo + float64(j)*g.h }
+func (g *grid) setPoint(x float64) {
+	g.lo, g.h = x, 0
+	g.f = append(g.f[:0], 1)
+	g.wf = append(g.wf[:0], 1)
+}
 
 // resolution controls the grid: points per increment sd and a minimum count.
 type resolution struct {
