@@ -154,8 +154,8 @@ func (g *GroupSequential) next(t float64, dst *grid) (float64, error) {
 	sig := math.Sqrt(t - last)
 	src := &g.prev
 	if k > 0 {
-		h := math.Min(g.sigma, sig) / g.res.rho
-		convolve(dst, g.lo, g.hi, h, g.res, &g.prev, g.sigma, 0)
+		h := g.res.spacing(g.sigma, sig, last)
+		convolve(dst, g.lo, g.hi, h, &g.prev, g.sigma, 0)
 		src = dst
 	}
 	if !(inc > 0) {

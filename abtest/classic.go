@@ -38,7 +38,7 @@ func classicConstant(fn string, k int, alpha float64, shape func(j int) float64)
 	}
 	c := make([]float64, k)
 	var out passOut
-	res := resolution{rho: 8, nMin: 401}
+	res := resolution{rho: 8, perZ: 80}
 	cross := func(x float64) float64 {
 		for j := range c {
 			c[j] = x * sh[j]

@@ -64,7 +64,7 @@ func AdjustEstimate(info, bounds []float64, sides Sides, look int, z, se, alpha 
 	tk := info[look]
 	scale := se * math.Sqrt(tk) // effect = η·scale
 	raw := z / math.Sqrt(tk)
-	res := resolution{rho: 6, nMin: 201}
+	res := resolution{rho: 6, perZ: 40}
 	var out passOut
 	mean := func(eta float64) float64 {
 		forward(info, bounds, sides, eta, res, true, -1, 0, &out)

@@ -11,12 +11,12 @@ import "math"
 // deviations, so accuracy does not degrade with many closely spaced looks.
 
 const (
-	kernelSD   = 8.5  // Gaussian kernel truncated at ±8.5 sd (relative weight 2e-16)
-	regionSD   = 12.0 // continuation regions capped at mean ± 12 sd of S_k
-	tailMaxSD  = 38.5 // normSF underflows beyond this
-	zCap       = 40.0 // largest finite boundary the solver returns
-	defaultRho = 4.0  // grid points per standard deviation of the increment
-	defaultMin = 201  // minimum grid points per look
+	kernelSD    = 8.5  // Gaussian kernel truncated at ±8.5 sd (relative weight 2e-16)
+	regionSD    = 10.0 // continuation regions capped at mean ± 10 sd of S_k (tail mass 8e-24)
+	tailMaxSD   = 38.5 // normSF underflows beyond this
+	zCap        = 40.0 // largest finite boundary the solver returns
+	defaultRho  = 4.0  // grid points per standard deviation of the increment
+	defaultPerZ = 40.0 // minimum grid points per unit of the z scale
 )
 
 // grid holds a sub-density of the score on equally spaced points.
@@ -37,32 +37,35 @@ func (g *grid) setPoint(x float64) {
 
 // resolution controls the grid: points per increment sd and a minimum count.
 type resolution struct {
-	rho  float64
-	nMin int
+	rho  float64 // points per increment standard deviation
+	perZ float64 // points per unit of Z_k (per √t_k on the score scale)
 }
 
 func (r resolution) orDefault() resolution {
 	if r.rho <= 0 {
 		r.rho = defaultRho
 	}
-	if r.nMin <= 0 {
-		r.nMin = defaultMin
+	if r.perZ <= 0 {
+		r.perZ = defaultPerZ
 	}
 	return r
 }
 
+// spacing returns the grid spacing for the density at a look at
+// information t between increments with standard deviations s1 and s2.
+func (r resolution) spacing(s1, s2, t float64) float64 {
+	return math.Min(math.Min(s1, s2)/r.rho, math.Sqrt(t)/r.perZ)
+}
+
 // convolve fills dst with the density of S = U + N(mu, sigma²) restricted
 // to [lo, hi], where U has the sub-density src. hTarget bounds the spacing.
-func convolve(dst *grid, lo, hi, hTarget float64, res resolution, src *grid, sigma, mu float64) {
+func convolve(dst *grid, lo, hi, hTarget float64, src *grid, sigma, mu float64) {
 	if !(hi > lo) || src.n() == 0 {
 		dst.lo, dst.h = lo, 0
 		dst.f, dst.wf = dst.f[:0], dst.wf[:0]
 		return
 	}
-	m := int(math.Ceil((hi - lo) / hTarget))
-	if m < res.nMin-1 {
-		m = res.nMin - 1
-	}
+	m := max(int(math.Ceil((hi-lo)/hTarget)), 2)
 	if m%2 == 1 {
 		m++
 	}
@@ -257,8 +260,8 @@ func forward(t, c []float64, sides Sides, eta float64, res resolution, moments b
 		sig := math.Sqrt(t[k] - tPrev)
 		if k > 0 {
 			// density at look k-1 on its region, spacing resolving both increments
-			h := math.Min(sigPrev, sig) / res.rho
-			convolve(cur, loR, hiR, h, res, prev, sigPrev, muPrev)
+			h := res.spacing(sigPrev, sig, t[k-1])
+			convolve(cur, loR, hiR, h, prev, sigPrev, muPrev)
 			prev, cur = cur, prev
 		}
 		mu := eta * (t[k] - tPrev)
