@@ -275,7 +275,7 @@ func (f Format) Decode(raw uint64) (Card, error) {
 	for _, p := range l.par[:l.npar] {
 		ones := bits.OnesCount64(raw & (p.mask | 1<<p.bit))
 		if (ones%2 == 1) != p.odd {
-			return Card{}, fmt.Errorf("%w: %v bit %d", ErrParity, f, l.bits-int(p.bit))
+			return Card{}, fmt.Errorf("%w: %v parity bit at position %d", ErrParity, f, l.bits-int(p.bit))
 		}
 	}
 	num := raw >> l.numShift & (1<<l.numWidth - 1)
