@@ -187,39 +187,82 @@ func appendUpper(dst []byte, s string) []byte {
 	return dst
 }
 
+// htmlSafe marks the ASCII bytes appendEscaped copies unchanged.
+var htmlSafe = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = c != '&' && c != '<' && c != '>' && c != '"' && c != '\'' && c != 0
+	}
+	return t
+}()
+
 // appendEscaped appends s escaped for HTML text and attribute values:
 // & < > " ' are written as references, NUL and invalid UTF-8 as U+FFFD.
+// Runs of safe text are copied in bulk.
 func appendEscaped(dst []byte, s string, upper bool) []byte {
+	if upper {
+		return appendEscapedUpper(dst, s)
+	}
+	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			switch c {
-			case '&':
-				dst = append(dst, "&amp;"...)
-			case '<':
-				dst = append(dst, "&lt;"...)
-			case '>':
-				dst = append(dst, "&gt;"...)
-			case '"':
-				dst = append(dst, "&#34;"...)
-			case '\'':
-				dst = append(dst, "&#39;"...)
-			case 0:
-				dst = append(dst, "\uFFFD"...)
+			if htmlSafe[c] {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, htmlEscapes[escapeIndex(c)]...)
+			i++
+			start = i
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, "\uFFFD"...)
+			start = i + 1
+		}
+		i += n
+	}
+	return append(dst, s[start:]...)
+}
+
+var htmlEscapes = [...]string{"&amp;", "&lt;", "&gt;", "&#34;", "&#39;", "\uFFFD"}
+
+func escapeIndex(c byte) int {
+	switch c {
+	case '&':
+		return 0
+	case '<':
+		return 1
+	case '>':
+		return 2
+	case '"':
+		return 3
+	case '\'':
+		return 4
+	}
+	return 5
+}
+
+// appendEscapedUpper is appendEscaped writing letters in upper case.
+func appendEscapedUpper(dst []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case !htmlSafe[c]:
+				dst = append(dst, htmlEscapes[escapeIndex(c)]...)
+			case 'a' <= c && c <= 'z':
+				dst = append(dst, c-('a'-'A'))
 			default:
-				if upper && 'a' <= c && c <= 'z' {
-					c -= 'a' - 'A'
-				}
 				dst = append(dst, c)
 			}
 			i++
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if upper {
-			r = unicode.ToUpper(r)
-		}
-		dst = utf8.AppendRune(dst, r) // RuneError becomes U+FFFD
+		dst = utf8.AppendRune(dst, unicode.ToUpper(r)) // RuneError becomes U+FFFD
 		i += n
 	}
 	return dst
