@@ -69,9 +69,9 @@ func TestSampleSizes(t *testing.T) {
 
 func TestSampleSizeErrors(t *testing.T) {
 	tests := []struct {
-		name                string
+		name                 string
 		p1, p2, alpha, power float64
-		want                error
+		want                 error
 	}{
 		{"p1 zero", 0, 0.1, 0.05, 0.8, ErrProbability},
 		{"p2 one", 0.1, 1, 0.05, 0.8, ErrProbability},
