@@ -37,7 +37,13 @@ type Report struct {
 	Header string // one of the Header constants
 	Color  Color  // colour of the interval bar
 
-	Lift, LiftLow, LiftHigh float64 // relative lift shown and its interval (haircut-adjusted when Header is HeaderInflated)
+	// Lift is the relative lift shown (haircut-adjusted when Header is
+	// HeaderInflated) and LiftLow, LiftHigh its interval: the repeated
+	// confidence interval at the look's boundary (it excludes zero exactly
+	// when the look is significant), the stagewise interval after an early
+	// stop, or the fixed-sample interval while waiting on data; 0 where
+	// unbounded.
+	Lift, LiftLow, LiftHigh float64
 	RawLift                 float64 // relative lift before any adjustment
 	Haircut                 float64 // shown lift / raw lift (1 without adjustment)
 
@@ -200,6 +206,16 @@ func (m *Monitor) Observe(day int, control, treatment Sample) (Report, error) {
 			return Report{}, cerr
 		}
 		return sanitize(r), nil
+	}
+	// Show the repeated confidence interval (Jennison and Turnbull): the
+	// fixed-sample interval widened to the look's boundary, so that it
+	// excludes zero exactly when the look is significant.
+	if math.IsInf(c, 1) {
+		r.LiftLow, r.LiftHigh = math.Inf(-1), math.Inf(1)
+	} else if zf := normUpperQuantile(o.Alpha / float64(o.Sides)); zf > 0 {
+		k := c / zf
+		r.LiftLow = r.Lift - k*(r.Lift-r.LiftLow)
+		r.LiftHigh = r.Lift + k*(r.LiftHigh-r.Lift)
 	}
 	z := cmp.Z
 	if o.LowerIsBetter && o.Sides == OneSided {
