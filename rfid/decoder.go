@@ -256,7 +256,11 @@ func (d *Decoder) Gap() time.Duration { return d.gap }
 func (d *Decoder) Edge(e Event) (f Frame, ok bool) {
 	lost := false
 	if e.Seq != 0 {
-		lost = d.seq != 0 && e.Seq != d.seq+1
+		next := d.seq + 1
+		if next == 0 {
+			next = 1 // the kernel's counter wraps past 0, which means "unknown"
+		}
+		lost = d.seq != 0 && e.Seq != next
 		d.seq = e.Seq
 	}
 	if d.active {
