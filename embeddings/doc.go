@@ -1,0 +1,109 @@
+// Package embeddings trains dense vectors for the tokens of user sessions
+// (items, shops, search queries, categories) or of plain text with
+// word2vec's Skip-gram with negative sampling, extended for marketplace
+// journeys, and answers nearest-neighbour and analogy queries over them.
+//
+// Treating each session as a sentence and each action as a word gives
+// every item, shop, query and category a vector in one space, so similar
+// items, related queries and ranking candidates come from behaviour alone
+// (Mikolov et al., "Distributed Representations of Words and Phrases and
+// their Compositionality", https://arxiv.org/abs/1310.4546; Grbovic and
+// Cheng, "Real-time Personalization using Embeddings for Search Ranking at
+// Airbnb", https://dl.acm.org/doi/10.1145/3219819.3219885).
+//
+// # Corpus
+//
+// One session per line; see [ParseSession] for the grammar:
+//
+//	query:jaguar item:12 shop:4 item:12@cart item:31@purchase | purchase=item:31 | skipped=item:4,item:7
+//
+// Tokens are separated by spaces. A token "type:value" has the type before
+// its first ':' ("item"); untyped tokens have type "". A line without '|'
+// is an ordinary word2vec sentence, so text corpora work unchanged.
+//
+// [Train] reads its reader once and keeps the corpus in memory as 4-byte
+// token ids. [TrainFile] streams a file twice or more (vocabulary, then one
+// pass per epoch) and holds only the vectors, the vocabulary and a few
+// blocks of 10,000 tokens.
+//
+// # Training
+//
+// The trainer follows word2vec.c: tokens below their minimum count are
+// dropped before windowing; a token with count c among n kept tokens
+// survives subsampling with probability (sqrt(c/(s·n)) + 1)·s·n/c for
+// threshold s; each centre token draws a window half-width uniformly in
+// [1, Window]; for each context token o within it, o's input vector v_o is
+// trained to predict the centre's output vector u_c against Negative noise
+// tokens drawn from counts^0.75 (Walker's alias method, 8 bytes per token,
+// instead of word2vec's 400 MB table): with g = α·(label − σ(v_o·u_t)),
+// e += g·u_t and u_t += g·v_o for each target t, then v_o += e. Dot
+// products beyond ±6 saturate as in word2vec. The learning rate α decays
+// linearly from Alpha to Alpha·1e-4 over all tokens of all epochs, counted
+// across all threads. Threads update the shared vectors without locks
+// (Hogwild); with Threads 1 and a fixed Seed the result is deterministic.
+//
+// # Session extensions
+//
+// Each extension is off by default and changes nothing when off. Below,
+// c is a kept centre token of a session after subsampling and α its
+// current learning rate; σ is the logistic function.
+//
+//   - Interaction weights ([Config.Weights]): a token written "item:7@cart"
+//     is the token "item:7" with weight w = Weights["cart"]; every update
+//     of a window centred on it uses α·w instead of α (the context
+//     predicting the centre, its noise tokens, and the two extensions
+//     below). Unmarked tokens weigh 1. [DefaultWeights] is click 1, cart 2,
+//     purchase 4.
+//   - Global purchase context ([Config.PurchaseContext]): for a session
+//     with "| purchase=p", every centre c ≠ p also takes one positive step
+//     toward p's output vector, whatever its distance to p:
+//     g = α·(1 − σ(v_c·u_p)); u_p += g·v_c; v_c += g·u_p (old u_p).
+//   - Implicit negatives ([Config.SkippedNegatives]): for a session with
+//     "| skipped=s1,s2", every centre c takes one negative step away from
+//     each skipped token s ≠ c: g = −α·σ(v_c·u_s); u_s += g·v_c;
+//     v_c += g·u_s (old u_s).
+//   - Per-type minimum counts ([Config.TypeMinCount]): keep every shop
+//     ("shop": 1) while cutting the long tail of queries ("query": 20).
+//
+// Vocabulary counts come from session tokens only; a purchased or skipped
+// token without a vector is ignored.
+//
+// # Vectors and queries
+//
+// A [Model] holds the input vectors. [Model.WriteText], [Model.WriteBinary],
+// [ReadText] and [ReadBinary] speak word2vec's formats, which gensim,
+// fastText tooling and vector databases read; [Model.Normalized] returns
+// unit vectors. [Model.Search] is an exact cosine k-NN scan with a type
+// filter; [Model.SearchBatch] spreads queries over all cores;
+// [Model.Analogy] answers a − b + c queries (3CosAdd).
+//
+// An exact query costs Len·Dim multiply-adds: about 10 ms for 1M × 100-d
+// vectors on one core with AVX2. Move to an approximate index (HNSW, IVF-PQ
+// in a vector database, fed with WriteText or WriteBinary of the normalised
+// model) when the catalogue passes a few million tokens or the latency
+// budget is below what one scan costs; exact search stays the reference
+// to measure the recall of the approximate one.
+//
+// # Evaluation
+//
+// [EvaluateAnalogies] scores a model on word2vec's questions-words.txt
+// (a copy is in testdata, Apache-2.0) like gensim and compute-accuracy do.
+// [NewJourneys] generates deterministic synthetic sessions with planted
+// categories, shops, queries, Zipf popularity, wandering, purchases and
+// skipped impressions; [Journeys.PrecisionAtK] measures how many nearest
+// neighbours share the planted category.
+//
+// # Costs
+//
+// Training memory is 2·Len·Dim·4 bytes of vectors plus the vocabulary and
+// 12 bytes per vocabulary token for the sampler and subsampling (plus 4
+// bytes per corpus token for
+// [Train]). Hot loops use AVX2/FMA kernels on amd64 (pure Go elsewhere or
+// with the purego build tag) and allocate nothing per token.
+//
+// # Concurrency
+//
+// Train and TrainFile run Config.Threads goroutines that all exit before
+// they return; cancelling ctx stops them within one block of 10,000
+// tokens. A Model is immutable and safe for concurrent use.
+package embeddings

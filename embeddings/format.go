@@ -1,0 +1,187 @@
+package embeddings
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+)
+
+// ErrFormat reports a malformed word2vec vector file.
+var ErrFormat = errors.New("embeddings: invalid vector file")
+
+// maxDim bounds the dimension accepted by the readers.
+const maxDim = 1 << 16
+
+// WriteText writes the model in word2vec's text format: a header line
+// "<tokens> <dim>", then one line per token with the token and its
+// components separated by single spaces. Components are written in the
+// shortest form that reads back to the same float32.
+func (m *Model) WriteText(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	buf := fmt.Appendf(nil, "%d %d\n", len(m.tokens), m.dim)
+	for i, tok := range m.tokens {
+		buf = append(buf, tok...)
+		for _, x := range m.row(i) {
+			buf = append(buf, ' ')
+			buf = strconv.AppendFloat(buf, float64(x), 'g', -1, 32)
+		}
+		buf = append(buf, '\n')
+		if _, err := bw.Write(buf); err != nil {
+			return err
+		}
+		buf = buf[:0]
+	}
+	if _, err := bw.Write(buf); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// WriteBinary writes the model in word2vec's binary format: the text
+// header, then per token the token, a space, dim little-endian float32
+// values and a newline.
+func (m *Model) WriteBinary(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	if _, err := fmt.Fprintf(bw, "%d %d\n", len(m.tokens), m.dim); err != nil {
+		return err
+	}
+	buf := make([]byte, 0, 4*m.dim+64)
+	for i, tok := range m.tokens {
+		buf = append(buf[:0], tok...)
+		buf = append(buf, ' ')
+		for _, x := range m.row(i) {
+			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(x))
+		}
+		buf = append(buf, '\n')
+		if _, err := bw.Write(buf); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+func parseHeader(line []byte) (n, dim int, err error) {
+	f := bytes.Fields(line)
+	if len(f) != 2 {
+		return 0, 0, fmt.Errorf("%w: header %q: want \"<tokens> <dim>\"", ErrFormat, line)
+	}
+	n, err1 := strconv.Atoi(string(f[0]))
+	dim, err2 := strconv.Atoi(string(f[1]))
+	if err1 != nil || err2 != nil || n < 0 || dim <= 0 || dim > maxDim {
+		return 0, 0, fmt.Errorf("%w: header %q", ErrFormat, line)
+	}
+	return n, dim, nil
+}
+
+// ReadText reads a model in word2vec's text format, as written by
+// [Model.WriteText], word2vec, gensim or fastText. Counts are unknown
+// (see [Model.Count]). It returns a *ParseError for a malformed line.
+func ReadText(r io.Reader) (*Model, error) {
+	lr := newLineReader(r)
+	head, err := lr.next()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			err = fmt.Errorf("%w: empty input", ErrFormat)
+		}
+		return nil, err
+	}
+	n, dim, err := parseHeader(head)
+	if err != nil {
+		return nil, newParseError(1, head, err)
+	}
+	tokens := make([]string, 0, min(n, 1<<16))
+	vecs := make([]float32, 0, min(n*dim, 1<<20))
+	for len(tokens) < n {
+		line, err := lr.next()
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("%w: %d of %d vectors", ErrFormat, len(tokens), n)
+		}
+		if err != nil {
+			return nil, err
+		}
+		line = bytes.TrimRight(line, " \r\t")
+		i := bytes.IndexByte(line, ' ')
+		if i <= 0 {
+			return nil, newParseError(lr.line, line, fmt.Errorf("%w: want token and %d values", ErrFormat, dim))
+		}
+		tokens = append(tokens, string(line[:i]))
+		rest := line[i+1:]
+		for j := range dim {
+			rest = bytes.TrimLeft(rest, " ")
+			k := bytes.IndexByte(rest, ' ')
+			if k < 0 {
+				k = len(rest)
+			}
+			if k == 0 || (j == dim-1) != (k == len(rest)) {
+				return nil, newParseError(lr.line, line, fmt.Errorf("%w: want %d values", ErrFormat, dim))
+			}
+			x, err := strconv.ParseFloat(string(rest[:k]), 32)
+			if err != nil {
+				return nil, newParseError(lr.line, line, fmt.Errorf("%w: %w", ErrFormat, err))
+			}
+			vecs = append(vecs, float32(x))
+			rest = rest[k:]
+		}
+	}
+	return newModel(dim, tokens, nil, vecs), nil
+}
+
+// ReadBinary reads a model in word2vec's binary format, as written by
+// [Model.WriteBinary], word2vec or gensim (little-endian float32).
+func ReadBinary(r io.Reader) (*Model, error) {
+	br := bufio.NewReaderSize(r, 1<<16)
+	head, err := br.ReadSlice('\n')
+	if err != nil {
+		return nil, fmt.Errorf("%w: header: %w", ErrFormat, err)
+	}
+	n, dim, err := parseHeader(head)
+	if err != nil {
+		return nil, err
+	}
+	tokens := make([]string, 0, min(n, 1<<16))
+	vecs := make([]float32, 0, min(n*dim, 1<<20))
+	raw := make([]byte, 4*dim)
+	var tok []byte
+	for len(tokens) < n {
+		tok = tok[:0]
+		for {
+			c, err := br.ReadByte()
+			if err != nil {
+				return nil, fmt.Errorf("%w: vector %d: %w", ErrFormat, len(tokens)+1, noEOF(err))
+			}
+			if c == ' ' {
+				break
+			}
+			if c == '\n' && len(tok) == 0 {
+				continue
+			}
+			if len(tok) >= MaxLineBytes {
+				return nil, fmt.Errorf("%w: vector %d: token too long", ErrFormat, len(tokens)+1)
+			}
+			tok = append(tok, c)
+		}
+		if len(tok) == 0 {
+			return nil, fmt.Errorf("%w: vector %d: empty token", ErrFormat, len(tokens)+1)
+		}
+		if _, err := io.ReadFull(br, raw); err != nil {
+			return nil, fmt.Errorf("%w: vector %d: %w", ErrFormat, len(tokens)+1, noEOF(err))
+		}
+		tokens = append(tokens, string(tok))
+		for j := range dim {
+			vecs = append(vecs, math.Float32frombits(binary.LittleEndian.Uint32(raw[4*j:])))
+		}
+	}
+	return newModel(dim, tokens, nil, vecs), nil
+}
+
+func noEOF(err error) error {
+	if errors.Is(err, io.EOF) {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}

@@ -1,0 +1,147 @@
+package embeddings
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func smallModel() *Model {
+	return newModel(3, []string{"item:1", "item:2", "shop:1", "word"}, nil, []float32{
+		1, 0, 0,
+		0.9, 0.1, 0,
+		0, 1, 0,
+		-1, 0.5, 1e-8,
+	})
+}
+
+func TestFormatRoundTrip(t *testing.T) {
+	m := smallModel()
+	for _, tt := range []struct {
+		name  string
+		write func(*Model, *bytes.Buffer) error
+		read  func(*bytes.Buffer) (*Model, error)
+	}{
+		{"text", func(m *Model, b *bytes.Buffer) error { return m.WriteText(b) }, func(b *bytes.Buffer) (*Model, error) { return ReadText(b) }},
+		{"binary", func(m *Model, b *bytes.Buffer) error { return m.WriteBinary(b) }, func(b *bytes.Buffer) (*Model, error) { return ReadBinary(b) }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var b bytes.Buffer
+			require.NoError(t, tt.write(m, &b))
+			got, err := tt.read(&b)
+			require.NoError(t, err)
+			assert.Equal(t, m.tokens, got.tokens)
+			assert.Equal(t, m.vecs, got.vecs)
+			assert.Equal(t, m.dim, got.Dim())
+		})
+	}
+}
+
+func TestWriteTextHeader(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, smallModel().WriteText(&b))
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	assert.Equal(t, "4 3", lines[0])
+	assert.Equal(t, "item:1 1 0 0", lines[1])
+	assert.Len(t, lines, 5)
+}
+
+var readTextTests = []struct {
+	name string
+	in   string
+	ok   bool
+}{
+	{"ok", "2 2\na 1 2\nb 3 4\n", true},
+	{"huge header", "3000000000 65536\na 1\n", false},
+	{"trailing spaces", "1 2\na 1 2 \n", true},
+	{"crlf", "1 2\r\na 1 2\r\n", true},
+	{"no final newline", "1 2\na 1 2", true},
+	{"empty", "", false},
+	{"bad header", "x 2\n", false},
+	{"zero dim", "1 0\na\n", false},
+	{"short row", "1 2\na 1\n", false},
+	{"long row", "1 2\na 1 2 3\n", false},
+	{"bad float", "1 2\na 1 x\n", false},
+	{"missing rows", "2 2\na 1 2\n", false},
+	{"no token", "1 2\n 1 2\n", false},
+}
+
+func TestReadText(t *testing.T) {
+	for _, tt := range readTextTests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := ReadText(strings.NewReader(tt.in))
+			if !tt.ok {
+				assert.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, 2, m.Dim())
+		})
+	}
+}
+
+func TestReadTextParseError(t *testing.T) {
+	_, err := ReadText(strings.NewReader("1 2\na 1 x\n"))
+	pe, ok := errors.AsType[*ParseError](err)
+	require.True(t, ok, "error %v is not a *ParseError", err)
+	assert.Equal(t, 2, pe.Line)
+	assert.ErrorIs(t, err, ErrFormat)
+}
+
+func TestReadBinaryTruncated(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, smallModel().WriteBinary(&b))
+	full := b.Bytes()
+	for n := range len(full) - 1 {
+		if _, err := ReadBinary(bytes.NewReader(full[:n])); err == nil {
+			t.Fatalf("ReadBinary(first %d of %d bytes) succeeded", n, len(full))
+		}
+	}
+}
+
+func FuzzReadText(f *testing.F) {
+	for _, tt := range readTextTests {
+		f.Add([]byte(tt.in))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if len(in) > 1<<12 {
+			return
+		}
+		m, err := ReadText(bytes.NewReader(in))
+		if err != nil {
+			return
+		}
+		var b bytes.Buffer
+		require.NoError(t, m.WriteText(&b))
+		m2, err := ReadText(&b)
+		require.NoError(t, err)
+		assert.Equal(t, m.tokens, m2.tokens)
+		assert.Equal(t, len(m.vecs), len(m2.vecs))
+	})
+}
+
+func FuzzReadBinary(f *testing.F) {
+	var b bytes.Buffer
+	_ = smallModel().WriteBinary(&b)
+	f.Add(b.Bytes())
+	f.Add([]byte("1 1\nx \x00\x00\x80\x3f\n"))
+	f.Add([]byte("3000000000 65536\n"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if len(in) > 1<<12 {
+			return
+		}
+		m, err := ReadBinary(bytes.NewReader(in))
+		if err != nil {
+			return
+		}
+		var out bytes.Buffer
+		require.NoError(t, m.WriteBinary(&out))
+		m2, err := ReadBinary(&out)
+		require.NoError(t, err)
+		assert.Equal(t, m.tokens, m2.tokens)
+	})
+}

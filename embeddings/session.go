@@ -1,0 +1,254 @@
+package embeddings
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Errors returned while reading a corpus line.
+var (
+	// ErrSection reports a malformed or unknown "| key=value" section.
+	ErrSection = errors.New("embeddings: invalid section")
+	// ErrLineTooLong reports a corpus line longer than MaxLineBytes.
+	ErrLineTooLong = errors.New("embeddings: line too long")
+)
+
+// MaxLineBytes is the longest corpus line accepted, in bytes.
+const MaxLineBytes = 64 << 20
+
+// ParseError reports an invalid corpus or vector file line.
+type ParseError struct {
+	// Line is the 1-based line number.
+	Line int
+	// Input is the offending line, truncated to 64 bytes.
+	Input string
+	// Err is the cause.
+	Err error
+}
+
+// Error implements error.
+func (e *ParseError) Error() string {
+	return fmt.Sprintf("embeddings: line %d: %q: %v", e.Line, e.Input, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *ParseError) Unwrap() error { return e.Err }
+
+func newParseError(line int, input []byte, err error) *ParseError {
+	if len(input) > 64 {
+		input = input[:64]
+	}
+	return &ParseError{Line: line, Input: string(input), Err: err}
+}
+
+// Session is one parsed corpus line: a user session, or a sentence of a
+// text corpus. The zero Session is an empty session.
+type Session struct {
+	// Tokens are the session's actions in order, without markers.
+	Tokens []string
+	// Markers holds, for each token, its interaction marker name, or ""
+	// when it has none. It is nil when no token has a marker.
+	Markers []string
+	// Purchase is the token of the "purchase=" section, or "".
+	Purchase string
+	// Skipped are the tokens of the "skipped=" section.
+	Skipped []string
+}
+
+// String formats s as a corpus line that ParseSession reads back.
+func (s Session) String() string {
+	var b strings.Builder
+	for i, t := range s.Tokens {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t)
+		if i < len(s.Markers) && s.Markers[i] != "" {
+			b.WriteByte('@')
+			b.WriteString(s.Markers[i])
+		}
+	}
+	if s.Purchase != "" {
+		b.WriteString(" | purchase=")
+		b.WriteString(s.Purchase)
+	}
+	if len(s.Skipped) > 0 {
+		b.WriteString(" | skipped=")
+		b.WriteString(strings.Join(s.Skipped, ","))
+	}
+	return b.String()
+}
+
+// ParseSession parses one corpus line. The line format is
+//
+//	token[@marker] token[@marker] ... [| purchase=token] [| skipped=token,token,...]
+//
+// Tokens are separated by spaces or tabs. A marker is recognised only when
+// it is a key of markers (see [Config.Weights]); otherwise '@' is part of
+// the token. Sections follow the tokens, each introduced by '|', in any
+// order, each at most once; the only keys are purchase (one token) and
+// skipped (a comma-separated list). A line without '|' is a plain
+// word2vec sentence.
+func ParseSession(line string, markers map[string]float32) (Session, error) {
+	var p lineParser
+	p.markers = newMarkerSet(markers)
+	if err := p.parse([]byte(line)); err != nil {
+		return Session{}, err
+	}
+	var s Session
+	hasMarker := false
+	for i, t := range p.tokens {
+		s.Tokens = append(s.Tokens, string(t))
+		if p.marks[i] != 0 {
+			hasMarker = true
+		}
+	}
+	if hasMarker {
+		s.Markers = make([]string, len(p.tokens))
+		for i, m := range p.marks {
+			if m != 0 {
+				s.Markers[i] = p.markers.names[m]
+			}
+		}
+	}
+	if p.purchase != nil {
+		s.Purchase = string(p.purchase)
+	}
+	for _, t := range p.skipped {
+		s.Skipped = append(s.Skipped, string(t))
+	}
+	return s, nil
+}
+
+// markerSet maps marker names to small indexes; index 0 means no marker
+// and weight 1.
+type markerSet struct {
+	index   map[string]uint8
+	names   []string  // by index; names[0] == ""
+	weights []float32 // by index; weights[0] == 1
+}
+
+func newMarkerSet(weights map[string]float32) *markerSet {
+	if weights == nil {
+		return nil
+	}
+	names := make([]string, 0, len(weights))
+	for name := range weights {
+		if name != "" {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	if len(names) > 255 {
+		names = names[:255]
+	}
+	ms := &markerSet{index: make(map[string]uint8, len(names)), names: []string{""}, weights: []float32{1}}
+	for i, name := range names {
+		ms.index[name] = uint8(i + 1)
+		ms.names = append(ms.names, name)
+		w := weights[name]
+		if !(w >= 0) || math.IsInf(float64(w), 0) {
+			w = 1
+		}
+		ms.weights = append(ms.weights, w)
+	}
+	return ms
+}
+
+// lineParser splits a line into byte slices without allocating once its
+// buffers have grown.
+type lineParser struct {
+	markers  *markerSet
+	tokens   [][]byte
+	marks    []uint8
+	purchase []byte
+	skipped  [][]byte
+}
+
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'
+}
+
+func (p *lineParser) parse(line []byte) error {
+	p.tokens = p.tokens[:0]
+	p.marks = p.marks[:0]
+	p.purchase = nil
+	p.skipped = p.skipped[:0]
+	head := line
+	var rest []byte
+	if i := bytes.IndexByte(line, '|'); i >= 0 {
+		head, rest = line[:i], line[i+1:]
+	}
+	for i := 0; i < len(head); {
+		for i < len(head) && isSpace(head[i]) {
+			i++
+		}
+		j := i
+		for j < len(head) && !isSpace(head[j]) {
+			j++
+		}
+		if j > i {
+			tok, mark := p.splitMarker(head[i:j])
+			p.tokens = append(p.tokens, tok)
+			p.marks = append(p.marks, mark)
+		}
+		i = j
+	}
+	seen := 0
+	for rest != nil {
+		sec := rest
+		rest = nil
+		if i := bytes.IndexByte(sec, '|'); i >= 0 {
+			sec, rest = sec[:i], sec[i+1:]
+		}
+		sec = bytes.TrimFunc(sec, func(r rune) bool { return r < 0x80 && isSpace(byte(r)) })
+		key, val, ok := bytes.Cut(sec, []byte{'='})
+		if !ok || len(val) == 0 || bytes.ContainsFunc(val, func(r rune) bool { return r < 0x80 && isSpace(byte(r)) }) {
+			return fmt.Errorf("%w %q: want key=value without spaces", ErrSection, sec)
+		}
+		switch string(key) {
+		case "purchase":
+			if seen&1 != 0 {
+				return fmt.Errorf("%w: duplicate purchase", ErrSection)
+			}
+			seen |= 1
+			if bytes.IndexByte(val, ',') >= 0 {
+				return fmt.Errorf("%w: purchase takes one token", ErrSection)
+			}
+			p.purchase = val
+		case "skipped":
+			if seen&2 != 0 {
+				return fmt.Errorf("%w: duplicate skipped", ErrSection)
+			}
+			seen |= 2
+			for t := range bytes.SplitSeq(val, []byte{','}) {
+				if len(t) == 0 {
+					return fmt.Errorf("%w: empty skipped token", ErrSection)
+				}
+				p.skipped = append(p.skipped, t)
+			}
+		default:
+			return fmt.Errorf("%w: unknown key %q", ErrSection, key)
+		}
+	}
+	return nil
+}
+
+// splitMarker strips a recognised "@marker" suffix.
+func (p *lineParser) splitMarker(tok []byte) ([]byte, uint8) {
+	if p.markers == nil {
+		return tok, 0
+	}
+	i := bytes.LastIndexByte(tok, '@')
+	if i <= 0 {
+		return tok, 0
+	}
+	if m, ok := p.markers.index[string(tok[i+1:])]; ok {
+		return tok[:i], m
+	}
+	return tok, 0
+}

@@ -1,0 +1,488 @@
+package embeddings
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+const (
+	blockTokens = 10000 // tokens per unit of work, as word2vec's progress step
+	maxExp      = 6     // sigmoid argument clamp, as word2vec
+	sigTable    = 1024  // sigmoid table entries over [-maxExp, maxExp]
+)
+
+// Train learns token vectors from a corpus of one session (or sentence)
+// per line, read once from r; see [ParseSession] for the line format. The
+// corpus is kept in memory as 4-byte token ids; use [TrainFile] for
+// corpora larger than memory.
+//
+// Train returns ctx.Err() (wrapped) when ctx is cancelled, a *ParseError
+// for a malformed line and [ErrEmptyVocabulary] when no token reaches its
+// minimum count.
+func Train(ctx context.Context, r io.Reader, cfg Config) (*Model, error) {
+	cfg = cfg.withDefaults()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("embeddings: train: %w", err)
+	}
+	mc, err := readCorpus(ctx, r, &cfg)
+	if err != nil {
+		return nil, fmt.Errorf("embeddings: train: %w", err)
+	}
+	if len(mc.vocab.tokens) == 0 {
+		return nil, ErrEmptyVocabulary
+	}
+	t := newTrainer(&cfg, mc.vocab, mc.all.tokens)
+	blocks := mc.blocks(blockTokens)
+	var cursor atomic.Int64
+	n := int64(len(blocks))
+	next := func() (*block, int, bool) {
+		i := cursor.Add(1) - 1
+		if n == 0 || i >= n*int64(cfg.Epochs) {
+			return nil, 0, false
+		}
+		return &blocks[i%n], int(i/n) + 1, true
+	}
+	if err := t.run(ctx, next, func(*block) {}); err != nil {
+		return nil, fmt.Errorf("embeddings: train: %w", err)
+	}
+	return t.model(), nil
+}
+
+// TrainFile is like [Train] for a corpus file too large for memory: it
+// streams the file once to build the vocabulary and once per epoch to
+// train, holding only the vectors, the vocabulary and a few blocks of
+// sessions in memory.
+func TrainFile(ctx context.Context, path string, cfg Config) (*Model, error) {
+	cfg = cfg.withDefaults()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("embeddings: train: %w", err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("embeddings: train: %w", err)
+	}
+	defer f.Close()
+
+	// Pass 1: vocabulary.
+	lr := newLineReader(f)
+	p := &lineParser{markers: newMarkerSet(cfg.Weights)}
+	c := newCounter()
+	for {
+		line, err := lr.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("embeddings: train: %s: %w", path, err)
+		}
+		if lr.line&0xfff == 0 && ctx.Err() != nil {
+			return nil, fmt.Errorf("embeddings: train: %w", ctx.Err())
+		}
+		if err := p.parse(line); err != nil {
+			return nil, fmt.Errorf("embeddings: train: %s: %w", path, newParseError(lr.line, line, err))
+		}
+		countLine(p, c)
+	}
+	vocab, remap := buildVocabulary(&cfg, c.names, c.counts)
+	if len(vocab.tokens) == 0 {
+		return nil, ErrEmptyVocabulary
+	}
+	_ = remap
+	var perEpoch int64
+	for _, n := range vocab.counts {
+		perEpoch += n
+	}
+	c = nil // drop the long tail before allocating vectors
+	t := newTrainer(&cfg, vocab, perEpoch)
+
+	// Pass 2..: one stream per epoch, parsed by a producer goroutine into
+	// pooled blocks.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	nbuf := 2*cfg.Threads + 1
+	free := make(chan *block, nbuf)
+	for range nbuf {
+		free <- &block{}
+	}
+	work := make(chan *block, nbuf)
+	var prodErr error
+	var prodWG sync.WaitGroup
+	prodWG.Add(1)
+	go func() {
+		defer prodWG.Done()
+		defer close(work)
+		prodErr = produce(ctx, f, path, &cfg, vocab, free, work)
+		if prodErr != nil {
+			cancel(prodErr)
+		}
+	}()
+	next := func() (*block, int, bool) {
+		b, ok := <-work
+		if !ok {
+			return nil, 0, false
+		}
+		return b, b.epoch, true
+	}
+	release := func(b *block) { free <- b }
+	err = t.run(ctx, next, release)
+	cancel(nil)
+	for range work { // unblock the producer
+	}
+	prodWG.Wait()
+	if prodErr != nil {
+		return nil, fmt.Errorf("embeddings: train: %w", prodErr)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("embeddings: train: %w", err)
+	}
+	return t.model(), nil
+}
+
+// produce streams f once per epoch into blocks.
+func produce(ctx context.Context, f *os.File, path string, cfg *Config, vocab *vocabulary, free <-chan *block, work chan<- *block) error {
+	p := &lineParser{markers: newMarkerSet(cfg.Weights)}
+	lookup := func(t []byte) (uint32, bool) {
+		id, ok := vocab.index[string(t)]
+		return id, ok
+	}
+	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		lr := newLineReader(f)
+		var b *block
+		for {
+			if b == nil {
+				select {
+				case b = <-free:
+				case <-ctx.Done():
+					return nil
+				}
+				b.reset()
+				if p.markers == nil {
+					b.marks = nil
+				}
+				b.epoch = epoch
+			}
+			line, err := lr.next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return fmt.Errorf("%s: %w", path, err)
+			}
+			if err := p.parse(line); err != nil {
+				return fmt.Errorf("%s: %w", path, newParseError(lr.line, line, err))
+			}
+			b.appendSession(cfg, p, lookup, lookup)
+			if b.tokens >= blockTokens {
+				select {
+				case work <- b:
+				case <-ctx.Done():
+					return nil
+				}
+				b = nil
+			}
+		}
+		if b != nil {
+			select {
+			case work <- b:
+			case <-ctx.Done():
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+// trainer holds the shared state of one training run. Workers update in
+// and out without locks (Hogwild).
+type trainer struct {
+	cfg     *Config
+	vocab   *vocabulary
+	dim     int
+	in, out []float32
+	noise   noiseSampler
+	keep    []uint32  // subsampling: keep a token when 32 random bits <= keep[id]
+	weights []float32 // interaction weight by marker index; nil when off
+	total   int64     // tokens to process over all epochs
+	alpha0  float64
+	sig     [sigTable + 1]float32 // sigmoid over [-maxExp, maxExp]
+	sp      [sigTable + 1]float32 // softplus over [-maxExp, maxExp], for the loss
+
+	done atomic.Int64
+
+	mu         sync.Mutex // guards the fields below
+	start      time.Time
+	lastReport time.Time
+	lossSum    float64
+	lossN      int64
+	lastLoss   float64
+}
+
+func newTrainer(cfg *Config, vocab *vocabulary, perEpoch int64) *trainer {
+	v, dim := len(vocab.tokens), cfg.Dim
+	t := &trainer{
+		cfg:    cfg,
+		vocab:  vocab,
+		dim:    dim,
+		in:     make([]float32, v*dim),
+		out:    make([]float32, v*dim),
+		noise:  newNoiseSampler(vocab.counts, 0.75),
+		keep:   make([]uint32, v),
+		total:  perEpoch * int64(cfg.Epochs),
+		alpha0: cfg.Alpha,
+	}
+	r := rng{s: cfg.Seed}
+	for i := range t.in {
+		// Uniform in [-0.5, 0.5) / dim, as word2vec.
+		t.in[i] = (float32(r.next()>>40)/(1<<23) - 1) / float32(dim)
+	}
+	var sum float64
+	for _, c := range vocab.counts {
+		sum += float64(c)
+	}
+	for i, c := range vocab.counts {
+		keep := 1.0
+		if cfg.Sample > 0 {
+			// word2vec: keep with probability (sqrt(f/t)+1)*t/f, where
+			// f is the token's count and t the threshold in counts.
+			th := cfg.Sample * sum
+			keep = (math.Sqrt(float64(c)/th) + 1) * th / float64(c)
+		}
+		t.keep[i] = prob32(keep)
+	}
+	if ms := newMarkerSet(cfg.Weights); ms != nil {
+		t.weights = ms.weights
+	}
+	for i := range t.sig {
+		x := (float64(i)/sigTable*2 - 1) * maxExp
+		t.sig[i] = float32(1 / (1 + math.Exp(-x)))
+		t.sp[i] = float32(math.Log1p(math.Exp(x)))
+	}
+	return t
+}
+
+// alphaAt returns the learning rate after done tokens: linear decay over
+// all epochs, floored at alpha0*1e-4, as word2vec.
+func (t *trainer) alphaAt(done int64) float32 {
+	a := t.alpha0 * (1 - float64(done)/float64(t.total+1))
+	if a < t.alpha0*1e-4 {
+		a = t.alpha0 * 1e-4
+	}
+	return float32(a)
+}
+
+// run trains with cfg.Threads workers pulling blocks from next.
+func (t *trainer) run(ctx context.Context, next func() (*block, int, bool), release func(*block)) error {
+	t.start = t.cfg.Now()
+	t.lastReport = t.start
+	errs := make([]error, t.cfg.Threads)
+	var wg sync.WaitGroup
+	for id := range t.cfg.Threads {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[id] = t.work(ctx, id, next, release)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if err := context.Cause(ctx); err != nil {
+		return err
+	}
+	if t.cfg.Progress != nil {
+		t.mu.Lock()
+		t.report(t.cfg.Epochs, t.cfg.Now())
+		t.mu.Unlock()
+	}
+	return nil
+}
+
+// worker is one training goroutine's private state.
+type worker struct {
+	t       *trainer
+	r       rng
+	neu1e   []float32
+	sen     []uint32
+	marks   []uint8
+	lossSum float64
+	lossN   int64
+}
+
+func (t *trainer) work(ctx context.Context, id int, next func() (*block, int, bool), release func(*block)) error {
+	w := &worker{
+		t:     t,
+		r:     rng{s: t.cfg.Seed ^ (uint64(id+1) * 0x9e3779b97f4a7c15)},
+		neu1e: make([]float32, t.dim),
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return context.Cause(ctx)
+		}
+		b, epoch, ok := next()
+		if !ok {
+			return nil
+		}
+		w.trainBlock(b)
+		n := b.tokens
+		release(b) // b belongs to the producer from here on
+		t.done.Add(n)
+		t.mu.Lock()
+		t.lossSum += w.lossSum
+		t.lossN += w.lossN
+		w.lossSum, w.lossN = 0, 0
+		if t.cfg.Progress != nil {
+			if now := t.cfg.Now(); now.Sub(t.lastReport) >= t.cfg.ProgressEvery {
+				t.report(epoch, now)
+			}
+		}
+		t.mu.Unlock()
+	}
+}
+
+// report calls the progress hook; t.mu must be held.
+func (t *trainer) report(epoch int, now time.Time) {
+	done := t.done.Load()
+	el := now.Sub(t.start)
+	pr := Progress{Tokens: done, Total: t.total, Epoch: epoch, Alpha: float64(t.alphaAt(done)), Elapsed: el}
+	if s := el.Seconds(); s > 0 {
+		pr.TokensPerSecond = float64(done) / s
+		if pr.TokensPerSecond > 0 && done < t.total {
+			pr.ETA = time.Duration(float64(t.total-done) / pr.TokensPerSecond * float64(time.Second))
+		}
+	}
+	if t.lossN > 0 {
+		t.lastLoss = t.lossSum / float64(t.lossN)
+	}
+	pr.Loss = t.lastLoss
+	t.lossSum, t.lossN = 0, 0
+	t.lastReport = now
+	t.cfg.Progress(pr)
+}
+
+// trainBlock trains on every session of b.
+func (w *worker) trainBlock(b *block) {
+	t := w.t
+	window := uint64(t.cfg.Window)
+	weighted := t.weights != nil && b.marks != nil
+	base := t.done.Load()
+	var local int64
+	for _, sp := range b.spans {
+		alpha := t.alphaAt(base + local)
+		local += int64(sp.end - sp.start)
+		sen := w.sen[:0]
+		marks := w.marks[:0]
+		for i := sp.start; i < sp.end; i++ {
+			id := b.ids[i]
+			if uint32(w.r.next()) > t.keep[id] {
+				continue
+			}
+			sen = append(sen, id)
+			if weighted {
+				marks = append(marks, b.marks[i])
+			}
+		}
+		w.sen, w.marks = sen, marks
+		skipped := b.skipped[sp.skipStart:sp.skipEnd]
+		for pos, c := range sen {
+			half := 1 + int((uint64(uint32(w.r.next()))*window)>>32)
+			lo, hi := max(pos-half, 0), min(pos+half, len(sen)-1)
+			a := alpha
+			if weighted {
+				a *= t.weights[marks[pos]]
+			}
+			for j := lo; j <= hi; j++ {
+				if j != pos {
+					w.pair(sen[j], c, a)
+				}
+			}
+			if sp.purchase >= 0 && uint32(sp.purchase) != c {
+				w.single(c, uint32(sp.purchase), 1, a)
+			}
+			for _, s := range skipped {
+				if s != c {
+					w.single(c, s, 0, a)
+				}
+			}
+		}
+	}
+}
+
+// pair trains one Skip-gram pair as word2vec does: the context token's
+// input vector predicts the centre token's output vector against
+// Negative noise tokens.
+func (w *worker) pair(ctxTok, centre uint32, alpha float32) {
+	t := w.t
+	dim := t.dim
+	l1 := t.in[int(ctxTok)*dim : int(ctxTok)*dim+dim : int(ctxTok)*dim+dim]
+	neu1e := w.neu1e[:dim:dim]
+	clear(neu1e)
+	w.step(l1, neu1e, centre, 1, alpha)
+	for range t.cfg.Negative {
+		target := t.noise.draw(w.r.next())
+		if target == centre {
+			continue
+		}
+		w.step(l1, neu1e, target, 0, alpha)
+	}
+	axpy(1, neu1e, l1)
+}
+
+// single trains one example (label 1 pulls, 0 pushes) of the input vector
+// of tok against the output vector of target, without noise tokens.
+func (w *worker) single(tok, target uint32, label, alpha float32) {
+	t := w.t
+	dim := t.dim
+	l1 := t.in[int(tok)*dim : int(tok)*dim+dim : int(tok)*dim+dim]
+	neu1e := w.neu1e[:dim:dim]
+	clear(neu1e)
+	w.step(l1, neu1e, target, label, alpha)
+	axpy(1, neu1e, l1)
+}
+
+// step is one logistic-regression step of l1 against target's output
+// vector; the input gradient is accumulated in neu1e.
+func (w *worker) step(l1, neu1e []float32, target uint32, label, alpha float32) {
+	t := w.t
+	dim := t.dim
+	l2 := t.out[int(target)*dim : int(target)*dim+dim : int(target)*dim+dim]
+	f := dot(l1, l2)
+	var g float32
+	switch {
+	case f > maxExp:
+		g = (label - 1) * alpha
+		if label == 0 {
+			w.lossSum += float64(f)
+		}
+	case f < -maxExp:
+		g = label * alpha
+		if label == 1 {
+			w.lossSum -= float64(f)
+		}
+	default:
+		i := int((f + maxExp) * (sigTable / (2 * maxExp)))
+		g = (label - t.sig[i]) * alpha
+		if label == 1 {
+			w.lossSum += float64(t.sp[sigTable-i]) // softplus(-f)
+		} else {
+			w.lossSum += float64(t.sp[i]) // softplus(f)
+		}
+	}
+	w.lossN++
+	update2(g, l1, l2, neu1e)
+}
+
+// model freezes the input vectors into a Model.
+func (t *trainer) model() *Model {
+	return newModel(t.dim, t.vocab.tokens, t.vocab.counts, t.in)
+}

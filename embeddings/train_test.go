@@ -1,0 +1,269 @@
+package embeddings
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func testJourneys() *Journeys {
+	return NewJourneys(JourneyConfig{
+		Sessions: 2000, Categories: 8, ItemsPerCategory: 30, ShopsPerCategory: 4,
+		QueriesPerCategory: 4, Wander: 0.1, Seed: 3,
+	})
+}
+
+func journeyText(t testing.TB, j *Journeys, plain bool) string {
+	var b bytes.Buffer
+	var err error
+	if plain {
+		_, err = j.WritePlain(&b)
+	} else {
+		_, err = j.WriteTo(&b)
+	}
+	require.NoError(t, err)
+	return b.String()
+}
+
+func testConfig() Config {
+	return Config{Dim: 24, Epochs: 3, Threads: 1, Seed: 42, MinCount: 3}
+}
+
+func modelText(t testing.TB, m *Model) string {
+	var b bytes.Buffer
+	require.NoError(t, m.WriteText(&b))
+	return b.String()
+}
+
+func TestTrainDeterministic(t *testing.T) {
+	corpus := journeyText(t, testJourneys(), true)
+	a, err := Train(context.Background(), strings.NewReader(corpus), testConfig())
+	require.NoError(t, err)
+	b, err := Train(context.Background(), strings.NewReader(corpus), testConfig())
+	require.NoError(t, err)
+	assert.Equal(t, modelText(t, a), modelText(t, b))
+
+	cfg := testConfig()
+	cfg.Seed++
+	c, err := Train(context.Background(), strings.NewReader(corpus), cfg)
+	require.NoError(t, err)
+	assert.NotEqual(t, modelText(t, a), modelText(t, c), "a different seed gave the same vectors")
+}
+
+func TestTrainFileMatchesTrain(t *testing.T) {
+	j := testJourneys()
+	corpus := journeyText(t, j, false)
+	path := filepath.Join(t.TempDir(), "corpus.txt")
+	require.NoError(t, os.WriteFile(path, []byte(corpus), 0o644))
+	for _, ext := range []struct {
+		name string
+		set  func(*Config)
+	}{
+		{"plain", func(*Config) {}},
+		{"all extensions", func(c *Config) {
+			c.Weights, c.PurchaseContext, c.SkippedNegatives = DefaultWeights(), true, true
+			c.TypeMinCount = map[string]int{"shop": 1}
+		}},
+	} {
+		t.Run(ext.name, func(t *testing.T) {
+			cfg := testConfig()
+			ext.set(&cfg)
+			a, err := Train(context.Background(), strings.NewReader(corpus), cfg)
+			require.NoError(t, err)
+			b, err := TrainFile(context.Background(), path, cfg)
+			require.NoError(t, err)
+			ta, tb := modelText(t, a), modelText(t, b)
+			if ta != tb {
+				la, lb := strings.Split(ta, "\n"), strings.Split(tb, "\n")
+				for i := range min(len(la), len(lb)) {
+					if la[i] != lb[i] {
+						t.Fatalf("Train and TrainFile differ at line %d:\n%.80s\n%.80s", i+1, la[i], lb[i])
+					}
+				}
+				t.Fatalf("Train and TrainFile differ in length")
+			}
+		})
+	}
+}
+
+func TestTrainQuality(t *testing.T) {
+	j := testJourneys()
+	corpus := journeyText(t, j, false)
+	for _, tt := range []struct {
+		name string
+		set  func(*Config)
+	}{
+		{"plain", func(*Config) {}},
+		{"weights", func(c *Config) { c.Weights = DefaultWeights() }},
+		{"purchase", func(c *Config) { c.Weights, c.PurchaseContext = DefaultWeights(), true }},
+		{"skipped", func(c *Config) { c.Weights, c.SkippedNegatives = DefaultWeights(), true }},
+		{"two threads", func(c *Config) { c.Threads = 2 }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := testConfig()
+			tt.set(&cfg)
+			m, err := Train(context.Background(), strings.NewReader(corpus), cfg)
+			require.NoError(t, err)
+			for _, typ := range []string{"item", "shop", "query"} {
+				// 0.3 is three times the chance level of 1/8.
+				if p := j.PrecisionAtK(m, typ, 3); p < 0.5 {
+					t.Errorf("PrecisionAtK(%s, 3) = %.3f, want >= 0.5", typ, p)
+				}
+			}
+		})
+	}
+}
+
+func TestTrainTypeMinCount(t *testing.T) {
+	corpus := "shop:1 a a a query:x\nshop:2 a b b query:y\na b b b query:x\n"
+	cfg := Config{Dim: 4, MinCount: 3, Threads: 1, TypeMinCount: map[string]int{"shop": 1, "query": 2}}
+	m, err := Train(context.Background(), strings.NewReader(corpus), cfg)
+	require.NoError(t, err)
+	var got []string
+	for i := range m.Len() {
+		got = append(got, m.Token(i))
+	}
+	assert.Equal(t, []string{"a", "b", "query:x", "shop:1", "shop:2"}, got)
+	assert.Equal(t, int64(5), m.Count("a"))
+}
+
+func TestTrainExtensionsOffIgnoreSections(t *testing.T) {
+	plain := "a b c d a b\nc d a b c d\n"
+	sections := "a b c d a b | purchase=c | skipped=d\nc d a b c d | skipped=a,b\n"
+	cfg := Config{Dim: 8, MinCount: 1, Threads: 1, Epochs: 2}
+	a, err := Train(context.Background(), strings.NewReader(plain), cfg)
+	require.NoError(t, err)
+	b, err := Train(context.Background(), strings.NewReader(sections), cfg)
+	require.NoError(t, err)
+	assert.Equal(t, modelText(t, a), modelText(t, b))
+	cfg.PurchaseContext, cfg.SkippedNegatives = true, true
+	c, err := Train(context.Background(), strings.NewReader(sections), cfg)
+	require.NoError(t, err)
+	assert.NotEqual(t, modelText(t, a), modelText(t, c))
+}
+
+func TestTrainErrors(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Train(ctx, strings.NewReader("a b c\n"), Config{MinCount: 1})
+	assert.ErrorIs(t, err, context.Canceled)
+
+	_, err = Train(context.Background(), strings.NewReader("a b c\n"), Config{})
+	assert.ErrorIs(t, err, ErrEmptyVocabulary)
+
+	_, err = Train(context.Background(), strings.NewReader("a b\nc | nope=1\n"), Config{MinCount: 1})
+	pe, ok := errors.AsType[*ParseError](err)
+	require.True(t, ok, "Train error %v is not a *ParseError", err)
+	assert.Equal(t, 2, pe.Line)
+	assert.ErrorIs(t, err, ErrSection)
+
+	_, err = TrainFile(context.Background(), filepath.Join(t.TempDir(), "missing"), Config{})
+	assert.ErrorIs(t, err, os.ErrNotExist)
+}
+
+func TestTrainCancelDuringTraining(t *testing.T) {
+	corpus := journeyText(t, testJourneys(), true)
+	path := filepath.Join(t.TempDir(), "corpus.txt")
+	require.NoError(t, os.WriteFile(path, []byte(corpus), 0o644))
+	for _, tt := range []struct {
+		name  string
+		train func(context.Context, Config) (*Model, error)
+	}{
+		{"Train", func(ctx context.Context, c Config) (*Model, error) { return Train(ctx, strings.NewReader(corpus), c) }},
+		{"TrainFile", func(ctx context.Context, c Config) (*Model, error) { return TrainFile(ctx, path, c) }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			cfg := testConfig()
+			cfg.Epochs = 1000
+			cfg.Threads = 2
+			cfg.ProgressEvery = time.Nanosecond
+			cfg.Progress = func(p Progress) {
+				if p.Tokens > 0 {
+					cancel()
+				}
+			}
+			_, err := tt.train(ctx, cfg)
+			assert.ErrorIs(t, err, context.Canceled)
+		})
+	}
+}
+
+func TestTrainProgress(t *testing.T) {
+	corpus := journeyText(t, testJourneys(), true)
+	var got []Progress
+	cfg := testConfig()
+	clock := time.Unix(0, 0)
+	cfg.Now = func() time.Time { clock = clock.Add(100 * time.Millisecond); return clock }
+	cfg.ProgressEvery = 100 * time.Millisecond
+	cfg.Progress = func(p Progress) { got = append(got, p) }
+	_, err := Train(context.Background(), strings.NewReader(corpus), cfg)
+	require.NoError(t, err)
+	require.Greater(t, len(got), 2)
+	last := got[len(got)-1]
+	assert.Equal(t, last.Total, last.Tokens)
+	assert.Equal(t, cfg.Epochs, last.Epoch)
+	assert.Zero(t, last.ETA)
+	for i, p := range got {
+		if p.TokensPerSecond <= 0 || p.Alpha <= 0 || p.Alpha > DefaultAlpha || p.Loss <= 0 {
+			t.Errorf("progress %d = %+v", i, p)
+		}
+		if i > 0 && (p.Tokens < got[i-1].Tokens || p.Alpha > got[i-1].Alpha) {
+			t.Errorf("progress %d = %+v after %+v", i, p, got[i-1])
+		}
+	}
+	// The loss falls as training proceeds.
+	assert.Less(t, last.Loss, got[0].Loss)
+}
+
+func TestAlphaSchedule(t *testing.T) {
+	tr := &trainer{alpha0: 0.025, total: 1000}
+	assert.InDelta(t, 0.025, tr.alphaAt(0), 1e-9)
+	assert.InDelta(t, 0.0125, tr.alphaAt(500), 1e-4)
+	assert.InDelta(t, 0.025/1001, tr.alphaAt(1000), 1e-9)
+	tr.total = 1 << 40
+	assert.InDelta(t, 0.025*1e-4, tr.alphaAt(1<<40), 1e-9, "floor")
+}
+
+func TestNoiseSampler(t *testing.T) {
+	counts := []int64{1000, 100, 10, 1}
+	s := newNoiseSampler(counts, 0.75)
+	r := rng{s: 1}
+	hist := make([]int, len(counts))
+	const n = 200000
+	for range n {
+		hist[s.draw(r.next())]++
+	}
+	var z float64
+	for _, c := range counts {
+		z += pow075(c)
+	}
+	for i, c := range counts {
+		want := pow075(c) / z
+		assert.InDelta(t, want, float64(hist[i])/n, 0.01, "token %d", i)
+	}
+}
+
+func TestTrainNoAllocsPerToken(t *testing.T) {
+	corpus := journeyText(t, testJourneys(), false)
+	cfg := testConfig().withDefaults()
+	cfg.Weights, cfg.PurchaseContext, cfg.SkippedNegatives = DefaultWeights(), true, true
+	mc, err := readCorpus(context.Background(), strings.NewReader(corpus), &cfg)
+	require.NoError(t, err)
+	tr := newTrainer(&cfg, mc.vocab, mc.all.tokens)
+	w := &worker{t: tr, r: rng{s: 1}, neu1e: make([]float32, cfg.Dim)}
+	blocks := mc.blocks(blockTokens)
+	w.trainBlock(&blocks[0]) // grow the sentence buffers
+	if n := testing.AllocsPerRun(5, func() { w.trainBlock(&blocks[0]) }); n != 0 {
+		t.Errorf("trainBlock allocates %v times per block, want 0", n)
+	}
+}
