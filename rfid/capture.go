@@ -12,7 +12,8 @@ import (
 // maxCaptureLine bounds the length of one capture line.
 const maxCaptureLine = 1024
 
-// ParseError is the error of [ReadCapture] for a malformed line.
+// ParseError is the error of [ReadCapture] for a malformed line. It is not
+// modified after creation and safe to share.
 type ParseError struct {
 	Line  int    // 1-based line number
 	Input string // the offending line (truncated to 64 bytes)

@@ -25,7 +25,7 @@ const (
 )
 
 // Options configures a [Decoder]. The zero value (and a nil *Options) means
-// falling-edge mode with the defaults below.
+// falling-edge mode with the defaults below. [NewDecoder] copies it.
 type Options struct {
 	// Gap is the silence after the last edge that ends a frame; 0 means
 	// DefaultGap (25 ms). A gap below 20 ms is accepted but reported by
@@ -118,6 +118,7 @@ func (f Fault) Errors() []error {
 
 // FrameError is the error of a bad frame. It matches, with [errors.Is],
 // the sentinel of every fault it holds ([ErrLostEdge], [ErrBothLow], ...).
+// It is not modified after creation and safe to share.
 type FrameError struct {
 	Bits  int   // bits received
 	Fault Fault // why the frame is bad
@@ -133,7 +134,7 @@ func (e *FrameError) Unwrap() []error { return e.Fault.Errors() }
 
 // Frame is one Wiegand transmission: the bits between two silences.
 //
-// The zero Frame is an empty frame.
+// The zero Frame is an empty frame. Frames are values, safe to share.
 type Frame struct {
 	// Raw holds the bits, the first received most significant.
 	Raw uint64

@@ -50,6 +50,7 @@ func (e Edge) String() string {
 // Event is one edge seen on a data line.
 //
 // The zero Event is a falling edge on D0 at time 0 without sequence number.
+// Events are values, safe to share.
 type Event struct {
 	// Time is when the edge happened on a monotonic clock with an
 	// arbitrary origin, such as the kernel's CLOCK_MONOTONIC timestamp of a

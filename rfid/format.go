@@ -117,7 +117,8 @@ func (f Format) layout() (l layout, ok bool) {
 
 // Card is the content of a decoded frame.
 //
-// The zero Card is facility 0, number 0.
+// The zero Card is facility 0, number 0. Cards are comparable values, safe
+// to share.
 type Card struct {
 	// Facility is the facility (site, company) code; 0 for formats
 	// without one.

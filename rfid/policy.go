@@ -32,7 +32,8 @@ func (k Kind) String() string {
 	return fmt.Sprintf("Kind(%d)", uint8(k))
 }
 
-// Range is an inclusive range of card IDs (see [Card.ID]).
+// Range is an inclusive range of card IDs (see [Card.ID]). The zero Range
+// holds only ID 0. Ranges are values, safe to share.
 type Range struct {
 	First, Last uint64
 }

@@ -89,7 +89,8 @@ func (k Kind) String() string {
 	return fmt.Sprintf("Kind(%d)", uint8(k))
 }
 
-// Event is something that happened at the reader, for the UI.
+// Event is something that happened at the reader, for the UI. The zero
+// Event has no kind. Events are values, safe to share.
 type Event struct {
 	Kind   Kind
 	Time   time.Time
@@ -149,7 +150,7 @@ func first(a, b string) string {
 	return b
 }
 
-// Config configures a [Flow]. The zero value (and a nil *Config) means a
+// Config configures a [Flow]; [New] copies it. The zero value (and a nil *Config) means a
 // 60 s window, a 3 s dedupe window, the CheckIn policy, the wall clock and
 // the zero [rfid.Policy].
 type Config struct {

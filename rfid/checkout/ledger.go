@@ -42,7 +42,8 @@ func (a Action) String() string {
 	return fmt.Sprintf("Action(%d)", uint8(a))
 }
 
-// Record is one entry of the ledger's history.
+// Record is one entry of the ledger's history. Records are values, safe to
+// share.
 type Record struct {
 	Time   time.Time
 	Action Action
@@ -51,7 +52,7 @@ type Record struct {
 	By     string // who tapped; differs from Person when someone else checks a device in
 }
 
-// Loan is a device currently out.
+// Loan is a device currently out. Loans are values, safe to share.
 type Loan struct {
 	Device string
 	Person string
