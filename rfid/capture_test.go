@@ -2,6 +2,7 @@ package rfid
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"math/rand/v2"
 	"os"
@@ -48,7 +49,7 @@ func TestParseEvent(t *testing.T) {
 
 func TestReadCaptureError(t *testing.T) {
 	_, err := ReadCapture(strings.NewReader("# header\n\n0 D1 fall\n12 D2 fall\n"))
-	pe, ok := err.(*ParseError)
+	pe, ok := errors.AsType[*ParseError](err)
 	require.True(t, ok, "error %v is not a *ParseError", err)
 	assert.Equal(t, 4, pe.Line)
 	assert.ErrorIs(t, err, ErrSyntax)

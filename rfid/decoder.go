@@ -55,19 +55,19 @@ type Fault uint8
 
 // The faults a [Decoder] detects. Each corresponds to a sentinel error.
 const (
-	// FaultBothLow: both lines were low at once ([ErrBothLow]).
+	// FaultBothLow means both lines were low at once ([ErrBothLow]).
 	FaultBothLow Fault = 1 << iota
-	// FaultOverflow: more bits than the maximum ([ErrOverflow]).
+	// FaultOverflow means more bits than the maximum ([ErrOverflow]).
 	FaultOverflow
-	// FaultLostEdge: an edge was lost ([ErrLostEdge]).
+	// FaultLostEdge means an edge was lost ([ErrLostEdge]).
 	FaultLostEdge
-	// FaultOrder: timestamps went backwards ([ErrOrder]).
+	// FaultOrder means timestamps went backwards ([ErrOrder]).
 	FaultOrder
-	// FaultEvent: an event had an invalid line or edge ([ErrEvent]).
+	// FaultEvent means an event had an invalid line or edge ([ErrEvent]).
 	FaultEvent
 )
 
-// faultErrs maps fault bits, in order, to their sentinels.
+// faultErr returns the sentinel for fault bit i, or nil.
 func faultErr(i int) error {
 	switch Fault(1) << i {
 	case FaultBothLow:

@@ -50,32 +50,32 @@ type Kind uint8
 
 // Event kinds, each something a lab screen shows.
 const (
-	// AwaitDevice: a person tapped; the device tap is awaited.
+	// AwaitDevice means a person tapped; the device tap is awaited.
 	AwaitDevice Kind = iota + 1
-	// AwaitPerson: a device tapped; the person tap is awaited.
+	// AwaitPerson means a device tapped; the person tap is awaited.
 	AwaitPerson
-	// CheckedOut: the device was lent to the person.
+	// CheckedOut means the device was lent to the person.
 	CheckedOut
-	// CheckedIn: the device was returned (Holder is who had it).
+	// CheckedIn means the device was returned (Holder is who had it).
 	CheckedIn
-	// Transferred: the device moved from Holder to Person.
+	// Transferred means the device moved from Holder to Person.
 	Transferred
-	// Refused: the device is held by Holder and the policy is Reject.
+	// Refused means the device is held by Holder and the policy is Reject.
 	Refused
-	// Expired: a first tap waited longer than the window.
+	// Expired means a first tap waited longer than the window.
 	Expired
-	// Duplicate: a repeat of the previous tag within the dedupe window,
+	// Duplicate means a repeat of the previous tag within the dedupe window,
 	// ignored.
 	Duplicate
-	// BadRead: the frame was bad or did not decode; tap again.
+	// BadRead means the frame was bad or did not decode; tap again.
 	BadRead
-	// Denied: the card's facility code is not accepted at this site.
+	// Denied means the card's facility code is not accepted at this site.
 	Denied
-	// UnknownPerson: a badge in the persons' range that is not enrolled.
+	// UnknownPerson means a badge in the persons' range that is not enrolled.
 	UnknownPerson
-	// UnknownDevice: a tag in the devices' range that is not enrolled.
+	// UnknownDevice means a tag in the devices' range that is not enrolled.
 	UnknownDevice
-	// UnknownTag: a tag that is not enrolled and not classified.
+	// UnknownTag means a tag that is not enrolled and not classified.
 	UnknownTag
 )
 
