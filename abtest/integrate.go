@@ -122,7 +122,7 @@ func grow(s []float64, n int) []float64 {
 	if cap(s) >= n {
 		return s[:n]
 	}
-	return make([]float64, n)
+	return make([]float64, n, n+n/4+16)
 }
 
 // upperTail returns P(U + N(mu, σ²) ≥ b) over the sub-density g and the

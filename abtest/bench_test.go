@@ -1,0 +1,97 @@
+package abtest
+
+import "testing"
+
+func benchBoundaries(b *testing.B, k int, spend SpendingFunc) {
+	info := equalInfo(k)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Boundaries(info, 0.05, TwoSided, spend); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkBoundaries5(b *testing.B)          { benchBoundaries(b, 5, OBrienFlemingSpending) }
+func BenchmarkBoundaries20(b *testing.B)         { benchBoundaries(b, 20, OBrienFlemingSpending) }
+func BenchmarkBoundaries100(b *testing.B)        { benchBoundaries(b, 100, OBrienFlemingSpending) }
+func BenchmarkBoundaries1000(b *testing.B)       { benchBoundaries(b, 1000, OBrienFlemingSpending) }
+func BenchmarkBoundaries1000Pocock(b *testing.B) { benchBoundaries(b, 1000, PocockSpending) }
+
+// BenchmarkAppend measures adding the 1000th look to a stored design of
+// 999 looks (Peek does the same work as Append without storing it).
+func BenchmarkAppend(b *testing.B) {
+	g, err := NewGroupSequential(0.05, TwoSided, OBrienFlemingSpending)
+	if err != nil {
+		b.Fatal(err)
+	}
+	info := equalInfo(1000)
+	for _, t := range info[:999] {
+		if _, err := g.Append(t); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := g.Peek(1); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCompare(b *testing.B) {
+	c, t := Conversions(100000, 10000), Conversions(100000, 10400)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Compare(c, t, 0.05, TwoSided); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPocockConstant5(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := PocockConstant(5, 0.05); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPlanMiller(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := PlanMiller(0.1, 0.05, 0.8); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkAuditNaive500(b *testing.B) {
+	rule, err := DesignRule(Naive{Alpha: 0.1}, 500, TwoSided)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := AuditConversion(0.5, 500, rule); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkMonitorObserve(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		m, err := NewMonitor(&MonitorOptions{TargetN: 40000})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for day := 1; day <= 14; day++ {
+			n := int64(2000 * day)
+			if _, err := m.Observe(day, Conversions(n, n/10), Conversions(n, n/10+int64(day))); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
