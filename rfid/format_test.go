@@ -150,6 +150,30 @@ func naiveParityOK(l layout, raw uint64) bool {
 	return true
 }
 
+// TestSingleBitErrorsExhaustiveH10301 flips every bit of every H10301
+// frame (2^24 cards, 26 bits each, about 436 million decodes).
+func TestSingleBitErrorsExhaustiveH10301(t *testing.T) {
+	if !long() {
+		t.Skip("set CRAFTKIT_LONG=1 for the exhaustive run")
+	}
+	undetected := 0
+	for fac := range uint32(256) {
+		for num := range uint32(65536) {
+			raw, err := H10301.Encode(fac, num)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range 26 {
+				if _, err := H10301.Decode(raw ^ 1<<i); err == nil {
+					undetected++
+				}
+			}
+		}
+	}
+	t.Logf("H10301: %d of %d single-bit errors undetected", undetected, 26<<24)
+	assert.Zero(t, undetected)
+}
+
 // TestSingleBitErrors flips every single bit of many valid frames of every
 // parity format: each flip must be detected. For formats whose every bit
 // is covered by a parity bit this is exhaustive over bit positions.
