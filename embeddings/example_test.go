@@ -1,0 +1,138 @@
+package embeddings_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/craftkit/craftkit/embeddings"
+)
+
+// Train on synthetic journeys with all session extensions and ask for the
+// shops nearest to a shop.
+func ExampleTrain() {
+	j := embeddings.NewJourneys(embeddings.JourneyConfig{
+		Sessions: 2000, Categories: 4, ItemsPerCategory: 20, ShopsPerCategory: 3, QueriesPerCategory: 3, Seed: 1,
+	})
+	var corpus bytes.Buffer
+	if _, err := j.WriteTo(&corpus); err != nil {
+		panic(err)
+	}
+	m, err := embeddings.Train(context.Background(), &corpus, embeddings.Config{
+		Dim: 32, Epochs: 3, Threads: 1, Seed: 1,
+		Weights:          embeddings.DefaultWeights(), // item:7@cart counts twice, @purchase four times
+		PurchaseContext:  true,                        // | purchase=item:9
+		SkippedNegatives: true,                        // | skipped=item:4,item:7
+	})
+	if err != nil {
+		panic(err)
+	}
+	shops, err := m.Search(embeddings.Query{Token: "shop:0", K: 2, Type: "shop"})
+	if err != nil {
+		panic(err)
+	}
+	var names []string
+	for _, n := range shops {
+		names = append(names, n.Token)
+	}
+	slices.Sort(names)
+	fmt.Println("shops like shop:0:", names)
+	fmt.Println("item P@10 above 0.9:", j.PrecisionAtK(m, "item", 10) > 0.9)
+	// Output:
+	// shops like shop:0: [shop:1 shop:2]
+	// item P@10 above 0.9: true
+}
+
+func ExampleModel_Nearest() {
+	m, err := embeddings.ReadText(strings.NewReader(`4 2
+item:1 1 0
+item:2 0.8 0.6
+shop:1 0.6 0.8
+item:3 -1 0
+`))
+	if err != nil {
+		panic(err)
+	}
+	nb, err := m.Nearest("item:1", 2)
+	if err != nil {
+		panic(err)
+	}
+	for _, n := range nb {
+		fmt.Printf("%s %.2f\n", n.Token, n.Score)
+	}
+	// Output:
+	// item:2 0.80
+	// shop:1 0.60
+}
+
+func ExampleModel_Analogy() {
+	m, err := embeddings.ReadText(strings.NewReader(`5 3
+man 1 0 0
+woman 1 1 0
+king 1 0 1
+queen 1 1 1
+apple -1 0 0
+`))
+	if err != nil {
+		panic(err)
+	}
+	nb, err := m.Analogy("man", "king", "woman", 1) // king − man + woman
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(nb[0].Token)
+	// Output: queen
+}
+
+func ExampleModel_WriteText() {
+	m, err := embeddings.Train(context.Background(),
+		strings.NewReader("a b a b a b c\nb a b a c a\n"),
+		embeddings.Config{Dim: 2, MinCount: 3, Threads: 1})
+	if err != nil {
+		panic(err)
+	}
+	var out bytes.Buffer
+	if err := m.WriteText(&out); err != nil {
+		panic(err)
+	}
+	header, _, _ := strings.Cut(out.String(), "\n")
+	fmt.Println(header)
+	back, err := embeddings.ReadText(&out)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(back.Len(), back.Token(0), back.Token(1))
+	// Output:
+	// 2 2
+	// 2 a b
+}
+
+func ExampleParseSession() {
+	s, err := embeddings.ParseSession("query:boots item:4 item:9@cart | purchase=item:9 | skipped=item:2", embeddings.DefaultWeights())
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%q %q %q %q\n", s.Tokens, s.Markers, s.Purchase, s.Skipped)
+	// Output: ["query:boots" "item:4" "item:9"] ["" "" "cart"] "item:9" ["item:2"]
+}
+
+func ExampleEvaluateAnalogies() {
+	f, err := os.Open("testdata/questions-words.txt")
+	if err != nil {
+		panic(err)
+	}
+	defer f.Close()
+	m, err := embeddings.ReadText(strings.NewReader("4 2\nathens 1 0\ngreece 1 1\nbaghdad 0 -1\niraq 0 0\n"))
+	if err != nil {
+		panic(err)
+	}
+	res, err := embeddings.EvaluateAnalogies(m, f, 30000)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%d of %d answered correctly, %d skipped\n", res.Correct, res.Total, res.Skipped)
+	// Output: 3 of 3 answered correctly, 19541 skipped
+}
