@@ -77,12 +77,14 @@
 // filter; [Model.SearchBatch] spreads queries over all cores;
 // [Model.Analogy] answers a − b + c queries (3CosAdd).
 //
-// An exact query costs Len·Dim multiply-adds: 1M × 100-d
-// vectors on one core with AVX2 (memory-bound: 17 ms measured). Move to an approximate index (HNSW, IVF-PQ
-// in a vector database, fed with WriteText or WriteBinary of the normalised
-// model) when the catalogue passes a few million tokens or the latency
-// budget is below what one scan costs; exact search stays the reference
-// to measure the recall of the approximate one.
+// An exact query reads every vector once and costs Len·Dim multiply-adds;
+// it is memory-bound: about 17 ms for 1M × 100-d vectors on one core with
+// AVX2, growing linearly. Move to an approximate index (HNSW or IVF-PQ,
+// e.g. in a vector database fed with WriteBinary of the normalised model)
+// when one scan no longer fits the latency budget — typically past a few
+// million tokens or at hundreds of queries per second per core; keep the
+// exact search as the reference that measures the approximate index's
+// recall.
 //
 // # Evaluation
 //
