@@ -77,9 +77,10 @@ type Config struct {
 	// skipped token.
 	SkippedNegatives bool
 
-	// Progress, when not nil, is called from a training goroutine about
-	// every ProgressEvery and once at the end. It must be fast and must
-	// not call back into the trainer.
+	// Progress, when not nil, is called once when training starts (after
+	// the vocabulary is built, with Tokens 0), from a training goroutine
+	// about every ProgressEvery, and once at the end. Calls never overlap.
+	// It must be fast.
 	Progress func(Progress)
 	// ProgressEvery is the minimum interval between Progress calls
 	// (default one second).

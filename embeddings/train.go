@@ -284,6 +284,9 @@ func (t *trainer) alphaAt(done int64) float32 {
 func (t *trainer) run(ctx context.Context, next func() (*block, int, bool), release func(*block)) error {
 	t.start = t.cfg.Now()
 	t.lastReport = t.start
+	if t.cfg.Progress != nil {
+		t.report(1, t.start)
+	}
 	errs := make([]error, t.cfg.Threads)
 	var wg sync.WaitGroup
 	for id := range t.cfg.Threads {

@@ -213,6 +213,9 @@ func TestTrainProgress(t *testing.T) {
 	assert.Equal(t, last.Total, last.Tokens)
 	assert.Equal(t, cfg.Epochs, last.Epoch)
 	assert.Zero(t, last.ETA)
+	assert.Zero(t, got[0].Tokens)
+	assert.InDelta(t, DefaultAlpha, got[0].Alpha, 1e-9)
+	got = got[1:]
 	for i, p := range got {
 		if p.TokensPerSecond <= 0 || p.Alpha <= 0 || p.Alpha > DefaultAlpha || p.Loss <= 0 {
 			t.Errorf("progress %d = %+v", i, p)

@@ -24,7 +24,7 @@ func tourEmbeddings(w io.Writer) error {
 	fmt.Fprintf(w, "  a session: %s", line)
 	var last embeddings.Progress
 	m, err := embeddings.Train(context.Background(), &corpus, embeddings.Config{
-		Dim: 32, Epochs: 3, MinCount: 3, Seed: 1,
+		Dim: 32, Epochs: 3, MinCount: 3, Seed: 1, Threads: 1,
 		Weights: embeddings.DefaultWeights(), PurchaseContext: true, SkippedNegatives: true,
 		Progress: func(p embeddings.Progress) { last = p },
 	})

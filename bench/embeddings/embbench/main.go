@@ -136,9 +136,11 @@ func train(args []string) error {
 	cpu0 := cpuTime()
 	start := time.Now()
 	var last embeddings.Progress
+	var cpuTrain0 time.Duration
 	cfg.Progress = func(p embeddings.Progress) {
-		if trainStart.IsZero() {
-			trainStart = time.Now().Add(-p.Elapsed)
+		if trainStart.IsZero() { // the report at the start of training
+			trainStart = time.Now()
+			cpuTrain0 = cpuTime() - cpu0
 		}
 		last = p
 		trained = p.Tokens
@@ -161,9 +163,13 @@ func train(args []string) error {
 	}
 	wall := time.Since(start)
 	cpu := cpuTime() - cpu0
-	fmt.Printf("craftkit vocab=%d tokens=%d wall=%.2fs train=%.2fs cpu=%.2fs tokens/s(train wall)=%.0f tokens/cpu-s=%.0f loss=%.4f\n",
-		m.Len(), trained, wall.Seconds(), last.Elapsed.Seconds(), cpu.Seconds(),
-		float64(trained)/last.Elapsed.Seconds(), float64(trained)/cpu.Seconds(), last.Loss)
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	budget := 1.5*float64(2*m.Len()*m.Dim()*4) + 64<<20
+	fmt.Printf("craftkit vocab=%d tokens=%d wall=%.2fs train=%.2fs cpu=%.2fs (train %.2fs) tokens/s(train wall)=%.0f tokens/cpu-s=%.0f loss=%.4f maxrss=%.0fMB budget=%.0fMB\n",
+		m.Len(), trained, wall.Seconds(), last.Elapsed.Seconds(), cpu.Seconds(), (cpu - cpuTrain0).Seconds(),
+		float64(trained)/last.Elapsed.Seconds(), float64(trained)/(cpu-cpuTrain0).Seconds(), last.Loss,
+		float64(ru.Maxrss)/1024, budget/(1<<20))
 	if *out != "" {
 		f, err := os.Create(*out)
 		if err != nil {
