@@ -202,6 +202,18 @@ func appendEscaped(dst []byte, s string, upper bool) []byte {
 	if upper {
 		return appendEscapedUpper(dst, s)
 	}
+	if utf8.ValidString(s) {
+		// Only ASCII bytes can need escaping.
+		start := 0
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; c < utf8.RuneSelf && !htmlSafe[c] {
+				dst = append(dst, s[start:i]...)
+				dst = append(dst, htmlEscapes[escapeIndex(c)]...)
+				start = i + 1
+			}
+		}
+		return append(dst, s[start:]...)
+	}
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
