@@ -363,3 +363,21 @@ func twoLookCross(t1, c1, c2 float64) float64 {
 	}
 	return 2*normSF(c1) + sum*h/3
 }
+
+func TestBoundaries1000MonteCarlo(t *testing.T) {
+	// Independent check of the 1000-look design: simulated Brownian paths
+	// cross the boundaries with probability alpha.
+	runs := 20000
+	if os.Getenv("CRAFTKIT_LONG") == "1" {
+		runs = 400000
+	}
+	info := equalInfo(1000)
+	for _, sp := range []SpendingFunc{OBrienFlemingSpending, PocockSpending} {
+		b, err := Boundaries(info, 0.05, TwoSided, sp)
+		require.NoError(t, err)
+		p := simulatePower(info, b, 0, runs)
+		se := math.Sqrt(0.05 * 0.95 / float64(runs))
+		assert.InDelta(t, 0.05, p, 4*se)
+		t.Logf("simulated crossing probability %.5f ± %.5f", p, se)
+	}
+}
