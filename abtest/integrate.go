@@ -153,31 +153,6 @@ func upperTail(g *grid, b, sigma, mu float64) (p, dens float64) {
 	return p, dens / sigma
 }
 
-// lowerTail returns P(U + N(mu, σ²) ≤ a) over g and its density in a.
-func lowerTail(g *grid, a, sigma, mu float64) (p, dens float64) {
-	prev := math.Inf(1)
-	for j := 0; j < g.n(); j++ {
-		d := (g.x(j) + mu - a) / sigma
-		if d < -kernelSD {
-			p += g.wf[j]
-			continue
-		}
-		if d > tailMaxSD {
-			break
-		}
-		sf := normSF(d)
-		term := g.wf[j] * sf
-		p += term
-		dens += g.wf[j] * normPDF(d)
-		cur := g.f[j] * sf
-		if d > 1 && cur < prev && term < 1e-18*p {
-			break
-		}
-		prev = cur
-	}
-	return p, dens / sigma
-}
-
 // solveBound returns the z-scale boundary c at information t such that the
 // probability of crossing it (both sides for TwoSided, by symmetry under
 // the null) from the sub-density g with increment sd sigma equals target.
