@@ -292,6 +292,15 @@ func TestBoundariesErrors(t *testing.T) {
 	}
 }
 
+func TestArgErrorMessage(t *testing.T) {
+	_, err := Boundaries([]float64{1}, 1.5, TwoSided, PocockSpending)
+	require.Error(t, err)
+	assert.Equal(t, "abtest: Boundaries: alpha = 1.5: alpha must be in (0, 1)", err.Error())
+	ae, ok := errors.AsType[*ArgError](err)
+	require.True(t, ok)
+	assert.Equal(t, "alpha", ae.Arg)
+}
+
 func TestSpendingFunctions(t *testing.T) {
 	fs := map[string]SpendingFunc{
 		"OBF": OBrienFlemingSpending, "Pocock": PocockSpending, "power": PowerSpending(2),

@@ -3,6 +3,7 @@ package abtest
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Sentinel errors. Functions wrap them with details; test with errors.Is.
@@ -39,9 +40,13 @@ type ArgError struct {
 	Err   error   // sentinel, e.g. ErrAlpha
 }
 
-// Error returns a message like `abtest: Boundaries: alpha = 1.5: abtest: alpha must be in (0, 1)`.
+// Error returns a message like `abtest: Boundaries: alpha = 1.5: alpha must be in (0, 1)`.
 func (e *ArgError) Error() string {
-	return fmt.Sprintf("abtest: %s: %s = %v: %v", e.Func, e.Arg, e.Value, e.Err)
+	cause := "invalid argument"
+	if e.Err != nil {
+		cause = strings.TrimPrefix(e.Err.Error(), "abtest: ")
+	}
+	return fmt.Sprintf("abtest: %s: %s = %v: %s", e.Func, e.Arg, e.Value, cause)
 }
 
 // Unwrap returns the sentinel.
