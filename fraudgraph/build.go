@@ -3,7 +3,10 @@ package fraudgraph
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -18,13 +21,37 @@ type Builder struct {
 	g         *Graph
 	invFrom   []uint32 // invitee dense ids
 	invTo     []uint32 // inviter dense ids
-	memFP     []uint32
-	memAcct   []uint32
+	buckets   []fpBucket
+	nPresent  int
 	errs      []error
 	errCount  int
-	lastKind  string
-	lastIndex uint8
+	kindCache [8]kindSlot
 }
+
+type kindSlot struct {
+	name string
+	idx  uint8
+}
+
+// Fingerprint presentations are partitioned by the top bits of their hash.
+// All presentations of one fingerprint land in one bucket, which is
+// resolved with a cache-sized table; buckets are then inserted into the
+// final table in hash order, so its accesses stay local too.
+const bucketBits = 10
+
+// fpEntry is one buffered presentation: the hash shifted left by
+// bucketBits (the bucket holds the top bits) with the kind index in the
+// freed low bits, and the account. Three uint32s keep it at 12 bytes.
+type fpEntry struct {
+	lo, hi, acct uint32
+}
+
+func (e fpEntry) parts(bucket int) (h uint64, kind uint8) {
+	hk := uint64(e.hi)<<32 | uint64(e.lo)
+	return hk>>bucketBits | uint64(bucket)<<(64-bucketBits), uint8(hk & (1<<bucketBits - 1))
+}
+
+type fpBucket []fpEntry
 
 // maxBuildErrors is how many errors Builder.Graph reports in detail.
 const maxBuildErrors = 10
@@ -40,11 +67,21 @@ func (b *Builder) Grow(accounts, invites, fingerprints int) {
 	if t := b.g.ids.Load(); t.used == 0 && accounts > 0 {
 		b.g.ids.Store(newIDTable(accounts))
 	}
-	if t := b.g.fps.Load(); t.used == 0 && fingerprints > 0 {
-		b.g.fps.Store(newFPTable(fingerprints))
-	}
 	b.invFrom = slices.Grow(b.invFrom, invites)
 	b.invTo = slices.Grow(b.invTo, invites)
+	if fingerprints > 0 {
+		b.initBuckets()
+		per := fingerprints>>bucketBits + fingerprints>>(bucketBits+3) + 8
+		for i := range b.buckets {
+			b.buckets[i] = slices.Grow(b.buckets[i], per)
+		}
+	}
+}
+
+func (b *Builder) initBuckets() {
+	if b.buckets == nil {
+		b.buckets = make([]fpBucket, 1<<bucketBits)
+	}
 }
 
 func (b *Builder) fail(err error) {
@@ -116,28 +153,128 @@ func (b *Builder) AddFingerprintHash(account uint64, kind string, h uint64) {
 		b.fail(err)
 		return
 	}
-	k := b.lastIndex
-	if kind != b.lastKind || b.lastKind == "" {
+	k, ok := uint8(0), false
+	for _, c := range b.kindCache {
+		if c.name == kind && c.name != "" {
+			k, ok = c.idx, true
+			break
+		}
+	}
+	if !ok {
 		if k, err = b.g.kindIndex(kind); err != nil {
 			b.fail(err)
 			return
 		}
-		b.lastKind, b.lastIndex = kind, k
+		b.kindCache[k%uint8(len(b.kindCache))] = kindSlot{kind, k}
 	}
-	fp, owner, err := b.g.linkFingerprint(a, k, h, nil)
-	if err != nil {
-		b.fail(err)
-		return
+	b.initBuckets()
+	hk := h<<bucketBits | uint64(k)
+	bk := &b.buckets[h>>(64-bucketBits)]
+	*bk = append(*bk, fpEntry{lo: uint32(hk), hi: uint32(hk >> 32), acct: a})
+	b.nPresent++
+}
+
+// resolveFingerprints turns the buffered presentations into fingerprint
+// ids, the fingerprint table and membership pairs.
+func (b *Builder) resolveFingerprints() (memFP, memAcct []uint32) {
+	g := b.g
+	drop := g.set.cfg.DropUnshared
+	var local fpTable
+	var total int
+	for i := range b.buckets {
+		total = max(total, len(b.buckets[i]))
 	}
-	if fp == noFP {
-		return
+	keys := make([]atomic.Uint64, max(64, 2*total))
+	vals := make([]atomic.Uint32, len(keys))
+	use := func(n int) {
+		m := max(64, 2*n)
+		local.keys, local.vals, local.used = keys[:m], vals[:m], 0
+		clear(local.keys)
 	}
-	if owner != noFP {
-		b.memFP = append(b.memFP, fp)
-		b.memAcct = append(b.memAcct, owner)
+	// Pass 1: count distinct fingerprints to size the final table.
+	distinct, shared := 0, 0
+	counts := make([]int, len(b.buckets))
+	for i := range b.buckets {
+		bk := b.buckets[i]
+		use(len(bk))
+		for _, e := range bk {
+			// Local tables see the hash rotated: its top bits are the
+			// bucket number, the same for every key here.
+			h, _ := e.parts(i)
+			h = bits.RotateLeft64(h, bucketBits)
+			if k := local.find(h); k < 0 {
+				local.insert(h, e.acct)
+				distinct++
+			} else if v := local.vals[k].Load(); v != noFP && v != e.acct {
+				local.vals[k].Store(noFP)
+				shared++
+				counts[i]++
+			}
+		}
 	}
-	b.memFP = append(b.memFP, fp)
-	b.memAcct = append(b.memAcct, a)
+	want := distinct
+	if drop {
+		want = shared
+	}
+	if cur := g.fps.Load(); cur.used == 0 {
+		g.fps.Store(newFPTable(want))
+	}
+	ft := g.fps.Load()
+	memFP = make([]uint32, 0, b.nPresent/2)
+	memAcct = make([]uint32, 0, b.nPresent/2)
+	// Pass 2: assign ids and memberships bucket by bucket.
+	for i := range b.buckets {
+		bk := b.buckets[i]
+		use(len(bk))
+		for _, e := range bk {
+			h, kind := e.parts(i)
+			h = bits.RotateLeft64(h, bucketBits)
+			a := e.acct
+			k := local.find(h)
+			if k < 0 {
+				local.insert(h, a|singleBit)
+				continue
+			}
+			v := local.vals[k].Load()
+			if v&singleBit != 0 {
+				o := v &^ singleBit
+				if o == a {
+					g.dups.Add(1)
+					continue
+				}
+				f := g.nFp.Load()
+				g.fpHash.store(f, bits.RotateLeft64(h, -bucketBits))
+				g.fpInfo.store(f, uint32(kind)<<24)
+				g.nFp.Store(f + 1)
+				local.vals[k].Store(f)
+				memFP = append(memFP, f, f)
+				memAcct = append(memAcct, o, a)
+				continue
+			}
+			memFP = append(memFP, v)
+			memAcct = append(memAcct, a)
+		}
+		for k := range local.keys {
+			h := local.keys[k].Load()
+			if h == 0 {
+				continue
+			}
+			h = bits.RotateLeft64(h, -bucketBits)
+			v := local.vals[k].Load()
+			if drop && v&singleBit != 0 {
+				continue
+			}
+			if ft.full() {
+				ft = g.growFP(ft.used + 1)
+			}
+			if ft.find(h) < 0 {
+				ft.insert(h, v)
+			}
+		}
+		b.buckets[i] = nil
+	}
+	b.buckets = nil
+	return memFP, memAcct
 }
 
 // Graph builds the graph. The builder must not be used afterwards. The
@@ -147,21 +284,25 @@ func (b *Builder) Graph() (*Graph, error) {
 	g := b.g
 	nAcc, nFp := g.nAcc.Load(), g.nFp.Load()
 	st := &state{d: new(delta)}
-	var dups int
-	st.inv, dups = pairCSR(nAcc, b.invFrom, b.invTo, inviterBit, b.invTo, b.invFrom, 0)
-	g.dups.Add(uint64(dups / 2))
-	b.invFrom, b.invTo = nil, nil
-	st.afp, dups = pairCSR(nAcc, b.memAcct, b.memFP, 0, nil, nil, 0)
-	g.dups.Add(uint64(dups))
-	st.fpa, _ = pairCSR(nFp, b.memFP, b.memAcct, 0, nil, nil, 0)
-	b.memFP, b.memAcct = nil, nil
+	// The invite CSR and the fingerprint resolution touch disjoint data;
+	// build them on two goroutines, which exit before Graph returns.
+	var wg sync.WaitGroup
+	var invDups int
+	wg.Go(func() {
+		st.inv, invDups = pairCSR(nAcc, b.invFrom, b.invTo, inviterBit, b.invTo, b.invFrom, 0)
+		b.invFrom, b.invTo = nil, nil
+	})
+	memFP, memAcct := b.resolveFingerprints()
+	nFp = g.nFp.Load()
+	var afpDups int
+	wg.Go(func() { st.afp, afpDups = pairCSR(nAcc, memAcct, memFP, 0, nil, nil, 0) })
+	st.fpa, _ = pairCSR(nFp, memFP, memAcct, 0, nil, nil, 0)
+	wg.Wait()
+	g.dups.Add(uint64(invDups/2 + afpDups))
 	for f := range nFp {
 		n := min(len(st.fpa.row(f)), countMask)
 		p := g.fpInfo.slot(f)
 		p.Store(p.Load()&^countMask | uint32(n))
-	}
-	if g.set.cfg.DropUnshared {
-		g.dropUnshared()
 	}
 	g.st.Store(st)
 	b.g = nil

@@ -43,8 +43,10 @@ type Config struct {
 	BurstWindow time.Duration
 
 	// DeltaLimit is the number of live edge entries after which an insert
-	// compacts the graph into a new immutable base. Zero means 1<<20;
-	// negative disables automatic compaction (call [Graph.Compact]).
+	// compacts the graph into a new immutable base; the limit used is at
+	// least an eighth of the base's entries, so compaction cost stays
+	// proportional to inserts. Zero means 1<<20; negative disables
+	// automatic compaction (call [Graph.Compact]).
 	DeltaLimit int
 
 	// DropUnshared makes compaction and bulk builds forget fingerprints

@@ -43,11 +43,16 @@ type Graph struct {
 
 	mu sync.Mutex // serialises writers
 
-	ids    atomic.Pointer[idTable]
-	ext    u64s // dense -> external id
-	joined u32s // dense -> join time, seconds since 1970, 0 unknown
-	flags  u32s // 8 bits per account, 4 accounts per word
-	nAcc   atomic.Uint32
+	ids atomic.Pointer[idTable]
+	// Accounts 0..seqLen-1 have external ids seqBase+dense and are not in
+	// ids: sequential ids (as from an auto-increment column) cost nothing
+	// to map. seqBase is written once, before seqLen becomes non-zero.
+	seqBase uint64
+	seqLen  atomic.Uint32
+	ext     u64s // dense -> external id
+	joined  u32s // dense -> join time, seconds since 1970, 0 unknown
+	flags   u32s // 8 bits per account, 4 accounts per word
+	nAcc    atomic.Uint32
 
 	fps    atomic.Pointer[fpTable]
 	fpHash u64s // fingerprint id -> hash
@@ -151,6 +156,9 @@ func fromSecs(s uint32) time.Time {
 
 // lookup returns the dense id of an external account id.
 func (g *Graph) lookup(id uint64) (uint32, bool) {
+	if n := g.seqLen.Load(); n > 0 && id-g.seqBase < uint64(n) {
+		return uint32(id - g.seqBase), true
+	}
 	return g.ids.Load().lookup(id, &g.ext)
 }
 
@@ -180,16 +188,25 @@ func (g *Graph) ensure(id uint64, joined uint32) (uint32, error) {
 	g.ext.store(d, id)
 	g.joined.store(d, joined)
 	g.flags.slot(d >> 2)
-	t := g.ids.Load()
-	if t.full() {
-		nt := newIDTable(int(d+1) * 3 / 2)
-		for i := range d {
-			nt.insert(g.ext.load(i), i)
+	seq := g.seqLen.Load()
+	switch {
+	case d == 0:
+		g.seqBase = id
+		g.seqLen.Store(1)
+	case seq == d && id == g.seqBase+uint64(d):
+		g.seqLen.Store(d + 1)
+	default:
+		t := g.ids.Load()
+		if t.full() {
+			nt := newIDTable(int(d+1-seq) * 3 / 2)
+			for i := seq; i < d; i++ {
+				nt.insert(g.ext.load(i), i)
+			}
+			g.ids.Store(nt)
+			t = nt
 		}
-		g.ids.Store(nt)
-		t = nt
+		t.insert(id, d)
 	}
-	t.insert(id, d)
 	g.nAcc.Store(d + 1)
 	return d, nil
 }
@@ -431,7 +448,9 @@ func (s *state) eachMember(fp uint32, f func(uint32) bool) {
 }
 
 func (g *Graph) maybeCompact() {
-	if g.set.deltaLimit > 0 && int(g.st.Load().d.n) >= g.set.deltaLimit {
+	st := g.st.Load()
+	limit := max(g.set.deltaLimit, (len(st.inv.adj)+2*len(st.afp.adj))/8)
+	if g.set.deltaLimit > 0 && int(st.d.n) >= limit {
 		g.compactLocked()
 	}
 }

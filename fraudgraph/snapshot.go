@@ -149,7 +149,7 @@ func (g *Graph) WriteTo(w io.Writer) (int64, error) {
 		slots[i] = it.slots[i].Load()
 	}
 	writeSection(cw, secIDSlots, u32Bytes(slots))
-	writeSection(cw, secCounters, u64Bytes([]uint64{g.dups.Load(), g.cycles.Load()}))
+	writeSection(cw, secCounters, u64Bytes([]uint64{g.dups.Load(), g.cycles.Load(), g.seqBase, uint64(g.seqLen.Load())}))
 	if cw.err == nil {
 		cw.err = bw.Flush()
 	}
@@ -471,7 +471,7 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 	if err != nil {
 		return nil, err
 	}
-	counters, err := u64sec(secCounters, 2)
+	counters, err := u64sec(secCounters, 4)
 	if err != nil {
 		return nil, err
 	}
@@ -510,7 +510,8 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 		}
 		it.slots[i].Store(s)
 	}
-	if it.used != int(nAcc) || it.used >= len(it.slots) {
+	seqLen := counters[3]
+	if seqLen > uint64(nAcc) || nAcc > 0 && seqLen == 0 || it.used != int(uint64(nAcc)-seqLen) || it.used >= len(it.slots) {
 		return nil, l.fail("id.slots", 0, ErrSnapshotCorrupt, "table does not hold every account")
 	}
 	fillU64s(&g.ext, ext)
@@ -522,6 +523,8 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 	g.nFp.Store(nFp)
 	g.fps.Store(ft)
 	g.ids.Store(it)
+	g.seqBase = counters[2]
+	g.seqLen.Store(uint32(seqLen))
 	g.dups.Store(counters[0])
 	g.cycles.Store(counters[1])
 	g.st.Store(st)

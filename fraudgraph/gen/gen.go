@@ -88,15 +88,24 @@ func (d *Dataset) Accounts() int { return len(d.Joined) }
 
 // Value returns the string form of fingerprint presentation i.
 func (d *Dataset) Value(i int) string {
-	return strconv.FormatUint(d.FPValue[i], 36)
+	return strconv.FormatUint(d.FPValue[i], 16)
 }
 
 // Hash returns fraudgraph.HashFingerprint of presentation i without
 // allocating.
 func (d *Dataset) Hash(i int) uint64 {
 	var buf [16]byte
-	b := strconv.AppendUint(buf[:0], d.FPValue[i], 36)
-	return fraudgraph.HashFingerprint(Kinds[d.FPKind[i]], unsafe.String(&b[0], len(b)))
+	v := d.FPValue[i]
+	j := len(buf)
+	for {
+		j--
+		buf[j] = "0123456789abcdef"[v&15]
+		v >>= 4
+		if v == 0 {
+			break
+		}
+	}
+	return fraudgraph.HashFingerprint(Kinds[d.FPKind[i]], unsafe.String(&buf[j], len(buf)-j))
 }
 
 // Generate returns the dataset described by cfg.
