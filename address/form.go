@@ -189,7 +189,8 @@ func (rs *Rules) Form(country, language string) (FormLayout, error) {
 	if names == nil {
 		names = r.variants[language]
 	}
-	for i, s := range r.subs {
+	for i := range r.subs {
+		s := &r.subs[i]
 		name := s.name
 		if i < len(names) && names[i] != "" {
 			name = names[i]

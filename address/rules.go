@@ -3,7 +3,6 @@ package address
 import (
 	"bufio"
 	"bytes"
-	_ "embed"
 	"encoding/json"
 	"errors"
 	"io"
@@ -11,28 +10,26 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 //go:generate go run ./data/gen.go ./data
 
-//go:embed data/regions.txt
-var embeddedRegions []byte
-
-// defaultRules parses the embedded table once, on first use. It is the
-// package's only package-level state: written once under sync.OnceValue
-// and immutable afterwards.
+// defaultRules builds the rules of the generated table (regions_gen.go)
+// once, on first use. It is the package's only package-level state:
+// written once under sync.OnceValue and immutable afterwards.
 var defaultRules = sync.OnceValue(func() *Rules {
-	r, err := ParseRules(bytes.NewReader(embeddedRegions))
-	if err != nil {
-		panic("address: embedded data: " + err.Error()) // covered by tests
+	nodes := make(map[string]*node, len(embeddedNodes))
+	for i := range embeddedNodes {
+		nodes[embeddedNodes[i].key] = &embeddedNodes[i].n // read only
 	}
-	return r
+	return buildRules(nodes)
 })
 
 // Default returns the rules built from the embedded data (Google's address
 // metadata, 2023 snapshot, with the 2025 country rules overlaid). The table
-// is parsed on the first call (a few milliseconds); later calls return the
-// same value.
+// is built on the first call (a few milliseconds); later calls return
+// the same value.
 func Default() *Rules { return defaultRules() }
 
 // ErrUnknownRegion is returned (wrapped) for a region code the rules do
@@ -78,7 +75,7 @@ type region struct {
 	require, upper  fieldSet
 	used            fieldSet
 	zip             string
-	zipRE           func() *regexp.Regexp
+	zipRE           lazyRegexp
 	zipex           []string
 	postprefix      string
 	posturl         string
@@ -98,7 +95,7 @@ type region struct {
 type subdivision struct {
 	key, name, lname, isoid string
 	zip                     string
-	zipRE                   func() *regexp.Regexp
+	zipRE                   lazyRegexp
 	zipex                   []string
 }
 
@@ -109,8 +106,32 @@ type labelOverride struct {
 	Message string `json:"message"`
 }
 
-// node is one entry of libaddressinput data.
+// node is one entry of libaddressinput data, as decoded from JSON or
+// written by the generator. HasRequire and HasUpper tell an empty list
+// from a missing one.
 type node struct {
+	Fmt, Lfmt                                      string
+	Require, Upper                                 string
+	HasRequire, HasUpper                           bool
+	Name, Lname, Key, Isoid                        string
+	Lang, Languages, Postprefix, Posturl           string
+	Zip, Zipex                                     string
+	StateType, LocalityType, SublocalType, ZipType string
+	SubKeys, SubNames, SubLnames, SubIsoids        string
+	SubZips, SubZipexs                             string
+	WidthOverrides                                 string
+	LabelOverrides                                 []labelOverride
+	ZipFirst                                       string
+}
+
+// keyedNode is a node with its key (without "data/"), as generated.
+type keyedNode struct {
+	key string
+	n   node
+}
+
+// jsonNode is the JSON shape of a node.
+type jsonNode struct {
 	Fmt            string          `json:"fmt"`
 	Lfmt           string          `json:"lfmt"`
 	Require        *string         `json:"require"`
@@ -140,6 +161,28 @@ type node struct {
 	ZipFirst       string          `json:"x_zipfirst"`
 }
 
+func decodeNode(b []byte) (*node, error) {
+	var j jsonNode
+	if err := json.Unmarshal(b, &j); err != nil {
+		return nil, err
+	}
+	n := &node{
+		Fmt: j.Fmt, Lfmt: j.Lfmt, Name: j.Name, Lname: j.Lname, Key: j.Key, Isoid: j.Isoid,
+		Lang: j.Lang, Languages: j.Languages, Postprefix: j.Postprefix, Posturl: j.Posturl,
+		Zip: j.Zip, Zipex: j.Zipex, StateType: j.StateType, LocalityType: j.LocalityType,
+		SublocalType: j.SublocalType, ZipType: j.ZipType, SubKeys: j.SubKeys, SubNames: j.SubNames,
+		SubLnames: j.SubLnames, SubIsoids: j.SubIsoids, SubZips: j.SubZips, SubZipexs: j.SubZipexs,
+		WidthOverrides: j.WidthOverrides, LabelOverrides: j.LabelOverrides, ZipFirst: j.ZipFirst,
+	}
+	if j.Require != nil {
+		n.Require, n.HasRequire = *j.Require, true
+	}
+	if j.Upper != nil {
+		n.Upper, n.HasUpper = *j.Upper, true
+	}
+	return n, nil
+}
+
 // ParseRules reads libaddressinput region data in either of its two
 // published shapes: countryinfo.txt lines ("data/US={...}", one node per
 // line), or a single JSON object keyed by node ("US", "US/CA" or
@@ -159,11 +202,11 @@ func ParseRules(r io.Reader) (*Rules, error) {
 			return nil, &ParseError{Key: "{}", Err: err}
 		}
 		for k, v := range m {
-			var n node
-			if err := json.Unmarshal(v, &n); err != nil {
+			n, err := decodeNode(v)
+			if err != nil {
 				return nil, &ParseError{Key: k, Err: err}
 			}
-			nodes[strings.TrimPrefix(k, "data/")] = &n
+			nodes[strings.TrimPrefix(k, "data/")] = n
 		}
 	} else {
 		sc := bufio.NewScanner(bytes.NewReader(data))
@@ -180,11 +223,11 @@ func ParseRules(r io.Reader) (*Rules, error) {
 			if !strings.HasPrefix(k, "data/") {
 				continue
 			}
-			var n node
-			if err := json.Unmarshal([]byte(v), &n); err != nil {
+			n, err := decodeNode([]byte(v))
+			if err != nil {
 				return nil, &ParseError{Line: line, Key: k, Err: err}
 			}
-			nodes[strings.TrimPrefix(k, "data/")] = &n
+			nodes[strings.TrimPrefix(k, "data/")] = n
 		}
 		if err := sc.Err(); err != nil {
 			return nil, err
@@ -195,20 +238,19 @@ func ParseRules(r io.Reader) (*Rules, error) {
 
 func buildRules(nodes map[string]*node) *Rules {
 	rs := &Rules{}
-	zz := nodes["ZZ"]
-	if zz == nil {
-		zz = &node{}
+	zz := &node{}
+	if n := nodes["ZZ"]; n != nil {
+		copied := *n // the defaults below must not change the caller's node
+		zz = &copied
 	}
 	if zz.Fmt == "" {
 		zz.Fmt = "%N%n%O%n%A%n%C"
 	}
-	if zz.Require == nil {
-		s := "AC"
-		zz.Require = &s
+	if !zz.HasRequire {
+		zz.Require, zz.HasRequire = "AC", true
 	}
-	if zz.Upper == nil {
-		s := "C"
-		zz.Upper = &s
+	if !zz.HasUpper {
+		zz.Upper, zz.HasUpper = "C", true
 	}
 	rs.zz = newRegion("ZZ", zz, zz, nodes)
 	for k, n := range nodes {
@@ -249,8 +291,13 @@ func newRegion(code string, n, zz *node, nodes map[string]*node) *region {
 		// A local format that ends with the recipient is big-to-small.
 		r.countryFirst = n.Lfmt != or(n.Fmt, zz.Fmt) && !startsWithPerson(r.format)
 	}
-	r.require = parseFieldSet(derefOr(n.Require, *zz.Require))
-	r.upper = parseFieldSet(derefOr(n.Upper, *zz.Upper))
+	r.require, r.upper = parseFieldSet(zz.Require), parseFieldSet(zz.Upper)
+	if n.HasRequire {
+		r.require = parseFieldSet(n.Require)
+	}
+	if n.HasUpper {
+		r.upper = parseFieldSet(n.Upper)
+	}
 	for _, es := range [][]element{r.format, r.latinFormat} {
 		for _, e := range es {
 			if e.kind == elemField {
@@ -258,7 +305,7 @@ func newRegion(code string, n, zz *node, nodes map[string]*node) *region {
 			}
 		}
 	}
-	r.zipRE = lazyRegexp("^(?:" + r.zip + ")$")
+	r.zipRE.expr = "^(?:" + r.zip + ")$"
 	if n.Zipex != "" {
 		r.zipex = strings.Split(n.Zipex, ",")
 	}
@@ -274,7 +321,8 @@ func newRegion(code string, n, zz *node, nodes map[string]*node) *region {
 		r.subs = make([]subdivision, len(keys))
 		r.subIndex = make(map[string]int, 4*len(keys))
 		for i, k := range keys {
-			s := subdivision{key: k, name: or(names[i], k), lname: lnames[i], isoid: isoids[i], zip: zips[i]}
+			s := &r.subs[i]
+			s.key, s.name, s.lname, s.isoid, s.zip = k, or(names[i], k), lnames[i], isoids[i], zips[i]
 			zipex := zipexs[i]
 			if sn := nodes[code+"/"+k]; sn != nil {
 				s.name = or(sn.Name, s.name)
@@ -287,9 +335,8 @@ func newRegion(code string, n, zz *node, nodes map[string]*node) *region {
 				s.zipex = strings.Split(zipex, ",")
 			}
 			if s.zip != "" {
-				s.zipRE = lazyRegexp("^(?:" + s.zip + ")")
+				s.zipRE.expr = "^(?:" + s.zip + ")"
 			}
-			r.subs[i] = s
 			for _, alias := range [...]string{s.isoid, s.lname, s.name, s.key} {
 				if alias != "" {
 					r.subIndex[alias] = i
@@ -329,16 +376,27 @@ func newRegion(code string, n, zz *node, nodes map[string]*node) *region {
 	return r
 }
 
-// lazyRegexp returns a function compiling expr on its first call; a
-// pattern Go cannot compile yields nil (no check).
-func lazyRegexp(expr string) func() *regexp.Regexp {
-	return sync.OnceValue(func() *regexp.Regexp {
-		re, err := regexp.Compile(expr)
-		if err != nil {
-			return nil
-		}
-		return re
-	})
+// lazyRegexp compiles its expression on first use. A pattern Go cannot
+// compile yields nil (no check). The fast path is one atomic load and does
+// not allocate.
+type lazyRegexp struct {
+	expr string
+	done atomic.Bool
+	mu   sync.Mutex
+	re   *regexp.Regexp
+}
+
+func (l *lazyRegexp) get() *regexp.Regexp {
+	if l.done.Load() {
+		return l.re
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.done.Load() {
+		l.re, _ = regexp.Compile(l.expr)
+		l.done.Store(true)
+	}
+	return l.re
 }
 
 func splitN(s string, n int) []string {
@@ -354,13 +412,6 @@ func or(a, b string) string {
 		return a
 	}
 	return b
-}
-
-func derefOr(p *string, def string) string {
-	if p != nil {
-		return *p
-	}
-	return def
 }
 
 func isUpperCode(s string) bool {

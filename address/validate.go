@@ -125,10 +125,10 @@ func (rs *Rules) Validate(a Address) error {
 		}
 	}
 	if r.used.has(PostalCode) && !a.isEmpty(PostalCode) {
-		if r.zip != "" && !matches(r.zipRE(), a.PostalCode) {
+		if r.zip != "" && !matches(r.zipRE.get(), a.PostalCode) {
 			ps = append(ps, Problem{PostalCode, InvalidFormat})
-		} else if sub >= 0 && r.subs[sub].zipRE != nil {
-			if !matches(r.subs[sub].zipRE(), a.PostalCode) {
+		} else if sub >= 0 && r.subs[sub].zip != "" {
+			if !matches(r.subs[sub].zipRE.get(), a.PostalCode) {
 				ps = append(ps, Problem{PostalCode, MismatchingValue})
 			}
 		}
