@@ -10,9 +10,10 @@ type Formatter struct {
 	// Rules supplies the region formats; nil means [Default].
 	Rules *Rules
 	// SingleLine joins the lines with the separator of the address
-	// language (", " for most languages, "، " for Arabic-script ones,
-	// " " for Korean and Thai, nothing for Chinese and Japanese in their
-	// own scripts), as libaddressinput's single-line formatter does.
+	// language (", " for most languages and when Language is empty, "، "
+	// for Arabic-script ones, " " for Korean and Thai, nothing for Chinese
+	// and Japanese unless the tag has a Latn script), as libaddressinput's
+	// GetFormattedNationalAddressLine does.
 	SingleLine bool
 	// PostalLabel upper-cases the fields the region lists as upper case,
 	// replaces a subdivision name by its Latin postal key (e.g.
@@ -99,11 +100,7 @@ func (f *Formatter) append(dst []byte, a *Address, html bool) []byte {
 	elems := r.formatFor(a.Language)
 	o := renderOptions{sep: "\n", html: html}
 	if f.SingleLine {
-		lang := a.Language
-		if lang == "" {
-			lang = r.lang
-		}
-		o.sep = lineSeparator(lang)
+		o.sep = lineSeparator(a.Language)
 	}
 	if html {
 		if f.SingleLine {
@@ -214,4 +211,22 @@ func lineSeparator(language string) string {
 		return "، "
 	}
 	return ", "
+}
+
+// StreetLine returns the street lines of a joined on one line with the
+// separator of a.Language, as libaddressinput's
+// GetStreetAddressLinesAsSingleLine does; blank lines are skipped.
+func StreetLine(a Address) string {
+	sep := lineSeparator(a.Language)
+	var b strings.Builder
+	for _, l := range a.StreetLines {
+		if isBlank(l) {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(l)
+	}
+	return b.String()
 }

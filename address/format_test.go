@@ -57,6 +57,11 @@ func TestFormat(t *testing.T) {
 		{"CN Latin", Address{Country: "CN", Language: "zh-Latn", State: "Beijing Shi", City: "Dongcheng", PostalCode: "100006"}, "Dongcheng\nBeijing Shi, 100006"},
 		{"TW local", Address{Country: "TW", Language: "zh-Hant", StreetLines: []string{"台灣信義路三段33號"}, State: "台北市", City: "大安區", PostalCode: "106"}, "106\n台北市大安區\n台灣信義路三段33號"},
 		{"IN 2025 landmark tokens ignored", Address{Country: "IN", Name: "A", StreetLines: []string{"1 MG Road"}, City: "Mumbai", PostalCode: "400001", State: "Maharashtra"}, "A\n1 MG Road\nMumbai 400001\nMaharashtra"},
+		// Cases of libaddressinput's address_formatter_test.cc.
+		{"NZ local language", Address{Country: "NZ", StreetLines: []string{"Rotopapa", "Irwell 3RD"}, PostalCode: "8704", City: "Leeston"}, "Rotopapa\nIrwell 3RD\nLeeston 8704"},
+		{"NZ unlikely Latin tag", Address{Country: "NZ", Language: "en-Latn-CN", StreetLines: []string{"Rotopapa", "Irwell 3RD"}, PostalCode: "8704", City: "Leeston"}, "Rotopapa\nIrwell 3RD\nLeeston 8704"},
+		{"TW Latin format", Address{Country: "TW", Language: "zh-Latn", StreetLines: []string{"No. 33, Section 3 Xinyi Rd"}, PostalCode: "106", City: "Da-an District", State: "Taipei City"}, "No. 33, Section 3 Xinyi Rd\nDa-an District, Taipei City 106"},
+		{"CA multilingual country", Address{Country: "CA", Language: "fr", StreetLines: []string{"5 Rue du Tresor", "Apt. 4"}, State: "QC", PostalCode: "G1R 123", City: "Montmagny"}, "5 Rue du Tresor\nApt. 4\nMontmagny QC G1R 123"},
 		{"GB", Address{Country: "GB", StreetLines: []string{"10 Downing Street"}, City: "London", PostalCode: "SW1A 2AA"}, "10 Downing Street\nLondon\nSW1A 2AA"},
 		{"plain text keeps markup characters", Address{Country: "US", Name: `<b>"Tom" & 'Jerry'</b>`}, `<b>"Tom" & 'Jerry'</b>`},
 	}
@@ -82,16 +87,49 @@ func TestFormatSingleLine(t *testing.T) {
 		want string
 	}{
 		{"US", usAddress, "John Doe, Google, 1098 Alta Ave, Suite 2, Mountain View, CA 94043"},
-		{"JP default language", jp, "〒106-6126東京都六本木6-10-1山田太郎"},
+		{"JP no language: default separator", jp, "〒106-6126, 東京都, 六本木6-10-1, 山田太郎"},
+		{"JP ja", withLang(jp, "ja"), "〒106-6126東京都六本木6-10-1山田太郎"},
 		{"JP Latin", jpLatn, "Taro Yamada, 6-10-1 Roppongi, Tokyo, 106-6126"},
 		{"KR", Address{Country: "KR", Language: "ko", State: "서울특별시", City: "종로구", StreetLines: []string{"사직로8길 1"}, PostalCode: "03051"}, "서울특별시 종로구 사직로8길 1 03051"},
 		{"AE Arabic comma", Address{Country: "AE", Language: "ar", StreetLines: []string{"شارع 1"}, State: "دبي"}, "شارع 1، دبي"},
 		{"TH space", Address{Country: "TH", Language: "th", StreetLines: []string{"1"}, State: "กรุงเทพ"}, "1 กรุงเทพ"},
+		{"NZ", Address{Country: "NZ", Language: "en-Latn-CN", StreetLines: []string{"Rotopapa", "Irwell 3RD"}, PostalCode: "8704", City: "Leeston"}, "Rotopapa, Irwell 3RD, Leeston 8704"},
+		{"TW zh-Hant", Address{Country: "TW", Language: "zh-Hant", StreetLines: []string{"台灣信義路三段33號"}, State: "台北市", City: "大安區", PostalCode: "106"}, "106台北市大安區台灣信義路三段33號"},
+		{"TW zh-Latn", Address{Country: "TW", Language: "zh-Latn", StreetLines: []string{"No. 33, Section 3 Xinyi Rd"}, PostalCode: "106", City: "Da-an District", State: "Taipei City"}, "No. 33, Section 3 Xinyi Rd, Da-an District, Taipei City 106"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			assert.Equal(t, tt.want, f.Format(tt.a))
 		})
+	}
+}
+
+func withLang(a Address, lang string) Address {
+	a.Language = lang
+	return a
+}
+
+func TestStreetLine(t *testing.T) {
+	two := []string{"Line 1", "Line 2"}
+	tests := []struct {
+		lang  string
+		lines []string
+		want  string
+	}{
+		{"", []string{"Line 1"}, "Line 1"},
+		{"zh-Hans", []string{"Line 1"}, "Line 1"},
+		{"", two, "Line 1, Line 2"},
+		{"en", two, "Line 1, Line 2"},
+		{"zh-Hans", two, "Line 1Line 2"},
+		{"ko", two, "Line 1 Line 2"},
+		{"ar", two, "Line 1، Line 2"},
+		{"fr", []string{"Line 1", "Line 2", "Line 3", "Line 4", "Line 5"}, "Line 1, Line 2, Line 3, Line 4, Line 5"},
+	}
+	for _, tt := range tests {
+		a := Address{Country: "US", Language: tt.lang, StreetLines: tt.lines}
+		if got := StreetLine(a); got != tt.want {
+			t.Errorf("StreetLine(%q, %q) = %q, want %q", tt.lang, tt.lines, got, tt.want)
+		}
 	}
 }
 
