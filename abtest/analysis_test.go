@@ -132,3 +132,34 @@ func TestCompareAll(t *testing.T) {
 	_, err = CompareAll(ctrl, vs, 0.05, TwoSided, Correction(9))
 	assert.ErrorIs(t, err, ErrArgument)
 }
+
+func TestConcurrentReaders(t *testing.T) {
+	g, err := NewGroupSequential(0.05, TwoSided, OBrienFlemingSpending)
+	require.NoError(t, err)
+	for _, x := range equalInfo(10)[:9] {
+		_, err := g.Append(x)
+		require.NoError(t, err)
+	}
+	want, err := g.Peek(1)
+	require.NoError(t, err)
+	d := SpendingDesign{Alpha: 0.05}
+	done := make(chan error, 4)
+	for range 4 {
+		go func() {
+			c, err := g.Peek(1)
+			if err == nil && c != want {
+				err = errors.New("Peek differs")
+			}
+			if err == nil {
+				_, err = d.Thresholds([]float64{0.5, 1})
+			}
+			if err == nil {
+				_, err = Compare(Conversions(1000, 100), Conversions(1000, 120), 0.05, TwoSided)
+			}
+			done <- err
+		}()
+	}
+	for range 4 {
+		assert.NoError(t, <-done)
+	}
+}

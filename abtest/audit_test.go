@@ -50,14 +50,14 @@ func TestAuditMiller(t *testing.T) {
 	plan, err := PlanMiller(0.4, 0.05, 0.8)
 	require.NoError(t, err)
 	// Low conversion rate, enough pairs to reach N conversions.
-	pairs := 1500
+	p, pairs := 0.1, 1500
 	if long() {
-		pairs = 3000
+		p, pairs = 0.05, 3000
 	}
-	fpr, err := AuditConversion(0.05, pairs, MillerRule(plan))
+	fpr, err := AuditConversion(p, pairs, MillerRule(plan))
 	require.NoError(t, err)
 	assert.LessOrEqual(t, fpr, 0.05)
-	t.Logf("Miller N=%d d=%d, p=0.05, %d pairs: false-positive rate %.5f", plan.N, plan.D, pairs, fpr)
+	t.Logf("Miller N=%d d=%d, p=%v, %d pairs: false-positive rate %.5f", plan.N, plan.D, p, pairs, fpr)
 }
 
 func TestAuditMSPRT(t *testing.T) {

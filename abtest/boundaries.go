@@ -115,7 +115,8 @@ func (g *GroupSequential) Append(t float64) (float64, error) {
 }
 
 // Peek returns the boundary a look at fraction t would get, without
-// adding it. Peek does not modify g.
+// adding it. Peek does not modify g and may run concurrently with other
+// calls that do not modify g (Peek, Bounds, Info, Threshold, OperatingAt).
 func (g *GroupSequential) Peek(t float64) (float64, error) {
 	var tmp grid
 	c, err := g.next(t, &tmp)

@@ -249,3 +249,43 @@ func ExampleThresholdCurve() {
 	// 0.75 0.01832
 	// 1.00 0.05000
 }
+
+func ExampleSpendingDesign_Thresholds() {
+	th, _ := abtest.SpendingDesign{Alpha: 0.05, Spending: abtest.PocockSpending}.Thresholds([]float64{1.0 / 3, 2.0 / 3, 1})
+	fmt.Printf("%.4f\n", th)
+	// Output:
+	// [0.0226 0.0217 0.0217]
+}
+
+func ExampleMillerRule() {
+	plan, _ := abtest.PlanMiller(0.4, 0.05, 0.8)
+	fpr, _ := abtest.AuditConversion(0.1, 1500, abtest.MillerRule(plan))
+	fmt.Printf("Miller N=%d d=%d: false-positive rate %.4f\n", plan.N, plan.D, fpr)
+	// Output:
+	// Miller N=243 d=31: false-positive rate 0.0363
+}
+
+func ExampleMSPRTRule() {
+	fpr, _ := abtest.AuditConversion(0.5, 200, abtest.MSPRTRule(abtest.MSPRT{Alpha: 0.05, Horizon: 200}))
+	fmt.Printf("%.4f\n", fpr)
+	// Output:
+	// 0.0119
+}
+
+func ExampleAdjust() {
+	p := []float64{0.01, 0.04, 0.03, 0.2}
+	fmt.Printf("Holm %.4f\n", abtest.Adjust(p, abtest.Holm))
+	fmt.Printf("BH   %.4f\n", abtest.Adjust(p, abtest.BenjaminiHochberg))
+	// Output:
+	// Holm [0.0400 0.0900 0.0900 0.2000]
+	// BH   [0.0400 0.0533 0.0533 0.2000]
+}
+
+func ExampleGroupSequential_Peek() {
+	g, _ := abtest.NewGroupSequential(0.05, abtest.TwoSided, abtest.PocockSpending)
+	_, _ = g.Append(0.5)
+	now, _ := g.Peek(0.8)
+	fmt.Printf("a look at 80 %% would need |z| ≥ %.4f; looks stored: %d\n", now, g.Len())
+	// Output:
+	// a look at 80 % would need |z| ≥ 2.2876; looks stored: 1
+}

@@ -58,8 +58,8 @@ type SpendingFunc func(t, alpha float64) float64
 // a two-sided design, each side spends with α/2, so the total spent is
 // 4 − 4Φ(z_{1−α/4}/√t) (the rpact and gsDesign convention); see the
 // package documentation for the other convention. It underflows to
-// exactly 0 for t below about 0.0034·z_{1−α/2}², which gives an
-// infinite boundary.
+// exactly 0 for t below about (z_{1−α/2}/38.5)² (0.0034 for α = 0.025),
+// which gives an infinite boundary.
 func OBrienFlemingSpending(t, alpha float64) float64 {
 	if !(t > 0) {
 		return 0
