@@ -40,15 +40,28 @@ const (
 	numFields
 )
 
-var fieldNames = [numFields]string{
-	"country", "name", "organization", "street_address", "dependent_locality",
-	"city", "state", "postal_code", "sorting_code",
+// fieldNameList holds the fields' snake_case names, in Field order; a
+// name ends where the next begins (fieldNameEnd).
+const fieldNameList = "countrynameorganizationstreet_addressdependent_localitycitystatepostal_codesorting_code"
+
+// fieldNameEnd returns the end offset of f's name in fieldNameList.
+func fieldNameEnd(f Field) int {
+	return int("\x07\x0b\x17\x25\x37\x3b\x40\x4b\x57"[f])
+}
+
+// name returns f's snake_case name; f must be valid.
+func (f Field) name() string {
+	start := 0
+	if f > 0 {
+		start = fieldNameEnd(f - 1)
+	}
+	return fieldNameList[start:fieldNameEnd(f)]
 }
 
 // String returns the field's snake_case name, e.g. "postal_code".
 func (f Field) String() string {
 	if f < numFields {
-		return fieldNames[f]
+		return f.name()
 	}
 	return "field(" + itoa(int(f)) + ")"
 }

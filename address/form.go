@@ -91,15 +91,64 @@ func Form(country, language string) (FormLayout, error) {
 	return Default().Form(country, language)
 }
 
-// labelTexts are the English labels of libaddressinput's messages.
-var labelTexts = map[string]string{
-	"name": "Name", "organization": "Organization", "street_address": "Street address",
-	"sorting_code": "Sorting code", "city": "City", "post_town": "Post town", "suburb": "Suburb",
-	"district": "District", "townland": "Townland", "village_township": "Village / Township",
-	"neighborhood": "Neighborhood", "eircode": "Eircode", "pin": "PIN code", "postal": "Postal code",
-	"zip": "ZIP code", "area": "Area", "county": "County", "department": "Department",
-	"do_si": "Do/Si", "emirate": "Emirate", "island": "Island", "oblast": "Oblast",
-	"parish": "Parish", "prefecture": "Prefecture", "province": "Province", "state": "State",
+// labelText returns the English label of a label kind, from
+// libaddressinput's messages.
+func labelText(kind string) string {
+	switch kind {
+	case "name":
+		return "Name"
+	case "organization":
+		return "Organization"
+	case "street_address":
+		return "Street address"
+	case "sorting_code":
+		return "Sorting code"
+	case "city":
+		return "City"
+	case "post_town":
+		return "Post town"
+	case "suburb":
+		return "Suburb"
+	case "district":
+		return "District"
+	case "townland":
+		return "Townland"
+	case "village_township":
+		return "Village / Township"
+	case "neighborhood":
+		return "Neighborhood"
+	case "eircode":
+		return "Eircode"
+	case "pin":
+		return "PIN code"
+	case "postal":
+		return "Postal code"
+	case "zip":
+		return "ZIP code"
+	case "area":
+		return "Area"
+	case "county":
+		return "County"
+	case "department":
+		return "Department"
+	case "do_si":
+		return "Do/Si"
+	case "emirate":
+		return "Emirate"
+	case "island":
+		return "Island"
+	case "oblast":
+		return "Oblast"
+	case "parish":
+		return "Parish"
+	case "prefecture":
+		return "Prefecture"
+	case "province":
+		return "Province"
+	case "state":
+		return "State"
+	}
+	return ""
 }
 
 // Form returns the input-form layout of a region in a language. Rows come
@@ -264,7 +313,7 @@ func (r *region) labelText(f Field, label, language string) string {
 	if generic != "" {
 		return generic
 	}
-	return labelTexts[label]
+	return labelText(label)
 }
 
 // regionError wraps ErrUnknownRegion with the code.

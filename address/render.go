@@ -59,7 +59,7 @@ func (w *lineWriter) value(dst []byte, f Field, s string) []byte {
 		return append(dst, s...)
 	}
 	dst = append(dst, `<span class="`...)
-	dst = append(dst, fieldNames[f]...)
+	dst = append(dst, f.name()...)
 	dst = append(dst, `">`...)
 	dst = appendEscaped(dst, s, up)
 	return append(dst, `</span>`...)
@@ -187,13 +187,12 @@ func appendUpper(dst []byte, s string) []byte {
 	return dst
 }
 
-// htmlSafe marks the ASCII bytes appendEscaped copies unchanged.
-var htmlSafe = func() (t [utf8.RuneSelf]bool) {
-	for c := range t {
-		t[c] = c != '&' && c != '<' && c != '>' && c != '"' && c != '\'' && c != 0
-	}
-	return t
-}()
+// htmlUnsafe has bit c set for each byte c that appendEscaped replaces:
+// NUL, '"', '&', '\”, '<' and '>' (all below 64).
+const htmlUnsafe uint64 = 1<<0 | 1<<'"' | 1<<'&' | 1<<'\'' | 1<<'<' | 1<<'>'
+
+// htmlSafe reports whether ASCII byte c is copied unchanged.
+func htmlSafe(c byte) bool { return c >= 64 || htmlUnsafe&(1<<c) == 0 }
 
 // appendEscaped appends s escaped for HTML text and attribute values:
 // & < > " ' are written as references, NUL and invalid UTF-8 as U+FFFD.
@@ -206,9 +205,9 @@ func appendEscaped(dst []byte, s string, upper bool) []byte {
 		// Only ASCII bytes can need escaping.
 		start := 0
 		for i := 0; i < len(s); i++ {
-			if c := s[i]; c < utf8.RuneSelf && !htmlSafe[c] {
+			if c := s[i]; c < utf8.RuneSelf && !htmlSafe(c) {
 				dst = append(dst, s[start:i]...)
-				dst = append(dst, htmlEscapes[escapeIndex(c)]...)
+				dst = append(dst, htmlEscape(c)...)
 				start = i + 1
 			}
 		}
@@ -218,12 +217,12 @@ func appendEscaped(dst []byte, s string, upper bool) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if htmlSafe[c] {
+			if htmlSafe(c) {
 				i++
 				continue
 			}
 			dst = append(dst, s[start:i]...)
-			dst = append(dst, htmlEscapes[escapeIndex(c)]...)
+			dst = append(dst, htmlEscape(c)...)
 			i++
 			start = i
 			continue
@@ -239,22 +238,21 @@ func appendEscaped(dst []byte, s string, upper bool) []byte {
 	return append(dst, s[start:]...)
 }
 
-var htmlEscapes = [...]string{"&amp;", "&lt;", "&gt;", "&#34;", "&#39;", "\uFFFD"}
-
-func escapeIndex(c byte) int {
+// htmlEscape returns the replacement of a byte that is not htmlSafe.
+func htmlEscape(c byte) string {
 	switch c {
 	case '&':
-		return 0
+		return "&amp;"
 	case '<':
-		return 1
+		return "&lt;"
 	case '>':
-		return 2
+		return "&gt;"
 	case '"':
-		return 3
+		return "&#34;"
 	case '\'':
-		return 4
+		return "&#39;"
 	}
-	return 5
+	return "\uFFFD"
 }
 
 // appendEscapedUpper is appendEscaped writing letters in upper case.
@@ -263,8 +261,8 @@ func appendEscapedUpper(dst []byte, s string) []byte {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {
-			case !htmlSafe[c]:
-				dst = append(dst, htmlEscapes[escapeIndex(c)]...)
+			case !htmlSafe(c):
+				dst = append(dst, htmlEscape(c)...)
 			case 'a' <= c && c <= 'z':
 				dst = append(dst, c-('a'-'A'))
 			default:

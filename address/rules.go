@@ -18,7 +18,7 @@ import (
 // defaultRules builds the rules of the generated table (regions_gen.go)
 // once, on first use. It is the package's only package-level state:
 // written once under sync.OnceValue and immutable afterwards.
-var defaultRules = sync.OnceValue(func() *Rules {
+var defaultRules = sync.OnceValue(func() *Rules { //nolint:gochecknoglobals // immutable once built, see above
 	nodes := make(map[string]*node, len(embeddedNodes))
 	for i := range embeddedNodes {
 		nodes[embeddedNodes[i].key] = &embeddedNodes[i].n // read only
@@ -445,8 +445,8 @@ func (rs *Rules) region(code string) *region {
 	return rs.zz
 }
 
-// zeroRegion is the ZZ region of the zero Rules.
-var zeroRegion = sync.OnceValue(func() *region {
+// zeroRegion is the ZZ region of the zero Rules, built once on first use.
+var zeroRegion = sync.OnceValue(func() *region { //nolint:gochecknoglobals // immutable once built
 	return buildRules(map[string]*node{}).zz
 })
 

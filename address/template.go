@@ -55,19 +55,24 @@ type Template struct {
 	elems []element
 }
 
-// namedTokens are the named (Etsy-style) tokens accepted by ParseTemplate,
-// longest first where one is a prefix of another.
-var namedTokens = [...]struct {
+// namedToken is a named (Etsy-style) token of ParseTemplate.
+type namedToken struct {
 	name string
 	elem element
-}{
-	{"country_name", element{kind: elemField, field: Country}},
-	{"second_line", element{kind: elemField, field: StreetAddress, lines: linesRest}},
-	{"first_line", element{kind: elemField, field: StreetAddress, lines: linesFirst}},
-	{"state", element{kind: elemField, field: State}},
-	{"name", element{kind: elemField, field: Name}},
-	{"city", element{kind: elemField, field: City}},
-	{"zip", element{kind: elemField, field: PostalCode}},
+}
+
+// namedTokens returns the named tokens, longest first where one is a
+// prefix of another.
+func namedTokens() [7]namedToken {
+	return [...]namedToken{
+		{"country_name", element{kind: elemField, field: Country}},
+		{"second_line", element{kind: elemField, field: StreetAddress, lines: linesRest}},
+		{"first_line", element{kind: elemField, field: StreetAddress, lines: linesFirst}},
+		{"state", element{kind: elemField, field: State}},
+		{"name", element{kind: elemField, field: Name}},
+		{"city", element{kind: elemField, field: City}},
+		{"zip", element{kind: elemField, field: PostalCode}},
+	}
 }
 
 // ParseTemplate compiles a format string. It accepts libaddressinput's
@@ -108,7 +113,7 @@ func ParseTemplate(s string) (Template, error) {
 		}
 		rest := s[i+1:]
 		matched := false
-		for _, t := range namedTokens {
+		for _, t := range namedTokens() {
 			if strings.HasPrefix(rest, t.name) {
 				elems = append(elems, t.elem)
 				i += 1 + len(t.name)
@@ -218,7 +223,7 @@ func (t Template) String() string {
 
 // startsLikeName reports whether "%n"+lit would read as a named token.
 func startsLikeName(lit string) bool {
-	for _, t := range namedTokens {
+	for _, t := range namedTokens() {
 		if t.name[0] == 'n' && strings.HasPrefix(t.name[1:], lit[:min(len(lit), len(t.name)-1)]) {
 			return true
 		}

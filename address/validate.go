@@ -21,12 +21,19 @@ const (
 	MismatchingValue                 // the postal code does not belong to the state
 )
 
-var kindNames = [...]string{"", "missing_required", "unused_field", "unknown_value", "invalid_format", "mismatching_value"}
-
 // String returns the kind's snake_case name, e.g. "unused_field".
 func (k Kind) String() string {
-	if int(k) < len(kindNames) && k != 0 {
-		return kindNames[k]
+	switch k {
+	case MissingRequired:
+		return "missing_required"
+	case UnusedField:
+		return "unused_field"
+	case UnknownValue:
+		return "unknown_value"
+	case InvalidFormat:
+		return "invalid_format"
+	case MismatchingValue:
+		return "mismatching_value"
 	}
 	return "kind(" + itoa(int(k)) + ")"
 }
