@@ -188,7 +188,7 @@ func appendUpper(dst []byte, s string) []byte {
 }
 
 // htmlUnsafe has bit c set for each byte c that appendEscaped replaces:
-// NUL, '"', '&', '\”, '<' and '>' (all below 64).
+// NUL, the double quote, the ampersand, the apostrophe, < and > (all below 64).
 const htmlUnsafe uint64 = 1<<0 | 1<<'"' | 1<<'&' | 1<<'\'' | 1<<'<' | 1<<'>'
 
 // htmlSafe reports whether ASCII byte c is copied unchanged.
