@@ -113,3 +113,32 @@ func FuzzFormatHTML(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseRules feeds arbitrary rule data to ParseRules and uses the
+// result: no input may make parsing, formatting, validation or forms panic.
+func FuzzParseRules(f *testing.F) {
+	f.Add("data/ZZ={\"fmt\":\"%N%n%O%n%A%n%C\",\"require\":\"AC\",\"upper\":\"C\"}\ndata/US={\"fmt\":\"%C, %S %Z\",\"zip\":\"\\\\d{5}\",\"sub_keys\":\"CA~NY\",\"sub_zips\":\"9~1\"}")
+	f.Add(`{"US": {"fmt": "%N%n%A%n%C %S %Z", "zip": "(", "sub_keys": "CA", "width_overrides": "%S:S%"}, "US/CA": {"zip": "["}, "US--fr": {"sub_keys": "CA", "sub_names": "Californie"}}`)
+	f.Add("data/JP={\"fmt\":\"〒%Z%n%S%n%A\",\"lfmt\":\"%N%n%A, %S%n%Z\",\"label_overrides\":[{\"field\":\"S\",\"label\":\"x\"}]}\n# comment\nexamples/US=1")
+	f.Add("data/XX=not json")
+	f.Fuzz(func(t *testing.T, data string) {
+		if len(data) > 4096 {
+			return
+		}
+		rs, err := ParseRules(strings.NewReader(data))
+		if err != nil {
+			return
+		}
+		fm := Formatter{Rules: rs}
+		label := Formatter{Rules: rs, PostalLabel: true, SingleLine: true}
+		for _, code := range append(rs.Regions(), "ZZ", "QZ") {
+			for _, lang := range []string{"", "en-Latn"} {
+				a := Address{Country: code, Language: lang, Name: "N", StreetLines: []string{"A"}, City: "C", State: "CA", PostalCode: "12345"}
+				_ = fm.Format(a)
+				checkHTML(t, label.FormatHTML(a))
+				_ = rs.Validate(a)
+				_, _ = rs.Form(code, lang)
+			}
+		}
+	})
+}
