@@ -107,5 +107,8 @@
 //
 // Train and TrainFile run Config.Threads goroutines that all exit before
 // they return; cancelling ctx stops them within one block of 10,000
-// tokens. A Model is immutable and safe for concurrent use.
+// tokens. Hogwild updates are unsynchronised by design: the race
+// detector does not see them in the amd64 assembly kernels but reports
+// them with the purego build tag unless Threads is 1. A Model is immutable
+// and safe for concurrent use.
 package embeddings

@@ -95,7 +95,7 @@ func ReadText(r io.Reader) (*Model, error) {
 		return nil, newParseError(1, head, err)
 	}
 	tokens := make([]string, 0, min(n, 1<<16))
-	vecs := make([]float32, 0, min(n*dim, 1<<20))
+	vecs := make([]float32, 0, min(n, (1<<20)/dim)*dim)
 	for len(tokens) < n {
 		line, err := lr.next()
 		if errors.Is(err, io.EOF) {
@@ -144,7 +144,7 @@ func ReadBinary(r io.Reader) (*Model, error) {
 		return nil, err
 	}
 	tokens := make([]string, 0, min(n, 1<<16))
-	vecs := make([]float32, 0, min(n*dim, 1<<20))
+	vecs := make([]float32, 0, min(n, (1<<20)/dim)*dim)
 	raw := make([]byte, 4*dim)
 	var tok []byte
 	for len(tokens) < n {

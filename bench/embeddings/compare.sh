@@ -42,7 +42,7 @@ for r in $(seq "$rounds"); do
 		s=$(date +%s.%N)
 		flock "$lock" /usr/bin/time -f "fasttext cpu=%U+%S wall=%e maxrss=%MkB" fasttext skipgram -input "$corpus" -output "$work/ft" \
 			-dim 100 -ws 5 -neg 5 -t 1e-4 -minCount 5 -epoch "$epochs" -thread "$threads" \
-			-minn 0 -maxn 0 -bucket 0 -verbose 0
+			-minn 0 -maxn 0 -bucket 0 -lr 0.025 -verbose 0
 		score "$work/ft.vec"
 	fi
 	if [ "$mode" = sessions ]; then
