@@ -1,9 +1,17 @@
 package abtest
 
-import "math"
+import (
+	"math"
 
-// maxMillerN bounds the number of conversions a Miller plan may need.
-const maxMillerN = 2_000_000
+	"gonum.org/v1/gonum/mathext"
+)
+
+// maxMillerN bounds the number of conversions a Miller plan may need
+// (planning cost grows like N^1.5).
+const (
+	maxMillerN      = 300_000
+	maxMillerSplitN = 50_000
+)
 
 // MillerPlan is Evan Miller's simple sequential test
 // (https://www.evanmiller.org/sequential-ab-testing.html): count the
@@ -94,6 +102,10 @@ func PlanMiller(relativeMDE, alpha, power float64) (MillerPlan, error) {
 	return planMiller("PlanMiller", relativeMDE, alpha, power, 0.5)
 }
 
+// PlanMiller returns [ErrTooLarge] when the plan would need more than
+// 300000 conversions (relative MDEs below about 1 %), PlanMillerSplit
+// beyond 50000 (its dynamic programme costs about N^1.5 per threshold).
+
 // PlanMillerSplit is [PlanMiller] for a treatment traffic share in (0, 1).
 // The rule becomes T − r·C ≥ D with r = share/(1−share), so that under no
 // effect the walk has no drift; probabilities are computed exactly by
@@ -122,8 +134,8 @@ func planMiller(fn string, mde, alpha, power, share float64) (MillerPlan, error)
 	v := p1 + r*r*(1-p1) - m*m
 	za := normUpperQuantile(alpha / 2)
 	zb := normUpperQuantile(1 - power)
-	d0 := 1
-	for d := 1; d < 1_000_000; d++ {
+	d0, nApprox := 0, 0.0
+	for d := 1; d < 100_000; d++ {
 		nMax := math.Pow(float64(d)/za, 2) / r
 		x := zb*math.Sqrt(v) + math.Sqrt(zb*zb*v+4*m*float64(d))
 		if zb < 0 {
@@ -131,9 +143,19 @@ func planMiller(fn string, mde, alpha, power, share float64) (MillerPlan, error)
 		}
 		nMin := x * x / (4 * m * m)
 		if nMin <= nMax {
-			d0 = d
+			d0, nApprox = d, nMin
 			break
 		}
+	}
+	limit := float64(maxMillerN)
+	if share != 0.5 {
+		limit = maxMillerSplitN
+	}
+	if d0 == 0 || nApprox > limit {
+		return MillerPlan{}, argErr(fn, "relativeMDE", mde, ErrTooLarge)
+	}
+	if share == 0.5 {
+		return planMillerEqual(mde, alpha, power, p1)
 	}
 	var w millerWalk
 	try := func(d int) (MillerPlan, bool, error) {
@@ -230,4 +252,64 @@ func (w *millerWalk) run(d int, r, p0, p1, alpha, power float64) (n int, fa, fp 
 		}
 	}
 	return 0, fa, fp, ErrTooLarge
+}
+
+// millerHit returns P(max_{m≤n} S_m ≥ d) for the ±1 walk with
+// up-probability p, by the reflection principle:
+// P(S_n ≥ d) + (p/q)^d·P_q(S_n ≥ d+1), where P_q is the walk with p and
+// q = 1−p swapped.
+func millerHit(n, d int, p float64) float64 {
+	if d > n {
+		return 0
+	}
+	q := 1 - p
+	up := binomSF(n, (n+d+1)/2, p)
+	tail := binomSF(n, (n+d+2)/2, q)
+	if tail == 0 {
+		return up
+	}
+	return up + math.Exp(float64(d)*math.Log(p/q)+math.Log(tail))
+}
+
+// binomSF returns P(Bin(n, p) ≥ k).
+func binomSF(n, k int, p float64) float64 {
+	switch {
+	case k <= 0:
+		return 1
+	case k > n:
+		return 0
+	}
+	return mathext.RegIncBeta(float64(k), float64(n-k+1), p)
+}
+
+// planMillerEqual searches the equal-split plan with the closed form: for
+// each d the smallest N reaching the power (the hit probability grows with
+// N), and the first d whose N also keeps alpha. Because reaching d+1
+// requires reaching d first, that N is non-decreasing in d, so the first
+// feasible d gives the smallest N.
+func planMillerEqual(mde, alpha, power, p1 float64) (MillerPlan, error) {
+	for d := 1; d <= maxMillerN; d++ {
+		lo, hi := d-1, d // hit(lo) < power
+		for millerHit(hi, d, p1) < power {
+			lo, hi = hi, 2*hi
+			if hi > 2*maxMillerN {
+				return MillerPlan{}, argErr("PlanMiller", "relativeMDE", mde, ErrTooLarge)
+			}
+		}
+		for hi-lo > 1 {
+			mid := (lo + hi) / 2
+			if millerHit(mid, d, p1) >= power {
+				hi = mid
+			} else {
+				lo = mid
+			}
+		}
+		if fa := millerHit(hi, d, 0.5); fa <= alpha {
+			if hi > maxMillerN {
+				return MillerPlan{}, argErr("PlanMiller", "relativeMDE", mde, ErrTooLarge)
+			}
+			return MillerPlan{N: hi, D: d, Share: 0.5, Ratio: 1, RelativeMDE: mde, Alpha: fa, Power: millerHit(hi, d, p1)}, nil
+		}
+	}
+	return MillerPlan{}, argErr("PlanMiller", "relativeMDE", mde, ErrTooLarge)
 }

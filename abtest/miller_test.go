@@ -79,6 +79,13 @@ func TestPlanMillerSplit(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 243, eq.N)
 	assert.Equal(t, 31, eq.D)
+	// The DP used for unequal splits agrees with the closed form at 0.5.
+	var w millerWalk
+	n, fa, fp, err := w.run(31, 1, 0.5, 1.4/2.4, 0.05, 0.8)
+	require.NoError(t, err)
+	assert.Equal(t, 243, n)
+	assert.InDelta(t, eq.Alpha, fa, 1e-12)
+	assert.InDelta(t, eq.Power, fp, 1e-12)
 	for _, share := range []float64{0.2, 0.3, 0.7} {
 		p, err := PlanMillerSplit(0.4, 0.05, 0.8, share)
 		require.NoError(t, err)
@@ -132,6 +139,7 @@ func TestPlanMillerErrors(t *testing.T) {
 		{"mde", 0, 0.05, 0.8, 0.5, ErrArgument},
 		{"mde Inf", math.Inf(1), 0.05, 0.8, 0.5, ErrArgument},
 		{"share", 0.4, 0.05, 0.8, 1, ErrProbability},
+		{"too small", 0.001, 0.05, 0.8, 0.5, ErrTooLarge},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
