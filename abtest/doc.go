@@ -26,7 +26,8 @@
 //   - [MillerPlan]: Evan Miller's simple sequential test
 //     (https://www.evanmiller.org/sequential-ab-testing.html), planned by
 //     [PlanMiller] and [PlanMillerSplit] with exact first-passage
-//     probabilities (dynamic programming over the conversion walk).
+//     probabilities (the reflection principle for an equal split, dynamic
+//     programming over the conversion walk for unequal splits).
 //   - [MSPRT]: always-valid p-values and confidence intervals by the
 //     normal-mixture mSPRT (Johari, Koomen, Pekelis and Walsh, "Always
 //     valid inference", Operations Research 2022), with an enforced
