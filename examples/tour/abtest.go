@@ -53,7 +53,7 @@ func tourABTest(w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "  day %d: %-15s %s\n", day, r.Status, r.Header)
+		fmt.Fprintf(w, "  day %d: %-15s | %s\n", day, r.Status, r.Header)
 		if r.Stop {
 			fmt.Fprintf(w, "  raw lift %+.1f %%, after the haircut %+.1f %%\n", 100*r.RawLift, 100*r.Lift)
 			break
