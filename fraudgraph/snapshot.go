@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
-	"math"
 	"sync/atomic"
 	"unsafe"
 )
@@ -15,17 +14,19 @@ import (
 // Snapshot format, version 1. All integers are little-endian.
 //
 //	header:  magic "FRAUDGR\x00" | version u32 | accounts u32 | fingerprints u32 |
-//	         kinds u32 | sections u32 | crc32c(previous header bytes) u32
-//	section: id u32 | length u64 | crc32c(data) u32 | data (length bytes)
+//	         kinds u32 | fingerprint table slots u32 | id table slots u32 |
+//	         crc32c(previous header bytes) u32
+//	section: id u32 | length u64 | data (length bytes) | crc32c(data) u32
 //
-// Sections appear in the order of the snapshotSections list; their lengths
-// must match the counts in the header. Arrays are stored flat, exactly as
-// held in memory, so loading is a sequence of reads and checksums.
+// Sections appear in a fixed order. Every section length is implied by
+// data already verified (the header, or the offsets section before a
+// targets section), so the loader allocates exact sizes and reads arrays
+// straight into place. Arrays are stored flat, exactly as held in memory.
 
 const (
 	snapshotMagic   = "FRAUDGR\x00"
 	snapshotVersion = 1
-	headerLen       = 8 + 4*6
+	headerLen       = 8 + 4*7
 )
 
 // Snapshot errors; the returned error is a *SnapshotError wrapping one.
@@ -105,55 +106,42 @@ func (g *Graph) WriteTo(w io.Writer) (int64, error) {
 	st := g.st.Load()
 	kinds := *g.kinds.Load()
 	nAcc, nFp := g.nAcc.Load(), g.nFp.Load()
-	bw := bufio.NewWriterSize(w, 1<<20)
-	cw := &countWriter{w: bw}
+	ft, it := g.fps.Load(), g.ids.Load()
+	sw := &snapWriter{w: &countWriter{w: bufio.NewWriterSize(w, 1<<20)}}
 
 	hdr := make([]byte, 0, headerLen)
 	hdr = append(hdr, snapshotMagic...)
-	hdr = binary.LittleEndian.AppendUint32(hdr, snapshotVersion)
-	hdr = binary.LittleEndian.AppendUint32(hdr, nAcc)
-	hdr = binary.LittleEndian.AppendUint32(hdr, nFp)
-	hdr = binary.LittleEndian.AppendUint32(hdr, uint32(len(kinds)))
-	hdr = binary.LittleEndian.AppendUint32(hdr, secEnd-1)
+	for _, v := range []uint32{snapshotVersion, nAcc, nFp, uint32(len(kinds)), uint32(len(ft.keys)), uint32(len(it.slots))} {
+		hdr = binary.LittleEndian.AppendUint32(hdr, v)
+	}
 	hdr = binary.LittleEndian.AppendUint32(hdr, crc32.Checksum(hdr, castagnoli))
-	cw.Write(hdr)
+	sw.w.Write(hdr)
 
 	var names []byte
 	for _, k := range kinds {
 		names = binary.AppendUvarint(names, uint64(len(k.name)))
 		names = append(names, k.name...)
 	}
-	writeSection(cw, secKinds, names)
-	writeSection(cw, secExt, chunkBytes64(&g.ext, nAcc))
-	writeSection(cw, secJoined, chunkBytes32(&g.joined, nAcc))
-	writeSection(cw, secFlags, chunkBytes32(&g.flags, (nAcc+3)/4))
-	writeSection(cw, secFPHash, chunkBytes64(&g.fpHash, nFp))
-	writeSection(cw, secFPInfo, chunkBytes32(&g.fpInfo, nFp))
-	writeSection(cw, secInvOff, u32Bytes(st.inv.off))
-	writeSection(cw, secInvAdj, u32Bytes(st.inv.adj))
-	writeSection(cw, secAfpOff, u32Bytes(st.afp.off))
-	writeSection(cw, secAfpAdj, u32Bytes(st.afp.adj))
-	writeSection(cw, secFpaOff, u32Bytes(st.fpa.off))
-	writeSection(cw, secFpaAdj, u32Bytes(st.fpa.adj))
-	ft := g.fps.Load()
-	keys := make([]uint64, len(ft.keys))
-	vals := make([]uint32, len(ft.vals))
-	for i := range ft.keys {
-		keys[i], vals[i] = ft.keys[i].Load(), ft.vals[i].Load()
+	sw.section(secKinds, names)
+	sw.chunked64(secExt, &g.ext, nAcc)
+	sw.chunked32(secJoined, &g.joined, nAcc, false)
+	sw.chunked32(secFlags, &g.flags, (nAcc+3)/4, true)
+	sw.chunked64(secFPHash, &g.fpHash, nFp)
+	sw.chunked32(secFPInfo, &g.fpInfo, nFp, false)
+	sw.section(secInvOff, u32Bytes(st.inv.off))
+	sw.section(secInvAdj, u32Bytes(st.inv.adj))
+	sw.section(secAfpOff, u32Bytes(st.afp.off))
+	sw.section(secAfpAdj, u32Bytes(st.afp.adj))
+	sw.section(secFpaOff, u32Bytes(st.fpa.off))
+	sw.section(secFpaAdj, u32Bytes(st.fpa.adj))
+	sw.section(secFPKeys, atomicBytes64(ft.keys))
+	sw.section(secFPVals, atomicBytes32(ft.vals))
+	sw.section(secIDSlots, atomicBytes32(it.slots))
+	sw.section(secCounters, u64Bytes([]uint64{g.dups.Load(), g.cycles.Load(), g.seqBase, uint64(g.seqLen.Load())}))
+	if sw.w.err == nil {
+		sw.w.err = sw.w.w.(*bufio.Writer).Flush()
 	}
-	writeSection(cw, secFPKeys, u64Bytes(keys))
-	writeSection(cw, secFPVals, u32Bytes(vals))
-	it := g.ids.Load()
-	slots := make([]uint32, len(it.slots))
-	for i := range it.slots {
-		slots[i] = it.slots[i].Load()
-	}
-	writeSection(cw, secIDSlots, u32Bytes(slots))
-	writeSection(cw, secCounters, u64Bytes([]uint64{g.dups.Load(), g.cycles.Load(), g.seqBase, uint64(g.seqLen.Load())}))
-	if cw.err == nil {
-		cw.err = bw.Flush()
-	}
-	return cw.n, cw.err
+	return sw.w.n, sw.w.err
 }
 
 type countWriter struct {
@@ -172,31 +160,102 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// sectionData yields a section's bytes as one or more pieces.
-type sectionData [][]byte
+// snapWriter streams sections: header, data pieces, then the checksum.
+type snapWriter struct {
+	w   *countWriter
+	crc uint32
+}
 
-func writeSection(w *countWriter, id uint32, data any) {
-	var pieces [][]byte
-	switch d := data.(type) {
-	case []byte:
-		pieces = [][]byte{d}
-	case sectionData:
-		pieces = d
-	}
-	var n uint64
-	crc := uint32(0)
-	for _, p := range pieces {
-		n += uint64(len(p))
-		crc = crc32.Update(crc, castagnoli, p)
-	}
-	var h [16]byte
+func (s *snapWriter) begin(id uint32, n uint64) {
+	var h [12]byte
 	binary.LittleEndian.PutUint32(h[0:], id)
 	binary.LittleEndian.PutUint64(h[4:], n)
-	binary.LittleEndian.PutUint32(h[12:], crc)
-	w.Write(h[:])
-	for _, p := range pieces {
-		w.Write(p)
+	s.w.Write(h[:])
+	s.crc = 0
+}
+
+func (s *snapWriter) data(p []byte) {
+	s.crc = crc32.Update(s.crc, castagnoli, p)
+	s.w.Write(p)
+}
+
+func (s *snapWriter) end() {
+	var t [4]byte
+	binary.LittleEndian.PutUint32(t[:], s.crc)
+	s.w.Write(t[:])
+}
+
+func (s *snapWriter) section(id uint32, p []byte) {
+	s.begin(id, uint64(len(p)))
+	s.data(p)
+	s.end()
+}
+
+// chunked32 writes the first n elements of a chunked array. Arrays the
+// writer mutex protects are written in place; concurrent ones (flags) are
+// copied with atomic loads.
+func (s *snapWriter) chunked32(id uint32, a *u32s, n uint32, concurrent bool) {
+	s.begin(id, uint64(n)*4)
+	buf := make([]uint32, chunkLen)
+	for start := uint32(0); start < n; start += chunkLen {
+		m := min(chunkLen, n-start)
+		c := a.slot(start)
+		if concurrent || !littleEndian() {
+			for i := range m {
+				buf[i] = a.load(start + i)
+			}
+			s.data(u32Bytes(buf[:m]))
+			continue
+		}
+		s.data(unsafe.Slice((*byte)(unsafe.Pointer(c)), m*4))
 	}
+	s.end()
+}
+
+func (s *snapWriter) chunked64(id uint32, a *u64s, n uint32) {
+	s.begin(id, uint64(n)*8)
+	buf := make([]uint64, chunkLen)
+	for start := uint32(0); start < n; start += chunkLen {
+		m := min(chunkLen, n-start)
+		c := a.slot(start)
+		if !littleEndian() {
+			for i := range m {
+				buf[i] = a.load(start + i)
+			}
+			s.data(u64Bytes(buf[:m]))
+			continue
+		}
+		s.data(unsafe.Slice((*byte)(unsafe.Pointer(c)), m*8))
+	}
+	s.end()
+}
+
+func atomicBytes32(s []atomic.Uint32) []byte {
+	if len(s) == 0 {
+		return nil
+	}
+	if littleEndian() {
+		return unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*4)
+	}
+	b := make([]byte, 0, len(s)*4)
+	for i := range s {
+		b = binary.LittleEndian.AppendUint32(b, s[i].Load())
+	}
+	return b
+}
+
+func atomicBytes64(s []atomic.Uint64) []byte {
+	if len(s) == 0 {
+		return nil
+	}
+	if littleEndian() {
+		return unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*8)
+	}
+	b := make([]byte, 0, len(s)*8)
+	for i := range s {
+		b = binary.LittleEndian.AppendUint64(b, s[i].Load())
+	}
+	return b
 }
 
 // u32Bytes returns s as little-endian bytes (no copy on little-endian hosts).
@@ -228,214 +287,229 @@ func u64Bytes(s []uint64) []byte {
 	return b
 }
 
-// chunkBytes32 copies the first n elements of a chunked array with atomic
-// loads (flags change concurrently) into little-endian pieces.
-func chunkBytes32(a *u32s, n uint32) sectionData {
-	var out sectionData
-	for start := uint32(0); start < n; start += chunkLen {
-		m := min(chunkLen, n-start)
-		buf := make([]uint32, m)
-		for i := range m {
-			buf[i] = a.load(start + i)
-		}
-		out = append(out, u32Bytes(buf))
-	}
-	return out
-}
-
-func chunkBytes64(a *u64s, n uint32) sectionData {
-	var out sectionData
-	for start := uint32(0); start < n; start += chunkLen {
-		m := min(chunkLen, n-start)
-		buf := make([]uint64, m)
-		for i := range m {
-			buf[i] = a.load(start + i)
-		}
-		out = append(out, u64Bytes(buf))
-	}
-	return out
-}
-
 // loader reads sections in order.
 type loader struct {
 	r   io.Reader
 	off int64
+	sec string
+	at  int64
+	crc uint32
 }
 
-func (l *loader) fail(sec string, off int64, err error, detail string) error {
-	return &SnapshotError{Section: sec, Offset: off, Err: err, Detail: detail}
+func (l *loader) fail(err error, detail string) error {
+	return &SnapshotError{Section: l.sec, Offset: l.at, Err: err, Detail: detail}
 }
 
-func (l *loader) read(p []byte, sec string, start int64) error {
+func (l *loader) read(p []byte) error {
 	n, err := io.ReadFull(l.r, p)
 	l.off += int64(n)
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return l.fail(sec, start, ErrSnapshotTruncated, fmt.Sprintf("ends after %d bytes", l.off))
+		return l.fail(ErrSnapshotTruncated, fmt.Sprintf("ends after %d bytes", l.off))
 	}
 	if err != nil {
-		return l.fail(sec, start, err, "read")
+		return l.fail(err, "read")
 	}
 	return nil
 }
 
-// section reads the next section, which must have the given id and
-// exactly want bytes; it returns the data as a byte slice grown in steps
-// so a forged length cannot allocate more than the stream holds.
-func (l *loader) section(id uint32, want uint64, elem int) ([]byte, error) {
-	start := l.off
-	name := sectionName(id)
-	var h [16]byte
-	if err := l.read(h[:], name, start); err != nil {
-		return nil, err
+// begin reads a section header, which must carry id and length want.
+func (l *loader) begin(id uint32, want uint64) error {
+	l.sec, l.at, l.crc = sectionName(id), l.off, 0
+	var h [12]byte
+	if err := l.read(h[:]); err != nil {
+		return err
 	}
-	gotID := binary.LittleEndian.Uint32(h[0:])
-	n := binary.LittleEndian.Uint64(h[4:])
-	crc := binary.LittleEndian.Uint32(h[12:])
-	if gotID != id {
-		return nil, l.fail(name, start, ErrSnapshotCorrupt, fmt.Sprintf("found section id %d", gotID))
+	if got := binary.LittleEndian.Uint32(h[0:]); got != id {
+		return l.fail(ErrSnapshotCorrupt, fmt.Sprintf("found section id %d", got))
 	}
-	if want != math.MaxUint64 && n != want {
-		return nil, l.fail(name, start, ErrSnapshotCorrupt, fmt.Sprintf("length %d, want %d", n, want))
+	if n := binary.LittleEndian.Uint64(h[4:]); n != want {
+		return l.fail(ErrSnapshotCorrupt, fmt.Sprintf("length %d, want %d", n, want))
 	}
-	if n%uint64(elem) != 0 || n > 1<<40 {
-		return nil, l.fail(name, start, ErrSnapshotCorrupt, fmt.Sprintf("bad length %d", n))
-	}
-	const first = 1 << 20
-	alloc := func(m uint64) []byte {
-		switch elem {
-		case 8:
-			return u64Bytes(make([]uint64, m/8))
-		case 4:
-			return u32Bytes(make([]uint32, m/4))
-		}
-		return make([]byte, m)
-	}
-	data := alloc(min(n, first))
-	if err := l.read(data, name, start); err != nil {
-		return nil, err
-	}
-	for uint64(len(data)) < n {
-		// Grow only as data arrives, so a forged length cannot make the
-		// loader allocate much more than the stream holds.
-		nd := alloc(min(n, 4*uint64(len(data))))
-		got := copy(nd, data)
-		if err := l.read(nd[got:], name, start); err != nil {
-			return nil, err
-		}
-		data = nd
-	}
-	if crc32.Checksum(data, castagnoli) != crc {
-		return nil, l.fail(name, start, ErrSnapshotCorrupt, "checksum mismatch")
-	}
-	return data, nil
+	return nil
 }
 
-func asU32(b []byte) []uint32 {
-	if len(b) == 0 {
-		return nil
+func (l *loader) data(p []byte) error {
+	if err := l.read(p); err != nil {
+		return err
 	}
-	s := unsafe.Slice((*uint32)(unsafe.Pointer(&b[0])), len(b)/4)
-	if !littleEndian() {
-		for i := range s {
-			s[i] = binary.LittleEndian.Uint32(b[i*4:])
-		}
-	}
-	return s
+	l.crc = crc32.Update(l.crc, castagnoli, p)
+	return nil
 }
 
-func asU64(b []byte) []uint64 {
-	if len(b) == 0 {
-		return nil
+func (l *loader) end() error {
+	var t [4]byte
+	if err := l.read(t[:]); err != nil {
+		return err
 	}
-	s := unsafe.Slice((*uint64)(unsafe.Pointer(&b[0])), len(b)/8)
-	if !littleEndian() {
-		for i := range s {
-			s[i] = binary.LittleEndian.Uint64(b[i*8:])
+	if binary.LittleEndian.Uint32(t[:]) != l.crc {
+		return l.fail(ErrSnapshotCorrupt, "checksum mismatch")
+	}
+	return nil
+}
+
+func (l *loader) u32s(id uint32, n uint64) ([]uint32, error) {
+	if err := l.begin(id, n*4); err != nil {
+		return nil, err
+	}
+	s := make([]uint32, n)
+	if err := l.data(u32Bytes(s)); err != nil {
+		return nil, err
+	}
+	fixEndian32(s)
+	return s, l.end()
+}
+
+func (l *loader) u64s(id uint32, n uint64) ([]uint64, error) {
+	if err := l.begin(id, n*8); err != nil {
+		return nil, err
+	}
+	s := make([]uint64, n)
+	if err := l.data(u64Bytes(s)); err != nil {
+		return nil, err
+	}
+	fixEndian64(s)
+	return s, l.end()
+}
+
+// chunked32 reads n elements straight into the chunks of a.
+func (l *loader) chunked32(id uint32, a *u32s, n uint32) error {
+	if err := l.begin(id, uint64(n)*4); err != nil {
+		return err
+	}
+	for start := uint32(0); start < n; start += chunkLen {
+		m := min(chunkLen, n-start)
+		s := unsafe.Slice((*uint32)(unsafe.Pointer(a.slot(start))), m)
+		if err := l.data(unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), m*4)); err != nil {
+			return err
 		}
+		fixEndian32(s)
 	}
-	return s
+	return l.end()
+}
+
+func (l *loader) chunked64(id uint32, a *u64s, n uint32) error {
+	if err := l.begin(id, uint64(n)*8); err != nil {
+		return err
+	}
+	for start := uint32(0); start < n; start += chunkLen {
+		m := min(chunkLen, n-start)
+		s := unsafe.Slice((*uint64)(unsafe.Pointer(a.slot(start))), m)
+		if err := l.data(unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), m*8)); err != nil {
+			return err
+		}
+		fixEndian64(s)
+	}
+	return l.end()
+}
+
+// fixEndian32 converts little-endian data read in place to host order.
+func fixEndian32(s []uint32) {
+	if littleEndian() || len(s) == 0 {
+		return
+	}
+	b := unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*4)
+	for i := range s {
+		s[i] = binary.LittleEndian.Uint32(b[i*4:])
+	}
+}
+
+func fixEndian64(s []uint64) {
+	if littleEndian() || len(s) == 0 {
+		return
+	}
+	b := unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*8)
+	for i := range s {
+		s[i] = binary.LittleEndian.Uint64(b[i*8:])
+	}
 }
 
 // Load reads a snapshot written by [Graph.WriteTo] into a new graph
 // configured by cfg (configuration is not part of the snapshot; fingerprint
 // kinds are). A truncated, corrupted or inconsistent snapshot is refused
-// with a *[SnapshotError]; nothing is half-loaded.
+// with a *[SnapshotError]; nothing is half-loaded. Sizes come from the
+// checksummed header and are allocated up front, so a snapshot from an
+// untrusted source should be size-checked before loading.
 func Load(r io.Reader, cfg Config) (*Graph, error) {
-	l := &loader{r: bufio.NewReaderSize(r, 1<<20)}
+	l := &loader{r: bufio.NewReaderSize(r, 1<<20), sec: "header"}
 	hdr := make([]byte, headerLen)
-	if err := l.read(hdr, "header", 0); err != nil {
+	if err := l.read(hdr); err != nil {
 		return nil, err
 	}
-	if string(hdr[:8]) != snapshotMagic || binary.LittleEndian.Uint32(hdr[8:]) != snapshotVersion {
-		return nil, l.fail("header", 0, ErrSnapshotVersion, fmt.Sprintf("magic %q", hdr[:8]))
+	word := func(i int) uint32 { return binary.LittleEndian.Uint32(hdr[8+4*i:]) }
+	if string(hdr[:8]) != snapshotMagic || word(0) != snapshotVersion {
+		return nil, l.fail(ErrSnapshotVersion, fmt.Sprintf("magic %q", hdr[:8]))
 	}
-	if crc32.Checksum(hdr[:headerLen-4], castagnoli) != binary.LittleEndian.Uint32(hdr[headerLen-4:]) {
-		return nil, l.fail("header", 0, ErrSnapshotCorrupt, "checksum mismatch")
+	if crc32.Checksum(hdr[:headerLen-4], castagnoli) != word(6) {
+		return nil, l.fail(ErrSnapshotCorrupt, "checksum mismatch")
 	}
-	nAcc := binary.LittleEndian.Uint32(hdr[12:])
-	nFp := binary.LittleEndian.Uint32(hdr[16:])
-	nKinds := binary.LittleEndian.Uint32(hdr[20:])
-	if nAcc >= singleBit || nFp >= singleBit || nKinds == 0 || nKinds > 256 || binary.LittleEndian.Uint32(hdr[24:]) != secEnd-1 {
-		return nil, l.fail("header", 0, ErrSnapshotCorrupt, "counts out of range")
+	nAcc, nFp, nKinds, fpSlots, idSlots := word(1), word(2), word(3), word(4), word(5)
+	if nAcc >= singleBit || nFp >= singleBit || nKinds == 0 || nKinds > 256 ||
+		fpSlots == 0 || idSlots == 0 || nFp >= fpSlots {
+		return nil, l.fail(ErrSnapshotCorrupt, "counts out of range")
 	}
 	g := New(cfg)
-	anyLen := uint64(math.MaxUint64)
 
-	b, err := l.section(secKinds, anyLen, 1)
-	if err != nil {
+	// Kinds: a short list of names; its length is not in the header.
+	l.sec, l.at = sectionName(secKinds), l.off
+	var kh [12]byte
+	if err := l.read(kh[:]); err != nil {
+		return nil, err
+	}
+	kn := binary.LittleEndian.Uint64(kh[4:])
+	if binary.LittleEndian.Uint32(kh[:]) != secKinds || kn > 256*(1+255) {
+		return nil, l.fail(ErrSnapshotCorrupt, "bad kinds header")
+	}
+	b := make([]byte, kn)
+	l.crc = 0
+	if err := l.data(b); err != nil {
+		return nil, err
+	}
+	if err := l.end(); err != nil {
 		return nil, err
 	}
 	for i := range nKinds {
 		n, k := binary.Uvarint(b)
-		if k <= 0 || n > uint64(len(b)-k) || n == 0 && i > 0 {
-			return nil, l.fail("kinds", 0, ErrSnapshotCorrupt, "bad kind name")
+		if k <= 0 || n > uint64(len(b)-k) || n == 0 {
+			return nil, l.fail(ErrSnapshotCorrupt, "bad kind name")
 		}
 		name := string(b[k : k+int(n)])
 		b = b[k+int(n):]
 		if i == 0 {
 			if name != KindInvite {
-				return nil, l.fail("kinds", 0, ErrSnapshotCorrupt, "first kind is not invite")
+				return nil, l.fail(ErrSnapshotCorrupt, "first kind is not invite")
 			}
 			continue
 		}
-		if _, dup := g.kindIdx[name]; dup {
-			return nil, l.fail("kinds", 0, ErrSnapshotCorrupt, "duplicate kind")
+		if _, dup := g.kindIdx[name]; dup || name == KindInvite {
+			return nil, l.fail(ErrSnapshotCorrupt, "duplicate kind")
 		}
 		if _, err := g.kindIndex(name); err != nil {
-			return nil, l.fail("kinds", 0, ErrSnapshotCorrupt, err.Error())
+			return nil, l.fail(ErrSnapshotCorrupt, err.Error())
 		}
 	}
 	if len(b) != 0 {
-		return nil, l.fail("kinds", 0, ErrSnapshotCorrupt, "trailing bytes")
+		return nil, l.fail(ErrSnapshotCorrupt, "trailing bytes")
 	}
 
-	u64sec := func(id uint32, n uint32) ([]uint64, error) {
-		b, err := l.section(id, uint64(n)*8, 8)
-		return asU64(b), err
-	}
-	u32sec := func(id uint32, n uint64) ([]uint32, error) {
-		b, err := l.section(id, n, 4)
-		return asU32(b), err
-	}
-	ext, err := u64sec(secExt, nAcc)
-	if err != nil {
+	if err := l.chunked64(secExt, &g.ext, nAcc); err != nil {
 		return nil, err
 	}
-	joined, err := u32sec(secJoined, uint64(nAcc)*4)
-	if err != nil {
+	if err := l.chunked32(secJoined, &g.joined, nAcc); err != nil {
 		return nil, err
 	}
-	flags, err := u32sec(secFlags, uint64((nAcc+3)/4)*4)
-	if err != nil {
+	if err := l.chunked32(secFlags, &g.flags, (nAcc+3)/4); err != nil {
 		return nil, err
 	}
-	fpHash, err := u64sec(secFPHash, nFp)
-	if err != nil {
+	if err := l.chunked64(secFPHash, &g.fpHash, nFp); err != nil {
 		return nil, err
 	}
-	fpInfo, err := u32sec(secFPInfo, uint64(nFp)*4)
-	if err != nil {
+	if err := l.chunked32(secFPInfo, &g.fpInfo, nFp); err != nil {
 		return nil, err
+	}
+	for f := range nFp {
+		if k := g.fpInfo.load(f) >> 24; k >= nKinds || k == 0 {
+			return nil, l.fail(ErrSnapshotCorrupt, fmt.Sprintf("fingerprint %d: bad kind", f))
+		}
 	}
 	st := &state{d: new(delta)}
 	for _, c := range []struct {
@@ -448,77 +522,99 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 		{&st.afp, secAfpOff, secAfpAdj, nAcc, nFp, 0},
 		{&st.fpa, secFpaOff, secFpaAdj, nFp, nAcc, 0},
 	} {
-		start := l.off
-		if c.c.off, err = u32sec(c.offID, uint64(c.rows+1)*4); err != nil {
+		var err error
+		if c.c.off, err = l.u32s(c.offID, uint64(c.rows)+1); err != nil {
 			return nil, err
 		}
-		if c.c.adj, err = u32sec(c.adjID, anyLen); err != nil {
+		if msg := checkOffsets(c.c.off); msg != "" {
+			return nil, l.fail(ErrSnapshotCorrupt, msg)
+		}
+		if c.c.adj, err = l.u32s(c.adjID, uint64(c.c.off[c.rows])); err != nil {
 			return nil, err
 		}
-		if msg := checkCSR(c.c, c.limit, c.mask); msg != "" {
-			return nil, l.fail(sectionName(c.adjID), start, ErrSnapshotCorrupt, msg)
+		for i, v := range c.c.adj {
+			if v&^c.mask >= c.limit {
+				return nil, l.fail(ErrSnapshotCorrupt, fmt.Sprintf("target %d: %d out of range", i, v&^c.mask))
+			}
 		}
 	}
-	keys, err := l.section(secFPKeys, anyLen, 8)
+	ft := &fpTable{keys: make([]atomic.Uint64, fpSlots), vals: make([]atomic.Uint32, fpSlots)}
+	if err := l.begin(secFPKeys, uint64(fpSlots)*8); err != nil {
+		return nil, err
+	}
+	if err := l.data(atomicBytes64(ft.keys)); err != nil {
+		return nil, err
+	}
+	if err := l.end(); err != nil {
+		return nil, err
+	}
+	if err := l.begin(secFPVals, uint64(fpSlots)*4); err != nil {
+		return nil, err
+	}
+	if err := l.data(atomicBytes32(ft.vals)); err != nil {
+		return nil, err
+	}
+	if err := l.end(); err != nil {
+		return nil, err
+	}
+	it := &idTable{slots: make([]atomic.Uint32, idSlots)}
+	if err := l.begin(secIDSlots, uint64(idSlots)*4); err != nil {
+		return nil, err
+	}
+	if err := l.data(atomicBytes32(it.slots)); err != nil {
+		return nil, err
+	}
+	if err := l.end(); err != nil {
+		return nil, err
+	}
+	counters, err := l.u64s(secCounters, 4)
 	if err != nil {
 		return nil, err
 	}
-	vals, err := u32sec(secFPVals, uint64(len(keys)/8)*4)
-	if err != nil {
-		return nil, err
-	}
-	slots, err := u32sec(secIDSlots, anyLen)
-	if err != nil {
-		return nil, err
-	}
-	counters, err := u64sec(secCounters, 4)
-	if err != nil {
-		return nil, err
+	if !littleEndian() {
+		for i := range ft.keys {
+			var b [8]byte
+			binary.NativeEndian.PutUint64(b[:], ft.keys[i].Load())
+			ft.keys[i].Store(binary.LittleEndian.Uint64(b[:]))
+		}
+		for _, s := range [][]atomic.Uint32{ft.vals, it.slots} {
+			for i := range s {
+				var b [4]byte
+				binary.NativeEndian.PutUint32(b[:], s[i].Load())
+				s[i].Store(binary.LittleEndian.Uint32(b[:]))
+			}
+		}
 	}
 
-	// Validate values before building anything that trusts them.
-	for i, info := range fpInfo {
-		if info>>24 >= nKinds || info>>24 == 0 {
-			return nil, l.fail("fp.info", 0, ErrSnapshotCorrupt, fmt.Sprintf("fingerprint %d: bad kind", i))
+	// Validate table values before anything trusts them.
+	l.sec, l.at = "fp.vals", l.off
+	for i := range ft.keys {
+		if ft.keys[i].Load() == 0 {
+			continue
 		}
-	}
-	ft := &fpTable{keys: make([]atomic.Uint64, len(keys)/8), vals: make([]atomic.Uint32, len(vals))}
-	if len(ft.keys) < 1 {
-		return nil, l.fail("fp.keys", 0, ErrSnapshotCorrupt, "empty table")
-	}
-	for i, k := range asU64(keys) {
-		v := vals[i]
-		if k != 0 {
-			if v&singleBit != 0 && v&^singleBit >= nAcc || v&singleBit == 0 && v >= nFp {
-				return nil, l.fail("fp.vals", 0, ErrSnapshotCorrupt, fmt.Sprintf("slot %d: value %d out of range", i, v))
-			}
-			ft.used++
+		v := ft.vals[i].Load()
+		if v&singleBit != 0 && v&^singleBit >= nAcc || v&singleBit == 0 && v >= nFp {
+			return nil, l.fail(ErrSnapshotCorrupt, fmt.Sprintf("slot %d: value %d out of range", i, v))
 		}
-		ft.keys[i].Store(k)
-		ft.vals[i].Store(v)
+		ft.used++
 	}
 	if ft.used >= len(ft.keys) {
-		return nil, l.fail("fp.keys", 0, ErrSnapshotCorrupt, "table full")
+		return nil, l.fail(ErrSnapshotCorrupt, "fingerprint table full")
 	}
-	it := &idTable{slots: make([]atomic.Uint32, len(slots))}
-	for i, s := range slots {
+	l.sec = "id.slots"
+	for i := range it.slots {
+		s := it.slots[i].Load()
 		if s > nAcc {
-			return nil, l.fail("id.slots", 0, ErrSnapshotCorrupt, fmt.Sprintf("slot %d: account %d out of range", i, s))
+			return nil, l.fail(ErrSnapshotCorrupt, fmt.Sprintf("slot %d: account %d out of range", i, s))
 		}
 		if s != 0 {
 			it.used++
 		}
-		it.slots[i].Store(s)
 	}
 	seqLen := counters[3]
 	if seqLen > uint64(nAcc) || nAcc > 0 && seqLen == 0 || it.used != int(uint64(nAcc)-seqLen) || it.used >= len(it.slots) {
-		return nil, l.fail("id.slots", 0, ErrSnapshotCorrupt, "table does not hold every account")
+		return nil, l.fail(ErrSnapshotCorrupt, "id table does not hold every account")
 	}
-	fillU64s(&g.ext, ext)
-	fillU32s(&g.joined, joined)
-	fillU32s(&g.flags, flags)
-	fillU64s(&g.fpHash, fpHash)
-	fillU32s(&g.fpInfo, fpInfo)
 	g.nAcc.Store(nAcc)
 	g.nFp.Store(nFp)
 	g.fps.Store(ft)
@@ -531,38 +627,15 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 	return g, nil
 }
 
-// checkCSR validates offsets and targets; it returns a problem or "".
-func checkCSR(c *csr, limit, mask uint32) string {
-	if c.off[0] != 0 || int(c.off[len(c.off)-1]) != len(c.adj) {
-		return "offsets do not span the targets"
+// checkOffsets validates CSR offsets; it returns a problem or "".
+func checkOffsets(off []uint32) string {
+	if off[0] != 0 {
+		return "offsets do not start at 0"
 	}
-	for i := 1; i < len(c.off); i++ {
-		if c.off[i] < c.off[i-1] {
+	for i := 1; i < len(off); i++ {
+		if off[i] < off[i-1] {
 			return fmt.Sprintf("offset %d decreases", i)
 		}
 	}
-	for i, v := range c.adj {
-		if v&^mask >= limit {
-			return fmt.Sprintf("target %d: %d out of range", i, v&^mask)
-		}
-	}
 	return ""
-}
-
-func fillU32s(a *u32s, s []uint32) {
-	for i := 0; i < len(s); i += chunkLen {
-		part := s[i:min(len(s), i+chunkLen)]
-		c := a.slot(uint32(i))
-		dst := unsafe.Slice((*uint32)(unsafe.Pointer(c)), len(part))
-		copy(dst, part)
-	}
-}
-
-func fillU64s(a *u64s, s []uint64) {
-	for i := 0; i < len(s); i += chunkLen {
-		part := s[i:min(len(s), i+chunkLen)]
-		c := a.slot(uint32(i))
-		dst := unsafe.Slice((*uint64)(unsafe.Pointer(c)), len(part))
-		copy(dst, part)
-	}
 }

@@ -1,0 +1,129 @@
+package fraudgraph_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/craftkit/craftkit/fraudgraph"
+)
+
+func ExampleGraph_Related() {
+	g := fraudgraph.New(fraudgraph.Config{})
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	_ = g.AddInvite(1, 2, at)
+	_ = g.AddInvite(2, 3, at.Add(time.Hour))
+	_ = g.AddFingerprint(3, "card", "4111 1111 1111 1111")
+	_ = g.AddFingerprint(4, "card", "4111 1111 1111 1111")
+
+	rel, err := g.Related(1, fraudgraph.Query{MaxHops: 3})
+	if err != nil {
+		panic(err)
+	}
+	for _, r := range rel {
+		fmt.Printf("account %d at %d hops via %s\n", r.Account, r.Hops, r.Kind)
+	}
+	// Output:
+	// account 2 at 1 hops via invite
+	// account 3 at 2 hops via invite
+	// account 4 at 3 hops via card
+}
+
+func ExampleGraph_Explain() {
+	g := fraudgraph.New(fraudgraph.Config{})
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	_ = g.AddInvite(10, 11, at)
+	_ = g.AddFingerprint(10, "device", "iPhone-7F3A")
+	_ = g.AddFingerprint(11, "device", "iPhone-7F3A")
+	_ = g.AddFingerprint(11, "card", "5500-0000")
+	_ = g.AddFingerprint(12, "card", "5500-0000")
+
+	ex, err := g.Explain(10, 12)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%d hops, score %.2f\n", ex.Hops, ex.Score)
+	for _, s := range ex.Paths[0] {
+		fmt.Printf("  %d -> %d: %s\n", s.From, s.To, s.Kind)
+	}
+	for _, e := range ex.Evidence {
+		fmt.Printf("  %s: %d shared directly, %d on paths\n", e.Kind, e.Shared, e.PathSteps)
+	}
+	// Output:
+	// 2 hops, score 0.54
+	//   10 -> 11: invite
+	//   11 -> 12: card
+	//   card: 0 shared directly, 1 on paths
+	//   invite: 0 shared directly, 1 on paths
+}
+
+func ExampleEngine_Decide() {
+	g := fraudgraph.New(fraudgraph.Config{})
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	_ = g.AddInvite(1, 2, at)
+	_ = g.AddFingerprint(1, "card", "4111")
+	_ = g.AddFingerprint(2, "card", "4111") // the invitee pays with the inviter's card
+
+	e := fraudgraph.NewEngine(g)
+	if err := e.Register(fraudgraph.DefaultRules()...); err != nil {
+		panic(err)
+	}
+	d, err := e.Decide(context.Background(), fraudgraph.Input{Event: fraudgraph.EventCreditGrant, Account: 2, Inviter: 1, At: at})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(d.Action)
+	for _, f := range d.Findings {
+		fmt.Printf("%s: %s\n", f.Rule, f.Reason)
+	}
+
+	e.Thresholds().Set("self_referral_score", 0.99) // raised at run time
+	d, _ = e.Decide(context.Background(), fraudgraph.Input{Event: fraudgraph.EventCreditGrant, Account: 2, Inviter: 1, At: at})
+	fmt.Println(d.Action)
+	// Output:
+	// block-credit
+	// self-referral: inviter 1 shares [1 card] with the invitee (score 0.96 >= 0.75)
+	// allow
+}
+
+func ExampleGraph_WriteTo() {
+	g := fraudgraph.New(fraudgraph.Config{})
+	_ = g.AddInvite(1, 2, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
+	var buf bytes.Buffer
+	if _, err := g.WriteTo(&buf); err != nil {
+		panic(err)
+	}
+	h, err := fraudgraph.Load(&buf, fraudgraph.Config{})
+	if err != nil {
+		panic(err)
+	}
+	rel, _ := h.Related(2, fraudgraph.Query{})
+	fmt.Println(rel)
+
+	damaged := []byte("FRAUDGR\x00 is not really a snapshot, just bytes")
+	_, err = fraudgraph.Load(bytes.NewReader(damaged), fraudgraph.Config{})
+	fmt.Println(err)
+	// Output:
+	// [{1 1 invite}]
+	// fraudgraph: snapshot section "header" at byte 0: magic "FRAUDGR\x00": fraudgraph: not a version 1 snapshot
+}
+
+func ExampleBuilder() {
+	b := fraudgraph.NewBuilder(fraudgraph.Config{})
+	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	for id := uint64(1); id <= 5; id++ {
+		b.AddAccount(id, at.Add(time.Duration(id)*time.Minute))
+		b.AddFingerprint(id, "ip", "203.0.113.7") // a shared office address
+	}
+	b.AddInvite(1, 1, at) // refused: self-invite
+	g, err := b.Graph()
+	fmt.Println(err)
+	r, _ := g.Search(1, fraudgraph.Query{})
+	fmt.Println(len(r.Relations), "related")
+	fmt.Println(g.Stats().Accounts, "accounts")
+	// Output:
+	// fraudgraph: account invited itself: account 1
+	// 4 related
+	// 5 accounts
+}
