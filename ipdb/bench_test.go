@@ -201,3 +201,54 @@ func BenchmarkLoadCSV(b *testing.B) {
 		}
 	}
 }
+
+func benchTable(b *testing.B, tab *Table, probes []netip.Addr) {
+	b.ReportAllocs()
+	i, hits := 0, 0
+	for b.Loop() {
+		if _, ok := tab.Lookup(probes[i&(len(probes)-1)]); ok {
+			hits++
+		}
+		i++
+	}
+}
+
+func BenchmarkLookupDatacenters(b *testing.B) {
+	tab := Datacenters()
+	var spans [][2]uint32
+	for r := range tab.All() {
+		spans = append(spans, [2]uint32{v4key(r.From), v4key(r.To)})
+	}
+	benchTable(b, tab, probes4(spans, 1<<16))
+}
+
+func BenchmarkLookupProviders6(b *testing.B) {
+	tab, err := loadProviders("ipv6_merged.txt")
+	if err != nil {
+		b.Skip(err)
+	}
+	rng := rand.New(rand.NewPCG(7, 10))
+	var rs []Range
+	for r := range tab.All() {
+		rs = append(rs, r)
+	}
+	probes := make([]netip.Addr, 1<<16)
+	for i := range probes {
+		r := rs[rng.IntN(len(rs))]
+		lo, hi := v6key(r.From), v6key(r.To)
+		if i%2 == 1 { // near the data: anywhere in the same /32
+			lo.hi &^= 1<<32 - 1
+			hi = u128{lo.hi | (1<<32 - 1), ^uint64(0)}
+		}
+		k := lo
+		if d := hi.hi - lo.hi; d > 0 {
+			k = u128{lo.hi + rng.Uint64N(d), rng.Uint64()}
+		} else if w := hi.lo - lo.lo; w == ^uint64(0) {
+			k.lo = rng.Uint64()
+		} else {
+			k.lo += rng.Uint64N(w + 1)
+		}
+		probes[i] = k.addr()
+	}
+	benchTable(b, tab, probes)
+}

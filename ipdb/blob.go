@@ -31,34 +31,35 @@ func (t *Table) AppendBinary(b []byte) ([]byte, error) {
 	b = binary.LittleEndian.AppendUint16(b, blobVersion)
 	b = binary.LittleEndian.AppendUint16(b, 0)
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(t.owners)))
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(t.v4.lo)))
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(t.v6.loHi)))
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(t.v4.cells)))
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(t.v6.cells)))
 	for _, r := range t.owners {
 		b = binary.AppendUvarint(b, uint64(len(r.Owner)))
 		b = append(b, r.Owner...)
 		b = binary.AppendUvarint(b, uint64(len(r.URL)))
 		b = append(b, r.URL...)
 	}
-	for _, lo := range t.v4.lo {
-		b = binary.LittleEndian.AppendUint32(b, lo)
+	c4 := t.v4.cells
+	for _, c := range c4 {
+		b = binary.LittleEndian.AppendUint32(b, c.lo)
 	}
-	for _, ho := range t.v4.ho {
-		b = binary.LittleEndian.AppendUint32(b, uint32(ho>>32))
+	for _, c := range c4 {
+		b = binary.LittleEndian.AppendUint32(b, c.hi)
 	}
-	for _, ho := range t.v4.ho {
-		b = binary.LittleEndian.AppendUint32(b, uint32(ho))
+	for _, c := range c4 {
+		b = binary.LittleEndian.AppendUint32(b, c.own)
 	}
-	v := &t.v6
-	for i := range v.loHi {
-		b = binary.BigEndian.AppendUint64(b, v.loHi[i])
-		b = binary.BigEndian.AppendUint64(b, v.loLo[i])
+	c6 := t.v6.cells
+	for _, c := range c6 {
+		b = binary.BigEndian.AppendUint64(b, c.loHi)
+		b = binary.BigEndian.AppendUint64(b, c.loLo)
 	}
-	for i := range v.hiHi {
-		b = binary.BigEndian.AppendUint64(b, v.hiHi[i])
-		b = binary.BigEndian.AppendUint64(b, v.hiLo[i])
+	for _, c := range c6 {
+		b = binary.BigEndian.AppendUint64(b, c.hiHi)
+		b = binary.BigEndian.AppendUint64(b, c.hiLo)
 	}
-	for _, o := range v.own {
-		b = binary.LittleEndian.AppendUint32(b, o)
+	for _, c := range c6 {
+		b = binary.LittleEndian.AppendUint32(b, c.own)
 	}
 	b = binary.LittleEndian.AppendUint32(b, crc32.Checksum(b[start:], castagnoli))
 	return b, nil

@@ -7,6 +7,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"unsafe"
 )
 
 // TestDatacentersCurrent proves the embedded blob is what `go generate`
@@ -161,12 +162,12 @@ func TestLayoutBudget(t *testing.T) {
 		}
 		tab := synthetic4(n, 1)
 		v := &tab.v4
-		perRange := float64(4*len(v.lo)+8*len(v.ho)) / float64(len(v.lo))
-		index := 4 * len(v.idx)
+		perRange := float64(len(v.cells)*int(unsafe.Sizeof(cell4{}))) / float64(len(v.cells))
+		index := 4 * v.idx.entries()
 		if perRange > 12 || index > 256<<10 {
 			t.Errorf("n=%d: %.1f bytes per range (want <= 12), index %d bytes (want <= 256 KiB)", n, perRange, index)
 		}
-		t.Logf("n=%d: %.1f bytes/range, index %d buckets (%d bytes)", n, perRange, len(v.idx), index)
+		t.Logf("n=%d: %.1f bytes/range, index %d nodes (%d bytes)", n, perRange, len(v.idx.nodes), index)
 	}
 }
 

@@ -1,0 +1,153 @@
+package ipdb
+
+import (
+	"cmp"
+	"math/bits"
+	"slices"
+)
+
+// Index shape. The root of a family's index has up to 2^rootBits buckets
+// over the span of the data; a bucket holding more than crowded
+// candidates gets a child index over its own key range, as long as the
+// family's budget of maxIndexEntries uint32 entries (256 KiB) lasts, the
+// most crowded buckets first. Clustered data (IPv6 lists packed into a
+// few /32s) thus gets fine buckets where the ranges are, and sparse data
+// pays for nothing.
+const (
+	rootBits        = 15
+	childBits       = 12
+	crowded         = 8
+	maxIndexEntries = 1 << 16
+	childFlag       = 1 << 31
+)
+
+// radix maps a key (an IPv4 address, or the high 64 bits of an IPv6
+// address) to a window of candidate ranges [i, j]: those ending at or after
+// the start of the key's bucket, up to the first one ending in a later
+// bucket. The answer, if any, is the last candidate starting at or before
+// the key.
+type radix[K uint32 | uint64] struct {
+	root  node[K]   // inline: one dependent load less per lookup
+	nodes []node[K] // nodes[0] is the root again; childFlag|n refers to nodes[n]
+}
+
+// node is one level of the index over keys [base, base + len(idx)<<shift).
+// idx[b] is the first candidate of bucket b, or childFlag|n when bucket b
+// has a child node n.
+type node[K uint32 | uint64] struct {
+	base        K
+	shift       uint8
+	first, last uint32 // candidates of the whole node
+	idx         []uint32
+}
+
+// window returns the candidate window of key h, or ok false when h lies
+// outside the data's span.
+func (r *radix[K]) window(h K) (i, j uint32, ok bool) {
+	n := &r.root
+	if h < n.base {
+		return 0, 0, false
+	}
+	b := (h - n.base) >> n.shift
+	if b >= K(len(n.idx)) {
+		return 0, 0, false
+	}
+	for {
+		e := n.idx[b]
+		if e&childFlag == 0 {
+			i, j = e, n.last
+			if b+1 < K(len(n.idx)) {
+				j = n.idx[b+1]
+				if j&childFlag != 0 {
+					j = r.nodes[j&^childFlag].first
+				}
+			}
+			return i, j, true
+		}
+		n = &r.nodes[e&^childFlag]
+		b = (h - n.base) >> n.shift
+	}
+}
+
+// entries returns the number of index entries (4 bytes each).
+func (r *radix[K]) entries() int {
+	total := 0
+	for _, n := range r.nodes {
+		total += len(n.idx)
+	}
+	return total
+}
+
+// buildRadix indexes ranges whose (high) end keys are ends, sorted, over
+// the span [lo, ends[len-1]].
+func buildRadix[K uint32 | uint64](ends []K, lo K) radix[K] {
+	var r radix[K]
+	n := len(ends)
+	if n == 0 {
+		return r
+	}
+	span := ends[n-1] - lo
+	width := bits.Len64(uint64(span))
+	k := min(bits.Len(uint(n))+1, rootBits, max(width, 1))
+	shift := max(width-k, 0)
+	nb := int(uint64(span)>>shift) + 1
+	budget := maxIndexEntries - nb
+	r.grow(ends, lo, uint8(shift), nb, 0, uint32(n-1), &budget)
+	r.root = r.nodes[0] // nodes[0] stays as the root's (unused) twin
+	return r
+}
+
+// grow adds a node over nb buckets of 2^shift keys from base, holding
+// candidates [first, last], then children for its crowded buckets while
+// the budget lasts. It returns the node's number.
+func (r *radix[K]) grow(ends []K, base K, shift uint8, nb int, first, last uint32, budget *int) uint32 {
+	id := uint32(len(r.nodes))
+	nd := node[K]{base: base, shift: shift, first: first, last: last, idx: make([]uint32, nb)}
+	i := first
+	for b := range nb {
+		start := base + K(b)<<shift
+		for i < last && ends[i] < start {
+			i++
+		}
+		nd.idx[b] = i
+	}
+	r.nodes = append(r.nodes, nd)
+	if shift == 0 {
+		return id
+	}
+	type crowd struct {
+		b    int
+		size uint32
+	}
+	var crowds []crowd
+	for b := range nb {
+		j := last
+		if b+1 < nb {
+			j = nd.idx[b+1]
+		}
+		if size := j - nd.idx[b] + 1; size > crowded {
+			crowds = append(crowds, crowd{b, size})
+		}
+	}
+	slices.SortFunc(crowds, func(x, y crowd) int { return cmp.Compare(y.size, x.size) })
+	idx := nd.idx // children are attached after every window is read
+	children := make([]uint32, 0, len(crowds))
+	for _, c := range crowds {
+		k := min(bits.Len32(c.size)+1, childBits, int(shift))
+		if *budget < 1<<k {
+			break
+		}
+		*budget -= 1 << k
+		j := last
+		if c.b+1 < nb {
+			j = idx[c.b+1]
+		}
+		start := base + K(c.b)<<shift
+		child := r.grow(ends, start, shift-uint8(k), 1<<k, idx[c.b], j, budget)
+		children = append(children, uint32(c.b), child)
+	}
+	for x := 0; x < len(children); x += 2 {
+		idx[children[x]] = childFlag | children[x+1]
+	}
+	return id
+}
