@@ -192,8 +192,8 @@ func (b *Builder) resolveFingerprints() (memFP, memAcct []uint32) {
 		clear(local.keys)
 	}
 	// Pass 1: count distinct fingerprints to size the final table.
-	distinct, shared := 0, 0
-	counts := make([]int, len(b.buckets))
+	distinct := make([]int, len(b.buckets))
+	shared := make([]int, len(b.buckets))
 	for i := range b.buckets {
 		bk := b.buckets[i]
 		use(len(bk))
@@ -204,11 +204,10 @@ func (b *Builder) resolveFingerprints() (memFP, memAcct []uint32) {
 			h = bits.RotateLeft64(h, bucketBits)
 			if k := local.find(h); k < 0 {
 				local.insert(h, e.acct)
-				distinct++
+				distinct[i]++
 			} else if v := local.vals[k].Load(); v != noFP && v != e.acct {
 				local.vals[k].Store(noFP)
-				shared++
-				counts[i]++
+				shared[i]++
 			}
 		}
 	}
@@ -216,10 +215,14 @@ func (b *Builder) resolveFingerprints() (memFP, memAcct []uint32) {
 	if drop {
 		want = shared
 	}
-	if cur := g.fps.Load(); cur.used == 0 {
-		g.fps.Store(newFPTable(want))
-	}
-	ft := g.fps.Load()
+	const per = 1 << (bucketBits - fpShardBits) // buckets per shard
+	g.fps.reset(func(sh int) int {
+		n := 0
+		for _, c := range want[sh*per : (sh+1)*per] {
+			n += c
+		}
+		return n
+	})
 	memFP = make([]uint32, 0, b.nPresent/2)
 	memAcct = make([]uint32, 0, b.nPresent/2)
 	// Pass 2: assign ids and memberships bucket by bucket.
@@ -264,8 +267,10 @@ func (b *Builder) resolveFingerprints() (memFP, memAcct []uint32) {
 			if drop && v&singleBit != 0 {
 				continue
 			}
+			sh := shardOf(h)
+			ft := g.fps[sh].Load()
 			if ft.full() {
-				ft = g.growFP(ft.used + 1)
+				ft = g.growFP(sh, ft.used+1)
 			}
 			if ft.find(h) < 0 {
 				ft.insert(h, v)

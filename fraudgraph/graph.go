@@ -54,7 +54,7 @@ type Graph struct {
 	flags   u32s // 8 bits per account, 4 accounts per word
 	nAcc    atomic.Uint32
 
-	fps    atomic.Pointer[fpTable]
+	fps    fpShards
 	fpHash u64s // fingerprint id -> hash
 	fpInfo u32s // fingerprint id -> kind<<24 | accounts (saturating)
 	nFp    atomic.Uint32
@@ -125,7 +125,7 @@ func (d *delta) add(heads *u32s, node, tgt uint32) {
 func New(cfg Config) *Graph {
 	g := &Graph{set: resolve(cfg), kindIdx: map[string]uint8{}}
 	g.ids.Store(newIDTable(0))
-	g.fps.Store(newFPTable(0))
+	g.fps.reset(func(int) int { return 0 })
 	ks := []kindInfo{{name: KindInvite, Kind: Kind{Weight: g.set.inviteWeight}, cap: math.MaxUint32}}
 	g.kinds.Store(&ks)
 	g.st.Store(&state{d: new(delta)})
@@ -354,11 +354,12 @@ const noFP = math.MaxUint32
 // fingerprint just became shared, its first owner to link as well. has
 // reports whether a already links to a fingerprint id. Writer only.
 func (g *Graph) linkFingerprint(a uint32, k uint8, h uint64, has func(fp uint32) bool) (fp, owner uint32, err error) {
-	t := g.fps.Load()
+	sh := shardOf(h)
+	t := g.fps[sh].Load()
 	i := t.find(h)
 	if i < 0 {
 		if t.full() {
-			t = g.growFP(t.used + 1)
+			t = g.growFP(sh, t.used+1)
 		}
 		t.insert(h, a|singleBit)
 		return noFP, noFP, nil
@@ -391,16 +392,17 @@ func (g *Graph) linkFingerprint(a uint32, k uint8, h uint64, has func(fp uint32)
 	return v, noFP, nil
 }
 
-// growFP publishes a copy of the fingerprint table sized for n entries.
-func (g *Graph) growFP(n int) *fpTable {
-	old := g.fps.Load()
-	nt := newFPTable(max(n*3/2, 64))
+// growFP publishes a copy of fingerprint table shard sh sized for n
+// entries.
+func (g *Graph) growFP(sh, n int) *fpTable {
+	old := g.fps[sh].Load()
+	nt := newFPTable(max(n*3/2, 16))
 	for i := range old.keys {
 		if k := old.keys[i].Load(); k != 0 {
 			nt.insert(k, old.vals[i].Load())
 		}
 	}
-	g.fps.Store(nt)
+	g.fps[sh].Store(nt)
 	return nt
 }
 
@@ -506,11 +508,21 @@ func mergeCSR(base *csr, heads *u32s, d *delta, n uint32) csr {
 // only. Writer only.
 func (g *Graph) dropUnshared() {
 	n := g.nFp.Load()
-	nt := newFPTable(int(n))
+	var count [len(g.fps)]int
 	for f := range n {
-		nt.insert(g.fpHash.load(f), f)
+		count[shardOf(g.fpHash.load(f))]++
 	}
-	g.fps.Store(nt)
+	var nt [len(g.fps)]*fpTable
+	for i := range nt {
+		nt[i] = newFPTable(count[i])
+	}
+	for f := range n {
+		h := g.fpHash.load(f)
+		nt[shardOf(h)].insert(h, f)
+	}
+	for i := range nt {
+		g.fps[i].Store(nt[i])
+	}
 }
 
 // Flags are per-account markers used by [Signals] and the decision layer.
@@ -605,12 +617,11 @@ func (g *Graph) Stats() Stats {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	st := g.st.Load()
-	ft := g.fps.Load()
 	it := g.ids.Load()
 	s := Stats{
 		Accounts:           int(g.nAcc.Load()),
 		SharedFingerprints: int(g.nFp.Load()),
-		Fingerprints:       ft.used,
+		Fingerprints:       g.fps.used(),
 		InviteEntries:      len(st.inv.adj),
 		MemberEntries:      len(st.afp.adj),
 		DeltaEntries:       int(st.d.n),
@@ -618,7 +629,7 @@ func (g *Graph) Stats() Stats {
 		Cycles:             int64(g.cycles.Load()),
 		Compactions:        int64(g.compactions.Load()),
 	}
-	s.Bytes = st.inv.bytes() + st.afp.bytes() + st.fpa.bytes() + ft.bytes() + int64(len(it.slots))*4 +
+	s.Bytes = st.inv.bytes() + st.afp.bytes() + st.fpa.bytes() + g.fps.bytes() + int64(len(it.slots))*4 +
 		g.ext.bytes() + g.joined.bytes() + g.flags.bytes() + g.fpHash.bytes() + g.fpInfo.bytes() +
 		st.d.tgt.bytes() + st.d.next.bytes() + st.d.inv.bytes() + st.d.afp.bytes() + st.d.fpa.bytes()
 	return s

@@ -69,6 +69,7 @@ const (
 	secAfpAdj
 	secFpaOff
 	secFpaAdj
+	secFPSizes
 	secFPKeys
 	secFPVals
 	secIDSlots
@@ -78,7 +79,7 @@ const (
 
 func sectionName(id uint32) string {
 	names := [...]string{"", "kinds", "ext", "joined", "flags", "fp.hash", "fp.info", "inv.off", "inv.adj",
-		"afp.off", "afp.adj", "fpa.off", "fpa.adj", "fp.keys", "fp.vals", "id.slots", "counters"}
+		"afp.off", "afp.adj", "fpa.off", "fpa.adj", "fp.sizes", "fp.keys", "fp.vals", "id.slots", "counters"}
 	if int(id) < len(names) {
 		return names[id]
 	}
@@ -106,12 +107,18 @@ func (g *Graph) WriteTo(w io.Writer) (int64, error) {
 	st := g.st.Load()
 	kinds := *g.kinds.Load()
 	nAcc, nFp := g.nAcc.Load(), g.nFp.Load()
-	ft, it := g.fps.Load(), g.ids.Load()
+	it := g.ids.Load()
+	var shards [len(g.fps)]*fpTable
+	sizes := make([]uint32, len(shards))
+	for i := range shards {
+		shards[i] = g.fps[i].Load()
+		sizes[i] = uint32(len(shards[i].keys))
+	}
 	sw := &snapWriter{w: &countWriter{w: bufio.NewWriterSize(w, 1<<20)}}
 
 	hdr := make([]byte, 0, headerLen)
 	hdr = append(hdr, snapshotMagic...)
-	for _, v := range []uint32{snapshotVersion, nAcc, nFp, uint32(len(kinds)), uint32(len(ft.keys)), uint32(len(it.slots))} {
+	for _, v := range []uint32{snapshotVersion, nAcc, nFp, uint32(len(kinds)), uint32(g.fps.slots()), uint32(len(it.slots))} {
 		hdr = binary.LittleEndian.AppendUint32(hdr, v)
 	}
 	hdr = binary.LittleEndian.AppendUint32(hdr, crc32.Checksum(hdr, castagnoli))
@@ -134,8 +141,17 @@ func (g *Graph) WriteTo(w io.Writer) (int64, error) {
 	sw.section(secAfpAdj, u32Bytes(st.afp.adj))
 	sw.section(secFpaOff, u32Bytes(st.fpa.off))
 	sw.section(secFpaAdj, u32Bytes(st.fpa.adj))
-	sw.section(secFPKeys, atomicBytes64(ft.keys))
-	sw.section(secFPVals, atomicBytes32(ft.vals))
+	sw.section(secFPSizes, u32Bytes(sizes))
+	sw.begin(secFPKeys, uint64(g.fps.slots())*8)
+	for _, t := range shards {
+		sw.data(atomicBytes64(t.keys))
+	}
+	sw.end()
+	sw.begin(secFPVals, uint64(g.fps.slots())*4)
+	for _, t := range shards {
+		sw.data(atomicBytes32(t.vals))
+	}
+	sw.end()
 	sw.section(secIDSlots, atomicBytes32(it.slots))
 	sw.section(secCounters, u64Bytes([]uint64{g.dups.Load(), g.cycles.Load(), g.seqBase, uint64(g.seqLen.Load())}))
 	if sw.w.err == nil {
@@ -538,12 +554,31 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 			}
 		}
 	}
-	ft := &fpTable{keys: make([]atomic.Uint64, fpSlots), vals: make([]atomic.Uint32, fpSlots)}
+	sizes, err := l.u32s(secFPSizes, uint64(len(g.fps)))
+	if err != nil {
+		return nil, err
+	}
+	var total uint64
+	for _, n := range sizes {
+		if n == 0 {
+			return nil, l.fail(ErrSnapshotCorrupt, "empty shard")
+		}
+		total += uint64(n)
+	}
+	if total != uint64(fpSlots) {
+		return nil, l.fail(ErrSnapshotCorrupt, fmt.Sprintf("shards hold %d slots, header says %d", total, fpSlots))
+	}
+	var shards [len(g.fps)]*fpTable
+	for i, n := range sizes {
+		shards[i] = &fpTable{keys: make([]atomic.Uint64, n), vals: make([]atomic.Uint32, n)}
+	}
 	if err := l.begin(secFPKeys, uint64(fpSlots)*8); err != nil {
 		return nil, err
 	}
-	if err := l.data(atomicBytes64(ft.keys)); err != nil {
-		return nil, err
+	for _, t := range shards {
+		if err := l.data(atomicBytes64(t.keys)); err != nil {
+			return nil, err
+		}
 	}
 	if err := l.end(); err != nil {
 		return nil, err
@@ -551,8 +586,10 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 	if err := l.begin(secFPVals, uint64(fpSlots)*4); err != nil {
 		return nil, err
 	}
-	if err := l.data(atomicBytes32(ft.vals)); err != nil {
-		return nil, err
+	for _, t := range shards {
+		if err := l.data(atomicBytes32(t.vals)); err != nil {
+			return nil, err
+		}
 	}
 	if err := l.end(); err != nil {
 		return nil, err
@@ -572,34 +609,34 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 		return nil, err
 	}
 	if !littleEndian() {
-		for i := range ft.keys {
-			var b [8]byte
-			binary.NativeEndian.PutUint64(b[:], ft.keys[i].Load())
-			ft.keys[i].Store(binary.LittleEndian.Uint64(b[:]))
-		}
-		for _, s := range [][]atomic.Uint32{ft.vals, it.slots} {
-			for i := range s {
-				var b [4]byte
-				binary.NativeEndian.PutUint32(b[:], s[i].Load())
-				s[i].Store(binary.LittleEndian.Uint32(b[:]))
+		for _, ft := range shards {
+			for i := range ft.keys {
+				var b [8]byte
+				binary.NativeEndian.PutUint64(b[:], ft.keys[i].Load())
+				ft.keys[i].Store(binary.LittleEndian.Uint64(b[:]))
 			}
+			fixAtomic32(ft.vals)
 		}
+		fixAtomic32(it.slots)
 	}
 
 	// Validate table values before anything trusts them.
 	l.sec, l.at = "fp.vals", l.off
-	for i := range ft.keys {
-		if ft.keys[i].Load() == 0 {
-			continue
+	for sh, ft := range shards {
+		for i := range ft.keys {
+			k := ft.keys[i].Load()
+			if k == 0 {
+				continue
+			}
+			v := ft.vals[i].Load()
+			if shardOf(k) != sh || v&singleBit != 0 && v&^singleBit >= nAcc || v&singleBit == 0 && v >= nFp {
+				return nil, l.fail(ErrSnapshotCorrupt, fmt.Sprintf("shard %d slot %d: bad entry", sh, i))
+			}
+			ft.used++
 		}
-		v := ft.vals[i].Load()
-		if v&singleBit != 0 && v&^singleBit >= nAcc || v&singleBit == 0 && v >= nFp {
-			return nil, l.fail(ErrSnapshotCorrupt, fmt.Sprintf("slot %d: value %d out of range", i, v))
+		if ft.used >= len(ft.keys) {
+			return nil, l.fail(ErrSnapshotCorrupt, "fingerprint table full")
 		}
-		ft.used++
-	}
-	if ft.used >= len(ft.keys) {
-		return nil, l.fail(ErrSnapshotCorrupt, "fingerprint table full")
 	}
 	l.sec = "id.slots"
 	for i := range it.slots {
@@ -617,7 +654,9 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 	}
 	g.nAcc.Store(nAcc)
 	g.nFp.Store(nFp)
-	g.fps.Store(ft)
+	for i, t := range shards {
+		g.fps[i].Store(t)
+	}
 	g.ids.Store(it)
 	g.seqBase = counters[2]
 	g.seqLen.Store(uint32(seqLen))
@@ -638,4 +677,12 @@ func checkOffsets(off []uint32) string {
 		}
 	}
 	return ""
+}
+
+func fixAtomic32(s []atomic.Uint32) {
+	for i := range s {
+		var b [4]byte
+		binary.NativeEndian.PutUint32(b[:], s[i].Load())
+		s[i].Store(binary.LittleEndian.Uint32(b[:]))
+	}
 }

@@ -73,14 +73,14 @@ const (
 )
 
 func newFPTable(n int) *fpTable {
-	c := max(int(float64(n)/fpLoad)+1, 64)
+	c := max(int(float64(n)/fpLoad)+1, 16)
 	return &fpTable{keys: make([]atomic.Uint64, c), vals: make([]atomic.Uint32, c)}
 }
 
 // find returns the slot of h, or -1.
 func (t *fpTable) find(h uint64) int {
 	n := len(t.keys)
-	i := reduce(h, n)
+	i := reduce(h<<fpShardBits, n)
 	for {
 		k := t.keys[i].Load()
 		if k == h {
@@ -99,7 +99,7 @@ func (t *fpTable) find(h uint64) int {
 // insert adds h with value v; the caller ensures h is absent and room.
 func (t *fpTable) insert(h uint64, v uint32) {
 	n := len(t.keys)
-	i := reduce(h, n)
+	i := reduce(h<<fpShardBits, n)
 	for t.keys[i].Load() != 0 {
 		i++
 		if i == n {
@@ -114,3 +114,37 @@ func (t *fpTable) insert(h uint64, v uint32) {
 func (t *fpTable) full() bool { return float64(t.used+1) > float64(len(t.keys))*fpLoad }
 
 func (t *fpTable) bytes() int64 { return int64(len(t.keys)) * 12 }
+
+// fpShards splits the fingerprint table by the top bits of the hash, so
+// growing it rehashes one shard (a 256th of the fingerprints) at a time and
+// inserts never pause for long. Within a shard, slots are chosen by the
+// hash bits below the shard number.
+type fpShards [1 << fpShardBits]atomic.Pointer[fpTable]
+
+const fpShardBits = 8
+
+func shardOf(h uint64) int { return int(h >> (64 - fpShardBits)) }
+
+func (s *fpShards) reset(size func(shard int) int) {
+	for i := range s {
+		s[i].Store(newFPTable(size(i)))
+	}
+}
+
+func (s *fpShards) used() int {
+	n := 0
+	for i := range s {
+		n += s[i].Load().used
+	}
+	return n
+}
+
+func (s *fpShards) slots() int {
+	n := 0
+	for i := range s {
+		n += len(s[i].Load().keys)
+	}
+	return n
+}
+
+func (s *fpShards) bytes() int64 { return int64(s.slots()) * 12 }
