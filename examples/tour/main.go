@@ -31,6 +31,8 @@ func steps() []step {
 	return []step{
 		{"abtest", tourABTest},
 		{"address", tourAddress},
+		{"fraudgraph", tourFraudgraph},
+		{"embeddings", tourEmbeddings},
 		{"rfid", tourRFID},
 	}
 }
