@@ -86,7 +86,9 @@ func sectionName(id uint32) string {
 	return fmt.Sprint("section ", id)
 }
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli) //nolint:gochecknoglobals // immutable lookup table
+// castagnoli returns the CRC-32C table (crc32 builds it once and then
+// returns the same table).
+func castagnoli() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) }
 
 // littleEndian reports whether the host stores integers little-endian, in
 // which case arrays are written and read without conversion.
@@ -121,7 +123,7 @@ func (g *Graph) WriteTo(w io.Writer) (int64, error) {
 	for _, v := range []uint32{snapshotVersion, nAcc, nFp, uint32(len(kinds)), uint32(g.fps.slots()), uint32(len(it.slots))} {
 		hdr = binary.LittleEndian.AppendUint32(hdr, v)
 	}
-	hdr = binary.LittleEndian.AppendUint32(hdr, crc32.Checksum(hdr, castagnoli))
+	hdr = binary.LittleEndian.AppendUint32(hdr, crc32.Checksum(hdr, castagnoli()))
 	sw.w.Write(hdr)
 
 	var names []byte
@@ -191,7 +193,7 @@ func (s *snapWriter) begin(id uint32, n uint64) {
 }
 
 func (s *snapWriter) data(p []byte) {
-	s.crc = crc32.Update(s.crc, castagnoli, p)
+	s.crc = crc32.Update(s.crc, castagnoli(), p)
 	s.w.Write(p)
 }
 
@@ -348,7 +350,7 @@ func (l *loader) data(p []byte) error {
 	if err := l.read(p); err != nil {
 		return err
 	}
-	l.crc = crc32.Update(l.crc, castagnoli, p)
+	l.crc = crc32.Update(l.crc, castagnoli(), p)
 	return nil
 }
 
@@ -455,7 +457,7 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 	if string(hdr[:8]) != snapshotMagic || word(0) != snapshotVersion {
 		return nil, l.fail(ErrSnapshotVersion, fmt.Sprintf("magic %q", hdr[:8]))
 	}
-	if crc32.Checksum(hdr[:headerLen-4], castagnoli) != word(6) {
+	if crc32.Checksum(hdr[:headerLen-4], castagnoli()) != word(6) {
 		return nil, l.fail(ErrSnapshotCorrupt, "checksum mismatch")
 	}
 	nAcc, nFp, nKinds, fpSlots, idSlots := word(1), word(2), word(3), word(4), word(5)

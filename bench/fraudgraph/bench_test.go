@@ -106,7 +106,7 @@ func buildGonum(d *gen.Dataset) (*simple.DirectedGraph, map[int64]bool) {
 	caps := fraudgraph.DefaultKinds()
 	capped := map[int64]bool{}
 	for id, k := range kinds {
-		if g.From(id).Len() > caps[gen.Kinds[k]].Cap {
+		if g.From(id).Len() > caps[gen.KindName(k)].Cap {
 			capped[id] = true
 		}
 	}

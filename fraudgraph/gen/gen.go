@@ -49,9 +49,19 @@ type Config struct {
 	PopularShare float64       // share of accounts on a popular IP; 0 means 0.1
 }
 
-// Kinds are the fingerprint kinds the generator emits, indexed by
-// Dataset.Kind.
-var Kinds = [...]string{"device", "card", "ip"}
+// KindName returns the name of a fingerprint kind index in
+// Dataset.FPKind: "device", "card" or "ip".
+func KindName(k uint8) string {
+	switch k {
+	case kindDevice:
+		return "device"
+	case kindCard:
+		return "card"
+	case kindIP:
+		return "ip"
+	}
+	return "unknown"
+}
 
 const (
 	kindDevice = iota
@@ -76,10 +86,10 @@ type Dataset struct {
 	Ring     []int32  // ring number, -1 for legitimate accounts
 	Rings    int      // number of rings
 
-	// Fingerprint presentations: account id, kind index into Kinds and a
+	// Fingerprint presentations: account id, kind index (see KindName) and a
 	// numeric value (see Dataset.Value).
 	FPAccount []uint32
-	FPKind    []uint8
+	FPKind    []uint8 // see KindName
 	FPValue   []uint64
 }
 
@@ -105,7 +115,7 @@ func (d *Dataset) Hash(i int) uint64 {
 			break
 		}
 	}
-	return fraudgraph.HashFingerprint(Kinds[d.FPKind[i]], unsafe.String(&buf[j], len(buf)-j))
+	return fraudgraph.HashFingerprint(KindName(d.FPKind[i]), unsafe.String(&buf[j], len(buf)-j))
 }
 
 // Generate returns the dataset described by cfg.
@@ -278,7 +288,7 @@ func (d *Dataset) Replay(s Sink) error {
 		}
 	}
 	for i := range d.FPAccount {
-		if err := s.AddFingerprintHash(uint64(d.FPAccount[i]), Kinds[d.FPKind[i]], d.Hash(i)); err != nil {
+		if err := s.AddFingerprintHash(uint64(d.FPAccount[i]), KindName(d.FPKind[i]), d.Hash(i)); err != nil {
 			return err
 		}
 	}
@@ -303,7 +313,7 @@ func (d *Dataset) Build(cfg fraudgraph.Config) (*fraudgraph.Graph, error) {
 		}
 	}
 	for i := range d.FPAccount {
-		b.AddFingerprintHash(uint64(d.FPAccount[i]), Kinds[d.FPKind[i]], d.Hash(i))
+		b.AddFingerprintHash(uint64(d.FPAccount[i]), KindName(d.FPKind[i]), d.Hash(i))
 	}
 	g, err := b.Graph()
 	if err != nil {
