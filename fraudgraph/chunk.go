@@ -1,6 +1,9 @@
 package fraudgraph
 
-import "sync/atomic"
+import (
+	"slices"
+	"sync/atomic"
+)
 
 // Chunked arrays hold per-node data that grows while queries run. Elements
 // are written by the single writer and read by any number of readers with
@@ -29,13 +32,14 @@ func (a *u32s) load(i uint32) uint32 {
 		return 0
 	}
 	c := int(i >> chunkShift)
-	if c >= len(*d) {
+	if c >= len(*d) || (*d)[c] == nil {
 		return 0
 	}
 	return (*d)[c][i&chunkMask].Load()
 }
 
-// slot returns the element i, allocating chunks up to it. Writer only.
+// slot returns the element i, allocating its chunk. Chunks before it that
+// were never written stay unallocated and read as zero. Writer only.
 func (a *u32s) slot(i uint32) *atomic.Uint32 {
 	c := int(i >> chunkShift)
 	d := a.dir.Load()
@@ -46,9 +50,12 @@ func (a *u32s) slot(i uint32) *atomic.Uint32 {
 		}
 		nd := make([]*chunk32, c+1, max(c+1, 2*len(old)))
 		copy(nd, old)
-		for j := len(old); j <= c; j++ {
-			nd[j] = new(chunk32)
-		}
+		nd[c] = new(chunk32)
+		a.dir.Store(&nd)
+		d = &nd
+	} else if (*d)[c] == nil {
+		nd := slices.Clone(*d)
+		nd[c] = new(chunk32)
 		a.dir.Store(&nd)
 		d = &nd
 	}
@@ -63,7 +70,13 @@ func (a *u32s) bytes() int64 {
 	if d == nil {
 		return 0
 	}
-	return int64(len(*d)) * chunkLen * 4
+	n := int64(0)
+	for _, c := range *d {
+		if c != nil {
+			n += chunkLen * 4
+		}
+	}
+	return n
 }
 
 // u64s is the 64-bit variant of u32s.
@@ -77,12 +90,14 @@ func (a *u64s) load(i uint32) uint64 {
 		return 0
 	}
 	c := int(i >> chunkShift)
-	if c >= len(*d) {
+	if c >= len(*d) || (*d)[c] == nil {
 		return 0
 	}
 	return (*d)[c][i&chunkMask].Load()
 }
 
+// slot returns the element i, allocating its chunk. Chunks before it that
+// were never written stay unallocated and read as zero. Writer only.
 func (a *u64s) slot(i uint32) *atomic.Uint64 {
 	c := int(i >> chunkShift)
 	d := a.dir.Load()
@@ -93,9 +108,12 @@ func (a *u64s) slot(i uint32) *atomic.Uint64 {
 		}
 		nd := make([]*chunk64, c+1, max(c+1, 2*len(old)))
 		copy(nd, old)
-		for j := len(old); j <= c; j++ {
-			nd[j] = new(chunk64)
-		}
+		nd[c] = new(chunk64)
+		a.dir.Store(&nd)
+		d = &nd
+	} else if (*d)[c] == nil {
+		nd := slices.Clone(*d)
+		nd[c] = new(chunk64)
 		a.dir.Store(&nd)
 		d = &nd
 	}
@@ -109,5 +127,11 @@ func (a *u64s) bytes() int64 {
 	if d == nil {
 		return 0
 	}
-	return int64(len(*d)) * chunkLen * 8
+	n := int64(0)
+	for _, c := range *d {
+		if c != nil {
+			n += chunkLen * 8
+		}
+	}
+	return n
 }

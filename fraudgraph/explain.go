@@ -338,7 +338,7 @@ func reverseVia(via uint32) uint32 {
 
 // step describes the link from dense account u to v.
 func (g *Graph) step(kinds []kindInfo, u, v, via uint32) Step {
-	s := Step{From: g.ext.load(u), To: g.ext.load(v)}
+	s := Step{From: g.extID(u), To: g.extID(v)}
 	if via&inviteVia != 0 {
 		s.Kind = KindInvite
 		s.Weight = kinds[0].Weight

@@ -46,7 +46,7 @@ func (g *Graph) ExportCSV(f CSVFiles) error {
 				if t := fromSecs(g.joined.load(d)); !t.IsZero() {
 					j = t.Format(time.RFC3339)
 				}
-				if !emit(strconv.FormatUint(g.ext.load(d), 10), j, strconv.Itoa(int(g.flagsOf(d)))) {
+				if !emit(strconv.FormatUint(g.extID(d), 10), j, strconv.Itoa(int(g.flagsOf(d)))) {
 					return
 				}
 			}
@@ -64,7 +64,7 @@ func (g *Graph) ExportCSV(f CSVFiles) error {
 				ok := true
 				st.eachInvite(d, func(v uint32) bool {
 					if v&inviterBit != 0 { // each invite once, from the invitee's row
-						ok = emit(strconv.FormatUint(g.ext.load(v&^inviterBit), 10), strconv.FormatUint(g.ext.load(d), 10))
+						ok = emit(strconv.FormatUint(g.extID(v&^inviterBit), 10), strconv.FormatUint(g.extID(d), 10))
 					}
 					return ok
 				})
@@ -77,7 +77,7 @@ func (g *Graph) ExportCSV(f CSVFiles) error {
 			for d := range nAcc {
 				ok := true
 				st.eachFingerprint(d, func(fp uint32) bool {
-					ok = emit(strconv.FormatUint(g.ext.load(d), 10), fmt.Sprintf("%016x", g.fpHash.load(fp)))
+					ok = emit(strconv.FormatUint(g.extID(d), 10), fmt.Sprintf("%016x", g.fpHash.load(fp)))
 					return ok
 				})
 				if !ok {

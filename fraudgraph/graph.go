@@ -162,6 +162,14 @@ func (g *Graph) lookup(id uint64) (uint32, bool) {
 	return g.ids.Load().lookup(id, &g.ext)
 }
 
+// extID returns the external id of dense account d.
+func (g *Graph) extID(d uint32) uint64 {
+	if d < g.seqLen.Load() {
+		return g.seqBase + uint64(d)
+	}
+	return g.ext.load(d)
+}
+
 func (g *Graph) dense(id uint64) (uint32, error) {
 	d, ok := g.lookup(id)
 	if !ok {
@@ -185,7 +193,6 @@ func (g *Graph) ensure(id uint64, joined uint32) (uint32, error) {
 	if d >= singleBit-1 {
 		return 0, fmt.Errorf("%w: more than %d accounts", ErrCapacity, singleBit-1)
 	}
-	g.ext.store(d, id)
 	g.joined.store(d, joined)
 	g.flags.slot(d >> 2)
 	seq := g.seqLen.Load()
@@ -196,6 +203,7 @@ func (g *Graph) ensure(id uint64, joined uint32) (uint32, error) {
 	case seq == d && id == g.seqBase+uint64(d):
 		g.seqLen.Store(d + 1)
 	default:
+		g.ext.store(d, id)
 		t := g.ids.Load()
 		if t.full() {
 			nt := newIDTable(int(d+1-seq) * 3 / 2)

@@ -87,7 +87,7 @@ func (g *Graph) Groups(ctx context.Context, via Via, minSize int) ([][]uint64, e
 	}
 	for u := range n {
 		if i := size[find(u)]; i > 0 {
-			out[i-1] = append(out[i-1], g.ext.load(u))
+			out[i-1] = append(out[i-1], g.extID(u))
 		}
 	}
 	for _, grp := range out {

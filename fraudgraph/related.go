@@ -191,7 +191,7 @@ func (g *Graph) Search(account uint64, q Query) (Result, error) {
 	if len(s.out) > 0 {
 		res.Relations = make([]Relation, len(s.out))
 		for i, f := range s.out {
-			res.Relations[i] = Relation{Account: g.ext.load(f.d), Hops: int(f.hops), Kind: kinds[f.kind].name}
+			res.Relations[i] = Relation{Account: g.extID(f.d), Hops: int(f.hops), Kind: kinds[f.kind].name}
 		}
 		slices.SortFunc(res.Relations, func(a, b Relation) int {
 			return cmp.Or(cmp.Compare(a.Hops, b.Hops), cmp.Compare(a.Account, b.Account))

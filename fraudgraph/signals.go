@@ -204,7 +204,7 @@ func (g *Graph) Rings(ctx context.Context, q RingQuery) ([]Ring, error) {
 			rg = &Ring{}
 			groups[r] = rg
 		}
-		rg.Accounts = append(rg.Accounts, g.ext.load(d))
+		rg.Accounts = append(rg.Accounts, g.extID(d))
 		rg.Score = max(rg.Score, sc)
 	}
 	var out []Ring

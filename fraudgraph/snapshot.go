@@ -58,6 +58,7 @@ func (e *SnapshotError) Unwrap() error { return e.Err }
 
 const (
 	secKinds = iota + 1
+	secCounters
 	secExt
 	secJoined
 	secFlags
@@ -73,13 +74,12 @@ const (
 	secFPKeys
 	secFPVals
 	secIDSlots
-	secCounters
 	secEnd
 )
 
 func sectionName(id uint32) string {
-	names := [...]string{"", "kinds", "ext", "joined", "flags", "fp.hash", "fp.info", "inv.off", "inv.adj",
-		"afp.off", "afp.adj", "fpa.off", "fpa.adj", "fp.sizes", "fp.keys", "fp.vals", "id.slots", "counters"}
+	names := [...]string{"", "kinds", "counters", "ext", "joined", "flags", "fp.hash", "fp.info", "inv.off", "inv.adj",
+		"afp.off", "afp.adj", "fpa.off", "fpa.adj", "fp.sizes", "fp.keys", "fp.vals", "id.slots"}
 	if int(id) < len(names) {
 		return names[id]
 	}
@@ -132,11 +132,13 @@ func (g *Graph) WriteTo(w io.Writer) (int64, error) {
 		names = append(names, k.name...)
 	}
 	sw.section(secKinds, names)
-	sw.chunked64(secExt, &g.ext, nAcc)
-	sw.chunked32(secJoined, &g.joined, nAcc, false)
-	sw.chunked32(secFlags, &g.flags, (nAcc+3)/4, true)
-	sw.chunked64(secFPHash, &g.fpHash, nFp)
-	sw.chunked32(secFPInfo, &g.fpInfo, nFp, false)
+	seq := g.seqLen.Load()
+	sw.section(secCounters, u64Bytes([]uint64{g.dups.Load(), g.cycles.Load(), g.seqBase, uint64(seq)}))
+	sw.chunked64(secExt, &g.ext, seq, nAcc-seq)
+	sw.chunked32(secJoined, &g.joined, 0, nAcc, false)
+	sw.chunked32(secFlags, &g.flags, 0, (nAcc+3)/4, true)
+	sw.chunked64(secFPHash, &g.fpHash, 0, nFp)
+	sw.chunked32(secFPInfo, &g.fpInfo, 0, nFp, false)
 	sw.section(secInvOff, u32Bytes(st.inv.off))
 	sw.section(secInvAdj, u32Bytes(st.inv.adj))
 	sw.section(secAfpOff, u32Bytes(st.afp.off))
@@ -155,7 +157,6 @@ func (g *Graph) WriteTo(w io.Writer) (int64, error) {
 	}
 	sw.end()
 	sw.section(secIDSlots, atomicBytes32(it.slots))
-	sw.section(secCounters, u64Bytes([]uint64{g.dups.Load(), g.cycles.Load(), g.seqBase, uint64(g.seqLen.Load())}))
 	if sw.w.err == nil {
 		sw.w.err = sw.w.w.(*bufio.Writer).Flush()
 	}
@@ -209,41 +210,41 @@ func (s *snapWriter) section(id uint32, p []byte) {
 	s.end()
 }
 
-// chunked32 writes the first n elements of a chunked array. Arrays the
-// writer mutex protects are written in place; concurrent ones (flags) are
-// copied with atomic loads.
-func (s *snapWriter) chunked32(id uint32, a *u32s, n uint32, concurrent bool) {
+// chunked32 writes elements from..from+n-1 of a chunked array. Arrays
+// the writer mutex protects are written in place; concurrent ones (flags)
+// are copied with atomic loads.
+func (s *snapWriter) chunked32(id uint32, a *u32s, from, n uint32, concurrent bool) {
 	s.begin(id, uint64(n)*4)
 	buf := make([]uint32, chunkLen)
-	for start := uint32(0); start < n; start += chunkLen {
-		m := min(chunkLen, n-start)
-		c := a.slot(start)
+	for i, end := from, from+n; i < end; {
+		m := min(chunkLen-i&chunkMask, end-i)
 		if concurrent || !littleEndian() {
-			for i := range m {
-				buf[i] = a.load(start + i)
+			for j := range m {
+				buf[j] = a.load(i + j)
 			}
 			s.data(u32Bytes(buf[:m]))
-			continue
+		} else {
+			s.data(unsafe.Slice((*byte)(unsafe.Pointer(a.slot(i))), m*4))
 		}
-		s.data(unsafe.Slice((*byte)(unsafe.Pointer(c)), m*4))
+		i += m
 	}
 	s.end()
 }
 
-func (s *snapWriter) chunked64(id uint32, a *u64s, n uint32) {
+func (s *snapWriter) chunked64(id uint32, a *u64s, from, n uint32) {
 	s.begin(id, uint64(n)*8)
 	buf := make([]uint64, chunkLen)
-	for start := uint32(0); start < n; start += chunkLen {
-		m := min(chunkLen, n-start)
-		c := a.slot(start)
+	for i, end := from, from+n; i < end; {
+		m := min(chunkLen-i&chunkMask, end-i)
 		if !littleEndian() {
-			for i := range m {
-				buf[i] = a.load(start + i)
+			for j := range m {
+				buf[j] = a.load(i + j)
 			}
 			s.data(u64Bytes(buf[:m]))
-			continue
+		} else {
+			s.data(unsafe.Slice((*byte)(unsafe.Pointer(a.slot(i))), m*8))
 		}
-		s.data(unsafe.Slice((*byte)(unsafe.Pointer(c)), m*8))
+		i += m
 	}
 	s.end()
 }
@@ -389,33 +390,35 @@ func (l *loader) u64s(id uint32, n uint64) ([]uint64, error) {
 	return s, l.end()
 }
 
-// chunked32 reads n elements straight into the chunks of a.
-func (l *loader) chunked32(id uint32, a *u32s, n uint32) error {
+// chunked32 reads elements from..from+n-1 straight into the chunks of a.
+func (l *loader) chunked32(id uint32, a *u32s, from, n uint32) error {
 	if err := l.begin(id, uint64(n)*4); err != nil {
 		return err
 	}
-	for start := uint32(0); start < n; start += chunkLen {
-		m := min(chunkLen, n-start)
-		s := unsafe.Slice((*uint32)(unsafe.Pointer(a.slot(start))), m)
+	for i, end := from, from+n; i < end; {
+		m := min(chunkLen-i&chunkMask, end-i)
+		s := unsafe.Slice((*uint32)(unsafe.Pointer(a.slot(i))), m)
 		if err := l.data(unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), m*4)); err != nil {
 			return err
 		}
 		fixEndian32(s)
+		i += m
 	}
 	return l.end()
 }
 
-func (l *loader) chunked64(id uint32, a *u64s, n uint32) error {
+func (l *loader) chunked64(id uint32, a *u64s, from, n uint32) error {
 	if err := l.begin(id, uint64(n)*8); err != nil {
 		return err
 	}
-	for start := uint32(0); start < n; start += chunkLen {
-		m := min(chunkLen, n-start)
-		s := unsafe.Slice((*uint64)(unsafe.Pointer(a.slot(start))), m)
+	for i, end := from, from+n; i < end; {
+		m := min(chunkLen-i&chunkMask, end-i)
+		s := unsafe.Slice((*uint64)(unsafe.Pointer(a.slot(i))), m)
 		if err := l.data(unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), m*8)); err != nil {
 			return err
 		}
 		fixEndian64(s)
+		i += m
 	}
 	return l.end()
 }
@@ -509,19 +512,27 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 		return nil, l.fail(ErrSnapshotCorrupt, "trailing bytes")
 	}
 
-	if err := l.chunked64(secExt, &g.ext, nAcc); err != nil {
+	counters, err := l.u64s(secCounters, 4)
+	if err != nil {
 		return nil, err
 	}
-	if err := l.chunked32(secJoined, &g.joined, nAcc); err != nil {
+	seqLen := counters[3]
+	if seqLen > uint64(nAcc) || nAcc > 0 && seqLen == 0 {
+		return nil, l.fail(ErrSnapshotCorrupt, "sequential id count out of range")
+	}
+	if err := l.chunked64(secExt, &g.ext, uint32(seqLen), nAcc-uint32(seqLen)); err != nil {
 		return nil, err
 	}
-	if err := l.chunked32(secFlags, &g.flags, (nAcc+3)/4); err != nil {
+	if err := l.chunked32(secJoined, &g.joined, 0, nAcc); err != nil {
 		return nil, err
 	}
-	if err := l.chunked64(secFPHash, &g.fpHash, nFp); err != nil {
+	if err := l.chunked32(secFlags, &g.flags, 0, (nAcc+3)/4); err != nil {
 		return nil, err
 	}
-	if err := l.chunked32(secFPInfo, &g.fpInfo, nFp); err != nil {
+	if err := l.chunked64(secFPHash, &g.fpHash, 0, nFp); err != nil {
+		return nil, err
+	}
+	if err := l.chunked32(secFPInfo, &g.fpInfo, 0, nFp); err != nil {
 		return nil, err
 	}
 	for f := range nFp {
@@ -540,7 +551,6 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 		{&st.afp, secAfpOff, secAfpAdj, nAcc, nFp, 0},
 		{&st.fpa, secFpaOff, secFpaAdj, nFp, nAcc, 0},
 	} {
-		var err error
 		if c.c.off, err = l.u32s(c.offID, uint64(c.rows)+1); err != nil {
 			return nil, err
 		}
@@ -606,10 +616,6 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 	if err := l.end(); err != nil {
 		return nil, err
 	}
-	counters, err := l.u64s(secCounters, 4)
-	if err != nil {
-		return nil, err
-	}
 	if !littleEndian() {
 		for _, ft := range shards {
 			for i := range ft.keys {
@@ -650,8 +656,7 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 			it.used++
 		}
 	}
-	seqLen := counters[3]
-	if seqLen > uint64(nAcc) || nAcc > 0 && seqLen == 0 || it.used != int(uint64(nAcc)-seqLen) || it.used >= len(it.slots) {
+	if it.used != int(uint64(nAcc)-seqLen) || it.used >= len(it.slots) {
 		return nil, l.fail(ErrSnapshotCorrupt, "id table does not hold every account")
 	}
 	g.nAcc.Store(nAcc)

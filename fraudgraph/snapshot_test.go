@@ -111,11 +111,11 @@ func FuzzLoad(f *testing.F) {
 		// Whatever loads must answer queries without panicking.
 		n := h.Stats().Accounts
 		for d := range min(n, 50) {
-			id := h.ext.load(uint32(d))
+			id := h.extID(uint32(d))
 			if _, err := h.Related(id, Query{MaxHops: 3}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := h.Explain(id, h.ext.load(0)); err != nil {
+			if _, err := h.Explain(id, h.extID(0)); err != nil {
 				t.Fatal(err)
 			}
 		}
