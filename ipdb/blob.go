@@ -21,7 +21,10 @@ const (
 	blobHeader  = 4 + 2 + 2 + 3*4
 )
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+// checksum is the CRC-32C of b. (crc32 caches the Castagnoli table.)
+func checksum(b []byte) uint32 {
+	return crc32.Checksum(b, crc32.MakeTable(crc32.Castagnoli))
+}
 
 // AppendBinary appends the compact binary form of t to b (see [Decode]).
 // The output is deterministic: equal tables encode to equal bytes.
@@ -61,7 +64,7 @@ func (t *Table) AppendBinary(b []byte) ([]byte, error) {
 	for _, c := range c6 {
 		b = binary.LittleEndian.AppendUint32(b, c.own)
 	}
-	b = binary.LittleEndian.AppendUint32(b, crc32.Checksum(b[start:], castagnoli))
+	b = binary.LittleEndian.AppendUint32(b, checksum(b[start:]))
 	return b, nil
 }
 
@@ -89,7 +92,7 @@ func Decode(data []byte) (*Table, error) {
 		return nil, fmt.Errorf("%w: unsupported version %d", ErrCorrupt, v)
 	}
 	body, sum := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
-	if got := crc32.Checksum(body, castagnoli); got != sum {
+	if got := checksum(body); got != sum {
 		return nil, fmt.Errorf("%w: checksum %08x, want %08x", ErrCorrupt, got, sum)
 	}
 	nOwners := uint64(binary.LittleEndian.Uint32(data[8:]))

@@ -1,0 +1,72 @@
+// Package ipdb answers "who owns this IP address?" from a static table of
+// disjoint address ranges, such as the datacenter list that tells requests
+// from clouds and hosting providers (where hands are not on keyboards)
+// from requests from homes and offices. There is no database and no
+// network: the table is compiled ahead of time, shipped with the code and
+// searched in memory.
+//
+// The embedded table, from github.com/client9/ipcat (MIT), works out of
+// the box:
+//
+//	dc := ipdb.Datacenters() // decode once, keep
+//	if rec, ok := dc.Lookup(addr); ok {
+//		log.Printf("%v is in %s", addr, rec.Owner)
+//	}
+//
+// # Model
+//
+// A table is a sorted array of disjoint closed intervals [start, end] with
+// a value each; a key lies in at most one interval. The classic lookup is
+// a binary search modified for disjoint intervals: if the row starts above
+// the key go left, if it ends below the key go right, otherwise it is the
+// answer. Intervals may touch (one ends at k, the next starts at k+1), as
+// 235 pairs of the ipcat list do.
+//
+// The generic [Intervals] table (built by [IntervalBuilder]) serves any
+// integer keys; [TimeTable] serves half-open time intervals [start, end)
+// through the same machinery. [Table] is the address table: IPv4 and IPv6
+// ranges, owners as [Record] values.
+//
+// # Building and validating
+//
+// A [Builder] (or [Load] for CSV and TSV, [Builder.ReadPrefixes] for CIDR
+// lists) collects ranges, then validates and freezes them. It reports
+// every problem at once, each as a [*ParseError] naming its line (and, for
+// overlaps and duplicates, the other row through [*OverlapError]):
+// malformed addresses, CSV syntax errors, start after end, mixed address
+// families, overlaps, duplicates. Unsorted input is sorted, or refused in
+// Strict mode. Nested lists, such as the cloud providers' CIDR lists where
+// a crawler's block sits inside its company's block, are accepted with
+// Innermost: each address gets the owner of the smallest range holding it.
+// IPv4-mapped IPv6 addresses are treated as IPv4 everywhere.
+//
+// # Layout and cost
+//
+// A table keeps each family in a flat sorted array of 12-byte cells
+// (IPv4: start, end, owner index) or 40-byte cells (IPv6), owners
+// deduplicated in a side table. A bucket index over the top bits of the
+// address, counted from the start of the data's span, narrows a lookup to
+// the few cells that can hold the address; crowded buckets (clustered IPv6
+// lists) get a child index over their own bits. The index of a family has
+// at most 2^16 uint32 entries (256 KiB); a lookup reads one or two index
+// entries and one or two cells, allocates nothing and takes tens of
+// nanoseconds even at a million ranges. Building from sorted input is
+// linear apart from owner deduplication. Please evaluate for your own data
+// and machine; bench/ipdb compares the table with sort.Search, bart,
+// MaxMind DB, netipx and cidranger.
+//
+// # Compiled tables
+//
+// [Table.MarshalBinary] writes a compact, checksummed binary form that
+// [Decode] validates (header, lengths, CRC-32C, order, owner indexes)
+// before use; corrupted data is refused with [ErrCorrupt]. The package's
+// own ipcat table is compiled by `go generate` (gen.go) from
+// data/datacenters.csv into data/datacenters.bin and embedded with
+// go:embed; a test regenerates it and fails if it is stale.
+//
+// # Concurrency
+//
+// Tables are immutable once built and safe for concurrent use by multiple
+// goroutines. Builders are not. The package has no global state, no init
+// work and starts no goroutines.
+package ipdb

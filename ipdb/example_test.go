@@ -1,0 +1,143 @@
+package ipdb_test
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/craftkit/craftkit/ipdb"
+)
+
+func ExampleDatacenters() {
+	dc := ipdb.Datacenters()
+	for _, s := range []string{"64.5.32.1", "::ffff:3.0.0.9", "192.0.2.1"} {
+		if rec, ok := dc.Lookup(netip.MustParseAddr(s)); ok {
+			fmt.Printf("%s: %s (%s)\n", s, rec.Owner, rec.URL)
+		} else {
+			fmt.Printf("%s: not a datacenter\n", s)
+		}
+	}
+	// Output:
+	// 64.5.32.1: ThePlanet.com Internet Services, Inc. (http://theplanet.com)
+	// ::ffff:3.0.0.9: Amazon AWS (http://www.amazon.com/aws/)
+	// 192.0.2.1: not a datacenter
+}
+
+func ExampleLoad() {
+	const csv = `192.0.2.0,192.0.2.255,"Example Hosting, Inc.",https://hosting.example
+198.51.100.0,198.51.100.127,Example Cloud,https://cloud.example
+2001:db8::,2001:db8:0:ffff:ffff:ffff:ffff:ffff,Example Cloud,https://cloud.example
+`
+	t, err := ipdb.Load(strings.NewReader(csv), nil)
+	if err != nil {
+		panic(err)
+	}
+	for _, s := range []string{"192.0.2.10", "198.51.100.200", "2001:db8::1"} {
+		rec, ok := t.Lookup(netip.MustParseAddr(s))
+		fmt.Println(s, rec.Owner, ok)
+	}
+	// Output:
+	// 192.0.2.10 Example Hosting, Inc. true
+	// 198.51.100.200  false
+	// 2001:db8::1 Example Cloud true
+}
+
+func ExampleLoad_errors() {
+	const csv = `10.0.0.0,10.0.0.255,A,
+10.0.0.128,10.0.1.255,B,
+10.0.3.0,10.0.2.0,C,
+10.0.4.0,not-an-ip,D,
+`
+	_, err := ipdb.Load(strings.NewReader(csv), &ipdb.LoadOptions{Source: "dc.csv"})
+	fmt.Println(err)
+	var pe *ipdb.ParseError
+	if errors.As(err, &pe) {
+		fmt.Println("first problem on line", pe.Line, errors.Is(pe, ipdb.ErrOverlap))
+	}
+	// Output:
+	// ipdb: dc.csv line 2: "10.0.0.128-10.0.1.255": overlapping ranges: overlaps dc.csv line 1 "10.0.0.0-10.0.0.255"
+	// ipdb: dc.csv line 3: "10.0.3.0-10.0.2.0": start after end
+	// ipdb: dc.csv line 4: "10.0.4.0-not-an-ip": invalid range: ParseAddr("not-an-ip"): unable to parse IP
+	// first problem on line 2 true
+}
+
+func ExampleBuilder_ReadPrefixes() {
+	// Cloud-provider lists nest: a crawler's block lies inside its
+	// company's block. Innermost flattening gives each address the owner of
+	// the smallest range holding it.
+	b := ipdb.Builder{Innermost: true}
+	_ = b.ReadPrefixes(strings.NewReader("10.0.0.0/8\n2001:db8::/32\n"), "example.txt", ipdb.Record{Owner: "example"})
+	_ = b.ReadPrefixes(strings.NewReader("10.9.0.0/16\n"), "examplebot.txt", ipdb.Record{Owner: "examplebot"})
+	t, err := b.Build()
+	if err != nil {
+		panic(err)
+	}
+	for r, rec := range t.All() {
+		fmt.Println(r, rec.Owner)
+	}
+	// Output:
+	// 10.0.0.0-10.8.255.255 example
+	// 10.9.0.0-10.9.255.255 examplebot
+	// 10.10.0.0-10.255.255.255 example
+	// 2001:db8::-2001:db8:ffff:ffff:ffff:ffff:ffff:ffff example
+}
+
+func ExampleTable_Lookup() {
+	var b ipdb.Builder
+	b.AddPrefix(netip.MustParsePrefix("203.0.113.0/24"), ipdb.Record{Owner: "Example Net"})
+	t, err := b.Build()
+	if err != nil {
+		panic(err)
+	}
+	rec, ok := t.Lookup(netip.MustParseAddr("203.0.113.77"))
+	fmt.Println(rec.Owner, ok)
+	_, ok = t.Lookup(netip.MustParseAddr("203.0.114.0"))
+	fmt.Println(ok)
+	// Output:
+	// Example Net true
+	// false
+}
+
+func ExampleIntervalBuilder_Build() {
+	// Any disjoint integer intervals: here HTTP status classes.
+	var b ipdb.IntervalBuilder[int, string]
+	b.Add(200, 299, "success")
+	b.Add(400, 499, "client error")
+	b.Add(500, 599, "server error")
+	t, err := b.Build()
+	if err != nil {
+		panic(err)
+	}
+	for _, code := range []int{204, 302, 404} {
+		class, ok := t.Find(code)
+		fmt.Println(code, class, ok)
+	}
+	// Output:
+	// 204 success true
+	// 302  false
+	// 404 client error true
+}
+
+func ExampleTimeBuilder_Build() {
+	// Half-open time intervals: a shift ends exactly when the next begins.
+	day := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	var b ipdb.TimeBuilder[string]
+	b.Add(day.Add(6*time.Hour), day.Add(14*time.Hour), "early")
+	b.Add(day.Add(14*time.Hour), day.Add(22*time.Hour), "late")
+	t, err := b.Build()
+	if err != nil {
+		panic(err)
+	}
+	for _, h := range []int{5, 6, 13, 14, 22} {
+		shift, ok := t.Find(day.Add(time.Duration(h) * time.Hour))
+		fmt.Println(h, shift, ok)
+	}
+	// Output:
+	// 5  false
+	// 6 early true
+	// 13 early true
+	// 14 late true
+	// 22  false
+}

@@ -1,0 +1,146 @@
+package ipdb
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"net/netip"
+	"strings"
+	"testing"
+)
+
+// FuzzLoad feeds arbitrary CSV to Load: it must not panic, must fail only
+// with *ParseError parts, and a table it builds must answer every row's
+// ends with that row's owner and survive an encode/decode round trip.
+func FuzzLoad(f *testing.F) {
+	seeds := []string{
+		"3.0.0.0,3.1.255.255,Amazon AWS,http://www.amazon.com/aws/\n",
+		"64.5.32.0,64.5.63.255,\"ThePlanet.com Internet Services, Inc.\",http://theplanet.com\n",
+		"10.0.0.0,10.0.0.255,A,\n10.0.1.0,10.0.1.255,B,\n",
+		"10.0.0.0,10.0.0.255,A,\n10.0.0.128,10.0.1.0,B,\n",
+		"10.0.0.9,10.0.0.1,A,\n",
+		"10.0.0.0,2001:db8::1,A,\n",
+		"2001:db8::,2001:db8::ffff,six,\n::ffff:1.2.3.4,::ffff:1.2.3.9,mapped,\n",
+		"10.0.0.0,10.0.0.255,\"A\"x,\n",
+		"10.0.0.0\n",
+		"0.0.0.0,255.255.255.255,all,\n",
+		"::,ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff,all6,\n",
+		"",
+	}
+	for _, s := range seeds {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, data string, innermost bool) {
+		if len(data) > 4096 {
+			return
+		}
+		tab, err := Load(strings.NewReader(data), &LoadOptions{Innermost: innermost})
+		if err != nil {
+			if tab != nil {
+				t.Fatal("table and error both returned")
+			}
+			var pe *ParseError
+			if !errors.As(err, &pe) || pe.Line < 1 {
+				t.Fatalf("error %v is not a *ParseError with a line", err)
+			}
+			return
+		}
+		prev := Range{}
+		for r, rec := range tab.All() {
+			if r.Valid() != nil {
+				t.Fatalf("invalid range %v in table", r)
+			}
+			if prev.To.IsValid() && prev.To.Is4() == r.From.Is4() && prev.To.Compare(r.From) >= 0 {
+				t.Fatalf("ranges %v and %v not disjoint and sorted", prev, r)
+			}
+			prev = r
+			for _, ip := range []netip.Addr{r.From, r.To} {
+				if got, ok := tab.Lookup(ip); !ok || got != rec {
+					t.Fatalf("Lookup(%v) = %v, %v, want %v", ip, got, ok, rec)
+				}
+			}
+		}
+		blob, err := tab.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := Decode(blob)
+		if err != nil {
+			t.Fatalf("Decode(MarshalBinary()) = %v", err)
+		}
+		again, _ := back.MarshalBinary()
+		if !bytes.Equal(blob, again) {
+			t.Fatal("round trip changed the encoding")
+		}
+	})
+}
+
+// FuzzDecode feeds arbitrary bytes to Decode, as they are and with the
+// checksum fixed up (so that mutations reach the structural checks): it
+// must not panic, must fail with ErrCorrupt, and a table it accepts must
+// re-encode to the same bytes.
+func FuzzDecode(f *testing.F) {
+	f.Add(datacentersBlob[:min(len(datacentersBlob), 2000)])
+	var b Builder
+	b.AddPrefix(netip.MustParsePrefix("10.0.0.0/8"), Record{Owner: "a", URL: "u"})
+	b.AddPrefix(netip.MustParsePrefix("2001:db8::/32"), Record{Owner: "b"})
+	small, _ := b.Build()
+	blob, _ := small.MarshalBinary()
+	f.Add(blob)
+	f.Add([]byte("IPDB"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 1<<16 {
+			return
+		}
+		inputs := [][]byte{data}
+		if len(data) >= 4 {
+			body := data[:len(data)-4]
+			inputs = append(inputs, binary.LittleEndian.AppendUint32(bytes.Clone(body), checksum(body)))
+		}
+		for _, in := range inputs {
+			tab, err := Decode(in)
+			if err != nil {
+				if !errors.Is(err, ErrCorrupt) {
+					t.Fatalf("Decode error %v does not wrap ErrCorrupt", err)
+				}
+				continue
+			}
+			again, _ := tab.MarshalBinary()
+			if !bytes.Equal(again, in) {
+				t.Fatal("accepted blob does not re-encode to itself")
+			}
+			for r, rec := range tab.All() {
+				if got, ok := tab.Lookup(r.To); !ok || got != rec {
+					t.Fatalf("Lookup(%v) = %v, %v, want %v", r.To, got, ok, rec)
+				}
+			}
+		}
+	})
+}
+
+// FuzzParseRange checks ParseRange against netip on single addresses and
+// prefixes, and never panics.
+func FuzzParseRange(f *testing.F) {
+	for _, s := range []string{"10.0.0.0/8", "10.0.0.0 - 10.0.0.9", "2001:db8::/32", "::ffff:1.2.3.4", "1.2.3.4", "-", "/", "fe80::1%eth0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := ParseRange(s)
+		if err != nil {
+			if !errors.Is(err, ErrSyntax) {
+				t.Fatalf("ParseRange(%q) error %v does not wrap ErrSyntax", s, err)
+			}
+			return
+		}
+		if a, err := netip.ParseAddr(strings.TrimSpace(s)); err == nil && (r.From != a.Unmap().WithZone("") || r.To != r.From) {
+			t.Fatalf("ParseRange(%q) = %v, want the single address %v", s, r, a)
+		}
+		if r.Valid() == nil {
+			ps := r.AppendPrefixes(nil)
+			if len(ps) == 0 || ps[0].Addr() != r.From || RangeOf(ps[len(ps)-1]).To != r.To {
+				t.Fatalf("%v.AppendPrefixes() = %v", r, ps)
+			}
+		}
+	})
+}
