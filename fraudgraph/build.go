@@ -289,21 +289,17 @@ func (b *Builder) Graph() (*Graph, error) {
 	g := b.g
 	nAcc, nFp := g.nAcc.Load(), g.nFp.Load()
 	st := &state{d: new(delta)}
-	// The invite CSR and the fingerprint resolution touch disjoint data;
-	// build them on two goroutines, which exit before Graph returns.
-	var wg sync.WaitGroup
-	var invDups int
-	wg.Go(func() {
-		st.inv, invDups = pairCSR(nAcc, b.invFrom, b.invTo, inviterBit, b.invTo, b.invFrom, 0)
-		b.invFrom, b.invTo = nil, nil
-	})
 	memFP, memAcct := b.resolveFingerprints()
 	nFp = g.nFp.Load()
-	var afpDups int
-	wg.Go(func() { st.afp, afpDups = pairCSR(nAcc, memAcct, memFP, 0, nil, nil, 0) })
-	st.fpa, _ = pairCSR(nFp, memFP, memAcct, 0, nil, nil, 0)
+	// The two CSRs share no output; build them on two goroutines, which
+	// exit before Graph returns.
+	var wg sync.WaitGroup
+	wg.Go(func() { st.fpa, _, _ = pairCSR(nFp, pairs{memFP, memAcct, 0}) })
+	var invDups, fpDups int
+	st.acc, invDups, fpDups = pairCSR(nAcc, pairs{b.invFrom, b.invTo, inviterBit}, pairs{b.invTo, b.invFrom, 0}, pairs{memAcct, memFP, fpBit})
+	b.invFrom, b.invTo = nil, nil
 	wg.Wait()
-	g.dups.Add(uint64(invDups/2 + afpDups))
+	g.dups.Add(uint64(invDups/2 + fpDups))
 	for f := range nFp {
 		n := min(len(st.fpa.row(f)), countMask)
 		p := g.fpInfo.slot(f)
@@ -321,16 +317,21 @@ func (b *Builder) Graph() (*Graph, error) {
 	return g, errors.Join(errs...)
 }
 
-// pairCSR builds a CSR over n nodes from the pairs (src[i], dst[i]|tagA)
-// and, when src2 is not nil, (src2[i], dst2[i]|tagB); rows are sorted and
-// duplicates removed. It returns the CSR and the number of duplicates.
-func pairCSR(n uint32, src, dst []uint32, tagA uint32, src2, dst2 []uint32, tagB uint32) (csr, int) {
+// pairs are the entries (src[i], dst[i]|tag) of a CSR under construction.
+type pairs struct {
+	src, dst []uint32
+	tag      uint32
+}
+
+// pairCSR builds a CSR over n nodes from groups of pairs; rows are sorted
+// and duplicates removed. It returns the CSR and the numbers of duplicates
+// without and with fpBit.
+func pairCSR(n uint32, groups ...pairs) (csr, int, int) {
 	off := make([]uint32, n+1)
-	for _, s := range src {
-		off[s+1]++
-	}
-	for _, s := range src2 {
-		off[s+1]++
+	for _, p := range groups {
+		for _, s := range p.src {
+			off[s+1]++
+		}
 	}
 	for i := uint32(1); i <= n; i++ {
 		off[i] += off[i-1]
@@ -338,18 +339,16 @@ func pairCSR(n uint32, src, dst []uint32, tagA uint32, src2, dst2 []uint32, tagB
 	adj := make([]uint32, off[n])
 	pos := make([]uint32, n)
 	copy(pos, off[:n])
-	for i, s := range src {
-		adj[pos[s]] = dst[i] | tagA
-		pos[s]++
-	}
-	for i, s := range src2 {
-		adj[pos[s]] = dst2[i] | tagB
-		pos[s]++
+	for _, p := range groups {
+		for i, s := range p.src {
+			adj[pos[s]] = p.dst[i] | p.tag
+			pos[s]++
+		}
 	}
 	pos = nil
 	// Sort rows and drop duplicates, packing in place.
 	w := uint32(0)
-	dups := 0
+	dups, fpDups := 0, 0
 	start := uint32(0)
 	for u := range n {
 		row := adj[start:off[u+1]]
@@ -362,9 +361,12 @@ func pairCSR(n uint32, src, dst []uint32, tagA uint32, src2, dst2 []uint32, tagB
 				if row[j] != row[k-1] {
 					row[k] = row[j]
 					k++
+				} else if row[j]&fpBit != 0 {
+					fpDups++
+				} else {
+					dups++
 				}
 			}
-			dups += len(row) - k
 			row = row[:k]
 		}
 		w += uint32(copy(adj[w:], row))
@@ -373,7 +375,7 @@ func pairCSR(n uint32, src, dst []uint32, tagA uint32, src2, dst2 []uint32, tagB
 	if int(w) < len(adj) {
 		adj = slices.Clip(adj[:w])
 	}
-	return csr{off: off, adj: adj}, dups
+	return csr{off: off, adj: adj}, dups, fpDups
 }
 
 func sortSmall(s []uint32) {

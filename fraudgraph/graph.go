@@ -21,7 +21,7 @@ var (
 	// ErrTime reports a time outside 1970-01-01 to 2106-02-07 UTC, the
 	// range stored (seconds in 32 bits).
 	ErrTime = errors.New("fraudgraph: time out of range")
-	// ErrCapacity reports more than 2³¹-1 accounts or fingerprints, or
+	// ErrCapacity reports more than 2³⁰-1 accounts or shared fingerprints, or
 	// more than 255 fingerprint kinds.
 	ErrCapacity = errors.New("fraudgraph: capacity exceeded")
 	// ErrQuery reports an invalid [Query].
@@ -75,9 +75,14 @@ type kindInfo struct {
 	cap uint32 // accounts above which a fingerprint is a supernode
 }
 
-// inviterBit marks an invite adjacency entry whose neighbour invited the
-// row's account.
-const inviterBit = 1 << 31
+// Account rows hold invites and fingerprints together. inviterBit marks
+// an invite entry whose neighbour invited the row's account; fpBit marks a
+// fingerprint entry (the rest is the fingerprint id).
+const (
+	inviterBit = 1 << 31
+	fpBit      = 1 << 30
+	idMask     = fpBit - 1
+)
 
 const countMask = 1<<24 - 1
 
@@ -97,10 +102,12 @@ func (c *csr) row(u uint32) []uint32 {
 
 func (c *csr) bytes() int64 { return int64(len(c.off)+len(c.adj)) * 4 }
 
-// state is one immutable base plus the live delta written since.
+// state is one immutable base plus the live delta written since. acc
+// holds each account's invites and fingerprints, fpa each fingerprint's
+// accounts.
 type state struct {
-	inv, afp, fpa csr
-	d             *delta
+	acc, fpa csr
+	d        *delta
 }
 
 // delta is an append-only log of adjacency entries. Each node's entries
@@ -108,9 +115,9 @@ type state struct {
 // node's newest entry (0: none). Entries are fully written before the head
 // that makes them reachable is published.
 type delta struct {
-	inv, afp, fpa u32s // heads
-	tgt, next     u32s
-	n             uint32 // entries used; writer only
+	acc, fpa  u32s // heads
+	tgt, next u32s
+	n         uint32 // entries used; writer only
 }
 
 func (d *delta) add(heads *u32s, node, tgt uint32) {
@@ -190,8 +197,8 @@ func (g *Graph) ensure(id uint64, joined uint32) (uint32, error) {
 		return d, nil
 	}
 	d := g.nAcc.Load()
-	if d >= singleBit-1 {
-		return 0, fmt.Errorf("%w: more than %d accounts", ErrCapacity, singleBit-1)
+	if d >= idMask {
+		return 0, fmt.Errorf("%w: more than %d accounts", ErrCapacity, idMask)
 	}
 	g.joined.store(d, joined)
 	g.flags.slot(d >> 2)
@@ -297,8 +304,8 @@ func (g *Graph) AddInvite(inviter, invitee uint64, at time.Time) error {
 	if rev {
 		g.cycles.Add(1)
 	}
-	st.d.add(&st.d.inv, b, a|inviterBit)
-	st.d.add(&st.d.inv, a, b)
+	st.d.add(&st.d.acc, b, a|inviterBit)
+	st.d.add(&st.d.acc, a, b)
 	g.maybeCompact()
 	return nil
 }
@@ -346,10 +353,10 @@ func (g *Graph) AddFingerprintHash(account uint64, kind string, h uint64) error 
 		return err
 	}
 	if owner != noFP {
-		st.d.add(&st.d.afp, owner, fp)
+		st.d.add(&st.d.acc, owner, fp|fpBit)
 		st.d.add(&st.d.fpa, fp, owner)
 	}
-	st.d.add(&st.d.afp, a, fp)
+	st.d.add(&st.d.acc, a, fp|fpBit)
 	st.d.add(&st.d.fpa, fp, a)
 	g.maybeCompact()
 	return nil
@@ -380,8 +387,8 @@ func (g *Graph) linkFingerprint(a uint32, k uint8, h uint64, has func(fp uint32)
 			return noFP, noFP, nil
 		}
 		f := g.nFp.Load()
-		if f >= singleBit-1 {
-			return noFP, noFP, fmt.Errorf("%w: more than %d shared fingerprints", ErrCapacity, singleBit-1)
+		if f >= idMask {
+			return noFP, noFP, fmt.Errorf("%w: more than %d shared fingerprints", ErrCapacity, idMask)
 		}
 		g.fpHash.store(f, h)
 		g.fpInfo.store(f, uint32(k)<<24|2)
@@ -417,13 +424,13 @@ func (g *Graph) growFP(sh, n int) *fpTable {
 // eachInvite calls f with the invite entries of account u (neighbour id,
 // with inviterBit when the neighbour invited u) until f returns false.
 func (s *state) eachInvite(u uint32, f func(uint32) bool) {
-	for _, v := range s.inv.row(u) {
-		if !f(v) {
+	for _, v := range s.acc.row(u) {
+		if v&fpBit == 0 && !f(v) {
 			return
 		}
 	}
-	for e := s.d.inv.load(u); e != 0; e = s.d.next.load(e - 1) {
-		if !f(s.d.tgt.load(e - 1)) {
+	for e := s.d.acc.load(u); e != 0; e = s.d.next.load(e - 1) {
+		if v := s.d.tgt.load(e - 1); v&fpBit == 0 && !f(v) {
 			return
 		}
 	}
@@ -431,13 +438,13 @@ func (s *state) eachInvite(u uint32, f func(uint32) bool) {
 
 // eachFingerprint calls f with the shared fingerprints of account u.
 func (s *state) eachFingerprint(u uint32, f func(uint32) bool) {
-	for _, v := range s.afp.row(u) {
-		if !f(v) {
+	for _, v := range s.acc.row(u) {
+		if v&fpBit != 0 && !f(v&idMask) {
 			return
 		}
 	}
-	for e := s.d.afp.load(u); e != 0; e = s.d.next.load(e - 1) {
-		if !f(s.d.tgt.load(e - 1)) {
+	for e := s.d.acc.load(u); e != 0; e = s.d.next.load(e - 1) {
+		if v := s.d.tgt.load(e - 1); v&fpBit != 0 && !f(v&idMask) {
 			return
 		}
 	}
@@ -459,7 +466,7 @@ func (s *state) eachMember(fp uint32, f func(uint32) bool) {
 
 func (g *Graph) maybeCompact() {
 	st := g.st.Load()
-	limit := max(g.set.deltaLimit, (len(st.inv.adj)+2*len(st.afp.adj))/8)
+	limit := max(g.set.deltaLimit, (len(st.acc.adj)+len(st.fpa.adj))/8)
 	if g.set.deltaLimit > 0 && int(st.d.n) >= limit {
 		g.compactLocked()
 	}
@@ -478,8 +485,7 @@ func (g *Graph) compactLocked() {
 	old := g.st.Load()
 	nAcc, nFp := g.nAcc.Load(), g.nFp.Load()
 	ns := &state{d: new(delta)}
-	ns.inv = mergeCSR(&old.inv, &old.d.inv, old.d, nAcc)
-	ns.afp = mergeCSR(&old.afp, &old.d.afp, old.d, nAcc)
+	ns.acc = mergeCSR(&old.acc, &old.d.acc, old.d, nAcc)
 	ns.fpa = mergeCSR(&old.fpa, &old.d.fpa, old.d, nFp)
 	if g.set.cfg.DropUnshared {
 		g.dropUnshared()
@@ -630,15 +636,15 @@ func (g *Graph) Stats() Stats {
 		Accounts:           int(g.nAcc.Load()),
 		SharedFingerprints: int(g.nFp.Load()),
 		Fingerprints:       g.fps.used(),
-		InviteEntries:      len(st.inv.adj),
-		MemberEntries:      len(st.afp.adj),
+		MemberEntries:      len(st.fpa.adj),
 		DeltaEntries:       int(st.d.n),
 		Duplicates:         int64(g.dups.Load()),
 		Cycles:             int64(g.cycles.Load()),
 		Compactions:        int64(g.compactions.Load()),
 	}
-	s.Bytes = st.inv.bytes() + st.afp.bytes() + st.fpa.bytes() + g.fps.bytes() + int64(len(it.slots))*4 +
+	s.InviteEntries = len(st.acc.adj) - len(st.fpa.adj)
+	s.Bytes = st.acc.bytes() + st.fpa.bytes() + g.fps.bytes() + int64(len(it.slots))*4 +
 		g.ext.bytes() + g.joined.bytes() + g.flags.bytes() + g.fpHash.bytes() + g.fpInfo.bytes() +
-		st.d.tgt.bytes() + st.d.next.bytes() + st.d.inv.bytes() + st.d.afp.bytes() + st.d.fpa.bytes()
+		st.d.tgt.bytes() + st.d.next.bytes() + st.d.acc.bytes() + st.d.fpa.bytes()
 	return s
 }

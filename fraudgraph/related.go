@@ -150,7 +150,7 @@ func (g *Graph) Related(account uint64, q Query) ([]Relation, error) {
 }
 
 // fpKey tags fingerprint ids in the visited set.
-const fpKey = 1 << 31
+const fpKey = fpBit
 
 type found struct {
 	d    uint32
@@ -226,53 +226,51 @@ func (g *Graph) bfs(s *searcher, root uint32, l limits) Result {
 		s.next = append(s.next, v)
 		return true
 	}
+	// expand handles one entry of u's row: an invite neighbour or a
+	// fingerprint whose members are all one hop away.
+	expand := func(v uint32, hop int) bool {
+		if v&fpBit == 0 {
+			return !l.inv || visit(v&^inviterBit, hop, 0)
+		}
+		if !l.fp {
+			return true
+		}
+		fp := v & idMask
+		if _, added := s.seen.insert(fp|fpKey, 0); !added {
+			return true
+		}
+		info := g.fpInfo.load(fp)
+		k := uint8(info >> 24)
+		if info&countMask > kinds[k].cap {
+			res.Supernodes = append(res.Supernodes, Supernode{
+				Fingerprint: g.fpHash.load(fp), Kind: kinds[k].name, Accounts: int(info & countMask),
+			})
+			return true
+		}
+		for _, w := range st.fpa.row(fp) {
+			if !visit(w, hop, k) {
+				return false
+			}
+		}
+		for e := st.d.fpa.load(fp); e != 0; e = st.d.next.load(e - 1) {
+			if !visit(st.d.tgt.load(e-1), hop, k) {
+				return false
+			}
+		}
+		return true
+	}
 	for hop := 1; hop <= l.hops && len(s.cur) > 0; hop++ {
 		s.next = s.next[:0]
 		for _, u := range s.cur {
-			if l.inv {
-				for _, v := range st.inv.row(u) {
-					if !visit(v&^inviterBit, hop, 0) {
-						return res
-					}
-				}
-				for e := st.d.inv.load(u); e != 0; e = st.d.next.load(e - 1) {
-					if !visit(st.d.tgt.load(e-1)&^inviterBit, hop, 0) {
-						return res
-					}
+			for _, v := range st.acc.row(u) {
+				if !expand(v, hop) {
+					return res
 				}
 			}
-			if !l.fp {
-				continue
-			}
-			ok := true
-			st.eachFingerprint(u, func(fp uint32) bool {
-				if _, added := s.seen.insert(fp|fpKey, 0); !added {
-					return true
+			for e := st.d.acc.load(u); e != 0; e = st.d.next.load(e - 1) {
+				if !expand(st.d.tgt.load(e-1), hop) {
+					return res
 				}
-				info := g.fpInfo.load(fp)
-				k := uint8(info >> 24)
-				if info&countMask > kinds[k].cap {
-					res.Supernodes = append(res.Supernodes, Supernode{
-						Fingerprint: g.fpHash.load(fp), Kind: kinds[k].name, Accounts: int(info & countMask),
-					})
-					return true
-				}
-				for _, v := range st.fpa.row(fp) {
-					if !visit(v, hop, k) {
-						ok = false
-						return false
-					}
-				}
-				for e := st.d.fpa.load(fp); e != 0; e = st.d.next.load(e - 1) {
-					if !visit(st.d.tgt.load(e-1), hop, k) {
-						ok = false
-						return false
-					}
-				}
-				return true
-			})
-			if !ok {
-				return res
 			}
 		}
 		s.cur, s.next = s.next, s.cur

@@ -47,7 +47,7 @@ type SnapshotError struct {
 	Detail  string
 }
 
-// Error returns the message, e.g. `fraudgraph: snapshot section "inv.adj"
+// Error returns the message, e.g. `fraudgraph: snapshot section "acc.adj"
 // at byte 96: checksum mismatch: fraudgraph: snapshot corrupt`.
 func (e *SnapshotError) Error() string {
 	return fmt.Sprintf("fraudgraph: snapshot section %q at byte %d: %s: %v", e.Section, e.Offset, e.Detail, e.Err)
@@ -64,10 +64,8 @@ const (
 	secFlags
 	secFPHash
 	secFPInfo
-	secInvOff
-	secInvAdj
-	secAfpOff
-	secAfpAdj
+	secAccOff
+	secAccAdj
 	secFpaOff
 	secFpaAdj
 	secFPSizes
@@ -78,8 +76,8 @@ const (
 )
 
 func sectionName(id uint32) string {
-	names := [...]string{"", "kinds", "counters", "ext", "joined", "flags", "fp.hash", "fp.info", "inv.off", "inv.adj",
-		"afp.off", "afp.adj", "fpa.off", "fpa.adj", "fp.sizes", "fp.keys", "fp.vals", "id.slots"}
+	names := [...]string{"", "kinds", "counters", "ext", "joined", "flags", "fp.hash", "fp.info", "acc.off", "acc.adj",
+		"fpa.off", "fpa.adj", "fp.sizes", "fp.keys", "fp.vals", "id.slots"}
 	if int(id) < len(names) {
 		return names[id]
 	}
@@ -102,8 +100,7 @@ func littleEndian() bool {
 func (g *Graph) WriteTo(w io.Writer) (int64, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if st := g.st.Load(); st.d.n > 0 || len(st.inv.off) != int(g.nAcc.Load())+1 ||
-		len(st.afp.off) != int(g.nAcc.Load())+1 || len(st.fpa.off) != int(g.nFp.Load())+1 {
+	if st := g.st.Load(); st.d.n > 0 || len(st.acc.off) != int(g.nAcc.Load())+1 || len(st.fpa.off) != int(g.nFp.Load())+1 {
 		g.compactLocked()
 	}
 	st := g.st.Load()
@@ -139,10 +136,8 @@ func (g *Graph) WriteTo(w io.Writer) (int64, error) {
 	sw.chunked32(secFlags, &g.flags, 0, (nAcc+3)/4, true)
 	sw.chunked64(secFPHash, &g.fpHash, 0, nFp)
 	sw.chunked32(secFPInfo, &g.fpInfo, 0, nFp, false)
-	sw.section(secInvOff, u32Bytes(st.inv.off))
-	sw.section(secInvAdj, u32Bytes(st.inv.adj))
-	sw.section(secAfpOff, u32Bytes(st.afp.off))
-	sw.section(secAfpAdj, u32Bytes(st.afp.adj))
+	sw.section(secAccOff, u32Bytes(st.acc.off))
+	sw.section(secAccAdj, u32Bytes(st.acc.adj))
 	sw.section(secFpaOff, u32Bytes(st.fpa.off))
 	sw.section(secFpaAdj, u32Bytes(st.fpa.adj))
 	sw.section(secFPSizes, u32Bytes(sizes))
@@ -464,7 +459,7 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 		return nil, l.fail(ErrSnapshotCorrupt, "checksum mismatch")
 	}
 	nAcc, nFp, nKinds, fpSlots, idSlots := word(1), word(2), word(3), word(4), word(5)
-	if nAcc >= singleBit || nFp >= singleBit || nKinds == 0 || nKinds > 256 ||
+	if nAcc >= idMask || nFp >= idMask || nKinds == 0 || nKinds > 256 ||
 		fpSlots == 0 || idSlots == 0 || nFp >= fpSlots {
 		return nil, l.fail(ErrSnapshotCorrupt, "counts out of range")
 	}
@@ -544,12 +539,16 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 	for _, c := range []struct {
 		c            *csr
 		offID, adjID uint32
-		rows, limit  uint32
-		mask         uint32
+		rows         uint32
+		valid        func(v uint32) bool
 	}{
-		{&st.inv, secInvOff, secInvAdj, nAcc, nAcc, inviterBit},
-		{&st.afp, secAfpOff, secAfpAdj, nAcc, nFp, 0},
-		{&st.fpa, secFpaOff, secFpaAdj, nFp, nAcc, 0},
+		{&st.acc, secAccOff, secAccAdj, nAcc, func(v uint32) bool {
+			if v&fpBit != 0 {
+				return v&inviterBit == 0 && v&idMask < nFp
+			}
+			return v&^inviterBit < nAcc
+		}},
+		{&st.fpa, secFpaOff, secFpaAdj, nFp, func(v uint32) bool { return v < nAcc }},
 	} {
 		if c.c.off, err = l.u32s(c.offID, uint64(c.rows)+1); err != nil {
 			return nil, err
@@ -561,8 +560,8 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 			return nil, err
 		}
 		for i, v := range c.c.adj {
-			if v&^c.mask >= c.limit {
-				return nil, l.fail(ErrSnapshotCorrupt, fmt.Sprintf("target %d: %d out of range", i, v&^c.mask))
+			if !c.valid(v) {
+				return nil, l.fail(ErrSnapshotCorrupt, fmt.Sprintf("target %d: %#x out of range", i, v))
 			}
 		}
 	}
