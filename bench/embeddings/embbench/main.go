@@ -175,7 +175,11 @@ func train(args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := m.WriteText(f); err != nil {
+		write := m.WriteText
+		if strings.HasSuffix(*out, ".bin") {
+			write = m.WriteBinary
+		}
+		if err := write(f); err != nil {
 			return err
 		}
 		return f.Close()
