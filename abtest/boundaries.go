@@ -156,7 +156,7 @@ func (g *GroupSequential) next(t float64, dst *grid) (float64, error) {
 	src := &g.prev
 	if k > 0 {
 		h := g.res.spacing(g.sigma, sig, last)
-		convolve(dst, g.lo, g.hi, h, &g.prev, g.sigma, 0)
+		convolve(dst, g.lo, g.hi, h, &g.prev, g.sigma, 0, g.sides == TwoSided)
 		src = dst
 	}
 	if !(inc > 0) {

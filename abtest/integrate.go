@@ -59,7 +59,9 @@ func (r resolution) spacing(s1, s2, t float64) float64 {
 
 // convolve fills dst with the density of S = U + N(mu, sigma²) restricted
 // to [lo, hi], where U has the sub-density src. hTarget bounds the spacing.
-func convolve(dst *grid, lo, hi, hTarget float64, src *grid, sigma, mu float64) {
+// With sym set (a symmetric src, lo = −hi and mu = 0) only half the points
+// are integrated and the rest mirrored.
+func convolve(dst *grid, lo, hi, hTarget float64, src *grid, sigma, mu float64, sym bool) {
 	if !(hi > lo) || src.n() == 0 {
 		dst.lo, dst.h = lo, 0
 		dst.f, dst.wf = dst.f[:0], dst.wf[:0]
@@ -82,7 +84,11 @@ func convolve(dst *grid, lo, hi, hTarget float64, src *grid, sigma, mu float64) 
 		q = math.Exp(-delta * delta)
 	}
 	norm := invSqrt2Pi / sigma
-	for i := 0; i < n; i++ {
+	end := n
+	if sym {
+		end = n/2 + 1
+	}
+	for i := 0; i < end; i++ {
 		c := lo + float64(i)*h - mu
 		jlo, jhi := 0, 0
 		if sn > 1 {
@@ -116,6 +122,9 @@ func convolve(dst *grid, lo, hi, hTarget float64, src *grid, sigma, mu float64) 
 		}
 		dst.wf[i] = f * w * h / 3
 	}
+	for i := end; i < n; i++ {
+		dst.f[i], dst.wf[i] = dst.f[n-1-i], dst.wf[n-1-i]
+	}
 }
 
 func grow(s []float64, n int) []float64 {
@@ -131,6 +140,12 @@ func grow(s []float64, n int) []float64 {
 // past their mode and negligible.
 func upperTail(g *grid, b, sigma, mu float64) (p, dens float64) {
 	prev := math.Inf(1)
+	// φ(d) along the grid by a multiplicative recurrence (d grows by
+	// delta per step down), started with one exponential.
+	delta := g.h / sigma
+	q := math.Exp(-delta * delta)
+	var phi, r float64
+	started := false
 	for j := g.n() - 1; j >= 0; j-- {
 		d := (b - g.x(j) - mu) / sigma
 		if d < -kernelSD {
@@ -140,10 +155,17 @@ func upperTail(g *grid, b, sigma, mu float64) (p, dens float64) {
 		if d > tailMaxSD {
 			break
 		}
+		if !started {
+			phi = normPDF(d)
+			r = math.Exp(-d*delta - 0.5*delta*delta)
+			started = true
+		}
 		sf := normSF(d)
 		term := g.wf[j] * sf
 		p += term
-		dens += g.wf[j] * normPDF(d)
+		dens += g.wf[j] * phi
+		phi *= r
+		r *= q
 		cur := g.f[j] * sf
 		if d > 1 && cur < prev && term < 1e-18*p {
 			break
@@ -186,14 +208,18 @@ func solveBound(g *grid, t, sigma, target float64, sides Sides, start float64) f
 		}
 		var next float64
 		if p > 0 && d > 0 {
-			next = c + (math.Log(p)-logT)*p/d
+			e := math.Log(p) - logT
+			if math.Abs(e) < 1e-14 {
+				return c // P matches the target to rounding
+			}
+			next = c + e*p/d
 		} else {
 			next = math.NaN()
 		}
 		if !(next > lo && next < hi) {
 			next = 0.5 * (lo + hi)
 		}
-		if math.Abs(next-c) <= 1e-13*(1+math.Abs(c)) || hi-lo <= 1e-13 {
+		if math.Abs(next-c) <= 1e-12*(1+math.Abs(c)) || hi-lo <= 1e-12 {
 			return next
 		}
 		c = next
@@ -236,7 +262,7 @@ func forward(t, c []float64, sides Sides, eta float64, res resolution, moments b
 		if k > 0 {
 			// density at look k-1 on its region, spacing resolving both increments
 			h := res.spacing(sigPrev, sig, t[k-1])
-			convolve(cur, loR, hiR, h, prev, sigPrev, muPrev)
+			convolve(cur, loR, hiR, h, prev, sigPrev, muPrev, false)
 			prev, cur = cur, prev
 		}
 		mu := eta * (t[k] - tPrev)
