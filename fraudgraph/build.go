@@ -6,7 +6,6 @@ import (
 	"math/bits"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -179,16 +178,16 @@ func (b *Builder) AddFingerprintHash(account uint64, kind string, h uint64) {
 func (b *Builder) resolveFingerprints() (memFP, memAcct []uint32) {
 	g := b.g
 	drop := g.set.cfg.DropUnshared
-	var local fpTable
+	var local localTable
 	var total int
 	for i := range b.buckets {
 		total = max(total, len(b.buckets[i]))
 	}
-	keys := make([]atomic.Uint64, max(64, 2*total))
-	vals := make([]atomic.Uint32, len(keys))
+	keys := make([]uint64, max(64, 2*total))
+	vals := make([]uint32, len(keys))
 	use := func(n int) {
 		m := max(64, 2*n)
-		local.keys, local.vals, local.used = keys[:m], vals[:m], 0
+		local.keys, local.vals = keys[:m], vals[:m]
 		clear(local.keys)
 	}
 	// Pass 1: count distinct fingerprints to size the final table.
@@ -205,8 +204,8 @@ func (b *Builder) resolveFingerprints() (memFP, memAcct []uint32) {
 			if k := local.find(h); k < 0 {
 				local.insert(h, e.acct)
 				distinct[i]++
-			} else if v := local.vals[k].Load(); v != noFP && v != e.acct {
-				local.vals[k].Store(noFP)
+			} else if v := local.vals[k]; v != noFP && v != e.acct {
+				local.vals[k] = noFP
 				shared[i]++
 			}
 		}
@@ -238,7 +237,7 @@ func (b *Builder) resolveFingerprints() (memFP, memAcct []uint32) {
 				local.insert(h, a|singleBit)
 				continue
 			}
-			v := local.vals[k].Load()
+			v := local.vals[k]
 			if v&singleBit != 0 {
 				o := v &^ singleBit
 				if o == a {
@@ -249,7 +248,7 @@ func (b *Builder) resolveFingerprints() (memFP, memAcct []uint32) {
 				g.fpHash.store(f, bits.RotateLeft64(h, -bucketBits))
 				g.fpInfo.store(f, uint32(kind)<<24)
 				g.nFp.Store(f + 1)
-				local.vals[k].Store(f)
+				local.vals[k] = f
 				memFP = append(memFP, f, f)
 				memAcct = append(memAcct, o, a)
 				continue
@@ -258,12 +257,12 @@ func (b *Builder) resolveFingerprints() (memFP, memAcct []uint32) {
 			memAcct = append(memAcct, a)
 		}
 		for k := range local.keys {
-			h := local.keys[k].Load()
+			h := local.keys[k]
 			if h == 0 {
 				continue
 			}
 			h = bits.RotateLeft64(h, -bucketBits)
-			v := local.vals[k].Load()
+			v := local.vals[k]
 			if drop && v&singleBit != 0 {
 				continue
 			}
@@ -288,6 +287,15 @@ func (b *Builder) resolveFingerprints() (memFP, memAcct []uint32) {
 func (b *Builder) Graph() (*Graph, error) {
 	g := b.g
 	nAcc, nFp := g.nAcc.Load(), g.nFp.Load()
+	// Grow sized the id table for every account; shrink it when the ids
+	// turned out sequential and need no table.
+	if it := g.ids.Load(); len(it.slots) > 2*int(float64(it.used)/idLoad)+64 {
+		nt := newIDTable(it.used)
+		for d := g.seqLen.Load(); d < nAcc; d++ {
+			nt.insert(g.ext.load(d), d)
+		}
+		g.ids.Store(nt)
+	}
 	st := &state{d: new(delta)}
 	memFP, memAcct := b.resolveFingerprints()
 	nFp = g.nFp.Load()

@@ -379,7 +379,7 @@ func (g *Graph) linkFingerprint(a uint32, k uint8, h uint64, has func(fp uint32)
 		t.insert(h, a|singleBit)
 		return noFP, noFP, nil
 	}
-	v := t.vals[i].Load()
+	v := t.value(i)
 	if v&singleBit != 0 {
 		o := v &^ singleBit
 		if o == a {
@@ -393,7 +393,7 @@ func (g *Graph) linkFingerprint(a uint32, k uint8, h uint64, has func(fp uint32)
 		g.fpHash.store(f, h)
 		g.fpInfo.store(f, uint32(k)<<24|2)
 		g.nFp.Store(f + 1)
-		t.vals[i].Store(f)
+		t.setValue(i, f)
 		return f, o, nil
 	}
 	if has != nil && has(v) {
@@ -412,9 +412,9 @@ func (g *Graph) linkFingerprint(a uint32, k uint8, h uint64, has func(fp uint32)
 func (g *Graph) growFP(sh, n int) *fpTable {
 	old := g.fps[sh].Load()
 	nt := newFPTable(max(n*3/2, 16))
-	for i := range old.keys {
-		if k := old.keys[i].Load(); k != 0 {
-			nt.insert(k, old.vals[i].Load())
+	for i, k := range old.keys {
+		if k != 0 {
+			nt.insertTag(k>>16, old.value(i))
 		}
 	}
 	g.fps[sh].Store(nt)

@@ -143,12 +143,12 @@ func (g *Graph) WriteTo(w io.Writer) (int64, error) {
 	sw.section(secFPSizes, u32Bytes(sizes))
 	sw.begin(secFPKeys, uint64(g.fps.slots())*8)
 	for _, t := range shards {
-		sw.data(atomicBytes64(t.keys))
+		sw.data(u64Bytes(t.keys))
 	}
 	sw.end()
-	sw.begin(secFPVals, uint64(g.fps.slots())*4)
+	sw.begin(secFPVals, uint64(g.fps.slots())*2)
 	for _, t := range shards {
-		sw.data(atomicBytes32(t.vals))
+		sw.data(u16Bytes(t.hi))
 	}
 	sw.end()
 	sw.section(secIDSlots, atomicBytes32(it.slots))
@@ -258,20 +258,6 @@ func atomicBytes32(s []atomic.Uint32) []byte {
 	return b
 }
 
-func atomicBytes64(s []atomic.Uint64) []byte {
-	if len(s) == 0 {
-		return nil
-	}
-	if littleEndian() {
-		return unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*8)
-	}
-	b := make([]byte, 0, len(s)*8)
-	for i := range s {
-		b = binary.LittleEndian.AppendUint64(b, s[i].Load())
-	}
-	return b
-}
-
 // u32Bytes returns s as little-endian bytes (no copy on little-endian hosts).
 func u32Bytes(s []uint32) []byte {
 	if len(s) == 0 {
@@ -283,6 +269,20 @@ func u32Bytes(s []uint32) []byte {
 	b := make([]byte, 0, len(s)*4)
 	for _, v := range s {
 		b = binary.LittleEndian.AppendUint32(b, v)
+	}
+	return b
+}
+
+func u16Bytes(s []uint16) []byte {
+	if len(s) == 0 {
+		return nil
+	}
+	if littleEndian() {
+		return unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*2)
+	}
+	b := make([]byte, 0, len(s)*2)
+	for _, v := range s {
+		b = binary.LittleEndian.AppendUint16(b, v)
 	}
 	return b
 }
@@ -581,24 +581,24 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 	}
 	var shards [len(g.fps)]*fpTable
 	for i, n := range sizes {
-		shards[i] = &fpTable{keys: make([]atomic.Uint64, n), vals: make([]atomic.Uint32, n)}
+		shards[i] = &fpTable{keys: make([]uint64, n), hi: make([]uint16, n)}
 	}
 	if err := l.begin(secFPKeys, uint64(fpSlots)*8); err != nil {
 		return nil, err
 	}
 	for _, t := range shards {
-		if err := l.data(atomicBytes64(t.keys)); err != nil {
+		if err := l.data(u64Bytes(t.keys)); err != nil {
 			return nil, err
 		}
 	}
 	if err := l.end(); err != nil {
 		return nil, err
 	}
-	if err := l.begin(secFPVals, uint64(fpSlots)*4); err != nil {
+	if err := l.begin(secFPVals, uint64(fpSlots)*2); err != nil {
 		return nil, err
 	}
 	for _, t := range shards {
-		if err := l.data(atomicBytes32(t.vals)); err != nil {
+		if err := l.data(u16Bytes(t.hi)); err != nil {
 			return nil, err
 		}
 	}
@@ -617,12 +617,10 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 	}
 	if !littleEndian() {
 		for _, ft := range shards {
-			for i := range ft.keys {
-				var b [8]byte
-				binary.NativeEndian.PutUint64(b[:], ft.keys[i].Load())
-				ft.keys[i].Store(binary.LittleEndian.Uint64(b[:]))
+			fixEndian64(ft.keys)
+			for i, v := range ft.hi {
+				ft.hi[i] = v>>8 | v<<8
 			}
-			fixAtomic32(ft.vals)
 		}
 		fixAtomic32(it.slots)
 	}
@@ -630,13 +628,12 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 	// Validate table values before anything trusts them.
 	l.sec, l.at = "fp.vals", l.off
 	for sh, ft := range shards {
-		for i := range ft.keys {
-			k := ft.keys[i].Load()
+		for i, k := range ft.keys {
 			if k == 0 {
 				continue
 			}
-			v := ft.vals[i].Load()
-			if shardOf(k) != sh || v&singleBit != 0 && v&^singleBit >= nAcc || v&singleBit == 0 && v >= nFp {
+			v := ft.value(i)
+			if k>>16 == 0 || v&singleBit != 0 && v&^singleBit >= nAcc || v&singleBit == 0 && v >= nFp {
 				return nil, l.fail(ErrSnapshotCorrupt, fmt.Sprintf("shard %d slot %d: bad entry", sh, i))
 			}
 			ft.used++

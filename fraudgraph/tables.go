@@ -57,63 +57,121 @@ func (t *idTable) full() bool { return float64(t.used+1) > float64(len(t.slots))
 
 // fpTable maps fingerprint hashes to a value: a fingerprint id, or, for a
 // fingerprint seen on one account only, that account's dense id with
-// singleBit set. A slot costs 12 bytes (8-byte hash, 4-byte value); at the
-// fill ratio fpLoad that is at most 16 bytes per fingerprint. The writer
-// stores the value before publishing the key, so a reader that sees the
-// key sees a valid value.
+// singleBit set. A slot is 10 bytes: a 64-bit word holding a 48-bit tag
+// (hash bits 8..55; the top 8 bits select the shard) and the value's low
+// 16 bits, plus a 16-bit word with the value's high bits. At the fill
+// ratio fpLoad that is under 12 bytes per fingerprint. Only writers (and
+// snapshots, under the writer lock) touch the table: queries follow
+// fingerprint ids, so the table needs no atomics.
+//
+// A fingerprint is identified by 56 hash bits (shard and tag): among F
+// fingerprints the chance that two merge is about F²/2⁵⁷, 0.04 for 72
+// million.
 type fpTable struct {
-	keys []atomic.Uint64
-	vals []atomic.Uint32
+	keys []uint64 // tag<<16 | value&0xffff; 0 is empty
+	hi   []uint16 // value>>16
 	used int
 }
 
 const (
-	fpLoad    = 0.75
+	fpLoad    = 0.85
 	singleBit = 1 << 31
+	tagBits   = 48
 )
 
 func newFPTable(n int) *fpTable {
 	c := max(int(float64(n)/fpLoad)+1, 16)
-	return &fpTable{keys: make([]atomic.Uint64, c), vals: make([]atomic.Uint32, c)}
+	return &fpTable{keys: make([]uint64, c), hi: make([]uint16, c)}
 }
+
+// fpTag returns the stored part of hash h (never 0).
+func fpTag(h uint64) uint64 {
+	t := h >> fpShardBits & (1<<tagBits - 1)
+	if t == 0 {
+		t = 1
+	}
+	return t
+}
+
+func (t *fpTable) home(tag uint64) int { return reduce(tag<<(64-tagBits), len(t.keys)) }
 
 // find returns the slot of h, or -1.
 func (t *fpTable) find(h uint64) int {
+	tag := fpTag(h)
 	n := len(t.keys)
-	i := reduce(h<<fpShardBits, n)
-	for {
-		k := t.keys[i].Load()
-		if k == h {
+	for i := t.home(tag); ; {
+		k := t.keys[i]
+		if k>>16 == tag {
 			return i
 		}
 		if k == 0 {
 			return -1
 		}
-		i++
-		if i == n {
+		if i++; i == n {
 			i = 0
 		}
 	}
 }
 
 // insert adds h with value v; the caller ensures h is absent and room.
-func (t *fpTable) insert(h uint64, v uint32) {
+func (t *fpTable) insert(h uint64, v uint32) { t.insertTag(fpTag(h), v) }
+
+func (t *fpTable) insertTag(tag uint64, v uint32) {
 	n := len(t.keys)
-	i := reduce(h<<fpShardBits, n)
-	for t.keys[i].Load() != 0 {
-		i++
-		if i == n {
+	i := t.home(tag)
+	for t.keys[i] != 0 {
+		if i++; i == n {
 			i = 0
 		}
 	}
-	t.vals[i].Store(v)
-	t.keys[i].Store(h)
+	t.keys[i] = tag<<16 | uint64(v&0xffff)
+	t.hi[i] = uint16(v >> 16)
 	t.used++
+}
+
+func (t *fpTable) value(i int) uint32 { return uint32(t.keys[i]&0xffff) | uint32(t.hi[i])<<16 }
+
+func (t *fpTable) setValue(i int, v uint32) {
+	t.keys[i] = t.keys[i]&^0xffff | uint64(v&0xffff)
+	t.hi[i] = uint16(v >> 16)
 }
 
 func (t *fpTable) full() bool { return float64(t.used+1) > float64(len(t.keys))*fpLoad }
 
-func (t *fpTable) bytes() int64 { return int64(len(t.keys)) * 12 }
+// localTable is a plain open-addressing table from full 64-bit hashes to
+// uint32 values, used while bulk building one bucket at a time.
+type localTable struct {
+	keys []uint64
+	vals []uint32
+}
+
+func (t *localTable) find(h uint64) int {
+	n := len(t.keys)
+	for i := reduce(h, n); ; {
+		k := t.keys[i]
+		if k == h {
+			return i
+		}
+		if k == 0 {
+			return -1
+		}
+		if i++; i == n {
+			i = 0
+		}
+	}
+}
+
+func (t *localTable) insert(h uint64, v uint32) {
+	n := len(t.keys)
+	i := reduce(h, n)
+	for t.keys[i] != 0 {
+		if i++; i == n {
+			i = 0
+		}
+	}
+	t.keys[i] = h
+	t.vals[i] = v
+}
 
 // fpShards splits the fingerprint table by the top bits of the hash, so
 // growing it rehashes one shard (a 256th of the fingerprints) at a time and
@@ -147,4 +205,4 @@ func (s *fpShards) slots() int {
 	return n
 }
 
-func (s *fpShards) bytes() int64 { return int64(s.slots()) * 12 }
+func (s *fpShards) bytes() int64 { return int64(s.slots()) * 10 }
