@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"testing"
+	"time"
 )
 
 var benchDE = Address{Country: "DE", Name: "Max Mustermann", StreetLines: []string{"Unter den Linden 1"}, City: "Berlin", PostalCode: "10117"}
@@ -79,5 +80,39 @@ func BenchmarkParseRules2018(b *testing.B) {
 		if _, err := ParseRules(bytes.NewReader(data)); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkHTMLOverText interleaves batches of Format and FormatHTML calls
+// on the same address and reports the ratio of their times, which stays
+// meaningful on a loaded machine where absolute timings drift.
+func BenchmarkHTMLOverText(b *testing.B) {
+	b.ReportAllocs()
+	const batch = 64
+	var text, html time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		for range batch {
+			_ = Format(usAddress)
+		}
+		t1 := time.Now()
+		for range batch {
+			_ = FormatHTML(usAddress)
+		}
+		t2 := time.Now()
+		text += t1.Sub(t0)
+		html += t2.Sub(t1)
+	}
+	b.ReportMetric(float64(html)/float64(text), "html/text")
+	b.ReportMetric(float64(text.Nanoseconds())/float64(b.N*batch), "text-ns/addr")
+	b.ReportMetric(float64(html.Nanoseconds())/float64(b.N*batch), "html-ns/addr")
+}
+
+func BenchmarkAppendHTML(b *testing.B) {
+	b.ReportAllocs()
+	buf := make([]byte, 0, 1024)
+	var f Formatter
+	for b.Loop() {
+		buf = f.AppendHTML(buf[:0], usAddress)
 	}
 }

@@ -54,7 +54,9 @@ func AppendFormat(dst []byte, a Address) []byte {
 // attribute.
 func FormatHTML(a Address) string {
 	var buf [512]byte
-	return string(new(Formatter).AppendHTML(buf[:0], a))
+	o := renderOptions{sep: "<br>", html: true}
+	r := Default().region(a.Country)
+	return string(render(buf[:0], r.formatFor(a.Language), &a, &o))
 }
 
 // Format returns a formatted as text with f's rules and options.

@@ -58,9 +58,7 @@ func (w *lineWriter) value(dst []byte, f Field, s string) []byte {
 		}
 		return append(dst, s...)
 	}
-	dst = append(dst, `<span class="`...)
-	dst = append(dst, f.name()...)
-	dst = append(dst, `">`...)
+	dst = append(dst, f.openTag()...)
 	dst = appendEscaped(dst, s, up)
 	return append(dst, `</span>`...)
 }
@@ -187,12 +185,20 @@ func appendUpper(dst []byte, s string) []byte {
 	return dst
 }
 
-// htmlUnsafe has bit c set for each byte c that appendEscaped replaces:
-// NUL, the double quote, the ampersand, the apostrophe, < and > (all below 64).
-const htmlUnsafe uint64 = 1<<0 | 1<<'"' | 1<<'&' | 1<<'\'' | 1<<'<' | 1<<'>'
+// htmlClass classifies each byte for appendEscaped: 0 is copied as is,
+// 1 (NUL, the double quote, the ampersand, the apostrophe, < and >) is
+// replaced, 2 starts a multi-byte UTF-8 sequence that must be checked.
+const htmlClass = "\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x01\x00\x00\x00\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x01\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02"
 
 // htmlSafe reports whether ASCII byte c is copied unchanged.
-func htmlSafe(c byte) bool { return c >= 64 || htmlUnsafe&(1<<c) == 0 }
+func htmlSafe(c byte) bool { return htmlClass[c] == 0 }
 
 // appendEscaped appends s escaped for HTML text and attribute values:
 // & < > " ' are written as references, NUL and invalid UTF-8 as U+FFFD.
@@ -201,39 +207,25 @@ func appendEscaped(dst []byte, s string, upper bool) []byte {
 	if upper {
 		return appendEscapedUpper(dst, s)
 	}
-	if utf8.ValidString(s) {
-		// Only ASCII bytes can need escaping.
-		start := 0
-		for i := 0; i < len(s); i++ {
-			if c := s[i]; c < utf8.RuneSelf && !htmlSafe(c) {
-				dst = append(dst, s[start:i]...)
-				dst = append(dst, htmlEscape(c)...)
-				start = i + 1
-			}
-		}
-		return append(dst, s[start:]...)
-	}
 	start := 0
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if htmlSafe(c) {
-				i++
-				continue
-			}
+		switch htmlClass[s[i]] {
+		case 0:
+			i++
+		case 1:
 			dst = append(dst, s[start:i]...)
-			dst = append(dst, htmlEscape(c)...)
+			dst = append(dst, htmlEscape(s[i])...)
 			i++
 			start = i
-			continue
+		default:
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && n == 1 {
+				dst = append(dst, s[start:i]...)
+				dst = append(dst, "\uFFFD"...)
+				start = i + 1
+			}
+			i += n
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, "\uFFFD"...)
-			start = i + 1
-		}
-		i += n
 	}
 	return append(dst, s[start:]...)
 }
@@ -276,4 +268,29 @@ func appendEscapedUpper(dst []byte, s string) []byte {
 		i += n
 	}
 	return dst
+}
+
+// openTag returns the opening span tag of a field's value.
+func (f Field) openTag() string {
+	switch f {
+	case Country:
+		return `<span class="country">`
+	case Name:
+		return `<span class="name">`
+	case Organization:
+		return `<span class="organization">`
+	case StreetAddress:
+		return `<span class="street_address">`
+	case DependentLocality:
+		return `<span class="dependent_locality">`
+	case City:
+		return `<span class="city">`
+	case State:
+		return `<span class="state">`
+	case PostalCode:
+		return `<span class="postal_code">`
+	case SortingCode:
+		return `<span class="sorting_code">`
+	}
+	return `<span class="` + f.String() + `">`
 }
