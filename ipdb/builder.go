@@ -46,13 +46,16 @@ type Builder struct {
 // number of rows is known in advance (IPv6 rows grow as needed).
 func (b *Builder) Grow(n int) {
 	b.rows4 = slices.Grow(b.rows4, n)
+	if b.ownerID == nil && n > 0 {
+		b.ownerID = make(map[Record]uint32, min(n/4, 1<<16)) // real lists: about one owner per 4 rows
+	}
 }
 
 // Add appends range r owned by rec. Its line in errors is the number of
 // rows added so far. Problems are reported by [Builder.Build].
 func (b *Builder) Add(r Range, rec Record) {
 	b.n++
-	b.add(0, b.n, r, rec)
+	b.add(0, b.n, r, rec, false)
 }
 
 // AddPrefix appends the addresses of prefix p owned by rec.
@@ -62,7 +65,7 @@ func (b *Builder) AddPrefix(p netip.Prefix, rec Record) {
 		b.fail(0, b.n, p.String(), fmt.Errorf("%w: invalid prefix", ErrSyntax))
 		return
 	}
-	b.add(0, b.n, RangeOf(p), rec)
+	b.add(0, b.n, RangeOf(p), rec, false)
 }
 
 // source returns the index of a source name, registering it.
@@ -90,7 +93,10 @@ func (b *Builder) fail(src uint32, line int, input string, err error) {
 	b.errs = append(b.errs, &ParseError{Source: b.sourceName(src), Line: line, Input: input, Err: err})
 }
 
-func (b *Builder) owner(rec Record) uint32 {
+// owner returns the index of rec in the owner table, adding it if new.
+// Strings are cloned when clone is set, so that a record read from a
+// reused buffer does not pin it.
+func (b *Builder) owner(rec Record, clone bool) uint32 {
 	if len(b.owners) > 0 && rec == b.last { // rows of one owner often come in runs
 		return b.lastID
 	}
@@ -102,25 +108,32 @@ func (b *Builder) owner(rec Record) uint32 {
 		b.ownerID = make(map[Record]uint32)
 	}
 	id := uint32(len(b.owners))
-	rec = Record{Owner: strings.Clone(rec.Owner), URL: strings.Clone(rec.URL)}
+	if clone {
+		rec = Record{Owner: strings.Clone(rec.Owner), URL: strings.Clone(rec.URL)}
+	}
 	b.owners = append(b.owners, rec)
 	b.ownerID[rec] = id
 	b.last, b.lastID = rec, id
 	return id
 }
 
-func (b *Builder) add(src uint32, line int, r Range, rec Record) {
-	r.From, r.To = r.From.Unmap().WithZone(""), r.To.Unmap().WithZone("")
+func (b *Builder) add(src uint32, line int, r Range, rec Record, clone bool) {
+	from, to := r.From.Unmap(), r.To.Unmap()
+	if from.Is4() && to.Is4() { // the common case, without Valid's generality
+		lo, hi := v4key(from), v4key(to)
+		if lo > hi {
+			b.fail(src, line, r.String(), ErrReversed)
+			return
+		}
+		b.rows4 = append(b.rows4, row[u32]{lo: u32(lo), hi: u32(hi), val: b.owner(rec, clone), src: src, line: line})
+		return
+	}
+	r = Range{from, to}
 	if err := r.Valid(); err != nil {
 		b.fail(src, line, r.String(), err)
 		return
 	}
-	id := b.owner(rec)
-	if r.From.Is4() {
-		b.rows4 = append(b.rows4, row[u32]{lo: u32(v4key(r.From)), hi: u32(v4key(r.To)), val: id, src: src, line: line})
-		return
-	}
-	b.rows6 = append(b.rows6, row[u128]{lo: v6key(r.From), hi: v6key(r.To), val: id, src: src, line: line})
+	b.rows6 = append(b.rows6, row[u128]{lo: v6key(from), hi: v6key(to), val: b.owner(rec, clone), src: src, line: line})
 }
 
 // Build validates the ranges and returns the frozen, indexed table, or
@@ -139,13 +152,19 @@ func (b *Builder) Build() (*Table, error) {
 		}
 		return ""
 	}
-	rows4, p4 := settle(rows4, b.Strict, b.Innermost)
+	var p4 []problem[u32]
+	if b.Innermost || !disjoint4(rows4) { // sorted disjoint input needs no settling
+		rows4, p4 = settle(rows4, b.Strict, b.Innermost)
+	}
 	for _, p := range p4 {
 		errs = append(errs, problemError(p, func(r row[u32]) (string, string) {
 			return name(r.src), v4addr(uint32(r.lo)).String() + "-" + v4addr(uint32(r.hi)).String()
 		}))
 	}
-	rows6, p6 := settle(rows6, b.Strict, b.Innermost)
+	var p6 []problem[u128]
+	if b.Innermost || !disjoint6(rows6) {
+		rows6, p6 = settle(rows6, b.Strict, b.Innermost)
+	}
 	for _, p := range p6 {
 		errs = append(errs, problemError(p, func(r row[u128]) (string, string) {
 			return name(r.src), r.lo.addr().String() + "-" + r.hi.addr().String()
@@ -185,4 +204,25 @@ func usedOwners(owners []Record, rows4 []row[u32], rows6 []row[u128]) []Record {
 		rows6[i].val = remap[rows6[i].val]
 	}
 	return kept
+}
+
+// disjoint4 reports whether rows are sorted and pairwise disjoint: the
+// common case, checked without the generic engine's indirect calls.
+func disjoint4(rows []row[u32]) bool {
+	for i := 1; i < len(rows); i++ {
+		if rows[i].lo <= rows[i-1].hi {
+			return false
+		}
+	}
+	return true
+}
+
+func disjoint6(rows []row[u128]) bool {
+	for i := 1; i < len(rows); i++ {
+		a, b := rows[i-1].hi, rows[i].lo
+		if b.hi < a.hi || b.hi == a.hi && b.lo <= a.lo {
+			return false
+		}
+	}
+	return true
 }

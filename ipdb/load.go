@@ -156,7 +156,7 @@ func (b *Builder) ReadCSV(r io.Reader, opts *LoadOptions) error {
 			b.fail(src, line, text, perr)
 			continue
 		}
-		b.add(src, line, rg, Record{Owner: owner, URL: url})
+		b.add(src, line, rg, Record{Owner: owner, URL: url}, true)
 	}
 }
 
@@ -181,7 +181,7 @@ func (b *Builder) ReadPrefixes(r io.Reader, source string, rec Record) error {
 			b.fail(src, line, s, err)
 			continue
 		}
-		b.add(src, line, rg, rec)
+		b.add(src, line, rg, rec, false)
 	}
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("ipdb: reading %s line %d: %w", orInput(source), line+1, err)
