@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
-	"math"
 )
 
 // Binary format, all integers little-endian:
@@ -79,8 +78,8 @@ func (t *Table) MarshalBinary() ([]byte, error) {
 // existing owners; any failure returns an error wrapping ErrCorrupt.
 // Decode copies what it needs: data may be reused afterwards.
 //
-// Cost: one pass over data plus building the index, about 20 µs and
-// 60 KB of allocations for the 3,429 ranges of [Datacenters].
+// Cost: one pass over data plus building the index, about 0.1 to 0.3 ms
+// and 300 KB of allocations for the 3,429 ranges of [Datacenters].
 func Decode(data []byte) (*Table, error) {
 	if len(data) < blobHeader+4 {
 		return nil, fmt.Errorf("%w: %d bytes is too short", ErrCorrupt, len(data))
@@ -99,27 +98,36 @@ func Decode(data []byte) (*Table, error) {
 	n4 := uint64(binary.LittleEndian.Uint32(data[12:]))
 	n6 := uint64(binary.LittleEndian.Uint32(data[16:]))
 	p := body[blobHeader:]
-	if nOwners > uint64(len(p))/2 || n4 > math.MaxUint32 {
+	if nOwners > uint64(len(p))/2 {
 		return nil, fmt.Errorf("%w: %d owners do not fit", ErrCorrupt, nOwners)
 	}
-	owners := make([]Record, nOwners)
-	str := func() (string, bool) {
-		n, k := binary.Uvarint(p)
-		if k <= 0 || n > uint64(len(p)-k) {
-			return "", false
+	// First find the owners' strings, then copy them in one allocation.
+	type span struct{ a, b, c, d int }
+	spans := make([]span, nOwners)
+	off := 0
+	str := func() (int, int, bool) {
+		n, k := binary.Uvarint(p[off:])
+		if k <= 0 || n > uint64(len(p)-off-k) {
+			return 0, 0, false
 		}
-		s := string(p[k : k+int(n)])
-		p = p[k+int(n):]
-		return s, true
+		a := off + k
+		off = a + int(n)
+		return a, off, true
 	}
-	for i := range owners {
+	for i := range spans {
 		var ok1, ok2 bool
-		owners[i].Owner, ok1 = str()
-		owners[i].URL, ok2 = str()
+		spans[i].a, spans[i].b, ok1 = str()
+		spans[i].c, spans[i].d, ok2 = str()
 		if !ok1 || !ok2 {
 			return nil, fmt.Errorf("%w: owner %d truncated", ErrCorrupt, i)
 		}
 	}
+	text := string(p[:off])
+	owners := make([]Record, nOwners)
+	for i, s := range spans {
+		owners[i] = Record{Owner: text[s.a:s.b], URL: text[s.c:s.d]}
+	}
+	p = p[off:]
 	if want := n4*12 + n6*36; uint64(len(p)) != want {
 		return nil, fmt.Errorf("%w: %d bytes of ranges, want %d", ErrCorrupt, len(p), want)
 	}

@@ -8,9 +8,11 @@ package ipdb
 //
 // The table is compiled ahead of time from data/datacenters.csv by
 // `go generate` into a checksummed binary blob embedded in the package.
-// Each call decodes and validates that blob (about 50 µs and 150 KB of
-// allocations); call it once and keep the table, which is safe for
-// concurrent use. The package keeps no state of its own.
+// Each call decodes and validates that blob (about 0.1 to 0.3 ms and
+// 300 KB of allocations, see [Decode]); call it once and keep the table,
+// which is safe for concurrent use. The package keeps no cache and no
+// other state of its own, so a program that never calls Datacenters pays
+// nothing beyond the 69 KB blob in its binary.
 //
 // Datacenters panics if the embedded blob is corrupt, which the package's
 // tests rule out for every build of it.

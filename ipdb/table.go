@@ -11,15 +11,16 @@ import (
 //
 // # Layout
 //
-// Each family keeps its ranges in flat sorted arrays: for IPv4 a []uint32
-// of starts and a []uint64 packing each end with its owner's index
-// (12 bytes per range); for IPv6 the starts and ends as uint64 halves and
-// a []uint32 of owner indices (36 bytes per range). Owners are stored once
-// in a deduplicated table. A bucket index of at most 2^16 entries maps the
-// top bits of an address, counted from the start of the data's span, to
-// the first range that can hold it; a lookup then binary-searches the few
-// starts of its bucket (or the many of a crowded IPv6 bucket) and checks
-// one end.
+// Each family keeps its ranges in one flat sorted array of cells: for
+// IPv4 start, end and owner index as three uint32 (12 bytes per range),
+// for IPv6 start and end as uint64 halves and the owner index (40 bytes).
+// Owners are stored once in a deduplicated table. A bucket index of at
+// most 2^16 uint32 entries (256 KiB) per family maps the top bits of an
+// address, counted from the start of the data's span, to the first range
+// that can hold it; buckets crowded with ranges get a child index over
+// their own next bits, most crowded first, within that budget. A lookup
+// walks one or two index levels, binary-searches the few cells of its
+// bucket and checks one end.
 //
 // The zero Table is empty. Table is safe for concurrent use by multiple
 // goroutines: it is never modified after it is built.
