@@ -50,7 +50,7 @@ type Config struct {
 	DeltaLimit int
 
 	// DropUnshared makes compaction and bulk builds forget fingerprints
-	// seen on one account only. It saves about 16 bytes per such
+	// seen on one account only. It saves about 12 bytes per such
 	// fingerprint, but a later account with the same value is then not
 	// linked to the first one. Off by default.
 	DropUnshared bool

@@ -624,6 +624,7 @@ type Stats struct {
 	Cycles             int64 // invites that reverse an existing invite
 	Compactions        int64 // compactions so far
 	Bytes              int64 // bytes held by the graph's arrays and tables
+	TableBytes         int64 // of which the fingerprint table
 }
 
 // Stats returns the current size of g. It waits for a running insert.
@@ -643,6 +644,7 @@ func (g *Graph) Stats() Stats {
 		Compactions:        int64(g.compactions.Load()),
 	}
 	s.InviteEntries = len(st.acc.adj) - len(st.fpa.adj)
+	s.TableBytes = g.fps.bytes()
 	s.Bytes = st.acc.bytes() + st.fpa.bytes() + g.fps.bytes() + int64(len(it.slots))*4 +
 		g.ext.bytes() + g.joined.bytes() + g.flags.bytes() + g.fpHash.bytes() + g.fpInfo.bytes() +
 		st.d.tgt.bytes() + st.d.next.bytes() + st.d.acc.bytes() + st.d.fpa.bytes()

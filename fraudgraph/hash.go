@@ -9,10 +9,12 @@ import "math/bits"
 // finaliser; it is stable across processes and releases of this package
 // because snapshots depend on it.
 //
-// With F distinct fingerprints the chance that any two collide is about
-// F²/2⁶⁵: 1.5e-4 for 75 million fingerprints. A collision would merge two
-// unrelated fingerprints into one; explanations carry the hash so a reviewer
-// can check the underlying values in the system of record.
+// The fingerprint table identifies a fingerprint by 56 of these bits (the
+// full hash is kept for shared fingerprints): with F distinct fingerprints
+// the chance that any two merge is about F²/2⁵⁷, 0.04 for 72 million and
+// 4e-4 for 7 million. A merge would link the accounts of two unrelated
+// fingerprints; explanations carry the hash so a reviewer can check the
+// underlying values in the system of record.
 func HashFingerprint(kind, value string) uint64 {
 	const (
 		offset = 14695981039346656037

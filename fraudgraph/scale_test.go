@@ -63,7 +63,7 @@ func TestScale30M(t *testing.T) {
 	st := g.Stats()
 	t.Logf("build: %v (%.1fM links/s) for %d accounts", build, float64(links)/build.Seconds()/1e6, n)
 	t.Logf("memory: heap %.1f B/account (Stats.Bytes %.1f B/account); fingerprint table %d entries, %.1f B/entry; %d shared fingerprints",
-		float64(h1-h0)/float64(n), float64(st.Bytes)/float64(n), st.Fingerprints, 12/0.75, st.SharedFingerprints)
+		float64(h1-h0)/float64(n), float64(st.Bytes)/float64(n), st.Fingerprints, float64(st.TableBytes)/float64(st.Fingerprints), st.SharedFingerprints)
 	t.Logf("stats: %+v", st)
 
 	rng := rand.New(rand.NewPCG(1, 2))
