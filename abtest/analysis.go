@@ -1,6 +1,7 @@
 package abtest
 
 import (
+	"fmt"
 	"math"
 	"slices"
 
@@ -189,8 +190,8 @@ const (
 // CompareAll compares each variant with control and fills AdjustedP by
 // the correction; a variant is significant when AdjustedP ≤ alpha.
 func CompareAll(control Sample, variants []Sample, alpha float64, sides Sides, corr Correction) ([]Comparison, error) {
-	if corr < NoCorrection || corr > BenjaminiHochberg {
-		return nil, argErr("CompareAll", "corr", float64(corr), ErrArgument)
+	if err := corr.check("CompareAll"); err != nil {
+		return nil, err
 	}
 	out := make([]Comparison, len(variants))
 	p := make([]float64, len(variants))
@@ -202,22 +203,42 @@ func CompareAll(control Sample, variants []Sample, alpha float64, sides Sides, c
 		out[i] = c
 		p[i] = c.PValue
 	}
-	adj := Adjust(p, corr)
+	adj, err := Adjust(p, corr)
+	if err != nil {
+		return nil, err
+	}
 	for i := range out {
 		out[i].AdjustedP = adj[i]
 	}
 	return out, nil
 }
 
+func (c Correction) check(fn string) error {
+	if c < NoCorrection || c > BenjaminiHochberg {
+		return argErr(fn, "corr", float64(c), ErrArgument)
+	}
+	return nil
+}
+
 // Adjust returns p-values adjusted by the correction (in the input order):
 // Holm's max_{j≤i} min(1, (m−j+1)p_(j)) or Benjamini-Hochberg's
-// min_{j≥i} min(1, m·p_(j)/j) over the sorted p-values.
-func Adjust(p []float64, corr Correction) []float64 {
+// min_{j≥i} min(1, m·p_(j)/j) over the sorted p-values. It returns an
+// error for an unknown correction or a p-value outside [0, 1] (or NaN).
+func Adjust(p []float64, corr Correction) ([]float64, error) {
+	const fn = "Adjust"
+	if err := corr.check(fn); err != nil {
+		return nil, err
+	}
+	for i, v := range p {
+		if !(v >= 0 && v <= 1) {
+			return nil, argErr(fn, fmt.Sprintf("p[%d]", i), v, ErrProbability)
+		}
+	}
 	m := len(p)
 	out := make([]float64, m)
 	if corr == NoCorrection || m == 0 {
 		copy(out, p)
-		return out
+		return out, nil
 	}
 	idx := make([]int, m)
 	for i := range idx {
@@ -248,5 +269,5 @@ func Adjust(p []float64, corr Correction) []float64 {
 			out[i] = run
 		}
 	}
-	return out
+	return out, nil
 }

@@ -112,11 +112,23 @@ func TestSampleRatio(t *testing.T) {
 
 func TestAdjust(t *testing.T) {
 	p := []float64{0.01, 0.04, 0.03, 0.2}
+	must := func(out []float64, err error) []float64 {
+		t.Helper()
+		require.NoError(t, err)
+		return out
+	}
 	// Holm: sorted 0.01,0.03,0.04,0.2 → 0.04, 0.09, 0.09 (max), 0.2
-	assert.InDeltaSlice(t, []float64{0.04, 0.09, 0.09, 0.2}, Adjust(p, Holm), 1e-15)
+	assert.InDeltaSlice(t, []float64{0.04, 0.09, 0.09, 0.2}, must(Adjust(p, Holm)), 1e-15)
 	// BH: 0.01*4/1=0.04, 0.03*4/2=0.06, 0.04*4/3=0.0533, 0.2 → running min from the top
-	assert.InDeltaSlice(t, []float64{0.04, 4 * 0.04 / 3, 4 * 0.04 / 3, 0.2}, Adjust(p, BenjaminiHochberg), 1e-15)
-	assert.Equal(t, p, Adjust(p, NoCorrection))
+	assert.InDeltaSlice(t, []float64{0.04, 4 * 0.04 / 3, 4 * 0.04 / 3, 0.2}, must(Adjust(p, BenjaminiHochberg)), 1e-15)
+	assert.Equal(t, p, must(Adjust(p, NoCorrection)))
+	for _, bad := range []struct {
+		p    []float64
+		corr Correction
+	}{{p, Correction(3)}, {p, Correction(-1)}, {[]float64{0.1, math.NaN()}, Holm}, {[]float64{1.5}, BenjaminiHochberg}, {[]float64{-0.1}, NoCorrection}} {
+		_, err := Adjust(bad.p, bad.corr)
+		assert.Error(t, err, "Adjust(%v, %d)", bad.p, bad.corr)
+	}
 }
 
 func TestCompareAll(t *testing.T) {

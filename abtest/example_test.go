@@ -274,8 +274,10 @@ func ExampleMSPRTRule() {
 
 func ExampleAdjust() {
 	p := []float64{0.01, 0.04, 0.03, 0.2}
-	fmt.Printf("Holm %.4f\n", abtest.Adjust(p, abtest.Holm))
-	fmt.Printf("BH   %.4f\n", abtest.Adjust(p, abtest.BenjaminiHochberg))
+	holm, _ := abtest.Adjust(p, abtest.Holm)
+	bh, _ := abtest.Adjust(p, abtest.BenjaminiHochberg)
+	fmt.Printf("Holm %.4f\n", holm)
+	fmt.Printf("BH   %.4f\n", bh)
 	// Output:
 	// Holm [0.0400 0.0900 0.0900 0.2000]
 	// BH   [0.0400 0.0533 0.0533 0.2000]
