@@ -40,6 +40,24 @@ type MSPRT struct {
 	Horizon int64
 }
 
+// check validates the fields: Alpha in (0, 1), Effect finite and not
+// negative, BurnIn and Horizon not negative.
+func (m MSPRT) check(fn string) error {
+	if err := checkAlpha(fn, m.Alpha); err != nil {
+		return err
+	}
+	if !(m.Effect >= 0) || math.IsInf(m.Effect, 0) {
+		return argErr(fn, "Effect", m.Effect, ErrArgument)
+	}
+	if m.BurnIn < 0 {
+		return argErr(fn, "BurnIn", float64(m.BurnIn), ErrArgument)
+	}
+	if m.Horizon < 0 {
+		return argErr(fn, "Horizon", float64(m.Horizon), ErrArgument)
+	}
+	return nil
+}
+
 func (m MSPRT) effect() float64 {
 	if m.Effect > 0 {
 		return m.Effect
@@ -67,10 +85,11 @@ type MSPRTResult struct {
 
 // Evaluate computes the mSPRT statistic from the two arms' sufficient
 // statistics. It returns [ErrNoData] before the burn-in or when the
-// variance is zero.
+// variance is zero, and an error for invalid fields (Alpha outside
+// (0, 1), a negative or infinite Effect, a negative BurnIn or Horizon).
 func (m MSPRT) Evaluate(control, treatment Sample) (MSPRTResult, error) {
 	const fn = "MSPRT.Evaluate"
-	if err := checkAlpha(fn, m.Alpha); err != nil {
+	if err := m.check(fn); err != nil {
 		return MSPRTResult{}, err
 	}
 	if err := control.check(fn, "control"); err != nil {
@@ -116,7 +135,10 @@ func (m MSPRT) criticalZ(n float64) float64 {
 // which the mSPRT rejects (0 before the burn-in). Horizon must be set.
 func (m MSPRT) Thresholds(fractions []float64) ([]float64, error) {
 	const fn = "MSPRT.Thresholds"
-	if err := checkDesign(fn, m.Alpha, fractions); err != nil {
+	if err := m.check(fn); err != nil {
+		return nil, err
+	}
+	if err := checkInfo(fn, fractions); err != nil {
 		return nil, err
 	}
 	if m.Horizon <= 0 {

@@ -45,3 +45,21 @@ func TestMSPRTThresholds(t *testing.T) {
 	_, err = MSPRT{Alpha: 0.05}.Thresholds([]float64{1})
 	assert.ErrorIs(t, err, ErrArgument)
 }
+
+func TestMSPRTInvalidFields(t *testing.T) {
+	c, tr := Conversions(5000, 500), Conversions(5000, 600)
+	for _, m := range []MSPRT{
+		{Alpha: 0},
+		{Alpha: math.NaN()},
+		{Alpha: 0.05, Effect: math.Inf(1)},
+		{Alpha: 0.05, Effect: math.NaN()},
+		{Alpha: 0.05, Effect: -0.1},
+		{Alpha: 0.05, BurnIn: -1},
+		{Alpha: 0.05, Horizon: -1},
+	} {
+		_, err := m.Evaluate(c, tr)
+		assert.Error(t, err, "%+v.Evaluate", m)
+		_, err = m.Thresholds([]float64{0.5, 1})
+		assert.Error(t, err, "%+v.Thresholds", m)
+	}
+}
