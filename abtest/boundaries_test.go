@@ -308,6 +308,7 @@ func TestSpendingFunctions(t *testing.T) {
 	fs := map[string]SpendingFunc{
 		"OBF": OBrienFlemingSpending, "Pocock": PocockSpending, "power": PowerSpending(2),
 		"HSD0": HwangShihDeCaniSpending(0), "HSD-4": HwangShihDeCaniSpending(-4), "HSD2": HwangShihDeCaniSpending(2),
+		"HSD-800": HwangShihDeCaniSpending(-800), "HSD800": HwangShihDeCaniSpending(800),
 	}
 	for name, f := range fs {
 		prev := 0.0
@@ -320,6 +321,13 @@ func TestSpendingFunctions(t *testing.T) {
 			prev = v
 		}
 		assert.Equal(t, 0.025, f(1, 0.025), name)
+	}
+	// HSD for γ < 0 against the textbook form, where e^{−γ} does not overflow.
+	for _, g := range []float64{-4, -1, -0.01, -40} {
+		for _, x := range []float64{0.01, 0.3, 0.9} {
+			want := 0.025 * (1 - math.Exp(-g*x)) / (1 - math.Exp(-g))
+			assert.InEpsilon(t, want, HwangShihDeCaniSpending(g)(x, 0.025), 1e-12, "γ=%v t=%v", g, x)
+		}
 	}
 	// OBF-type at t: 2 − 2Φ(z_{1−α/2}/√t).
 	assert.InDelta(t, 2*normSF(normUpperQuantile(0.0125)/math.Sqrt(0.5)), OBrienFlemingSpending(0.5, 0.025), 1e-17)

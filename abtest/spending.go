@@ -116,8 +116,14 @@ func HwangShihDeCaniSpending(gamma float64) SpendingFunc {
 		if t >= 1 {
 			return alpha
 		}
-		if gamma == 0 {
+		switch {
+		case gamma == 0:
 			return alpha * t
+		case gamma < 0:
+			// (e^{gt} − 1)/(e^g − 1) with g = −γ, rewritten so that
+			// e^g cannot overflow for large g.
+			g := -gamma
+			return alpha * math.Exp(g*(t-1)) * math.Expm1(-g*t) / math.Expm1(-g)
 		}
 		return alpha * math.Expm1(-gamma*t) / math.Expm1(-gamma)
 	}
