@@ -118,16 +118,20 @@ func ZTestRule(thresholds []float64, sides Sides) Rule {
 }
 
 // DesignRule returns a [ZTestRule] for a design looked at after every
-// pair up to pairs (fractions n/pairs).
+// pair up to pairs (fractions n/pairs). It returns an error for a nil
+// design, invalid sides or pairs outside 1..5000.
 func DesignRule(d Design, pairs int, sides Sides) (Rule, error) {
+	const fn = "DesignRule"
+	if d == nil {
+		return nil, argErr(fn, "d", math.NaN(), ErrArgument)
+	}
+	if err := checkSides(fn, sides); err != nil {
+		return nil, err
+	}
 	if pairs < 1 || pairs > maxAuditPairs {
-		return nil, argErr("DesignRule", "pairs", float64(pairs), ErrArgument)
+		return nil, argErr(fn, "pairs", float64(pairs), ErrArgument)
 	}
-	fr := make([]float64, pairs)
-	for i := range fr {
-		fr[i] = float64(i+1) / float64(pairs)
-	}
-	th, err := d.Thresholds(fr)
+	th, err := d.Thresholds(equalFractions(pairs))
 	if err != nil {
 		return nil, err
 	}

@@ -30,10 +30,9 @@ func classicConstant(fn string, k int, alpha float64, shape func(j int) float64)
 	if k < 1 || k > maxLooks {
 		return 0, argErr(fn, "k", float64(k), ErrInfo)
 	}
-	t := make([]float64, k)
+	t := equalFractions(k)
 	sh := make([]float64, k)
-	for j := range t {
-		t[j] = float64(j+1) / float64(k)
+	for j := range sh {
 		sh[j] = shape(j + 1)
 	}
 	c := make([]float64, k)

@@ -152,10 +152,7 @@ func ThresholdCurve(d Design, points int) ([]CurvePoint, error) {
 	if points < 1 || points > maxLooks {
 		return nil, argErr("ThresholdCurve", "points", float64(points), ErrInfo)
 	}
-	fr := make([]float64, points)
-	for i := range fr {
-		fr[i] = float64(i+1) / float64(points)
-	}
+	fr := equalFractions(points)
 	th, err := d.Thresholds(fr)
 	if err != nil {
 		return nil, err
@@ -165,4 +162,14 @@ func ThresholdCurve(d Design, points int) ([]CurvePoint, error) {
 		out[i] = CurvePoint{Fraction: fr[i], Threshold: th[i]}
 	}
 	return out, nil
+}
+
+// equalFractions returns the fractions 1/k, 2/k, ..., 1 of k equally
+// spaced looks.
+func equalFractions(k int) []float64 {
+	fr := make([]float64, k)
+	for i := range fr {
+		fr[i] = float64(i+1) / float64(k)
+	}
+	return fr
 }
