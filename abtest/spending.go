@@ -1,6 +1,9 @@
 package abtest
 
-import "math"
+import (
+	"math"
+	"strconv"
+)
 
 // Sides says whether a test rejects in one direction (treatment better) or
 // both. The zero value is invalid; functions return [ErrSides] for it.
@@ -22,29 +25,7 @@ func (s Sides) String() string {
 	case TwoSided:
 		return "two-sided"
 	}
-	return "Sides(" + itoa(int(s)) + ")"
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
+	return "Sides(" + strconv.Itoa(int(s)) + ")"
 }
 
 // SpendingFunc returns the cumulative type I error spent by information
