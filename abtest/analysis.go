@@ -146,14 +146,14 @@ func SampleRatio(counts []int64, weights []float64) (chi2, p float64, err error)
 	total, wsum := 0.0, 0.0
 	for i, c := range counts {
 		if c < 0 {
-			return 0, 0, argErr(fn, "counts", float64(c), ErrArgument)
+			return 0, 0, argErr(fn, fmt.Sprintf("counts[%d]", i), float64(c), ErrArgument)
 		}
 		total += float64(c)
 		w := 1.0
 		if weights != nil {
 			w = weights[i]
 			if !(w > 0) || math.IsInf(w, 0) {
-				return 0, 0, argErr(fn, "weights", w, ErrArgument)
+				return 0, 0, argErr(fn, fmt.Sprintf("weights[%d]", i), w, ErrArgument)
 			}
 		}
 		wsum += w
