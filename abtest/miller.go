@@ -98,18 +98,20 @@ func (p MillerPlan) Thresholds(fractions []float64) ([]float64, error) {
 // probabilities of the conversion walk, where each conversion goes to
 // treatment with probability (1+δ)/(2+δ). For relativeMDE 0.4, alpha
 // 0.05 and power 0.8 the plan is N = 243, D = 31.
+//
+// It returns an error for alpha or power outside (0, 1) or a relativeMDE
+// that is not positive and finite, and [ErrTooLarge] when the plan would
+// need more than 300000 conversions (relative MDEs below about 1 %).
 func PlanMiller(relativeMDE, alpha, power float64) (MillerPlan, error) {
 	return planMiller("PlanMiller", relativeMDE, alpha, power, 0.5)
 }
 
-// PlanMiller returns [ErrTooLarge] when the plan would need more than
-// 300000 conversions (relative MDEs below about 1 %), PlanMillerSplit
-// beyond 50000 (its dynamic programme costs about N^1.5 per threshold).
-
 // PlanMillerSplit is [PlanMiller] for a treatment traffic share in (0, 1).
 // The rule becomes T − r·C ≥ D with r = share/(1−share), so that under no
 // effect the walk has no drift; probabilities are computed exactly by
-// dynamic programming over the number of treatment conversions.
+// dynamic programming over the number of treatment conversions. Because
+// that costs about N^1.5 per threshold, it returns [ErrTooLarge] beyond
+// 50000 conversions.
 func PlanMillerSplit(relativeMDE, alpha, power, share float64) (MillerPlan, error) {
 	return planMiller("PlanMillerSplit", relativeMDE, alpha, power, share)
 }
