@@ -142,7 +142,7 @@ func DesignRule(d Design, pairs int, sides Sides) (Rule, error) {
 // T − Ratio·C ≥ D while T + C ≤ N.
 func MillerRule(plan MillerPlan) Rule {
 	return func(n, c, t int) bool {
-		return c+t <= plan.N && plan.Decide(t, c) == MillerTreatmentWins
+		return c+t <= plan.N && plan.Decide(c, t) == MillerTreatmentWins
 	}
 }
 

@@ -64,7 +64,7 @@ func ExampleOBrienFlemingConstant() {
 func ExamplePlanMiller() {
 	p, _ := abtest.PlanMiller(0.4, 0.05, 0.8)
 	fmt.Printf("N=%d d=%d alpha=%.4f power=%.4f\n", p.N, p.D, p.Alpha, p.Power)
-	fmt.Println(p.Decide(100, 68))
+	fmt.Println(p.Decide(68, 100)) // control 68, treatment 100 conversions
 	// Output:
 	// N=243 d=31 alpha=0.0470 power=0.8031
 	// treatment wins

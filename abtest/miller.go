@@ -57,9 +57,9 @@ func (d MillerDecision) String() string {
 	return "continue"
 }
 
-// Decide returns the test's decision after treatment and control
-// conversions.
-func (p MillerPlan) Decide(treatment, control int) MillerDecision {
+// Decide returns the test's decision after control and treatment
+// conversions (control first, like every comparison in this package).
+func (p MillerPlan) Decide(control, treatment int) MillerDecision {
 	r := p.Ratio
 	if r == 0 {
 		r = 1

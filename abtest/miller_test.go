@@ -109,7 +109,7 @@ func millerBrute(p MillerPlan, share float64) float64 {
 			next[[2]int{s[0], s[1] + 1}] += v * (1 - share)
 		}
 		for s, v := range next {
-			if p.Decide(s[0], s[1]) == MillerTreatmentWins {
+			if p.Decide(s[1], s[0]) == MillerTreatmentWins {
 				hit += v
 				delete(next, s)
 			}
@@ -121,9 +121,11 @@ func millerBrute(p MillerPlan, share float64) float64 {
 
 func TestMillerDecide(t *testing.T) {
 	p := MillerPlan{N: 243, D: 31, Ratio: 1}
-	assert.Equal(t, MillerContinue, p.Decide(10, 5))
-	assert.Equal(t, MillerTreatmentWins, p.Decide(40, 9))
-	assert.Equal(t, MillerNoWinner, p.Decide(130, 113))
+	// control, treatment
+	assert.Equal(t, MillerContinue, p.Decide(5, 10))
+	assert.Equal(t, MillerTreatmentWins, p.Decide(9, 40))
+	assert.Equal(t, MillerNoWinner, p.Decide(113, 130))
+	assert.Equal(t, MillerContinue, p.Decide(40, 9), "control ahead is no win")
 	assert.Equal(t, "treatment wins", MillerTreatmentWins.String())
 }
 
