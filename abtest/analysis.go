@@ -15,7 +15,8 @@ const SRMThreshold = 0.001
 // Sample holds the sufficient statistics of one arm: the number of units,
 // the sum of the metric and the sum of its squares. For a conversion
 // metric Sum and SumSquares are both the number of conversions (see
-// [Conversions]). The zero value is an empty arm.
+// [Conversions]). The zero value is an empty arm. A Sample is a value and
+// safe for concurrent use.
 type Sample struct {
 	N          int64
 	Sum        float64
@@ -65,7 +66,8 @@ func (s Sample) check(fn, name string) error {
 }
 
 // Comparison is a treatment arm compared with control at one look.
-// Lifts and intervals are fractions (0.032 means +3.2 %).
+// Lifts and intervals are fractions (0.032 means +3.2 %). It is a plain
+// value; the zero Comparison means "not computed".
 type Comparison struct {
 	Control, Treatment float64 // arm means
 
@@ -173,7 +175,8 @@ func SampleRatio(counts []int64, weights []float64) (chi2, p float64, err error)
 	return chi2, mathext.GammaIncRegComp(float64(len(counts)-1)/2, chi2/2), nil
 }
 
-// Correction is a multiple-comparison procedure for [CompareAll].
+// Correction is a multiple-comparison procedure for [CompareAll] and
+// [Adjust]. The zero value is [NoCorrection].
 type Correction int
 
 const (

@@ -7,7 +7,8 @@ const maxAuditPairs = 5000
 
 // Rule decides at a look, after n pairs of visitors (one per arm) with
 // control and treatment conversions so far, whether to stop and declare a
-// difference. Rules must be deterministic functions of their arguments.
+// difference. Rules must be deterministic functions of their arguments;
+// the rules this package returns are also safe for concurrent use.
 type Rule func(n, control, treatment int) bool
 
 // AuditConversion returns the exact false-positive rate of a peeking plan

@@ -8,7 +8,8 @@ import "math"
 // significant at look k when its fixed-sample p-value is at most the k-th
 // threshold. A threshold of 0 means no decision is possible at that look.
 // The information fraction is the share of the planned sample (per arm)
-// collected so far.
+// collected so far. The designs of this package are values and safe for
+// concurrent use.
 type Design interface {
 	Thresholds(fractions []float64) ([]float64, error)
 }
@@ -24,7 +25,8 @@ var (
 
 // SpendingDesign is a group sequential design by alpha spending. Its
 // thresholds come from [Boundaries]. The zero Spending means
-// [OBrienFlemingSpending] and the zero Sides means TwoSided.
+// [OBrienFlemingSpending] and the zero Sides means TwoSided; Alpha must be
+// set (the zero value is not usable).
 // A SpendingDesign is a value and safe for concurrent use.
 type SpendingDesign struct {
 	Alpha    float64
@@ -64,7 +66,8 @@ func (d SpendingDesign) Start() (*GroupSequential, error) {
 }
 
 // FixedHorizon is the classical test: no decision before the planned
-// sample (threshold 0 for t < 1), alpha at t = 1.
+// sample (threshold 0 for t < 1), alpha at t = 1. Alpha must be set. A
+// FixedHorizon is a value and safe for concurrent use.
 type FixedHorizon struct{ Alpha float64 }
 
 // Thresholds implements [Design].
@@ -83,7 +86,8 @@ func (d FixedHorizon) Thresholds(fractions []float64) ([]float64, error) {
 
 // Naive is the anti-pattern this package exists to replace: comparing the
 // fixed-sample p-value with alpha at every look. Its false-positive rate
-// grows with the number of looks (see [AuditConversion]).
+// grows with the number of looks (see [AuditConversion]). Alpha must be
+// set. A Naive is a value and safe for concurrent use.
 type Naive struct{ Alpha float64 }
 
 // Thresholds implements [Design].
@@ -103,7 +107,8 @@ func (d Naive) Thresholds(fractions []float64) ([]float64, error) {
 // Alpha from then on. A nil Sequential means an O'Brien-Fleming-type
 // [SpendingDesign] at Alpha. Because of the earlier looks the overall
 // false-positive rate slightly exceeds Alpha; [AuditConversion] measures
-// by how much.
+// by how much. Alpha must be set. A Hybrid is safe for concurrent use
+// when its Sequential design is (all designs of this package are).
 type Hybrid struct {
 	Sequential Design
 	Alpha      float64
@@ -137,7 +142,7 @@ func checkDesign(fn string, alpha float64, fractions []float64) error {
 	return checkInfo(fn, fractions)
 }
 
-// CurvePoint is one point of a threshold curve.
+// CurvePoint is one point of a threshold curve, a plain value.
 type CurvePoint struct {
 	Fraction  float64 // information fraction in (0, 1]
 	Threshold float64 // nominal p-value threshold at that look

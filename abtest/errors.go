@@ -32,7 +32,8 @@ var (
 )
 
 // ArgError describes an invalid argument: which one, its value, and the
-// sentinel it violates (returned by Unwrap).
+// sentinel it violates (returned by Unwrap). Test for it with
+// errors.AsType[*ArgError]; it is not modified after it is returned.
 type ArgError struct {
 	Func  string  // function or method name, e.g. "Boundaries"
 	Arg   string  // argument name, e.g. "alpha" or "info[3]"

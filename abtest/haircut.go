@@ -4,7 +4,8 @@ import "math"
 
 // Haircut is an effect estimate corrected for stopping early. Stopping
 // when a boundary is crossed selects large observed effects, so the raw
-// estimate at an early stop is biased away from zero.
+// estimate at an early stop is biased away from zero. A Haircut is a
+// plain value.
 type Haircut struct {
 	Raw      float64 // effect estimate at the stopping look
 	Adjusted float64 // Whitehead's bias-adjusted estimate

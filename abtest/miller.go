@@ -34,7 +34,8 @@ type MillerPlan struct {
 	Power       float64 // exact probability to stop for treatment under RelativeMDE
 }
 
-// MillerDecision is the state of a Miller test.
+// MillerDecision is the state of a Miller test. The zero value is
+// [MillerContinue].
 type MillerDecision int
 
 const (

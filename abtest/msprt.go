@@ -75,7 +75,7 @@ func (m MSPRT) burnIn() int64 {
 	return DefaultBurnIn
 }
 
-// MSPRTResult is the mSPRT evaluated at one look.
+// MSPRTResult is the mSPRT evaluated at one look. It is a plain value.
 type MSPRTResult struct {
 	Diff      float64 // observed difference in means, treatment − control
 	Lambda    float64 // mixture likelihood ratio

@@ -21,6 +21,7 @@ func SampleSize(p1, p2, alpha, power float64) (float64, error) {
 
 // SizeOptions tunes [SampleSizes]. The zero value (or nil) means a
 // two-sided test, equal allocation and pooled variance under the null.
+// SampleSizes only reads it.
 type SizeOptions struct {
 	Sides    Sides   // zero means TwoSided
 	Ratio    float64 // n2/n1; zero means 1
@@ -190,7 +191,8 @@ func DaysToPower(n, dailyPerArm float64, minDays int) (int, error) {
 	return max(int(days), minDays), nil
 }
 
-// Operating describes a group sequential design under a given drift.
+// Operating describes a group sequential design under a given drift. It
+// is a plain value.
 type Operating struct {
 	Drift        float64 // η: E[Z at full information]
 	Power        float64 // probability of crossing an efficacy boundary

@@ -18,7 +18,8 @@ const (
 	HeaderInflated   = "directional change is correct but magnitude might be inflated"
 )
 
-// Color is the colour of a report's confidence-interval bar.
+// Color is the colour of a report's confidence-interval bar: [Grey],
+// [Green] or [Red]. The zero value "" means no colour was chosen.
 type Color string
 
 // Bar colours: grey when the interval spans zero, otherwise green or red
@@ -30,7 +31,8 @@ const (
 )
 
 // Report is where a metric stands at one look, ready for a dashboard.
-// Every float field is finite.
+// Every float field is finite. A Report is a value; its Warnings slice is
+// owned by the caller.
 type Report struct {
 	Day    int
 	Status string // StatusWaiting, StatusNotEnough, StatusNoChange, or the lift such as "+3.2 %"
@@ -57,7 +59,7 @@ type Report struct {
 }
 
 // MonitorOptions configures a [Monitor]. Zero fields take the documented
-// defaults; TargetN is required.
+// defaults; TargetN is required. [NewMonitor] copies it.
 type MonitorOptions struct {
 	Alpha    float64      // significance level; zero means 0.05
 	Sides    Sides        // zero means TwoSided
@@ -76,6 +78,7 @@ type MonitorOptions struct {
 // Monitor follows one treatment-versus-control metric through daily (or
 // any) looks with an alpha-spending design whose looks are the days on
 // which it is observed, and writes a [Report] for each look.
+// The zero value is not usable; create one with [NewMonitor].
 // A Monitor is not safe for concurrent use.
 type Monitor struct {
 	o       MonitorOptions

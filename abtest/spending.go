@@ -7,6 +7,7 @@ import (
 
 // Sides says whether a test rejects in one direction (treatment better) or
 // both. The zero value is invalid; functions return [ErrSides] for it.
+// Sides is a plain value and safe for concurrent use.
 type Sides int
 
 const (
@@ -31,7 +32,12 @@ func (s Sides) String() string {
 // SpendingFunc returns the cumulative type I error spent by information
 // fraction t in (0, 1] for a one-sided level alpha. It must be
 // non-decreasing in t, at most alpha, and equal alpha at t = 1.
-// For two-sided designs each side calls it with alpha/2.
+// For two-sided designs each side calls it with alpha/2. The spending
+// functions of this package are pure and safe for concurrent use; a
+// caller's own function must be too if the design using it is shared.
+// A nil SpendingFunc means O'Brien-Fleming-type spending where a default
+// is documented ([SpendingDesign], [MonitorOptions]) and is an error
+// elsewhere.
 type SpendingFunc func(t, alpha float64) float64
 
 // OBrienFlemingSpending is Lan and DeMets' O'Brien-Fleming-type spending
