@@ -252,8 +252,13 @@ func (d *Decoder) BothEdges() bool { return d.both }
 // Gap returns the frame gap in use.
 func (d *Decoder) Gap() time.Duration { return d.gap }
 
-// Edge feeds one edge. When the edge comes more than the gap after the
+// Edge feeds one edge. When the edge comes at least the gap after the
 // previous one, the previous frame is complete and returned with ok true.
+//
+// An edge timestamped before the previous one marks the current frame
+// [ErrOrder] and becomes the reference for the gap, so that after a clock
+// step backwards the decoder ends that frame after a gap on the new clock
+// instead of waiting for the old clock's time to come round again.
 func (d *Decoder) Edge(e Event) (f Frame, ok bool) {
 	lost := false
 	if e.Seq != 0 {
@@ -268,7 +273,8 @@ func (d *Decoder) Edge(e Event) (f Frame, ok bool) {
 		switch {
 		case e.Time < d.last:
 			d.cur.Fault |= FaultOrder
-		case e.Time-d.last >= d.gap:
+			d.last = e.Time
+		case elapsed(d.last, e.Time, d.gap):
 			f, ok = d.finish()
 			if ok && lost {
 				// The lost edges lie between the two frames and may
@@ -309,7 +315,7 @@ func (d *Decoder) fallingEdge(e Event) {
 	if e.Edge != Falling {
 		return
 	}
-	if dt := e.Time - d.lastFall; dt >= 0 && dt < d.minPulse {
+	if e.Time >= d.lastFall && !elapsed(d.lastFall, e.Time, d.minPulse) {
 		if e.Line == d.lastFallLine {
 			d.cur.Glitches++
 			return
@@ -335,7 +341,7 @@ func (d *Decoder) bothEdge(e Event) {
 		return
 	}
 	d.low[l] = false
-	if e.Time-d.fall[l] < d.minPulse {
+	if !elapsed(d.fall[l], e.Time, d.minPulse) {
 		d.cur.Glitches++
 		return
 	}
@@ -372,10 +378,17 @@ func (d *Decoder) finish() (Frame, bool) {
 // the gap has passed since the last edge, the pending frame is complete
 // and returned with ok true.
 func (d *Decoder) Tick(now time.Duration) (f Frame, ok bool) {
-	if d.active && now-d.last >= d.gap {
+	if d.active && elapsed(d.last, now, d.gap) {
 		return d.finish()
 	}
 	return Frame{}, false
+}
+
+// elapsed reports whether at least d passed from a to b. Unlike b-a >= d it
+// cannot overflow: arbitrary timestamps (a replayed capture, a fuzzer)
+// span the whole int64 range.
+func elapsed(a, b, d time.Duration) bool {
+	return b >= a && uint64(b)-uint64(a) >= uint64(d)
 }
 
 // Flush ends the pending frame regardless of time, as at the end of a

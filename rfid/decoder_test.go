@@ -3,7 +3,9 @@ package rfid
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -167,6 +169,14 @@ func TestDecoderStreams(t *testing.T) {
 			want:   []Frame{{Raw: 0b10, Bits: 2, Fault: FaultOrder}},
 		},
 		{
+			// The clock steps back an hour in mid-frame: that frame is
+			// bad, and the decoder ends it after a gap on the new clock.
+			name: "clock steps backwards",
+			events: slices.Concat(pulses(time.Hour, "11"), pulses(0, "101"),
+				pulses(100*time.Millisecond, "1")),
+			want: []Frame{{Raw: 0b11101, Bits: 5, Fault: FaultOrder}, {Raw: 0b1, Bits: 1}},
+		},
+		{
 			name:   "invalid line",
 			events: []Event{fall(0, D1), {Time: time.Millisecond, Line: 7}},
 			want:   []Frame{{Raw: 0b1, Bits: 1, Fault: FaultEvent}},
@@ -206,6 +216,26 @@ func TestDecoderTickAndWarning(t *testing.T) {
 
 	_, err := NewDecoder(&Options{MaxBits: 65})
 	assert.Error(t, err)
+}
+
+// TestDecoderExtremeTimes feeds timestamps at both ends of the int64
+// range, whose difference overflows a time.Duration.
+func TestDecoderExtremeTimes(t *testing.T) {
+	for _, both := range []bool{false, true} {
+		d := mustDecoder(t, &Options{BothEdges: both})
+		_, ok := d.Edge(fall(math.MinInt64, D1))
+		require.False(t, ok)
+		d.Edge(rise(math.MinInt64+40*us, D1))
+		f, ok := d.Tick(math.MaxInt64)
+		require.True(t, ok, "Tick at MaxInt64 after an edge at MinInt64 (both=%v)", both)
+		assert.Equal(t, 1, f.Bits)
+
+		d.Edge(fall(math.MinInt64, D1))
+		d.Edge(rise(math.MinInt64+40*us, D1))
+		f, ok = d.Edge(fall(math.MaxInt64-40*us, D0))
+		require.True(t, ok, "edge at MaxInt64 after one at MinInt64 (both=%v)", both)
+		assert.Equal(t, Frame{Raw: 1, Bits: 1, Start: math.MinInt64, End: math.MinInt64 + 40*us}, f)
+	}
 }
 
 func TestFrameErrors(t *testing.T) {
