@@ -20,9 +20,10 @@ type ParseError struct {
 	Err   error  // the cause; matches [ErrSyntax]
 }
 
-// Error returns e.g. `rfid: line 3: invalid capture syntax "12 D2 fall": unknown line "D2"`.
+// Error returns e.g. `rfid: line 3: "12 D2 fall": invalid capture syntax: unknown line "D2"`:
+// the package prefix once, then the cause.
 func (e *ParseError) Error() string {
-	return fmt.Sprintf("rfid: line %d: %q: %v", e.Line, e.Input, e.Err)
+	return fmt.Sprintf("rfid: line %d: %q: %s", e.Line, e.Input, strings.TrimPrefix(fmt.Sprint(e.Err), "rfid: "))
 }
 
 // Unwrap returns the cause.

@@ -53,7 +53,7 @@ func TestReadCaptureError(t *testing.T) {
 	require.True(t, ok, "error %v is not a *ParseError", err)
 	assert.Equal(t, 4, pe.Line)
 	assert.ErrorIs(t, err, ErrSyntax)
-	assert.Equal(t, `rfid: line 4: "12 D2 fall": rfid: invalid capture syntax: unknown line "D2"`, err.Error())
+	assert.Equal(t, `rfid: line 4: "12 D2 fall": invalid capture syntax: unknown line "D2"`, err.Error())
 
 	_, err = ReadCapture(strings.NewReader(strings.Repeat("1", 2000)))
 	assert.Error(t, err, "over-long line")
