@@ -197,8 +197,12 @@ type Flow struct {
 	seen     bool
 }
 
-// New returns a flow over a directory and a ledger.
+// New returns a flow over a directory and a ledger. It panics if dir or
+// ledger is nil.
 func New(dir *Directory, ledger *Ledger, cfg *Config) *Flow {
+	if dir == nil || ledger == nil {
+		panic("checkout: New needs a Directory and a Ledger")
+	}
 	var c Config
 	if cfg != nil {
 		c = *cfg
@@ -220,22 +224,22 @@ func New(dir *Directory, ledger *Ledger, cfg *Config) *Flow {
 }
 
 // Frame handles a frame from the decoder: a bad or undecodable frame
-// yields BadRead, a card from another site Denied, and a good card is a
-// [Flow.Tap].
+// yields BadRead; a decoded card is handled as by [Flow.Tap], so a card
+// from another site is Denied, or a Duplicate when repeated within the
+// dedupe window.
 func (f *Flow) Frame(fr rfid.Frame) []Event {
 	now := f.cfg.Now()
 	evs := f.expire(now, nil)
 	c, err := f.site.Card(fr)
-	switch {
-	case errors.Is(err, rfid.ErrFacility):
-		return append(evs, Event{Kind: Denied, Time: now, Card: c, Err: err})
-	case err != nil:
+	if err != nil && !errors.Is(err, rfid.ErrFacility) {
 		return append(evs, Event{Kind: BadRead, Time: now, Err: err})
 	}
 	return append(evs, f.tap(now, c)...)
 }
 
-// Tap handles a decoded card whose facility code was already checked.
+// Tap handles a decoded card: a repeat within the dedupe window is a
+// Duplicate, a facility code the site's policy does not accept is Denied,
+// and an enrolled badge or device tag moves the flow on.
 func (f *Flow) Tap(c rfid.Card) []Event {
 	now := f.cfg.Now()
 	return append(f.expire(now, nil), f.tap(now, c)...)
@@ -272,7 +276,7 @@ func (f *Flow) tap(now time.Time, c rfid.Card) []Event {
 		return []Event{{Kind: Denied, Time: now, Card: c, Err: fmt.Errorf("%w: %d", rfid.ErrFacility, c.Facility)}}
 	}
 	if name, ok := f.dir.Person(c); ok {
-		prev := f.person.name
+		prev := replaced(f.person.name, name)
 		f.person = pending{name: name, at: now}
 		if f.device.name != "" {
 			return f.complete(now, c)
@@ -280,7 +284,7 @@ func (f *Flow) tap(now time.Time, c rfid.Card) []Event {
 		return []Event{{Kind: AwaitDevice, Time: now, Person: name, Holder: prev, Card: c}}
 	}
 	if name, ok := f.dir.Device(c); ok {
-		prev := f.device.name
+		prev := replaced(f.device.name, name)
 		f.device = pending{name: name, at: now}
 		if f.person.name != "" {
 			return f.complete(now, c)
@@ -294,6 +298,15 @@ func (f *Flow) tap(now time.Time, c rfid.Card) []Event {
 		return []Event{{Kind: UnknownDevice, Time: now, Card: c}}
 	}
 	return []Event{{Kind: UnknownTag, Time: now, Card: c}}
+}
+
+// replaced returns the name of a pending tap that a new tap replaces, or
+// "" when there was none or it is the same tag again.
+func replaced(pending, name string) string {
+	if pending == name {
+		return ""
+	}
+	return pending
 }
 
 // complete decides a pending person and device pair.
@@ -317,6 +330,9 @@ func (f *Flow) complete(now time.Time, c rfid.Card) []Event {
 			ev.Kind = Refused
 		case Transfer:
 			ev.Kind = Transferred
+			// Two records; only a concurrent writer taking the device
+			// between them can make the second fail; the check-in then
+			// stands and the flow reports the error as a BadRead.
 			err = f.ledger.Append(Record{Time: now, Action: In, Device: device, Person: loan.Person, By: person})
 			if err == nil {
 				err = f.ledger.Append(Record{Time: now, Action: Out, Device: device, Person: person})

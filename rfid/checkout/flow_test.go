@@ -123,6 +123,28 @@ func TestFlowScenarios(t *testing.T) {
 			loans: []Loan{},
 		},
 		{
+			name: "dedupe window boundary: a repeat exactly 3 s later counts",
+			steps: []step{
+				{0, ada, 0, []Kind{AwaitDevice}}, {3*sec - 1, ada, 0, []Kind{Duplicate}},
+				{3 * sec, ada, 0, []Kind{AwaitDevice}},
+			},
+			loans: []Loan{},
+		},
+		{
+			name: "window boundary: a partner exactly 60 s later completes",
+			steps: []step{
+				{0, ada, 0, []Kind{AwaitDevice}}, {60 * sec, 0, 0, nil}, {0, pixel, 0, []Kind{CheckedOut}},
+			},
+			loans: []Loan{{Device: "Pixel 7", Person: "Ada", Since: t0.Add(60 * sec)}},
+		},
+		{
+			name: "foreign cards are deduplicated too",
+			steps: []step{
+				{0, ada, 99, []Kind{Denied}}, {sec, ada, 99, []Kind{Duplicate}}, {0, ada, 0, []Kind{AwaitDevice}},
+			},
+			loans: []Loan{},
+		},
+		{
 			name: "window expires on tick and on the next tap",
 			steps: []step{
 				{0, ada, 0, []Kind{AwaitDevice}}, {60 * sec, 0, 0, nil}, {sec, 0, 0, []Kind{Expired}},
@@ -199,6 +221,34 @@ func TestFlowFrames(t *testing.T) {
 	evs = f.Frame(rfid.Frame{Raw: other, Bits: 26})
 	require.Len(t, evs, 1)
 	assert.Equal(t, Denied, evs[0].Kind)
+	assert.ErrorIs(t, evs[0].Err, rfid.ErrFacility)
+	assert.Equal(t, rfid.Card{Facility: 99, Number: ada}, evs[0].Card)
+
+	// A foreign card held at the reader repeats like any other.
+	evs = f.Frame(rfid.Frame{Raw: other, Bits: 26})
+	require.Len(t, evs, 1)
+	assert.Equal(t, Duplicate, evs[0].Kind)
+}
+
+// TestFlowReplacement checks the Holder field of Await events: the
+// replaced pending tap, and nothing when the same tag is tapped again
+// after the dedupe window.
+func TestFlowReplacement(t *testing.T) {
+	f, _, clk := fixture(t, CheckIn, nil)
+	evs := run(t, f, clk, []step{
+		{0, ada, 0, []Kind{AwaitDevice}}, {5 * time.Second, ada, 0, []Kind{AwaitDevice}},
+		{5 * time.Second, grace, 0, []Kind{AwaitDevice}},
+		{0, pixel, 0, []Kind{CheckedOut}}, {time.Minute, ipad, 0, []Kind{AwaitPerson}},
+		{5 * time.Second, ipad, 0, []Kind{AwaitPerson}},
+	})
+	assert.Equal(t, "Ada: now tap the device", evs[1].String())
+	assert.Equal(t, "Grace (instead of Ada): now tap the device", evs[2].String())
+	assert.Equal(t, "iPad: now tap your badge", evs[5].String())
+}
+
+func TestNewPanicsWithoutLedger(t *testing.T) {
+	assert.Panics(t, func() { New(NewDirectory(nil), nil, nil) })
+	assert.Panics(t, func() { New(nil, &Ledger{}, nil) })
 }
 
 func TestDirectorySalted(t *testing.T) {
