@@ -12,6 +12,16 @@
 // frame gap ends the last frame of a burst. [Run] stops and releases the
 // lines when its context is cancelled.
 //
+// # Kernel versions
+//
+// Bias needs Linux 5.5 and the event buffer size 5.10. On kernels that
+// only offer uAPI v1, go-gpiocdev ignores the buffer size and events carry
+// no sequence numbers, so a lost edge is caught only by both-edge mode
+// (a pulse missing its start or end) or by the card format's length and
+// parity checks. Timestamps are CLOCK_MONOTONIC from Linux 5.7 and
+// CLOCK_REALTIME before; ticks are computed relative to the last event's
+// timestamp, so either clock works.
+//
 // Following go-gpiocdev, this adapter alone uses functional options
 // ([Option]); the rest of craftkit uses option structs.
 //

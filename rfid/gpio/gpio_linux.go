@@ -13,35 +13,25 @@ import (
 	"github.com/craftkit/craftkit/rfid"
 )
 
-// Defaults of [Run].
-const (
-	// DefaultEventBufferSize is the kernel event buffer requested: room
-	// for several full 64-bit frames in both-edge mode.
-	DefaultEventBufferSize = 1024
-	// DefaultConsumer labels the requested lines.
-	DefaultConsumer = "craftkit-wiegand"
-)
+// minTick is the shortest default tick, for decoders with tiny gaps.
+const minTick = time.Millisecond
 
-// Option configures [Run].
-type Option func(*config)
-
-// config holds Run's settings.
-type config struct {
-	consumer   string
-	bufferSize int
-	tick       time.Duration
+// newConfig applies opts over the defaults for a decoder with the given
+// frame gap.
+func newConfig(opts []Option, gap time.Duration) config {
+	var c config
+	for _, o := range opts {
+		o(&c)
+	}
+	c.consumer = cmp.Or(c.consumer, DefaultConsumer)
+	if c.bufferSize <= 0 {
+		c.bufferSize = DefaultEventBufferSize
+	}
+	if c.tick <= 0 {
+		c.tick = max(gap/2, minTick)
+	}
+	return c
 }
-
-// WithConsumer sets the consumer label shown by the kernel for the lines
-// (default "craftkit-wiegand").
-func WithConsumer(name string) Option { return func(c *config) { c.consumer = name } }
-
-// WithEventBufferSize sets the kernel event buffer size (default 1024);
-// the kernel may round it or cap it.
-func WithEventBufferSize(n int) Option { return func(c *config) { c.bufferSize = n } }
-
-// WithTick sets the tick interval (default half the decoder's gap).
-func WithTick(d time.Duration) Option { return func(c *config) { c.tick = d } }
 
 // Mapping translates go-gpiocdev line events of one reader into decoder
 // events. The lines must be requested active-high (the default), so that a
@@ -78,13 +68,18 @@ func (m Mapping) Event(e gpiocdev.LineEvent) (ev rfid.Event, ok bool) {
 // "gpiochip0" or a path such as "/dev/gpiochip0"), feeds their edges to
 // dec and calls frames, on the calling goroutine, with every frame dec
 // completes. It blocks until ctx is done, then releases the lines and
-// returns nil; it returns an error if the lines cannot be requested.
+// returns nil; it returns an error if dec or frames is nil or the lines
+// cannot be requested.
+//
+// Run resets dec first: each line request numbers its events from 1. A
+// frame still in progress when ctx is done stays in dec ([rfid.Decoder.Flush]
+// returns it).
 func Run(ctx context.Context, chip string, d0, d1 int, dec *rfid.Decoder, frames func(rfid.Frame), opts ...Option) error {
-	c := config{consumer: DefaultConsumer, bufferSize: DefaultEventBufferSize}
-	for _, o := range opts {
-		o(&c)
+	if dec == nil || frames == nil {
+		return fmt.Errorf("gpio: Run on %s needs a decoder and a frames callback", chip)
 	}
-	events := make(chan gpiocdev.LineEvent, cmp.Or(c.bufferSize, DefaultEventBufferSize))
+	c := newConfig(opts, dec.Gap())
+	events := make(chan gpiocdev.LineEvent, c.bufferSize)
 	handler := func(e gpiocdev.LineEvent) {
 		select {
 		case events <- e:
@@ -107,7 +102,8 @@ func Run(ctx context.Context, chip string, d0, d1 int, dec *rfid.Decoder, frames
 		return fmt.Errorf("gpio: requesting lines %d and %d of %s: %w", d0, d1, chip, err)
 	}
 	defer lines.Close()
-	loop(ctx, events, Mapping{D0: d0, D1: d1}, dec, frames, cmp.Or(c.tick, dec.Gap()/2), time.Now)
+	dec.Reset()
+	loop(ctx, events, Mapping{D0: d0, D1: d1}, dec, frames, c.tick, time.Now)
 	return nil
 }
 
@@ -135,7 +131,10 @@ func loop(ctx context.Context, events <-chan gpiocdev.LineEvent, m Mapping, dec 
 				frames(f)
 			}
 		case <-ticker.C:
-			if !seen {
+			// With edges still queued the estimate below may already
+			// exceed the gap although the next edge came in time (the
+			// goroutine was slow, not the reader): handle the edges first.
+			if !seen || len(events) > 0 {
 				continue
 			}
 			if f, ok := dec.Tick(lastTS + now().Sub(lastAt)); ok {

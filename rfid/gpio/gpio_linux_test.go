@@ -125,3 +125,37 @@ func TestLoop(t *testing.T) {
 		})
 	}
 }
+
+func TestNewConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		opts []Option
+		gap  time.Duration
+		want config
+	}{
+		{"defaults", nil, rfid.DefaultGap, config{DefaultConsumer, DefaultEventBufferSize, rfid.DefaultGap / 2}},
+		{"set", []Option{WithConsumer("lab"), WithEventBufferSize(64), WithTick(time.Millisecond)}, rfid.DefaultGap,
+			config{"lab", 64, time.Millisecond}},
+		// Values that would make the channel or ticker panic fall back to the defaults.
+		{"non-positive", []Option{WithConsumer(""), WithEventBufferSize(-1), WithTick(-time.Second)}, rfid.DefaultGap,
+			config{DefaultConsumer, DefaultEventBufferSize, rfid.DefaultGap / 2}},
+		{"tiny gap", nil, time.Nanosecond, config{DefaultConsumer, DefaultEventBufferSize, time.Millisecond}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, newConfig(tt.opts, tt.gap))
+		})
+	}
+}
+
+// TestRunErrors covers what Run checks before and while requesting the
+// lines; no GPIO chip is needed.
+func TestRunErrors(t *testing.T) {
+	dec, err := rfid.NewDecoder(nil)
+	require.NoError(t, err)
+	frames := func(rfid.Frame) {}
+	assert.Error(t, Run(t.Context(), "gpiochip0", 17, 18, nil, frames))
+	assert.Error(t, Run(t.Context(), "gpiochip0", 17, 18, dec, nil))
+	err = Run(t.Context(), "/nonexistent/gpiochip99", 17, 18, dec, frames, WithTick(-1), WithEventBufferSize(-1))
+	assert.ErrorContains(t, err, "gpio: requesting lines 17 and 18 of /nonexistent/gpiochip99")
+}
