@@ -10,8 +10,9 @@ import (
 var (
 	// ErrAlpha reports a significance level outside (0, 1) or not a number.
 	ErrAlpha = errors.New("abtest: alpha must be in (0, 1)")
-	// ErrPower reports a power outside (0, 1) or not a number.
-	ErrPower = errors.New("abtest: power must be in (0, 1)")
+	// ErrPower reports a power outside (0, 1) or not a number, or one so
+	// low that a test at the given level reaches it without any data.
+	ErrPower = errors.New("abtest: power must be in (0, 1) and above the test's level")
 	// ErrInfo reports missing, non-increasing or out-of-range information fractions.
 	ErrInfo = errors.New("abtest: information fractions must be increasing and in (0, 1]")
 	// ErrProbability reports a rate outside (0, 1) or not a number.

@@ -69,3 +69,39 @@ func FuzzBoundaries(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPlanning feeds arbitrary rates, levels and sizes to the planning
+// functions: they must never panic and must return finite, positive
+// numbers (power in [0, 1]) whenever they succeed.
+func FuzzPlanning(f *testing.F) {
+	f.Add(0.5, 0.75, 0.05, 0.9, 15000.0, 1.0, false, false)
+	f.Add(0.10, 0.11, 0.05, 0.8, 15000.0, 3.0, true, true)
+	f.Add(0.3, 0.3, 0.05, 0.8, 1.0, 0.0, false, false)
+	f.Add(1e-300, 0.5, 1e-9, 0.999, 1e300, 1e-6, false, true)
+	f.Fuzz(func(t *testing.T, p1, p2, alpha, power, n, ratio float64, unpooled, one bool) {
+		sides := TwoSided
+		if one {
+			sides = OneSided
+		}
+		if got, err := SampleSize(p1, p2, alpha, power); err == nil && !(got > 0 && finite(got)) {
+			t.Fatalf("SampleSize(%v, %v, %v, %v) = %v", p1, p2, alpha, power, got)
+		}
+		o := &SizeOptions{Sides: sides, Ratio: ratio, Unpooled: unpooled}
+		if n1, n2, err := SampleSizes(p1, p2, alpha, power, o); err == nil && !(n1 > 0 && n2 > 0 && finite(n1, n2)) {
+			t.Fatalf("SampleSizes(%v, %v, %v, %v, %+v) = %v, %v", p1, p2, alpha, power, o, n1, n2)
+		}
+		if got, err := Power(p1, p2, n, alpha); err == nil && !(got >= 0 && got <= 1) {
+			t.Fatalf("Power(%v, %v, %v, %v) = %v", p1, p2, n, alpha, got)
+		}
+		if got, err := MDE(p1, n, alpha, power); err == nil && !(got > 0 && got < 1) {
+			t.Fatalf("MDE(%v, %v, %v, %v) = %v", p1, n, alpha, power, got)
+		}
+		if got, err := Adjust([]float64{p1, p2, alpha, power}, Correction(int(ratio)%4)); err == nil {
+			for _, v := range got {
+				if !(v >= 0 && v <= 1) {
+					t.Fatalf("Adjust = %v", got)
+				}
+			}
+		}
+	})
+}

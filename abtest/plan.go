@@ -13,7 +13,9 @@ const DefaultMinDays = 7
 //	n = (z_{1−α/2}·√(2p̄(1−p̄)) + z_{power}·√(p1(1−p1)+p2(1−p2)))² / (p1−p2)²
 //
 // with p̄ = (p1+p2)/2. The result is not rounded; it is the exact root of
-// the power equation R's power.prop.test solves numerically.
+// the power equation R's power.prop.test solves numerically. It returns
+// an error for rates, alpha or power outside (0, 1), equal rates, and a
+// power so low (about alpha/2 or less) that no sample is needed.
 func SampleSize(p1, p2, alpha, power float64) (float64, error) {
 	n1, _, err := sampleSizes("SampleSize", p1, p2, alpha, power, nil)
 	return n1, err
@@ -82,8 +84,14 @@ func sampleSizes(fn string, p1, p2, alpha, power float64, o *SizeOptions) (float
 		pb := (p1 + k*p2) / (1 + k)
 		null = math.Sqrt(pb * (1 - pb) * (1 + 1/k))
 	}
+	root := za*null + zb*alt
+	if !(root > 0) {
+		// The power is reached with no data (power below about alpha):
+		// the squared formula would return a spurious root.
+		return 0, 0, argErr(fn, "power", power, ErrPower)
+	}
 	d := p1 - p2
-	n1 := math.Pow(za*null+zb*alt, 2) / (d * d)
+	n1 := root * root / (d * d)
 	return n1, k * n1, nil
 }
 
@@ -164,6 +172,9 @@ func SampleSizeMean(sd, delta, alpha, power float64) (float64, error) {
 		return 0, err
 	}
 	z := normUpperQuantile(alpha/2) + normUpperQuantile(1-power)
+	if !(z > 0) {
+		return 0, argErr(fn, "power", power, ErrPower)
+	}
 	return 2 * z * z * sd * sd / (delta * delta), nil
 }
 

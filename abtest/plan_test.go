@@ -81,6 +81,7 @@ func TestSampleSizeErrors(t *testing.T) {
 		{"alpha", 0.1, 0.2, 1.5, 0.8, ErrAlpha},
 		{"power", 0.1, 0.2, 0.05, 0, ErrPower},
 		{"power NaN", 0.1, 0.2, 0.05, math.NaN(), ErrPower},
+		{"power below level", 0.1, 0.2, 0.2, 0.05, ErrPower},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -111,6 +112,8 @@ func TestSampleSizeMean(t *testing.T) {
 	assert.InDelta(t, 2*z*z*100, n, 1e-9)
 	_, err = SampleSizeMean(0, 1, 0.05, 0.8)
 	assert.ErrorIs(t, err, ErrArgument)
+	_, err = SampleSizeMean(10, 1, 0.2, 0.05)
+	assert.ErrorIs(t, err, ErrPower, "power below the level")
 }
 
 func TestDaysToPower(t *testing.T) {
