@@ -121,7 +121,8 @@ func Power(p1, p2, n, alpha float64) (float64, error) {
 // MDE returns the smallest absolute increase d such that a two-sided
 // pooled test of baseline against baseline+d with n per arm at level
 // alpha has the given power. It returns [ErrNoData] when even a rate
-// near 1 is not detectable.
+// near 1 is not detectable and [ErrPower] for a power of at most alpha/2,
+// which any difference reaches.
 func MDE(baseline, n, alpha, power float64) (float64, error) {
 	const fn = "MDE"
 	if err := checkProb(fn, "baseline", baseline); err != nil {
@@ -135,6 +136,10 @@ func MDE(baseline, n, alpha, power float64) (float64, error) {
 	}
 	if !(n > 0) || math.IsInf(n, 0) {
 		return 0, argErr(fn, "n", n, ErrArgument)
+	}
+	if power <= alpha/2 {
+		// Reached by an arbitrarily small difference.
+		return 0, argErr(fn, "power", power, ErrPower)
 	}
 	lo, hi := baseline, baseline+(1-baseline)*(1-1e-12)
 	if pw, _ := Power(baseline, hi, n, alpha); pw < power {

@@ -112,6 +112,8 @@ func TestSampleSizeMean(t *testing.T) {
 	assert.InDelta(t, 2*z*z*100, n, 1e-9)
 	_, err = SampleSizeMean(0, 1, 0.05, 0.8)
 	assert.ErrorIs(t, err, ErrArgument)
+	_, err = MDE(0.1, 1000, 0.2, 0.05)
+	assert.ErrorIs(t, err, ErrPower, "MDE power below the level")
 	_, err = SampleSizeMean(10, 1, 0.2, 0.05)
 	assert.ErrorIs(t, err, ErrPower, "power below the level")
 }
