@@ -25,7 +25,8 @@ const (
 )
 
 // Options configures a [Decoder]. The zero value (and a nil *Options) means
-// falling-edge mode with the defaults below. [NewDecoder] copies it.
+// falling-edge mode with the defaults below. [NewDecoder] copies it, so an
+// Options may be reused and shared once passed.
 type Options struct {
 	// Gap is the silence after the last edge that ends a frame; 0 means
 	// DefaultGap (25 ms). A gap below 20 ms is accepted but reported by
@@ -50,7 +51,8 @@ type Options struct {
 	MaxBits int
 }
 
-// Fault is a set of reasons a frame is bad.
+// Fault is a set of reasons a frame is bad. The zero Fault means a good
+// frame. Faults are values, safe to share.
 type Fault uint8
 
 // The faults a [Decoder] detects. Each corresponds to a sentinel error.

@@ -5,7 +5,8 @@ import (
 	"time"
 )
 
-// Line is a Wiegand data line.
+// Line is a Wiegand data line. The zero Line is D0. Lines are values, safe
+// to share.
 type Line uint8
 
 // The two Wiegand data lines. A pulse on DATA0 sends a 0 bit, a pulse on
@@ -28,6 +29,7 @@ func (l Line) String() string {
 
 // Edge is the direction of a transition on a data line. Wiegand lines idle
 // high, so a pulse starts with a falling edge and ends with a rising edge.
+// The zero Edge is Falling. Edges are values, safe to share.
 type Edge uint8
 
 // The two edge directions.

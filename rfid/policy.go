@@ -5,7 +5,8 @@ import (
 	"slices"
 )
 
-// Kind classifies a tag.
+// Kind classifies a tag. The zero Kind is Unclassified. Kinds are values,
+// safe to share.
 type Kind uint8
 
 // Tag kinds.
@@ -35,7 +36,8 @@ func (k Kind) String() string {
 // Range is an inclusive range of card IDs (see [Card.ID]). The zero Range
 // holds only ID 0. Ranges are values, safe to share.
 type Range struct {
-	First, Last uint64
+	First uint64 // the lowest card ID in the range
+	Last  uint64 // the highest card ID in the range, inclusive
 }
 
 // Contains reports whether id lies in r.
@@ -69,7 +71,8 @@ func (p *Policy) format() Format {
 
 // Card decodes a frame with the policy's format and checks its facility
 // code. Besides the errors of [Frame.Card], it returns an error matching
-// [ErrFacility] for a facility code the site does not accept.
+// [ErrFacility], together with the decoded card, for a facility code the
+// site does not accept.
 func (p *Policy) Card(f Frame) (Card, error) {
 	c, err := f.Card(p.format())
 	if err != nil {

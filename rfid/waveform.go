@@ -27,8 +27,8 @@ const (
 //
 // The zero Generator emits nominal, perfect waveforms (40 µs pulses every
 // 2 ms, both edges, no sequence numbers) starting at time 0. Rand must be
-// set when Jitter, GlitchRate or DropRate is non-zero. A Generator is not
-// safe for concurrent use.
+// set when Jitter, GlitchRate or DropRate is non-zero ([Generator.Frame]
+// panics otherwise). A Generator is not safe for concurrent use.
 type Generator struct {
 	// Pulse is the nominal pulse width; 0 means DefaultPulse.
 	Pulse time.Duration

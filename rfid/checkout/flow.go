@@ -18,7 +18,8 @@ const (
 )
 
 // HeldPolicy says what happens when a person taps a device that someone
-// else holds.
+// else holds. The zero HeldPolicy is CheckIn. HeldPolicy values are
+// constants, safe to share.
 type HeldPolicy uint8
 
 // Policies for a device held by someone else.
@@ -45,7 +46,8 @@ func (p HeldPolicy) String() string {
 	return fmt.Sprintf("HeldPolicy(%d)", uint8(p))
 }
 
-// Kind is the kind of an [Event].
+// Kind is the kind of an [Event]. The zero Kind is no kind. Kinds are
+// values, safe to share.
 type Kind uint8
 
 // Event kinds, each something a lab screen shows.
@@ -92,8 +94,8 @@ func (k Kind) String() string {
 // Event is something that happened at the reader, for the UI. The zero
 // Event has no kind. Events are values, safe to share.
 type Event struct {
-	Kind   Kind
-	Time   time.Time
+	Kind   Kind      // what happened
+	Time   time.Time // when, by Config.Now
 	Person string    // the person involved, if known
 	Device string    // the device involved, if known
 	Holder string    // the previous holder (CheckedIn, Transferred, Refused) or the replaced pending tap (Await*)
@@ -143,6 +145,7 @@ func (e Event) String() string {
 	return e.Kind.String()
 }
 
+// first returns a, or b when a is empty.
 func first(a, b string) string {
 	if a != "" {
 		return a
@@ -155,10 +158,13 @@ func first(a, b string) string {
 // the zero [rfid.Policy].
 type Config struct {
 	// Window is how long the first tap waits for the second; 0 means
-	// DefaultWindow.
+	// DefaultWindow. A second tap exactly Window after the first still
+	// pairs with it.
 	Window time.Duration
 	// Dedupe is how long repeats of the same tag are ignored; 0 means
-	// DefaultDedupe, a negative value disables deduplication.
+	// DefaultDedupe, a negative value disables deduplication. Each ignored
+	// repeat restarts the window, so a tag left on the reader stays
+	// ignored; a repeat exactly Dedupe after the previous read counts.
 	Dedupe time.Duration
 	// Held decides what a tap on a device held by someone else does.
 	Held HeldPolicy

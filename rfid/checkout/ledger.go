@@ -20,7 +20,8 @@ var (
 	ErrEnrolled = errors.New("checkout: tag already enrolled")
 )
 
-// Action is what a ledger record does.
+// Action is what a ledger record does. The zero Action is invalid.
+// Actions are values, safe to share.
 type Action uint8
 
 // Ledger actions.
@@ -45,18 +46,18 @@ func (a Action) String() string {
 // Record is one entry of the ledger's history. Records are values, safe to
 // share.
 type Record struct {
-	Time   time.Time
-	Action Action
-	Device string // device name
-	Person string // the holder: who takes the device out, or who held it
-	By     string // who tapped; differs from Person when someone else checks a device in
+	Time   time.Time // when the taps completed
+	Action Action    // Out or In
+	Device string    // device name
+	Person string    // the holder: who takes the device out, or who held it
+	By     string    // who tapped; differs from Person when someone else checks a device in
 }
 
 // Loan is a device currently out. Loans are values, safe to share.
 type Loan struct {
-	Device string
-	Person string
-	Since  time.Time
+	Device string    // the device's name
+	Person string    // who holds it
+	Since  time.Time // when it was checked out
 }
 
 // Ledger is the append-only history of check-outs and check-ins, with the

@@ -36,6 +36,9 @@ func newConfig(opts []Option, gap time.Duration) config {
 // Mapping translates go-gpiocdev line events of one reader into decoder
 // events. The lines must be requested active-high (the default), so that a
 // falling edge is the start of a Wiegand pulse.
+//
+// The zero Mapping maps both lines to offset 0 and is not useful; set
+// both fields. A Mapping is a value, safe to share.
 type Mapping struct {
 	D0, D1 int // line offsets of DATA0 and DATA1
 }
