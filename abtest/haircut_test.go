@@ -18,15 +18,8 @@ func TestWhiteheadMeanMatchesSimulation(t *testing.T) {
 	const eta, runs = 2.8, 200000
 	sum := 0.0
 	for range runs {
-		s, prev := 0.0, 0.0
-		for k, x := range info {
-			s += eta*(x-prev) + math.Sqrt(x-prev)*r.NormFloat64()
-			prev = x
-			if math.Abs(s/math.Sqrt(x)) >= b[k] || k == len(info)-1 {
-				sum += s / x
-				break
-			}
-		}
+		k, s, _ := simulatePath(r, info, b, eta)
+		sum += s / info[k]
 	}
 	var out passOut
 	forward(info, b, TwoSided, eta, resolution{}, true, -1, 0, &out)
@@ -80,19 +73,12 @@ func TestStagewiseCoverage(t *testing.T) {
 	}
 	cover := 0
 	for range runs {
-		s, prev := 0.0, 0.0
-		for k, x := range info {
-			s += eta*(x-prev) + math.Sqrt(x-prev)*r.NormFloat64()
-			prev = x
-			z := s / math.Sqrt(x)
-			if math.Abs(z) >= b[k] || k == len(info)-1 {
-				h, err := AdjustEstimate(info, b, TwoSided, k, z, 1/math.Sqrt(x), 0.1)
-				require.NoError(t, err)
-				if h.Low <= eta && eta <= h.High {
-					cover++
-				}
-				break
-			}
+		k, s, _ := simulatePath(r, info, b, eta)
+		x := info[k]
+		h, err := AdjustEstimate(info, b, TwoSided, k, s/math.Sqrt(x), 1/math.Sqrt(x), 0.1)
+		require.NoError(t, err)
+		if h.Low <= eta && eta <= h.High {
+			cover++
 		}
 	}
 	assert.InDelta(t, 0.9, float64(cover)/float64(runs), tol)

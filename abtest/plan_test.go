@@ -178,15 +178,24 @@ func simulatePower(info, c []float64, eta float64, runs int) float64 {
 	r := rand.New(rand.NewPCG(1, 2))
 	hits := 0
 	for range runs {
-		s, prev := 0.0, 0.0
-		for k, t := range info {
-			s += eta*(t-prev) + math.Sqrt(t-prev)*r.NormFloat64()
-			prev = t
-			if math.Abs(s/math.Sqrt(t)) >= c[k] {
-				hits++
-				break
-			}
+		if _, _, crossed := simulatePath(r, info, c, eta); crossed {
+			hits++
 		}
 	}
 	return float64(hits) / float64(runs)
+}
+
+// simulatePath draws one path of the score S_k (drift eta, looks at info)
+// and returns the look at which it stops — the first with |Z_k| ≥ c_k, else
+// the last — the score there, and whether a boundary was crossed.
+func simulatePath(r *rand.Rand, info, c []float64, eta float64) (look int, s float64, crossed bool) {
+	prev := 0.0
+	for k, t := range info {
+		s += eta*(t-prev) + math.Sqrt(t-prev)*r.NormFloat64()
+		prev = t
+		if math.Abs(s/math.Sqrt(t)) >= c[k] {
+			return k, s, true
+		}
+	}
+	return len(info) - 1, s, false
 }
