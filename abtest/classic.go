@@ -22,7 +22,7 @@ func OBrienFlemingConstant(k int, alpha float64) (float64, error) {
 }
 
 // classicConstant solves P(some |Z_j| ≥ C·shape(j)) = alpha by bisection
-// refined with the secant method.
+// refined with the Illinois method.
 func classicConstant(fn string, k int, alpha float64, shape func(j int) float64) (float64, error) {
 	if err := checkAlpha(fn, alpha); err != nil {
 		return 0, err
@@ -67,8 +67,11 @@ func classicConstant(fn string, k int, alpha float64, shape func(j int) float64)
 		}
 		break
 	}
+	kept := 0 // +1: lo was replaced last, −1: hi was
 	for range 100 {
-		// secant step, guarded by the bracket
+		// Regula falsi with the Illinois modification (halve the value
+		// at an end kept twice in a row, so neither end stalls), bisection
+		// while the bracket is wide.
 		x := hi - fhi*(hi-lo)/(fhi-flo)
 		if !(x > lo && x < hi) || hi-lo > 0.5 {
 			x = 0.5 * (lo + hi)
@@ -76,8 +79,16 @@ func classicConstant(fn string, k int, alpha float64, shape func(j int) float64)
 		fx := cross(x)
 		if fx > 0 {
 			lo, flo = x, fx
+			if kept == 1 {
+				fhi /= 2
+			}
+			kept = 1
 		} else {
 			hi, fhi = x, fx
+			if kept == -1 {
+				flo /= 2
+			}
+			kept = -1
 		}
 		if math.Abs(fx) < 1e-15*alpha || hi-lo < 1e-12 {
 			return x, nil
