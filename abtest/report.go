@@ -138,22 +138,35 @@ func (m *Monitor) Design() *GroupSequential { return m.gs.Clone() }
 
 // Observe records the cumulative sufficient statistics of both arms on day
 // (1-based, increasing) and returns the report. Once a report says Stop,
-// later calls return that report again.
+// later calls return that report again. A call that returns an error
+// leaves the Monitor as it was, so the day can be sent again with
+// corrected data.
 func (m *Monitor) Observe(day int, control, treatment Sample) (Report, error) {
-	const fn = "Monitor.Observe"
 	if m.done {
 		return m.final, nil
 	}
 	if day <= m.lastDay {
-		return Report{}, argErr(fn, "day", float64(day), ErrArgument)
+		return Report{}, argErr("Monitor.Observe", "day", float64(day), ErrArgument)
 	}
+	r, err := m.observe(day, control, treatment)
+	if err != nil {
+		return Report{}, err
+	}
+	m.lastDay = day
+	if r.Stop {
+		m.done, m.final = true, r
+	}
+	return r, nil
+}
+
+func (m *Monitor) observe(day int, control, treatment Sample) (Report, error) {
+	const fn = "Monitor.Observe"
 	if err := control.check(fn, "control"); err != nil {
 		return Report{}, err
 	}
 	if err := treatment.check(fn, "treatment"); err != nil {
 		return Report{}, err
 	}
-	m.lastDay = day
 	r := Report{Day: day, Haircut: 1, Color: Grey, Header: HeaderNotPowered, Status: StatusNotEnough}
 	o := &m.o
 	if _, p, err := SampleRatio([]int64{control.N, treatment.N}, []float64{1 - o.TreatmentShare, o.TreatmentShare}); err == nil && p < SRMThreshold {
@@ -237,11 +250,7 @@ func (m *Monitor) Observe(day int, control, treatment Sample) (Report, error) {
 		r.Status, r.Header, r.Stop = StatusNoChange, HeaderNoChange, true
 	}
 	r.Color = barColor(r.LiftLow, r.LiftHigh, o.LowerIsBetter)
-	r = sanitize(r)
-	if r.Stop {
-		m.done, m.final = true, r
-	}
-	return r, nil
+	return sanitize(r), nil
 }
 
 // haircut replaces the shown lift by Whitehead's adjusted estimate. The

@@ -102,6 +102,18 @@ func TestMonitorErrors(t *testing.T) {
 	assert.ErrorIs(t, err, ErrArgument)
 	_, err = m.Observe(0, Sample{}, Sample{})
 	assert.ErrorIs(t, err, ErrArgument)
+	// A rejected day can be sent again with corrected data.
+	_, err = m.Observe(1, Conversions(50, 5), Conversions(50, 6))
+	assert.NoError(t, err, "day 1 after a rejected day 1")
+	// Counts that shrink after a look are rejected without consuming the day.
+	m, err = NewMonitor(&MonitorOptions{TargetN: 1000, MinDays: 1, BurnIn: 10})
+	require.NoError(t, err)
+	_, err = m.Observe(1, Conversions(400, 40), Conversions(400, 44))
+	require.NoError(t, err)
+	_, err = m.Observe(2, Conversions(300, 30), Conversions(300, 33))
+	assert.ErrorIs(t, err, ErrInfo)
+	_, err = m.Observe(2, Conversions(500, 50), Conversions(500, 55))
+	assert.NoError(t, err)
 }
 
 func TestFormatLift(t *testing.T) {
