@@ -17,13 +17,16 @@ import (
 // day holds one day's visitors and conversions per arm.
 type day struct{ nc, xc, nt, xt int64 }
 
-// days is a simulated experiment: 10 % baseline, treatment converting at 11.2 %.
-var days = []day{
-	{1546, 153, 1564, 145}, {1454, 163, 1440, 175}, {1540, 164, 1536, 172},
-	{1483, 159, 1500, 151}, {1485, 174, 1499, 169}, {1516, 132, 1504, 153},
-	{1491, 133, 1493, 162}, {1546, 169, 1529, 192}, {1489, 160, 1496, 185},
-	{1503, 142, 1493, 198}, {1512, 150, 1520, 166}, {1498, 147, 1505, 170},
-	{1530, 155, 1517, 173}, {1477, 149, 1481, 160},
+// sampleDays returns a simulated experiment: 10 % baseline, treatment
+// converting at 11.2 %.
+func sampleDays() []day {
+	return []day{
+		{1546, 153, 1564, 145}, {1454, 163, 1440, 175}, {1540, 164, 1536, 172},
+		{1483, 159, 1500, 151}, {1485, 174, 1499, 169}, {1516, 132, 1504, 153},
+		{1491, 133, 1493, 162}, {1546, 169, 1529, 192}, {1489, 160, 1496, 185},
+		{1503, 142, 1493, 198}, {1512, 150, 1520, 166}, {1498, 147, 1505, 170},
+		{1530, 155, 1517, 173}, {1477, 149, 1481, 160},
+	}
 }
 
 func main() {
@@ -70,7 +73,7 @@ func run(w io.Writer) error {
 		return err
 	}
 	var nc, xc, nt, xt int64
-	for i, d := range days {
+	for i, d := range sampleDays() {
 		nc, xc, nt, xt = nc+d.nc, xc+d.xc, nt+d.nt, xt+d.xt
 		r, err := m.Observe(i+1, abtest.Conversions(nc, xc), abtest.Conversions(nt, xt))
 		if err != nil {
