@@ -105,9 +105,11 @@ func (d Naive) Thresholds(fractions []float64) ([]float64, error) {
 // Hybrid is the threshold curve dashboards show: the Sequential design's
 // threshold before the planned sample is reached and the fixed-horizon
 // Alpha from then on. A nil Sequential means an O'Brien-Fleming-type
-// [SpendingDesign] at Alpha. Because of the earlier looks the overall
-// false-positive rate slightly exceeds Alpha; [AuditConversion] measures
-// by how much. Alpha must be set. A Hybrid is safe for concurrent use
+// [SpendingDesign] at Alpha. Because the final look uses the full Alpha
+// on top of what the earlier looks spent, the overall false-positive rate
+// exceeds Alpha (about 0.12 for Alpha 0.1 looked at after every pair of
+// 500); [AuditConversion] measures it for a given plan. Use a
+// [SpendingDesign] when the rate must stay at Alpha. Alpha must be set. A Hybrid is safe for concurrent use
 // when its Sequential design is (all designs of this package are).
 type Hybrid struct {
 	Sequential Design
