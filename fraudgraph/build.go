@@ -174,42 +174,56 @@ func (b *Builder) AddFingerprintHash(account uint64, kind string, h uint64) {
 }
 
 // resolveFingerprints turns the buffered presentations into fingerprint
-// ids, the fingerprint table and membership pairs.
-func (b *Builder) resolveFingerprints() (memFP, memAcct []uint32) {
+// ids, the fingerprint table and membership pairs. The buckets are split
+// in two halves resolved on two goroutines (which exit before it returns):
+// halves touch disjoint table shards, and pass 1 tells each half where its
+// fingerprint ids start.
+func (b *Builder) resolveFingerprints() []pairs {
 	g := b.g
 	drop := g.set.cfg.DropUnshared
-	var local localTable
-	var total int
+	nb := len(b.buckets)
+	var longest int
 	for i := range b.buckets {
-		total = max(total, len(b.buckets[i]))
+		longest = max(longest, len(b.buckets[i]))
 	}
-	keys := make([]uint64, max(64, 2*total))
-	vals := make([]uint32, len(keys))
-	use := func(n int) {
+	halves := [2][2]int{{0, nb / 2}, {nb / 2, nb}}
+	var local [2]localTable
+	for h := range local {
+		local[h].keys = make([]uint64, max(64, 2*longest))
+		local[h].vals = make([]uint32, len(local[h].keys))
+	}
+	use := func(t *localTable, n int) {
 		m := max(64, 2*n)
-		local.keys, local.vals = keys[:m], vals[:m]
-		clear(local.keys)
+		t.keys, t.vals = t.keys[:cap(t.keys)][:m], t.vals[:cap(t.vals)][:m]
+		clear(t.keys)
 	}
-	// Pass 1: count distinct fingerprints to size the final table.
-	distinct := make([]int, len(b.buckets))
-	shared := make([]int, len(b.buckets))
-	for i := range b.buckets {
-		bk := b.buckets[i]
-		use(len(bk))
-		for _, e := range bk {
-			// Local tables see the hash rotated: its top bits are the
-			// bucket number, the same for every key here.
-			h, _ := e.parts(i)
-			h = bits.RotateLeft64(h, bucketBits)
-			if k := local.find(h); k < 0 {
-				local.insert(h, e.acct)
-				distinct[i]++
-			} else if v := local.vals[k]; v != noFP && v != e.acct {
-				local.vals[k] = noFP
-				shared[i]++
+	// Pass 1: count distinct and shared fingerprints per bucket.
+	distinct := make([]int, nb)
+	shared := make([]int, nb)
+	var wg sync.WaitGroup
+	for h, r := range halves {
+		wg.Go(func() {
+			t := &local[h]
+			for i := r[0]; i < r[1]; i++ {
+				bk := b.buckets[i]
+				use(t, len(bk))
+				for _, e := range bk {
+					// Local tables see the hash rotated: its top bits are
+					// the bucket number, the same for every key here.
+					x, _ := e.parts(i)
+					x = bits.RotateLeft64(x, bucketBits)
+					if k := t.find(x); k < 0 {
+						t.insert(x, e.acct)
+						distinct[i]++
+					} else if v := t.vals[k]; v != noFP && v != e.acct {
+						t.vals[k] = noFP
+						shared[i]++
+					}
+				}
 			}
-		}
+		})
 	}
+	wg.Wait()
 	want := distinct
 	if drop {
 		want = shared
@@ -222,63 +236,85 @@ func (b *Builder) resolveFingerprints() (memFP, memAcct []uint32) {
 		}
 		return n
 	})
-	memFP = make([]uint32, 0, b.nPresent/2)
-	memAcct = make([]uint32, 0, b.nPresent/2)
-	// Pass 2: assign ids and memberships bucket by bucket.
-	for i := range b.buckets {
-		bk := b.buckets[i]
-		use(len(bk))
-		for _, e := range bk {
-			h, kind := e.parts(i)
-			h = bits.RotateLeft64(h, bucketBits)
-			a := e.acct
-			k := local.find(h)
-			if k < 0 {
-				local.insert(h, a|singleBit)
-				continue
-			}
-			v := local.vals[k]
-			if v&singleBit != 0 {
-				o := v &^ singleBit
-				if o == a {
-					g.dups.Add(1)
-					continue
-				}
-				f := g.nFp.Load()
-				g.fpHash.store(f, bits.RotateLeft64(h, -bucketBits))
-				g.fpInfo.store(f, uint32(kind)<<24)
-				g.nFp.Store(f + 1)
-				local.vals[k] = f
-				memFP = append(memFP, f, f)
-				memAcct = append(memAcct, o, a)
-				continue
-			}
-			memFP = append(memFP, v)
-			memAcct = append(memAcct, a)
+	base := g.nFp.Load()
+	firstB, total := uint32(0), uint32(0)
+	for i, c := range shared {
+		if i == nb/2 {
+			firstB = total
 		}
-		for k := range local.keys {
-			h := local.keys[k]
-			if h == 0 {
-				continue
-			}
-			h = bits.RotateLeft64(h, -bucketBits)
-			v := local.vals[k]
-			if drop && v&singleBit != 0 {
-				continue
-			}
-			sh := shardOf(h)
-			ft := g.fps[sh].Load()
-			if ft.full() {
-				ft = g.growFP(sh, ft.used+1)
-			}
-			if ft.find(h) < 0 {
-				ft.insert(h, v)
-			}
-		}
-		b.buckets[i] = nil
+		total += uint32(c)
 	}
+	g.fpHash.reserve(base + total)
+	g.fpInfo.reserve(base + total)
+	// Pass 2: assign ids and memberships bucket by bucket.
+	var mem [2]pairs
+	for h, r := range halves {
+		next := base
+		if h == 1 {
+			next += firstB
+		}
+		wg.Go(func() {
+			t := &local[h]
+			fps := make([]uint32, 0, b.nPresent/4)
+			accts := make([]uint32, 0, b.nPresent/4)
+			for i := r[0]; i < r[1]; i++ {
+				bk := b.buckets[i]
+				use(t, len(bk))
+				for _, e := range bk {
+					x, kind := e.parts(i)
+					x = bits.RotateLeft64(x, bucketBits)
+					a := e.acct
+					k := t.find(x)
+					if k < 0 {
+						t.insert(x, a|singleBit)
+						continue
+					}
+					v := t.vals[k]
+					if v&singleBit != 0 {
+						o := v &^ singleBit
+						if o == a {
+							g.dups.Add(1)
+							continue
+						}
+						f := next
+						next++
+						g.fpHash.store(f, bits.RotateLeft64(x, -bucketBits))
+						g.fpInfo.store(f, uint32(kind)<<24)
+						t.vals[k] = f
+						fps = append(fps, f, f)
+						accts = append(accts, o, a)
+						continue
+					}
+					fps = append(fps, v)
+					accts = append(accts, a)
+				}
+				for k, x := range t.keys {
+					if x == 0 {
+						continue
+					}
+					x = bits.RotateLeft64(x, -bucketBits)
+					v := t.vals[k]
+					if drop && v&singleBit != 0 {
+						continue
+					}
+					sh := shardOf(x)
+					ft := g.fps[sh].Load()
+					if ft.full() {
+						ft = g.growFP(sh, ft.used+1)
+					}
+					if ft.find(x) < 0 {
+						ft.insert(x, v)
+					}
+				}
+				b.buckets[i] = nil
+			}
+			mem[h] = pairs{src: fps, dst: accts}
+		})
+	}
+	wg.Wait()
+	g.nFp.Store(base + total)
 	b.buckets = nil
-	return memFP, memAcct
+	return mem[:]
 }
 
 // Graph builds the graph. The builder must not be used afterwards. The
@@ -297,14 +333,15 @@ func (b *Builder) Graph() (*Graph, error) {
 		g.ids.Store(nt)
 	}
 	st := &state{d: new(delta)}
-	memFP, memAcct := b.resolveFingerprints()
+	mem := b.resolveFingerprints() // pairs fingerprint -> account
 	nFp = g.nFp.Load()
 	// The two CSRs share no output; build them on two goroutines, which
 	// exit before Graph returns.
 	var wg sync.WaitGroup
-	wg.Go(func() { st.fpa, _, _ = pairCSR(nFp, pairs{memFP, memAcct, 0}) })
+	wg.Go(func() { st.fpa, _, _ = pairCSR(nFp, mem...) })
 	var invDups, fpDups int
-	st.acc, invDups, fpDups = pairCSR(nAcc, pairs{b.invFrom, b.invTo, inviterBit}, pairs{b.invTo, b.invFrom, 0}, pairs{memAcct, memFP, fpBit})
+	st.acc, invDups, fpDups = pairCSR(nAcc, pairs{b.invFrom, b.invTo, inviterBit}, pairs{b.invTo, b.invFrom, 0},
+		pairs{mem[0].dst, mem[0].src, fpBit}, pairs{mem[1].dst, mem[1].src, fpBit})
 	b.invFrom, b.invTo = nil, nil
 	wg.Wait()
 	g.dups.Add(uint64(invDups/2 + fpDups))

@@ -64,6 +64,14 @@ func (a *u32s) slot(i uint32) *atomic.Uint32 {
 
 func (a *u32s) store(i, v uint32) { a.slot(i).Store(v) }
 
+// reserve allocates every chunk below n, after which elements below n may
+// be stored from several goroutines at once. Writer only.
+func (a *u32s) reserve(n uint32) {
+	for i := uint32(0); i < n; i += chunkLen {
+		a.slot(i)
+	}
+}
+
 // bytes reports the memory held by the chunks.
 func (a *u32s) bytes() int64 {
 	d := a.dir.Load()
@@ -121,6 +129,13 @@ func (a *u64s) slot(i uint32) *atomic.Uint64 {
 }
 
 func (a *u64s) store(i uint32, v uint64) { a.slot(i).Store(v) }
+
+// reserve allocates every chunk below n; see u32s.reserve.
+func (a *u64s) reserve(n uint32) {
+	for i := uint32(0); i < n; i += chunkLen {
+		a.slot(i)
+	}
+}
 
 func (a *u64s) bytes() int64 {
 	d := a.dir.Load()
