@@ -104,7 +104,8 @@ func nominalP(c float64, sides Sides) float64 {
 
 // Append adds a look at information fraction t, which must be greater
 // than the previous look's and at most 1, and returns its z-scale
-// boundary (+Inf where the spending increment is zero).
+// boundary (+Inf where the spending increment is zero). A design holds at
+// most 10000 looks ([ErrTooLarge]).
 func (g *GroupSequential) Append(t float64) (float64, error) {
 	c, err := g.next(t, &g.work)
 	if err != nil {
@@ -142,6 +143,9 @@ func (g *GroupSequential) next(t float64, dst *grid) (float64, error) {
 	}
 	if !(t > last) || t > 1 || !finite(t) {
 		return 0, argErr(fn, "t", t, ErrInfo)
+	}
+	if k >= maxLooks {
+		return 0, argErr(fn, "Len()", float64(k), ErrTooLarge)
 	}
 	s := g.spentAt(t)
 	prevSpent := 0.0
@@ -200,7 +204,11 @@ func (g *GroupSequential) commit(t, c float64) {
 // spend (the rpact convention) and reject when |Z_k| ≥ c_k; one-sided
 // designs reject when Z_k ≥ c_k. Where the spending increment is zero the
 // boundary is +Inf. The result is accurate to about 1e-6 for up to 20
-// looks and 2e-4 for 1000 equally spaced looks where c_k ≤ 8.
+// looks and 2e-4 for 1000 equally spaced looks where c_k ≤ 8. It returns
+// an error for alpha outside (0, 1), invalid sides, a nil spending
+// function or one that returns NaN, decreases or exceeds alpha, info that
+// is empty, not increasing or outside (0, 1], and [ErrTooLarge] for more
+// than 10000 looks.
 func Boundaries(info []float64, alpha float64, sides Sides, spend SpendingFunc) ([]float64, error) {
 	const fn = "Boundaries"
 	if err := checkAlpha(fn, alpha); err != nil {
@@ -211,6 +219,9 @@ func Boundaries(info []float64, alpha float64, sides Sides, spend SpendingFunc) 
 	}
 	if err := checkInfo(fn, info); err != nil {
 		return nil, err
+	}
+	if len(info) > maxLooks {
+		return nil, argErr(fn, "len(info)", float64(len(info)), ErrTooLarge)
 	}
 	g, err := NewGroupSequential(alpha, sides, spend)
 	if err != nil {

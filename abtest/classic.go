@@ -2,6 +2,8 @@ package abtest
 
 import "math"
 
+// maxLooks bounds the number of looks of a design (10000 looks take about
+// a second; the cost grows faster than linearly beyond).
 const maxLooks = 10000
 
 // PocockConstant returns the constant boundary c of Pocock's (1977)

@@ -165,3 +165,12 @@ func TestContractErrors(t *testing.T) {
 	wantErr(t, err, "SampleSize(p1 == p2)")
 	assert.ErrorIs(t, err, abtest.ErrEqualRates)
 }
+
+func TestBoundariesLookLimit(t *testing.T) {
+	info := make([]float64, 10001)
+	for i := range info {
+		info[i] = float64(i+1) / float64(len(info))
+	}
+	_, err := abtest.Boundaries(info, 0.05, abtest.TwoSided, abtest.PocockSpending)
+	assert.ErrorIs(t, err, abtest.ErrTooLarge)
+}

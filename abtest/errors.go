@@ -26,7 +26,8 @@ var (
 	ErrSpending = errors.New("abtest: invalid spending function value")
 	// ErrArgument reports another invalid argument (NaN, Inf, negative count, ...).
 	ErrArgument = errors.New("abtest: invalid argument")
-	// ErrTooLarge reports a plan whose size exceeds the package's limits.
+	// ErrTooLarge reports a plan or design whose size exceeds the
+	// package's limits (e.g. more than 10000 looks).
 	ErrTooLarge = errors.New("abtest: plan too large")
 	// ErrNoData reports a sample too small to estimate what was asked.
 	ErrNoData = errors.New("abtest: not enough data")
