@@ -88,8 +88,8 @@ func AuditConversion(p float64, pairs int, rule Rule) (float64, error) {
 
 // ZTestRule returns a Rule that rejects after n pairs when the pooled
 // two-proportion z test's p-value (two-sided for TwoSided, treatment
-// better for OneSided) is at most thresholds[n−1]; looks beyond the slice
-// never reject. A threshold of 0 never rejects.
+// better for OneSided or any other value) is at most thresholds[n−1];
+// looks beyond the slice never reject. A threshold of 0 never rejects.
 func ZTestRule(thresholds []float64, sides Sides) Rule {
 	zc := make([]float64, len(thresholds))
 	for i, th := range thresholds {
