@@ -1,0 +1,114 @@
+package fraudgraph_test
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/craftkit/craftkit/fraudgraph"
+	"github.com/craftkit/craftkit/fraudgraph/gen"
+)
+
+func benchGraph(b *testing.B, n int) (*gen.Dataset, *fraudgraph.Graph) {
+	b.Helper()
+	d := gen.Generate(gen.Config{Accounts: n, Seed: 1})
+	g, err := d.Build(fraudgraph.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return d, g
+}
+
+func BenchmarkBuild(b *testing.B) {
+	d := gen.Generate(gen.Config{Accounts: 200_000, Seed: 1})
+	links := len(d.FPAccount)
+	for _, inv := range d.Inviter {
+		if inv != 0 {
+			links++
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := d.Build(fraudgraph.Config{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(links)*float64(b.N)/b.Elapsed().Seconds()/1e6, "Mlinks/s")
+}
+
+func BenchmarkRelated(b *testing.B) {
+	const n = 200_000
+	_, g := benchGraph(b, n)
+	for _, q := range []struct {
+		name string
+		q    fraudgraph.Query
+	}{
+		{"2hops", fraudgraph.Query{MaxHops: 2}},
+		{"2hops/invites", fraudgraph.Query{MaxHops: 2, Via: fraudgraph.ViaInvites}},
+		{"3hops", fraudgraph.Query{MaxHops: 3}},
+	} {
+		b.Run(q.name, func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 2))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := g.Related(uint64(rng.IntN(n)+1), q.q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkExplain(b *testing.B) {
+	const n = 200_000
+	_, g := benchGraph(b, n)
+	rng := rand.New(rand.NewPCG(3, 4))
+	var pairs [][2]uint64
+	for len(pairs) < 4096 {
+		a := uint64(rng.IntN(n) + 1)
+		r, _ := g.Related(a, fraudgraph.Query{MaxHops: 4, Window: -1})
+		if len(r) > 0 {
+			pairs = append(pairs, [2]uint64{a, r[rng.IntN(len(r))].Account})
+		}
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		p := pairs[i%len(pairs)]
+		if _, err := g.Explain(p[0], p[1]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+func BenchmarkSignals(b *testing.B) {
+	const n = 200_000
+	_, g := benchGraph(b, n)
+	rng := rand.New(rand.NewPCG(5, 6))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := g.Signals(uint64(rng.IntN(n)+1), fraudgraph.Query{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func TestRelatedAllocs(t *testing.T) {
+	d := gen.Generate(gen.Config{Accounts: 20_000, Seed: 1})
+	g, err := d.Build(fraudgraph.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	// One allocation for the returned slice; the search state is pooled.
+	if a := testing.AllocsPerRun(1000, func() {
+		_, _ = g.Related(uint64(rng.IntN(20_000)+1), fraudgraph.Query{})
+	}); a > 1.5 {
+		t.Errorf("Related allocates %.1f times per call, want at most 1 (plus pool misses)", a)
+	}
+	if a := testing.AllocsPerRun(1000, func() {
+		_, _ = g.Signals(uint64(rng.IntN(20_000)+1), fraudgraph.Query{})
+	}); a > 0.5 {
+		t.Errorf("Signals allocates %.1f times per call, want 0", a)
+	}
+}
