@@ -169,8 +169,17 @@ func SampleRatio(counts []int64, weights []float64) (chi2, p float64, err error)
 			w = weights[i]
 		}
 		e := total * w / wsum
+		if e == 0 { // a weight so small its expected count underflows
+			if c > 0 {
+				return math.Inf(1), 0, nil
+			}
+			continue
+		}
 		d := float64(c) - e
 		chi2 += d * d / e
+	}
+	if math.IsInf(chi2, 1) {
+		return chi2, 0, nil
 	}
 	return chi2, mathext.GammaIncRegComp(float64(len(counts)-1)/2, chi2/2), nil
 }

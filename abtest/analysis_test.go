@@ -175,3 +175,13 @@ func TestConcurrentReaders(t *testing.T) {
 		assert.NoError(t, <-done)
 	}
 }
+
+func TestSampleRatioExtremeWeights(t *testing.T) {
+	chi2, p, err := SampleRatio([]int64{math.MaxInt64, math.MaxInt64}, []float64{1e-300, 1e300})
+	require.NoError(t, err)
+	assert.True(t, math.IsInf(chi2, 1), "chi2 = %v", chi2)
+	assert.Zero(t, p)
+	_, p, err = SampleRatio([]int64{0, 100}, []float64{1e-300, 1e300})
+	require.NoError(t, err)
+	assert.False(t, math.IsNaN(p))
+}

@@ -94,6 +94,10 @@ func AdjustEstimate(info, bounds []float64, sides Sides, look int, z, se, alpha 
 	if sign < 0 {
 		h.Low, h.High = -hi*scale, -lo*scale
 	}
+	if !finite(h.Raw, h.Adjusted, h.Ratio, h.Low, h.High) {
+		// z·se overflows: no estimate in the effect's units.
+		return Haircut{}, argErr(fn, "se", se, ErrArgument)
+	}
 	return h, nil
 }
 

@@ -83,3 +83,8 @@ func TestStagewiseCoverage(t *testing.T) {
 	}
 	assert.InDelta(t, 0.9, float64(cover)/float64(runs), tol)
 }
+
+func TestAdjustEstimateOverflow(t *testing.T) {
+	_, err := AdjustEstimate([]float64{0.5, 1}, []float64{3, 2}, OneSided, 1, 1e10, 1e300, 0.05)
+	assert.ErrorIs(t, err, ErrArgument)
+}

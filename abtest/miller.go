@@ -77,9 +77,21 @@ func (p MillerPlan) Decide(control, treatment int) MillerDecision {
 // Thresholds returns, for each fraction t of N conversions, the nominal
 // one-sided p-value at which the rule stops: 1 − Φ(D/√(Ratio·t·N)), the
 // normal approximation of T − Ratio·C reaching D. It implements [Design].
+// It returns an error for a plan with N or D below 1 or a negative or
+// non-finite Ratio (zero means 1).
 func (p MillerPlan) Thresholds(fractions []float64) ([]float64, error) {
-	if err := checkInfo("MillerPlan.Thresholds", fractions); err != nil {
+	const fn = "MillerPlan.Thresholds"
+	if err := checkInfo(fn, fractions); err != nil {
 		return nil, err
+	}
+	if p.N < 1 {
+		return nil, argErr(fn, "N", float64(p.N), ErrArgument)
+	}
+	if p.D < 1 {
+		return nil, argErr(fn, "D", float64(p.D), ErrArgument)
+	}
+	if !(p.Ratio >= 0) || math.IsInf(p.Ratio, 0) {
+		return nil, argErr(fn, "Ratio", p.Ratio, ErrArgument)
 	}
 	r := p.Ratio
 	if r == 0 {

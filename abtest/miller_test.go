@@ -152,3 +152,13 @@ func TestPlanMillerErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestMillerThresholdsInvalidPlan(t *testing.T) {
+	for _, p := range []MillerPlan{{}, {N: -5, D: 3}, {N: 10, D: 0}, {N: 10, D: 3, Ratio: math.NaN()}, {N: 10, D: 3, Ratio: -1}} {
+		_, err := p.Thresholds([]float64{0.5, 1})
+		assert.ErrorIs(t, err, ErrArgument, "%+v", p)
+	}
+	th, err := MillerPlan{N: 243, D: 31}.Thresholds([]float64{0.5, 1})
+	require.NoError(t, err)
+	assert.Less(t, th[0], th[1])
+}

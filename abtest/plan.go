@@ -250,8 +250,11 @@ func (g *GroupSequential) Inflation(power float64) (float64, Operating, error) {
 	if err := checkPower(fn, power); err != nil {
 		return 0, Operating{}, err
 	}
-	if len(g.info) == 0 || g.info[len(g.info)-1] != 1 {
-		return 0, Operating{}, argErr(fn, "last fraction", 0, ErrInfo)
+	if len(g.info) == 0 {
+		return 0, Operating{}, argErr(fn, "Len()", 0, ErrInfo)
+	}
+	if last := g.info[len(g.info)-1]; last != 1 {
+		return 0, Operating{}, argErr(fn, "last fraction", last, ErrInfo)
 	}
 	zf := normUpperQuantile(g.alpha/float64(g.sides)) + normUpperQuantile(1-power)
 	lo, hi := 0.0, 2*zf+5
