@@ -113,7 +113,7 @@ func TestTrainQuality(t *testing.T) {
 			m, err := Train(context.Background(), strings.NewReader(corpus), cfg)
 			require.NoError(t, err)
 			for _, typ := range []string{"item", "shop", "query"} {
-				// 0.3 is three times the chance level of 1/8.
+				// Chance level is 1/8.
 				if p := j.PrecisionAtK(m, typ, 3); p < 0.5 {
 					t.Errorf("PrecisionAtK(%s, 3) = %.3f, want >= 0.5", typ, p)
 				}
