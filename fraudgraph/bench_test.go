@@ -94,6 +94,9 @@ func BenchmarkSignals(b *testing.B) {
 }
 
 func TestRelatedAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are not meaningful under -race")
+	}
 	d := gen.Generate(gen.Config{Accounts: 20_000, Seed: 1})
 	g, err := d.Build(fraudgraph.Config{})
 	if err != nil {

@@ -63,8 +63,8 @@ func NewBuilder(cfg Config) *Builder {
 // Grow preallocates room for the given numbers of accounts, invites and
 // fingerprint presentations.
 func (b *Builder) Grow(accounts, invites, fingerprints int) {
-	if t := b.g.ids.Load(); t.used == 0 && accounts > 0 {
-		b.g.ids.Store(newIDTable(accounts))
+	if b.g.nAcc.Load() == 0 && accounts > 0 {
+		b.g.ids.reset(func(int) int { return accounts >> idShardBits })
 	}
 	b.invFrom = slices.Grow(b.invFrom, invites)
 	b.invTo = slices.Grow(b.invTo, invites)
@@ -325,12 +325,10 @@ func (b *Builder) Graph() (*Graph, error) {
 	nAcc, nFp := g.nAcc.Load(), g.nFp.Load()
 	// Grow sized the id table for every account; shrink it when the ids
 	// turned out sequential and need no table.
-	if it := g.ids.Load(); len(it.slots) > 2*int(float64(it.used)/idLoad)+64 {
-		nt := newIDTable(it.used)
-		for d := g.seqLen.Load(); d < nAcc; d++ {
-			nt.insert(g.ext.load(d), d)
+	for sh := range g.ids {
+		if it := g.ids[sh].Load(); len(it.slots) > 2*int(float64(it.used)/idLoad)+16 {
+			g.ids[sh].Store(it.regrow(it.used, &g.ext))
 		}
-		g.ids.Store(nt)
 	}
 	st := &state{d: new(delta)}
 	mem := b.resolveFingerprints() // pairs fingerprint -> account

@@ -43,7 +43,7 @@ type Graph struct {
 
 	mu sync.Mutex // serialises writers
 
-	ids atomic.Pointer[idTable]
+	ids idShards
 	// Accounts 0..seqLen-1 have external ids seqBase+dense and are not in
 	// ids: sequential ids (as from an auto-increment column) cost nothing
 	// to map. seqBase is written once, before seqLen becomes non-zero.
@@ -131,7 +131,7 @@ func (d *delta) add(heads *u32s, node, tgt uint32) {
 // New returns an empty graph configured by cfg. It starts no goroutines.
 func New(cfg Config) *Graph {
 	g := &Graph{set: resolve(cfg), kindIdx: map[string]uint8{}}
-	g.ids.Store(newIDTable(0))
+	g.ids.reset(func(int) int { return 0 })
 	g.fps.reset(func(int) int { return 0 })
 	ks := []kindInfo{{name: KindInvite, Kind: Kind{Weight: g.set.inviteWeight}, cap: math.MaxUint32}}
 	g.kinds.Store(&ks)
@@ -166,7 +166,7 @@ func (g *Graph) lookup(id uint64) (uint32, bool) {
 	if n := g.seqLen.Load(); n > 0 && id-g.seqBase < uint64(n) {
 		return uint32(id - g.seqBase), true
 	}
-	return g.ids.Load().lookup(id, &g.ext)
+	return g.ids.lookup(id, &g.ext)
 }
 
 // extID returns the external id of dense account d.
@@ -211,16 +211,14 @@ func (g *Graph) ensure(id uint64, joined uint32) (uint32, error) {
 		g.seqLen.Store(d + 1)
 	default:
 		g.ext.store(d, id)
-		t := g.ids.Load()
+		h := mix64(id)
+		sh := idShardOf(h)
+		t := g.ids[sh].Load()
 		if t.full() {
-			nt := newIDTable(int(d+1-seq) * 3 / 2)
-			for i := seq; i < d; i++ {
-				nt.insert(g.ext.load(i), i)
-			}
-			g.ids.Store(nt)
-			t = nt
+			t = t.regrow((t.used+1)*3/2, &g.ext)
+			g.ids[sh].Store(t)
 		}
-		t.insert(id, d)
+		t.insert(h, d)
 	}
 	g.nAcc.Store(d + 1)
 	return d, nil
@@ -632,7 +630,6 @@ func (g *Graph) Stats() Stats {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	st := g.st.Load()
-	it := g.ids.Load()
 	s := Stats{
 		Accounts:           int(g.nAcc.Load()),
 		SharedFingerprints: int(g.nFp.Load()),
@@ -645,7 +642,7 @@ func (g *Graph) Stats() Stats {
 	}
 	s.InviteEntries = len(st.acc.adj) - len(st.fpa.adj)
 	s.TableBytes = g.fps.bytes()
-	s.Bytes = st.acc.bytes() + st.fpa.bytes() + g.fps.bytes() + int64(len(it.slots))*4 +
+	s.Bytes = st.acc.bytes() + st.fpa.bytes() + g.fps.bytes() + int64(g.ids.slots())*4 +
 		g.ext.bytes() + g.joined.bytes() + g.flags.bytes() + g.fpHash.bytes() + g.fpInfo.bytes() +
 		st.d.tgt.bytes() + st.d.next.bytes() + st.d.acc.bytes() + st.d.fpa.bytes()
 	return s

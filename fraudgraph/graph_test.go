@@ -1,6 +1,7 @@
 package fraudgraph
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -391,4 +392,35 @@ func TestConcurrentInsertsAndQueries(t *testing.T) {
 	close(done)
 	wg.Wait()
 	assert.Positive(t, g.Stats().Compactions)
+}
+
+func TestRandomIDs(t *testing.T) {
+	g := New(Config{})
+	rng := rand.New(rand.NewPCG(11, 12))
+	ids := make([]uint64, 30_000)
+	for i := range ids {
+		ids[i] = rng.Uint64()
+		require.NoError(t, g.AddAccount(ids[i], t0.Add(time.Duration(i)*time.Second)))
+		if i > 0 {
+			require.NoError(t, g.AddInvite(ids[i-1], ids[i], t0.Add(time.Duration(i)*time.Second)))
+		}
+	}
+	var buf bytes.Buffer
+	_, err := g.WriteTo(&buf)
+	require.NoError(t, err)
+	h, err := Load(&buf, Config{})
+	require.NoError(t, err)
+	for _, gg := range []*Graph{g, h} {
+		for i, id := range ids {
+			rel, err := gg.Related(id, Query{MaxHops: 1})
+			require.NoError(t, err)
+			want := 2
+			if i == 0 || i == len(ids)-1 {
+				want = 1
+			}
+			if len(rel) != want {
+				t.Fatalf("Related(%d) = %v, want %d relations", id, rel, want)
+			}
+		}
+	}
 }

@@ -71,13 +71,14 @@ const (
 	secFPSizes
 	secFPKeys
 	secFPVals
+	secIDSizes
 	secIDSlots
 	secEnd
 )
 
 func sectionName(id uint32) string {
 	names := [...]string{"", "kinds", "counters", "ext", "joined", "flags", "fp.hash", "fp.info", "acc.off", "acc.adj",
-		"fpa.off", "fpa.adj", "fp.sizes", "fp.keys", "fp.vals", "id.slots"}
+		"fpa.off", "fpa.adj", "fp.sizes", "fp.keys", "fp.vals", "id.sizes", "id.slots"}
 	if int(id) < len(names) {
 		return names[id]
 	}
@@ -106,7 +107,12 @@ func (g *Graph) WriteTo(w io.Writer) (int64, error) {
 	st := g.st.Load()
 	kinds := *g.kinds.Load()
 	nAcc, nFp := g.nAcc.Load(), g.nFp.Load()
-	it := g.ids.Load()
+	var ids [len(g.ids)]*idTable
+	idSizes := make([]uint32, len(ids))
+	for i := range ids {
+		ids[i] = g.ids[i].Load()
+		idSizes[i] = uint32(len(ids[i].slots))
+	}
 	var shards [len(g.fps)]*fpTable
 	sizes := make([]uint32, len(shards))
 	for i := range shards {
@@ -117,7 +123,7 @@ func (g *Graph) WriteTo(w io.Writer) (int64, error) {
 
 	hdr := make([]byte, 0, headerLen)
 	hdr = append(hdr, snapshotMagic...)
-	for _, v := range []uint32{snapshotVersion, nAcc, nFp, uint32(len(kinds)), uint32(g.fps.slots()), uint32(len(it.slots))} {
+	for _, v := range []uint32{snapshotVersion, nAcc, nFp, uint32(len(kinds)), uint32(g.fps.slots()), uint32(g.ids.slots())} {
 		hdr = binary.LittleEndian.AppendUint32(hdr, v)
 	}
 	hdr = binary.LittleEndian.AppendUint32(hdr, crc32.Checksum(hdr, castagnoli()))
@@ -151,7 +157,12 @@ func (g *Graph) WriteTo(w io.Writer) (int64, error) {
 		sw.data(u16Bytes(t.hi))
 	}
 	sw.end()
-	sw.section(secIDSlots, atomicBytes32(it.slots))
+	sw.section(secIDSizes, u32Bytes(idSizes))
+	sw.begin(secIDSlots, uint64(g.ids.slots())*4)
+	for _, t := range ids {
+		sw.data(atomicBytes32(t.slots))
+	}
+	sw.end()
 	if sw.w.err == nil {
 		sw.w.err = sw.w.w.(*bufio.Writer).Flush()
 	}
@@ -605,12 +616,29 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 	if err := l.end(); err != nil {
 		return nil, err
 	}
-	it := &idTable{slots: make([]atomic.Uint32, idSlots)}
+	idSizes, err := l.u32s(secIDSizes, uint64(len(g.ids)))
+	if err != nil {
+		return nil, err
+	}
+	total = 0
+	for _, n := range idSizes {
+		if n == 0 {
+			return nil, l.fail(ErrSnapshotCorrupt, "empty shard")
+		}
+		total += uint64(n)
+	}
+	if total != uint64(idSlots) {
+		return nil, l.fail(ErrSnapshotCorrupt, fmt.Sprintf("shards hold %d slots, header says %d", total, idSlots))
+	}
+	var ids [len(g.ids)]*idTable
 	if err := l.begin(secIDSlots, uint64(idSlots)*4); err != nil {
 		return nil, err
 	}
-	if err := l.data(atomicBytes32(it.slots)); err != nil {
-		return nil, err
+	for i, n := range idSizes {
+		ids[i] = &idTable{slots: make([]atomic.Uint32, n)}
+		if err := l.data(atomicBytes32(ids[i].slots)); err != nil {
+			return nil, err
+		}
 	}
 	if err := l.end(); err != nil {
 		return nil, err
@@ -622,7 +650,9 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 				ft.hi[i] = v>>8 | v<<8
 			}
 		}
-		fixAtomic32(it.slots)
+		for _, t := range ids {
+			fixAtomic32(t.slots)
+		}
 	}
 
 	// Validate table values before anything trusts them.
@@ -643,16 +673,23 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 		}
 	}
 	l.sec = "id.slots"
-	for i := range it.slots {
-		s := it.slots[i].Load()
-		if s > nAcc {
-			return nil, l.fail(ErrSnapshotCorrupt, fmt.Sprintf("slot %d: account %d out of range", i, s))
+	used := 0
+	for sh, t := range ids {
+		for i := range t.slots {
+			s := t.slots[i].Load()
+			if s > nAcc {
+				return nil, l.fail(ErrSnapshotCorrupt, fmt.Sprintf("shard %d slot %d: account %d out of range", sh, i, s))
+			}
+			if s != 0 {
+				t.used++
+			}
 		}
-		if s != 0 {
-			it.used++
+		if t.used >= len(t.slots) {
+			return nil, l.fail(ErrSnapshotCorrupt, "id table shard full")
 		}
+		used += t.used
 	}
-	if it.used != int(uint64(nAcc)-seqLen) || it.used >= len(it.slots) {
+	if used != int(uint64(nAcc)-seqLen) {
 		return nil, l.fail(ErrSnapshotCorrupt, "id table does not hold every account")
 	}
 	g.nAcc.Store(nAcc)
@@ -660,7 +697,9 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 	for i, t := range shards {
 		g.fps[i].Store(t)
 	}
-	g.ids.Store(it)
+	for i, t := range ids {
+		g.ids[i].Store(t)
+	}
 	g.seqBase = counters[2]
 	g.seqLen.Store(uint32(seqLen))
 	g.dups.Store(counters[0])

@@ -6,23 +6,50 @@ import "sync/atomic"
 // linear probing. A slot holds dense+1 (0 is empty); the key is read back
 // from the graph's ext array, so a slot costs 4 bytes. Readers probe with
 // atomic loads; the single writer inserts by a single atomic store and
-// grows by building a new table and publishing it.
+// grows a shard by building a new table and publishing it.
 type idTable struct {
 	slots []atomic.Uint32
 	used  int
 }
 
-// idLoad is the fill ratio at which the id table grows.
+// idLoad is the fill ratio at which an id table shard grows.
 const idLoad = 0.75
 
 func newIDTable(n int) *idTable {
-	c := max(int(float64(n)/idLoad)+1, 64)
+	c := max(int(float64(n)/idLoad)+1, 8)
 	return &idTable{slots: make([]atomic.Uint32, c)}
 }
 
-func (t *idTable) lookup(ext uint64, exts *u64s) (uint32, bool) {
+// idShards splits the id table 256 ways by the top bits of the mixed id,
+// so growing rehashes a 256th of the ids at a time.
+type idShards [1 << idShardBits]atomic.Pointer[idTable]
+
+const idShardBits = 8
+
+func idShardOf(h uint64) int { return int(h >> (64 - idShardBits)) }
+
+func (s *idShards) reset(size func(shard int) int) {
+	for i := range s {
+		s[i].Store(newIDTable(size(i)))
+	}
+}
+
+func (s *idShards) slots() int {
+	n := 0
+	for i := range s {
+		n += len(s[i].Load().slots)
+	}
+	return n
+}
+
+func (s *idShards) lookup(ext uint64, exts *u64s) (uint32, bool) {
+	h := mix64(ext)
+	return s[idShardOf(h)].Load().lookup(h, ext, exts)
+}
+
+func (t *idTable) lookup(h, ext uint64, exts *u64s) (uint32, bool) {
 	n := len(t.slots)
-	i := reduce(mix64(ext), n)
+	i := reduce(h<<idShardBits, n)
 	for {
 		s := t.slots[i].Load()
 		if s == 0 {
@@ -31,21 +58,19 @@ func (t *idTable) lookup(ext uint64, exts *u64s) (uint32, bool) {
 		if exts.load(s-1) == ext {
 			return s - 1, true
 		}
-		i++
-		if i == n {
+		if i++; i == n {
 			i = 0
 		}
 	}
 }
 
-// insert adds dense id d for ext; the caller ensures ext is absent and
-// the table has room.
-func (t *idTable) insert(ext uint64, d uint32) {
+// insert adds dense id d for ext, whose mixed hash is h; the caller
+// ensures ext is absent and the table has room.
+func (t *idTable) insert(h uint64, d uint32) {
 	n := len(t.slots)
-	i := reduce(mix64(ext), n)
+	i := reduce(h<<idShardBits, n)
 	for t.slots[i].Load() != 0 {
-		i++
-		if i == n {
+		if i++; i == n {
 			i = 0
 		}
 	}
@@ -54,6 +79,18 @@ func (t *idTable) insert(ext uint64, d uint32) {
 }
 
 func (t *idTable) full() bool { return float64(t.used+1) > float64(len(t.slots))*idLoad }
+
+// regrow returns a copy of t sized for n entries; ext resolves its
+// entries' keys.
+func (t *idTable) regrow(n int, exts *u64s) *idTable {
+	nt := newIDTable(n)
+	for i := range t.slots {
+		if s := t.slots[i].Load(); s != 0 {
+			nt.insert(mix64(exts.load(s-1)), s-1)
+		}
+	}
+	return nt
+}
 
 // fpTable maps fingerprint hashes to a value: a fingerprint id, or, for a
 // fingerprint seen on one account only, that account's dense id with

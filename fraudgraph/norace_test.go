@@ -1,0 +1,5 @@
+//go:build !race
+
+package fraudgraph_test
+
+const raceEnabled = false
