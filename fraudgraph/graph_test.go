@@ -185,12 +185,6 @@ func (n *naive) related(a uint64, hops int, via Via, window time.Duration) []Rel
 	return out
 }
 
-type adder interface {
-	AddAccount(uint64, time.Time) error
-	AddInvite(uint64, uint64, time.Time) error
-	AddFingerprint(uint64, string, string) error
-}
-
 // randomOps drives a graph and the naive model with the same random input.
 func randomOps(rng *rand.Rand, n int, ops int, add func(op int, kind string, a, b uint64, v string, at time.Time), model *naive) {
 	kinds := []string{"card", "device", "ip"}
