@@ -163,8 +163,12 @@ func fromSecs(s uint32) time.Time {
 
 // lookup returns the dense id of an external account id.
 func (g *Graph) lookup(id uint64) (uint32, bool) {
-	if n := g.seqLen.Load(); n > 0 && id-g.seqBase < uint64(n) {
+	n := g.seqLen.Load()
+	if n > 0 && id-g.seqBase < uint64(n) {
 		return uint32(id - g.seqBase), true
+	}
+	if n == g.nAcc.Load() { // every account is sequential: the table is empty
+		return 0, false
 	}
 	return g.ids.lookup(id, &g.ext)
 }
