@@ -5,9 +5,10 @@ import "math/bits"
 // HashFingerprint returns the 64-bit identity under which a fingerprint of
 // the given kind and value is stored. The graph never keeps fingerprint
 // strings: two fingerprints are the same when their hashes are equal. The
-// hash is FNV-1a over kind, a zero byte and value, followed by a splitmix64
+// hash absorbs kind and value eight bytes at a time with a multiply-xorshift
+// step, separates them with their lengths and ends with the splitmix64
 // finaliser; it is stable across processes and releases of this package
-// because snapshots depend on it.
+// because snapshots depend on it. It is not a cryptographic hash.
 //
 // The fingerprint table identifies a fingerprint by 56 of these bits (the
 // full hash is kept for shared fingerprints): with F distinct fingerprints
@@ -16,25 +17,33 @@ import "math/bits"
 // fingerprints; explanations carry the hash so a reviewer can check the
 // underlying values in the system of record.
 func HashFingerprint(kind, value string) uint64 {
-	const (
-		offset = 14695981039346656037
-		prime  = 1099511628211
-	)
-	h := uint64(offset)
-	for i := 0; i < len(kind); i++ {
-		h ^= uint64(kind[i])
-		h *= prime
-	}
-	h *= prime // the zero separator byte
-	for i := 0; i < len(value); i++ {
-		h ^= uint64(value[i])
-		h *= prime
-	}
+	h := uint64(len(kind))<<32 ^ uint64(len(value)) ^ 0x243f6a8885a308d3
+	h = absorb(h, kind)
+	h = mix64(h ^ 0x13198a2e03707344)
+	h = absorb(h, value)
 	h = mix64(h)
 	if h == 0 { // 0 marks an empty table slot
 		h = 1
 	}
 	return h
+}
+
+// absorb mixes s into h, eight bytes per step.
+func absorb(h uint64, s string) uint64 {
+	const m = 0x9e3779b97f4a7c15
+	for len(s) >= 8 {
+		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		h = (h ^ w) * m
+		h ^= h >> 29
+		s = s[8:]
+	}
+	var w uint64
+	for i := range len(s) {
+		w |= uint64(s[i]) << (8 * i)
+	}
+	h = (h ^ w ^ uint64(len(s))<<59) * m
+	return h ^ h>>32
 }
 
 // mix64 is the splitmix64 finaliser.
