@@ -346,8 +346,12 @@ func (g *Graph) Growth(accounts iter.Seq[uint64]) iter.Seq[uint64] {
 //   - "self-referral" (signup, credit grant): inviter and invitee share a
 //     strong fingerprint; blocks the credit when the Explain score reaches
 //     "self_referral_score" (0.75).
-//   - "ring" (heavy; signup, credit grant): [Graph.Signals] within 2 hops;
-//     bans at "ring_ban" (0.97), reviews at "ring_review" (0.9).
+//   - "ring" (heavy; signup, credit grant): [Graph.Signals] within 2 hops
+//     reaching "ring_review" (0.9), with at least "ring_min_burst" (2)
+//     related signups in the burst window and at least one related account that
+//     redeemed credits and also does (of the first "ring_peers_checked",
+//     20) → review; with
+//     "ring_ban" (0.97) and two such peers → ban.
 //   - "flagged-neighbours" (checkout): blocks the credit when at least
 //     "flagged_neighbours" (2) related accounts are flagged.
 //   - "referral-farm" (credit grant): removes the inviter's referral
@@ -385,19 +389,44 @@ func checkSelfReferral(_ context.Context, g *Graph, in Input, th *Thresholds) (A
 }
 
 func checkRing(_ context.Context, g *Graph, in Input, th *Thresholds) (Action, string, error) {
-	s, err := g.Signals(in.Account, Query{MaxHops: 2})
+	q := Query{MaxHops: 2}
+	s, err := g.Signals(in.Account, q)
 	if err != nil {
 		return ActionAllow, "", err
 	}
-	why := fmt.Sprintf("ring score %.3f: %d related, %d joined within the burst window, %d share payment, %d strong links, %d redeemed",
-		s.Score, s.Related, s.Burst, s.SharedPayment, s.StrongLinks, s.Redeemed)
-	switch {
-	case s.Score >= th.Value("ring_ban", 0.97):
-		return ActionBan, why, nil
-	case s.Score >= th.Value("ring_review", 0.9):
-		return ActionReview, why, nil
+	review, ban := th.Value("ring_review", 0.9), th.Value("ring_ban", 0.97)
+	if s.Score < review || float64(s.Burst) < th.Value("ring_min_burst", 2) {
+		return ActionAllow, "", nil
 	}
-	return ActionAllow, "", nil
+	// A ring has more than one suspect: count related accounts that
+	// redeemed credits and score as high (among the first
+	// ring_peers_checked), as Graph.Rings groups suspects. A lone high
+	// score is usually a friend group's burst.
+	rel, err := g.Related(in.Account, q)
+	if err != nil {
+		return ActionAllow, "", err
+	}
+	peers := 0
+	for i, r := range rel {
+		if i == int(th.Value("ring_peers_checked", 20)) {
+			break
+		}
+		if f, _ := g.Flags(r.Account); f&FlagRedeemed == 0 {
+			continue // rings exist to redeem credits
+		}
+		if ps, err := g.Signals(r.Account, q); err == nil && ps.Score >= review {
+			peers++
+		}
+	}
+	why := fmt.Sprintf("ring score %.3f with %d suspect peers: %d related, %d joined within the burst window, %d share payment, %d strong links, %d redeemed",
+		s.Score, peers, s.Related, s.Burst, s.SharedPayment, s.StrongLinks, s.Redeemed)
+	switch {
+	case peers == 0:
+		return ActionAllow, "", nil
+	case s.Score >= ban && peers >= 2:
+		return ActionBan, why, nil
+	}
+	return ActionReview, why, nil
 }
 
 func checkFlaggedNeighbours(_ context.Context, g *Graph, in Input, th *Thresholds) (Action, string, error) {
