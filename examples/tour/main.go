@@ -30,6 +30,7 @@ type step struct {
 func steps() []step {
 	return []step{
 		{"abtest", tourABTest},
+		{"ipdb", tourIPDB},
 		{"address", tourAddress},
 		{"fraudgraph", tourFraudgraph},
 		{"embeddings", tourEmbeddings},
