@@ -1,7 +1,6 @@
 package fraudgraph
 
 import (
-	"fmt"
 	"math"
 	"slices"
 	"time"
@@ -93,14 +92,14 @@ func (g *Graph) ExplainWithin(a, b uint64, q Query) (Explanation, error) {
 	}
 	st := g.st.Load()
 	kinds := *g.kinds.Load()
-	ev := map[uint8]*Evidence{}
+	var evKinds []uint8 // kind index of each ex.Evidence entry
 	evidence := func(k uint8) *Evidence {
-		e := ev[k]
-		if e == nil {
-			e = &Evidence{Kind: kinds[k].name}
-			ev[k] = e
+		if i := slices.Index(evKinds, k); i >= 0 {
+			return &ex.Evidence[i]
 		}
-		return e
+		evKinds = append(evKinds, k)
+		ex.Evidence = append(ex.Evidence, Evidence{Kind: kinds[k].name})
+		return &ex.Evidence[len(ex.Evidence)-1]
 	}
 	direct := 1.0 // product of (1 - w) over direct links
 	if da == db {
@@ -114,7 +113,8 @@ func (g *Graph) ExplainWithin(a, b uint64, q Query) (Explanation, error) {
 			}
 			return true
 		})
-		var afps []uint32
+		var buf [16]uint32
+		afps := buf[:0]
 		st.eachFingerprint(da, func(f uint32) bool { afps = append(afps, f); return true })
 		st.eachFingerprint(db, func(f uint32) bool {
 			if !slices.Contains(afps, f) {
@@ -148,9 +148,6 @@ func (g *Graph) ExplainWithin(a, b uint64, q Query) (Explanation, error) {
 				}
 			}
 		}
-	}
-	for _, e := range ev {
-		ex.Evidence = append(ex.Evidence, *e)
 	}
 	slices.SortFunc(ex.Evidence, func(x, y Evidence) int {
 		switch {
@@ -203,7 +200,10 @@ func (s *side) reset(root uint32) {
 	s.frontier = append(s.frontier[:0], 0)
 }
 
-type explainer struct{ a, b side }
+type explainer struct {
+	a, b  side
+	meets []meet
+}
 
 type meet struct {
 	x, y int32 // indices in the expanding and the other side
@@ -217,7 +217,7 @@ func (g *Graph) paths(x *explainer, st *state, kinds []kindInfo, da, db uint32, 
 	x.a.reset(da)
 	x.b.reset(db)
 	da0, db0 := 0, 0 // depths expanded so far
-	var meets []meet
+	x.meets = x.meets[:0]
 	swapped := false
 	for da0+db0 < l.hops && len(x.a.frontier) > 0 && len(x.b.frontier) > 0 {
 		grow, other := &x.a, &x.b
@@ -231,7 +231,7 @@ func (g *Graph) paths(x *explainer, st *state, kinds []kindInfo, da, db uint32, 
 		grow.next = grow.next[:0]
 		add := func(pi int32, v, via uint32) bool {
 			if oi, ok := other.idx.get(v); ok {
-				meets = append(meets, meet{x: pi, y: oi, via: via, len: int(grow.depth[pi]) + 1 + int(other.depth[oi])})
+				x.meets = append(x.meets, meet{x: pi, y: oi, via: via, len: int(grow.depth[pi]) + 1 + int(other.depth[oi])})
 			}
 			if _, added := grow.idx.insert(v, int32(len(grow.node))); !added {
 				return true
@@ -278,16 +278,16 @@ func (g *Graph) paths(x *explainer, st *state, kinds []kindInfo, da, db uint32, 
 				break
 			}
 		}
-		if len(meets) > 0 || stop {
+		if len(x.meets) > 0 || stop {
 			break
 		}
 		grow.frontier, grow.next = grow.next, grow.frontier
 	}
-	if len(meets) == 0 {
+	if len(x.meets) == 0 {
 		return
 	}
-	best := meets[0].len
-	for _, m := range meets {
+	best := x.meets[0].len
+	for _, m := range x.meets {
 		best = min(best, m.len)
 	}
 	if best > l.hops {
@@ -298,14 +298,13 @@ func (g *Graph) paths(x *explainer, st *state, kinds []kindInfo, da, db uint32, 
 	if swapped {
 		grow, other = &x.b, &x.a
 	}
-	seen := map[string]bool{}
-	for _, m := range meets {
+	for _, m := range x.meets {
 		if m.len != best || len(ex.Paths) == MaxPaths {
 			continue
 		}
 		// Steps from grow's root to m.x, the meeting step, then m.y to
 		// other's root.
-		var p Path
+		p := make(Path, 0, best)
 		for i := m.x; grow.parent[i] >= 0; i = grow.parent[i] {
 			p = append(p, g.step(kinds, grow.node[grow.parent[i]], grow.node[i], grow.via[i]))
 		}
@@ -320,9 +319,7 @@ func (g *Graph) paths(x *explainer, st *state, kinds []kindInfo, da, db uint32, 
 				p[i].From, p[i].To = p[i].To, p[i].From
 			}
 		}
-		key := fmt.Sprint(p)
-		if !seen[key] {
-			seen[key] = true
+		if !slices.ContainsFunc(ex.Paths, func(q Path) bool { return slices.Equal(p, q) }) {
 			ex.Paths = append(ex.Paths, p)
 		}
 	}

@@ -16,7 +16,7 @@ type idTable struct {
 const idLoad = 0.75
 
 func newIDTable(n int) *idTable {
-	c := max(int(float64(n)/idLoad)+1, 8)
+	c := max(int(float64(n)/idLoad)+1, 2)
 	return &idTable{slots: make([]atomic.Uint32, c)}
 }
 
@@ -117,7 +117,7 @@ const (
 )
 
 func newFPTable(n int) *fpTable {
-	c := max(int(float64(n)/fpLoad)+1, 16)
+	c := max(int(float64(n)/fpLoad)+1, 2)
 	return &fpTable{keys: make([]uint64, c), hi: make([]uint16, c)}
 }
 
