@@ -76,6 +76,9 @@ func FuzzDecoder(f *testing.F) {
 			if fr.Bits < 64 && fr.Raw>>fr.Bits != 0 {
 				t.Fatalf("frame %v has bits beyond its length", fr)
 			}
+			if fr.OK() && fr.End < fr.Start {
+				t.Fatalf("good frame %v ends (%v) before it starts (%v)", fr, fr.End, fr.Start)
+			}
 			_, _ = fr.Card(H10301)
 			_ = fr.String()
 		}
