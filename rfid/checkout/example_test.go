@@ -46,3 +46,36 @@ func ExampleLedger_Overdue() {
 	// Output:
 	// Grace has had the iPad since Mon 09:00
 }
+
+// ExampleFlow_Frame feeds decoder frames to the flow: a bad frame is a
+// bad read, a card from another site is denied, and a tag held at the
+// reader is reported once.
+func ExampleFlow_Frame() {
+	dir := checkout.NewDirectory(nil)
+	_ = dir.AddPerson(rfid.Card{Facility: 170, Number: 1001}, "Ada")
+	now := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	flow := checkout.New(dir, &checkout.Ledger{}, &checkout.Config{
+		Site: &rfid.Policy{Format: rfid.H10301, Facilities: []uint32{170}},
+		Now:  func() time.Time { return now },
+	})
+
+	ada, _ := rfid.H10301.Encode(170, 1001)
+	foreign, _ := rfid.H10301.Encode(99, 1234)
+	frames := []rfid.Frame{
+		{Raw: ada >> 1, Bits: 25, Fault: rfid.FaultLostEdge}, // a lost edge
+		{Raw: foreign, Bits: 26},
+		{Raw: ada, Bits: 26},
+		{Raw: ada, Bits: 26}, // resent while the badge stays at the antenna
+	}
+	for _, f := range frames {
+		now = now.Add(time.Second)
+		for _, ev := range flow.Frame(f) {
+			fmt.Println(ev.Kind, "|", ev)
+		}
+	}
+	// Output:
+	// bad-read | bad read, please tap again (rfid: bad frame (25 bits): lost edge)
+	// denied | card 99:1234 is not from this site
+	// await-device | Ada: now tap the device
+	// duplicate | (repeat of 170:1001 ignored)
+}
