@@ -142,3 +142,36 @@ func FuzzParseRules(f *testing.F) {
 		}
 	})
 }
+
+// FuzzEscape checks appendEscaped against a naive byte-by-byte reference.
+func FuzzEscape(f *testing.F) {
+	for _, s := range []string{"", "Mountain View", "a<b>&\"c'd\x00", "Zürich\xff12345678<", "12345678abcdefgh"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var want []byte
+		for i := 0; i < len(s); {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			switch {
+			case r == utf8.RuneError && n == 1, r == 0:
+				want = append(want, "\uFFFD"...)
+			case r == '&':
+				want = append(want, "&amp;"...)
+			case r == '<':
+				want = append(want, "&lt;"...)
+			case r == '>':
+				want = append(want, "&gt;"...)
+			case r == '"':
+				want = append(want, "&#34;"...)
+			case r == '\'':
+				want = append(want, "&#39;"...)
+			default:
+				want = append(want, s[i:i+n]...)
+			}
+			i += n
+		}
+		if got := appendEscaped(nil, s, false); string(got) != string(want) {
+			t.Fatalf("appendEscaped(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
