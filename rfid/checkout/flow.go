@@ -157,8 +157,8 @@ func first(a, b string) string {
 // 60 s window, a 3 s dedupe window, the CheckIn policy, the wall clock and
 // the zero [rfid.Policy].
 type Config struct {
-	// Window is how long the first tap waits for the second; 0 means
-	// DefaultWindow. A second tap exactly Window after the first still
+	// Window is how long the first tap waits for the second; 0 or a
+	// negative value means DefaultWindow. A second tap exactly Window after the first still
 	// pairs with it.
 	Window time.Duration
 	// Dedupe is how long repeats of the same tag are ignored; 0 means
@@ -213,7 +213,7 @@ func New(dir *Directory, ledger *Ledger, cfg *Config) *Flow {
 	if cfg != nil {
 		c = *cfg
 	}
-	if c.Window == 0 {
+	if c.Window <= 0 {
 		c.Window = DefaultWindow
 	}
 	if c.Dedupe == 0 {

@@ -246,6 +246,17 @@ func TestFlowReplacement(t *testing.T) {
 	assert.Equal(t, "iPad: now tap your badge", evs[5].String())
 }
 
+// TestNegativeWindow checks that a negative window means the default
+// rather than one in which no second tap could ever pair.
+func TestNegativeWindow(t *testing.T) {
+	dir := NewDirectory(nil)
+	require.NoError(t, dir.AddPerson(card(ada), "Ada"))
+	require.NoError(t, dir.AddDevice(card(pixel), "Pixel 7"))
+	clk := &clock{t: t0}
+	f := New(dir, &Ledger{}, &Config{Window: -time.Second, Now: clk.Now})
+	run(t, f, clk, []step{{0, ada, 0, []Kind{AwaitDevice}}, {10 * time.Second, pixel, 0, []Kind{CheckedOut}}})
+}
+
 func TestNewPanicsWithoutLedger(t *testing.T) {
 	assert.Panics(t, func() { New(NewDirectory(nil), nil, nil) })
 	assert.Panics(t, func() { New(nil, &Ledger{}, nil) })
