@@ -28,7 +28,11 @@
 // marked bad ([Frame].Fault, [Frame.Err]) when both lines are low at once
 // ([ErrBothLow]), when it has more bits than [Options].MaxBits
 // ([ErrOverflow]), when kernel sequence numbers skip ([ErrLostEdge]), or
-// when timestamps run backwards ([ErrOrder]).
+// when timestamps run backwards ([ErrOrder]). A sequence-number gap shows
+// only when the next edge arrives: when [Decoder.Tick] has already ended
+// the frame before it, the gap marks the next frame, and a delivered frame
+// that lost its last pulse is caught by the format's length check
+// ([ErrBitCount]; [Raw] frames have none).
 //
 // Edges are [time.Duration] values on any monotonic clock (the kernel's
 // CLOCK_MONOTONIC for GPIO events). Feeding an edge costs about 10 ns on a
@@ -54,6 +58,10 @@
 //	Raw             1-64 bits  passed through: Facility = bits 63-32, Number = bits 31-0
 //
 // The golden vector: H10301 facility 170, card 31527 encodes to 0x354F64E.
+// The tests check every layout against an independent bit-by-bit encoder
+// of the positions above, and H10301 and H10302 against example frames
+// published in a reader manual (10/1093 is 0x14088B; H10302 card
+// 123456789 is 0x100EB79A2B).
 // H10302 card numbers are 35 bits wide; their top three bits are in
 // [Card].NumberHigh and [Format.EncodeCard] encodes them.
 //
