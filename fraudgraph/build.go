@@ -197,7 +197,9 @@ func (b *Builder) resolveFingerprints() []pairs {
 		t.keys, t.vals = t.keys[:cap(t.keys)][:m], t.vals[:cap(t.vals)][:m]
 		clear(t.keys)
 	}
-	// Pass 1: count distinct and shared fingerprints per bucket.
+	// Pass 1: count distinct and shared fingerprints per bucket, by the
+	// identity the final table compares (fpIdentity), so that pass 2
+	// assigns exactly the ids counted here.
 	distinct := make([]int, nb)
 	shared := make([]int, nb)
 	var wg sync.WaitGroup
@@ -211,7 +213,7 @@ func (b *Builder) resolveFingerprints() []pairs {
 					// Local tables see the hash rotated: its top bits are
 					// the bucket number, the same for every key here.
 					x, _ := e.parts(i)
-					x = bits.RotateLeft64(x, bucketBits)
+					x = bits.RotateLeft64(fpIdentity(x), bucketBits)
 					if k := t.find(x); k < 0 {
 						t.insert(x, e.acct)
 						distinct[i]++
@@ -248,6 +250,7 @@ func (b *Builder) resolveFingerprints() []pairs {
 	g.fpInfo.reserve(base + total)
 	// Pass 2: assign ids and memberships bucket by bucket.
 	var mem [2]pairs
+	var ends [2]uint32
 	for h, r := range halves {
 		next := base
 		if h == 1 {
@@ -259,10 +262,49 @@ func (b *Builder) resolveFingerprints() []pairs {
 			accts := make([]uint32, 0, b.nPresent/4)
 			for i := r[0]; i < r[1]; i++ {
 				bk := b.buckets[i]
+				if !drop {
+					// Every fingerprint stays: resolve straight in the final
+					// table, where a bucket is a contiguous quarter of a
+					// shard and stays in cache.
+					for _, e := range bk {
+						x, kind := e.parts(i)
+						a := e.acct
+						ft := g.fps[shardOf(x)].Load()
+						k := ft.find(x)
+						if k < 0 {
+							if ft.full() {
+								ft = g.growFP(shardOf(x), ft.used+1)
+							}
+							ft.insert(x, a|singleBit)
+							continue
+						}
+						v := ft.value(k)
+						if v&singleBit != 0 {
+							o := v &^ singleBit
+							if o == a {
+								g.dups.Add(1)
+								continue
+							}
+							f := next
+							next++
+							g.fpHash.store(f, x)
+							g.fpInfo.store(f, uint32(kind)<<24)
+							ft.setValue(k, f)
+							fps = append(fps, f, f)
+							accts = append(accts, o, a)
+							continue
+						}
+						fps = append(fps, v)
+						accts = append(accts, a)
+					}
+					b.buckets[i] = nil
+					continue
+				}
 				use(t, len(bk))
 				for _, e := range bk {
 					x, kind := e.parts(i)
-					x = bits.RotateLeft64(x, bucketBits)
+					full := x
+					x = bits.RotateLeft64(fpIdentity(x), bucketBits)
 					a := e.acct
 					k := t.find(x)
 					if k < 0 {
@@ -278,7 +320,7 @@ func (b *Builder) resolveFingerprints() []pairs {
 						}
 						f := next
 						next++
-						g.fpHash.store(f, bits.RotateLeft64(x, -bucketBits))
+						g.fpHash.store(f, full)
 						g.fpInfo.store(f, uint32(kind)<<24)
 						t.vals[k] = f
 						fps = append(fps, f, f)
@@ -288,13 +330,14 @@ func (b *Builder) resolveFingerprints() []pairs {
 					fps = append(fps, v)
 					accts = append(accts, a)
 				}
+				// Only shared fingerprints go to the final table.
 				for k, x := range t.keys {
 					if x == 0 {
 						continue
 					}
 					x = bits.RotateLeft64(x, -bucketBits)
 					v := t.vals[k]
-					if drop && v&singleBit != 0 {
+					if v&singleBit != 0 {
 						continue
 					}
 					sh := shardOf(x)
@@ -309,9 +352,15 @@ func (b *Builder) resolveFingerprints() []pairs {
 				b.buckets[i] = nil
 			}
 			mem[h] = pairs{src: fps, dst: accts}
+			ends[h] = next
 		})
 	}
 	wg.Wait()
+	if ends[0] != base+firstB || ends[1] != base+total {
+		// Pass 1 and pass 2 compare the same identities, so this cannot
+		// happen; report rather than build a corrupt graph if it does.
+		b.fail(fmt.Errorf("fraudgraph: internal error: fingerprint ids %d/%d, counted %d/%d", ends[0], ends[1], base+firstB, base+total))
+	}
 	g.nFp.Store(base + total)
 	b.buckets = nil
 	return mem[:]

@@ -130,6 +130,10 @@ func fpTag(h uint64) uint64 {
 	return t
 }
 
+// fpIdentity returns h with only the bits the table compares: two hashes
+// with the same identity are the same fingerprint.
+func fpIdentity(h uint64) uint64 { return h&^(1<<(64-fpShardBits)-1) | fpTag(h)<<fpShardBits }
+
 func (t *fpTable) home(tag uint64) int { return reduce(tag<<(64-tagBits), len(t.keys)) }
 
 // find returns the slot of h, or -1.
