@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 )
 
 // lineReader returns the lines of r without allocating per line.
@@ -48,11 +49,11 @@ func (lr *lineReader) next() ([]byte, error) {
 	}
 }
 
-// span is one session of a block.
+// span is one session of a block; offsets are local to the block.
 type span struct {
-	start, end         int // token range in block.ids
-	skipStart, skipEnd int // range in block.skipped
-	purchase           int32
+	start, end         int32 // token range in block.ids
+	skipStart, skipEnd int32 // range in block.skipped
+	purchase           int32 // vocabulary id, or -1
 }
 
 // block is a unit of training work: whole sessions as vocabulary ids.
@@ -61,7 +62,8 @@ type block struct {
 	marks   []uint8 // nil unless weights are on
 	skipped []uint32
 	spans   []span
-	tokens  int64 // len of all span token ranges
+	tokens  int64 // kept session tokens, the sum of the span lengths
+	raw     int   // tokens of the block's lines before dropping rare ones
 	epoch   int
 }
 
@@ -71,13 +73,21 @@ func (b *block) reset() {
 	b.skipped = b.skipped[:0]
 	b.spans = b.spans[:0]
 	b.tokens = 0
+	b.raw = 0
 }
 
+// full reports whether the block has reached its size. Blocks are cut by
+// the number of tokens on their lines, before rare tokens are dropped, so
+// that Train and TrainFile cut the same blocks.
+func (b *block) full() bool { return b.raw >= blockTokens }
+
 // appendSession encodes the parsed line p into b with the vocabulary ids
-// given by lookup (false for dropped tokens). It returns whether the
-// session holds at least one token.
+// given by lookup for session tokens and lookupSection for purchase and
+// skipped tokens (false for dropped tokens). A session left without
+// tokens is skipped.
 func (b *block) appendSession(cfg *Config, p *lineParser, lookup, lookupSection func([]byte) (uint32, bool)) {
-	sp := span{start: len(b.ids), skipStart: len(b.skipped), purchase: -1}
+	b.raw += len(p.tokens)
+	sp := span{start: int32(len(b.ids)), skipStart: int32(len(b.skipped)), purchase: -1}
 	for i, t := range p.tokens {
 		id, ok := lookup(t)
 		if !ok {
@@ -88,7 +98,7 @@ func (b *block) appendSession(cfg *Config, p *lineParser, lookup, lookupSection 
 			b.marks = append(b.marks, p.marks[i])
 		}
 	}
-	sp.end = len(b.ids)
+	sp.end = int32(len(b.ids))
 	if sp.end == sp.start {
 		return
 	}
@@ -104,9 +114,61 @@ func (b *block) appendSession(cfg *Config, p *lineParser, lookup, lookupSection 
 			}
 		}
 	}
-	sp.skipEnd = len(b.skipped)
+	sp.skipEnd = int32(len(b.skipped))
 	b.spans = append(b.spans, sp)
 	b.tokens += int64(sp.end - sp.start)
+}
+
+// clone returns a copy of b with exactly sized slices.
+func (b *block) clone() block {
+	c := block{
+		ids:     slices.Clone(b.ids),
+		skipped: slices.Clone(b.skipped),
+		spans:   slices.Clone(b.spans),
+		tokens:  b.tokens,
+		raw:     b.raw,
+	}
+	if b.marks != nil {
+		c.marks = slices.Clone(b.marks)
+	}
+	return c
+}
+
+// remap rewrites b's provisional ids to vocabulary ids in place, dropping
+// tokens whose id is -1 and sessions left empty.
+func (b *block) remap(remap []int32) {
+	ids, marks, skipped, spans := b.ids[:0], b.marks, b.skipped[:0], b.spans[:0]
+	if marks != nil {
+		marks = marks[:0]
+	}
+	b.tokens = 0
+	for _, sp := range b.spans {
+		ns := span{start: int32(len(ids)), skipStart: int32(len(skipped)), purchase: -1}
+		for i := sp.start; i < sp.end; i++ {
+			if id := remap[b.ids[i]]; id >= 0 {
+				ids = append(ids, uint32(id))
+				if marks != nil {
+					marks = append(marks, b.marks[i])
+				}
+			}
+		}
+		ns.end = int32(len(ids))
+		if ns.end == ns.start {
+			continue
+		}
+		if sp.purchase >= 0 {
+			ns.purchase = remap[sp.purchase]
+		}
+		for i := sp.skipStart; i < sp.skipEnd; i++ {
+			if id := remap[b.skipped[i]]; id >= 0 {
+				skipped = append(skipped, uint32(id))
+			}
+		}
+		ns.skipEnd = int32(len(skipped))
+		spans = append(spans, ns)
+		b.tokens += int64(ns.end - ns.start)
+	}
+	b.ids, b.marks, b.skipped, b.spans = ids, marks, skipped, spans
 }
 
 // countLine counts the session tokens of p. Purchase and skipped tokens
@@ -118,20 +180,25 @@ func countLine(p *lineParser, c *counter) {
 	}
 }
 
-// memCorpus is a corpus held in memory as provisional, then final ids.
+// memCorpus is a corpus held in memory as blocks of vocabulary ids.
 type memCorpus struct {
-	all   block
-	vocab *vocabulary
+	blocks []block
+	vocab  *vocabulary
+	tokens int64 // kept session tokens per epoch
 }
 
-// readCorpus reads r once, counting tokens and keeping the sessions as
-// ids, then drops tokens below their minimum count.
+// readCorpus reads r once, interning tokens to provisional ids and cutting
+// the sessions into exactly sized blocks, then drops tokens below their
+// minimum count and renumbers the rest by frequency.
 func readCorpus(ctx context.Context, r io.Reader, cfg *Config) (*memCorpus, error) {
 	lr := newLineReader(r)
 	p := &lineParser{markers: newMarkerSet(cfg.Weights)}
 	c := newCounter()
 	mc := &memCorpus{}
-	b := &mc.all
+	var cur block // scratch, copied out when full
+	if p.markers == nil {
+		cur.marks = nil
+	}
 	lookup := func(t []byte) (uint32, bool) { return c.add(t), true }
 	lookupSection := func(t []byte) (uint32, bool) { return c.intern(t), true }
 	for {
@@ -148,58 +215,20 @@ func readCorpus(ctx context.Context, r io.Reader, cfg *Config) (*memCorpus, erro
 		if err := p.parse(line); err != nil {
 			return nil, newParseError(lr.line, line, err)
 		}
-		b.appendSession(cfg, p, lookup, lookupSection)
+		cur.appendSession(cfg, p, lookup, lookupSection)
+		if cur.full() {
+			mc.blocks = append(mc.blocks, cur.clone())
+			cur.reset()
+		}
+	}
+	if cur.raw > 0 {
+		mc.blocks = append(mc.blocks, cur.clone())
 	}
 	vocab, remap := buildVocabulary(cfg, c.names, c.counts)
 	mc.vocab = vocab
-	// Rewrite ids in place, dropping tokens below threshold.
-	out := block{ids: b.ids[:0], skipped: b.skipped[:0], spans: b.spans[:0]}
-	if b.marks != nil {
-		out.marks = b.marks[:0]
+	for i := range mc.blocks {
+		mc.blocks[i].remap(remap)
+		mc.tokens += mc.blocks[i].tokens
 	}
-	for _, sp := range b.spans {
-		ns := span{start: len(out.ids), skipStart: len(out.skipped), purchase: -1}
-		for i := sp.start; i < sp.end; i++ {
-			if id := remap[b.ids[i]]; id >= 0 {
-				out.ids = append(out.ids, uint32(id))
-				if out.marks != nil {
-					out.marks = append(out.marks, b.marks[i])
-				}
-			}
-		}
-		ns.end = len(out.ids)
-		if ns.end == ns.start {
-			continue
-		}
-		if sp.purchase >= 0 {
-			ns.purchase = remap[sp.purchase]
-		}
-		for i := sp.skipStart; i < sp.skipEnd; i++ {
-			if id := remap[b.skipped[i]]; id >= 0 {
-				out.skipped = append(out.skipped, uint32(id))
-			}
-		}
-		ns.skipEnd = len(out.skipped)
-		out.spans = append(out.spans, ns)
-		out.tokens += int64(ns.end - ns.start)
-	}
-	mc.all = out
 	return mc, nil
-}
-
-// blocks splits the in-memory corpus into blocks of about n tokens that
-// share its arrays.
-func (mc *memCorpus) blocks(n int) []block {
-	var out []block
-	spans := mc.all.spans
-	for len(spans) > 0 {
-		k, tokens := 0, 0
-		for k < len(spans) && tokens < n {
-			tokens += spans[k].end - spans[k].start
-			k++
-		}
-		out = append(out, block{ids: mc.all.ids, marks: mc.all.marks, skipped: mc.all.skipped, spans: spans[:k], tokens: int64(tokens)})
-		spans = spans[k:]
-	}
-	return out
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,8 +39,12 @@ func Train(ctx context.Context, r io.Reader, cfg Config) (*Model, error) {
 	if len(mc.vocab.tokens) == 0 {
 		return nil, ErrEmptyVocabulary
 	}
-	t := newTrainer(&cfg, mc.vocab, mc.all.tokens)
-	blocks := mc.blocks(blockTokens)
+	// Return the memory of the long tail of the vocabulary before the
+	// vectors are allocated: it lowers the peak by the size of the
+	// interning map.
+	runtime.GC()
+	t := newTrainer(&cfg, mc.vocab, mc.tokens)
+	blocks := mc.blocks
 	var cursor atomic.Int64
 	n := int64(len(blocks))
 	next := func() (*block, int, bool) {
@@ -99,7 +104,8 @@ func TrainFile(ctx context.Context, path string, cfg Config) (*Model, error) {
 	for _, n := range vocab.counts {
 		perEpoch += n
 	}
-	c = nil // drop the long tail before allocating vectors
+	c = nil
+	runtime.GC() // as in Train: free the long tail before allocating vectors
 	t := newTrainer(&cfg, vocab, perEpoch)
 
 	// Pass 2..: one stream per epoch, parsed by a producer goroutine into
@@ -182,7 +188,7 @@ func produce(ctx context.Context, f *os.File, path string, cfg *Config, vocab *v
 				return fmt.Errorf("%s: %w", path, newParseError(lr.line, line, err))
 			}
 			b.appendSession(cfg, p, lookup, lookup)
-			if b.tokens >= blockTokens {
+			if b.full() {
 				select {
 				case work <- b:
 				case <-ctx.Done():

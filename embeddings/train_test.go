@@ -262,9 +262,9 @@ func TestTrainNoAllocsPerToken(t *testing.T) {
 	cfg.Weights, cfg.PurchaseContext, cfg.SkippedNegatives = DefaultWeights(), true, true
 	mc, err := readCorpus(context.Background(), strings.NewReader(corpus), &cfg)
 	require.NoError(t, err)
-	tr := newTrainer(&cfg, mc.vocab, mc.all.tokens)
+	tr := newTrainer(&cfg, mc.vocab, mc.tokens)
 	w := &worker{t: tr, r: rng{s: 1}, neu1e: make([]float32, cfg.Dim)}
-	blocks := mc.blocks(blockTokens)
+	blocks := mc.blocks
 	w.trainBlock(&blocks[0]) // grow the sentence buffers
 	if n := testing.AllocsPerRun(5, func() { w.trainBlock(&blocks[0]) }); n != 0 {
 		t.Errorf("trainBlock allocates %v times per block, want 0", n)
