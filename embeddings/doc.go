@@ -98,10 +98,11 @@
 // # Costs
 //
 // Training memory is 2·Len·Dim·4 bytes of vectors plus the vocabulary and
-// 12 bytes per vocabulary token for the sampler and subsampling (plus 4
-// bytes per corpus token for
-// [Train]). Hot loops use AVX2/FMA kernels on amd64 (pure Go elsewhere or
-// with the purego build tag) and allocate nothing per token.
+// 12 bytes per vocabulary token for the sampler and subsampling. [Train]
+// adds 4 bytes per corpus token and 20 per session, and runs one garbage
+// collection between reading and training to return the interning map of
+// rare tokens. Hot loops use AVX2/FMA kernels on amd64 (pure Go elsewhere
+// or with the purego build tag) and allocate nothing per token.
 //
 // # Concurrency
 //
