@@ -2,7 +2,6 @@ package embeddings
 
 import (
 	"bufio"
-	"errors"
 	"io"
 	"strings"
 )
@@ -98,7 +97,7 @@ func EvaluateAnalogies(m *Model, r io.Reader, restrict int) (AnalogyResult, erro
 	}
 	out, err := m.SearchBatch(qs, 0)
 	if err != nil {
-		return res, errors.Join(err)
+		return res, err
 	}
 	for i, nb := range out {
 		s := &res.Sections[sec[i]]
