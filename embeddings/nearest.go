@@ -44,9 +44,9 @@ type Query struct {
 }
 
 // Nearest returns the k tokens with the highest cosine similarity to
-// token, best first, excluding token itself (k <= 0 means 10). It returns
-// an error wrapping
-// [ErrUnknownToken] for a token not in the model.
+// token, best first, excluding token itself (k <= 0 means 10). It
+// returns an error wrapping [ErrUnknownToken] for a token not in the
+// model.
 func (m *Model) Nearest(token string, k int) ([]Neighbor, error) {
 	return m.Search(Query{Token: token, K: k})
 }
