@@ -270,12 +270,13 @@ func (b *Builder) resolveFingerprints() []pairs {
 						x, kind := e.parts(i)
 						a := e.acct
 						ft := g.fps[shardOf(x)].Load()
-						k := ft.find(x)
-						if k < 0 {
-							if ft.full() {
+						k, ok := ft.slot(x)
+						if !ok {
+							if ft.full() { // cannot happen: pass 1 sized the shard
 								ft = g.growFP(shardOf(x), ft.used+1)
+								k, _ = ft.slot(x)
 							}
-							ft.insert(x, a|singleBit)
+							ft.put(k, x, a|singleBit)
 							continue
 						}
 						v := ft.value(k)
@@ -345,8 +346,8 @@ func (b *Builder) resolveFingerprints() []pairs {
 					if ft.full() {
 						ft = g.growFP(sh, ft.used+1)
 					}
-					if ft.find(x) < 0 {
-						ft.insert(x, v)
+					if k, ok := ft.slot(x); !ok {
+						ft.put(k, x, v)
 					}
 				}
 				b.buckets[i] = nil

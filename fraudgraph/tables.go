@@ -154,6 +154,32 @@ func (t *fpTable) find(h uint64) int {
 	}
 }
 
+// slot returns the slot of h and true, or the empty slot where h would
+// go and false: one probe sequence for a lookup followed by an insert.
+func (t *fpTable) slot(h uint64) (int, bool) {
+	tag := fpTag(h)
+	n := len(t.keys)
+	for i := t.home(tag); ; {
+		k := t.keys[i]
+		if k>>16 == tag {
+			return i, true
+		}
+		if k == 0 {
+			return i, false
+		}
+		if i++; i == n {
+			i = 0
+		}
+	}
+}
+
+// put stores h with value v in empty slot i found by slot.
+func (t *fpTable) put(i int, h uint64, v uint32) {
+	t.keys[i] = fpTag(h)<<16 | uint64(v&0xffff)
+	t.hi[i] = uint16(v >> 16)
+	t.used++
+}
+
 // insert adds h with value v; the caller ensures h is absent and room.
 func (t *fpTable) insert(h uint64, v uint32) { t.insertTag(fpTag(h), v) }
 
