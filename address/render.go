@@ -38,27 +38,35 @@ func (w *lineWriter) begin(dst []byte) []byte {
 	return dst
 }
 
-func (w *lineWriter) literal(dst []byte, s string) []byte {
-	if s == "" {
+func (w *lineWriter) literal(dst []byte, e *element) []byte {
+	if e.lit == "" {
 		return dst
 	}
 	dst = w.begin(dst)
 	if w.opts.html {
-		return appendEscaped(dst, s, false)
+		return append(dst, e.litHTML...)
 	}
-	return append(dst, s...)
+	return append(dst, e.lit...)
 }
 
 func (w *lineWriter) value(dst []byte, f Field, s string) []byte {
-	dst = w.begin(dst)
 	up := w.opts.upper.has(f)
 	if !w.opts.html {
+		dst = w.begin(dst)
 		if up {
 			return appendUpper(dst, s)
 		}
 		return append(dst, s...)
 	}
-	dst = append(dst, f.openTag()...)
+	if w.pending && w.opts.sep == "<br>" {
+		// One append for the line break and the opening tag.
+		dst = append(dst, f.brOpenTag()...)
+		w.pending = false
+		w.lineHas = true
+	} else {
+		dst = w.begin(dst)
+		dst = append(dst, f.openTag()...)
+	}
 	dst = appendEscaped(dst, s, up)
 	return append(dst, `</span>`...)
 }
@@ -131,7 +139,7 @@ func (w *lineWriter) elements(dst []byte, elems []element, a *Address) []byte {
 				continue
 			}
 			lastKeptField = false
-			dst = w.literal(dst, e.lit)
+			dst = w.literal(dst, e)
 		}
 	}
 	return dst
@@ -293,4 +301,29 @@ func (f Field) openTag() string {
 		return `<span class="sorting_code">`
 	}
 	return `<span class="` + f.String() + `">`
+}
+
+// brOpenTag returns "<br>" followed by the opening span tag of a field.
+func (f Field) brOpenTag() string {
+	switch f {
+	case Country:
+		return `<br><span class="country">`
+	case Name:
+		return `<br><span class="name">`
+	case Organization:
+		return `<br><span class="organization">`
+	case StreetAddress:
+		return `<br><span class="street_address">`
+	case DependentLocality:
+		return `<br><span class="dependent_locality">`
+	case City:
+		return `<br><span class="city">`
+	case State:
+		return `<br><span class="state">`
+	case PostalCode:
+		return `<br><span class="postal_code">`
+	case SortingCode:
+		return `<br><span class="sorting_code">`
+	}
+	return "<br>" + f.openTag()
 }

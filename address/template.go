@@ -40,10 +40,21 @@ const (
 
 // element is one item of a compiled format: a literal, a field or a newline.
 type element struct {
-	kind  elemKind
-	field Field
-	lines uint8
-	lit   string
+	kind    elemKind
+	field   Field
+	lines   uint8
+	lit     string
+	litHTML string // lit escaped for HTML, computed once by escapeLiterals
+}
+
+// escapeLiterals fills in the HTML form of every literal of elems.
+func escapeLiterals(elems []element) []element {
+	for i := range elems {
+		if elems[i].kind == elemLiteral {
+			elems[i].litHTML = string(appendEscaped(nil, elems[i].lit, false))
+		}
+	}
+	return elems
 }
 
 // Template is a compiled address format. It is built by [ParseTemplate]
@@ -145,7 +156,7 @@ func ParseTemplate(s string) (Template, error) {
 		}
 		i += 2
 	}
-	return Template{src: s, elems: elems}, nil
+	return Template{src: s, elems: escapeLiterals(elems)}, nil
 }
 
 // MustParseTemplate is like [ParseTemplate] but panics on error. It is for
@@ -187,7 +198,7 @@ func compileData(s string) []element {
 	if prev < len(s) {
 		elems = append(elems, element{kind: elemLiteral, lit: s[prev:]})
 	}
-	return elems
+	return escapeLiterals(elems)
 }
 
 // String returns a template source that parses back to t: libaddressinput
