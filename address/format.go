@@ -138,7 +138,7 @@ func (f *Formatter) append(dst []byte, a *Address, html bool) []byte {
 		w.newline()
 		dst = w.value(dst, Country, country)
 	}
-	return dst
+	return w.finish(dst)
 }
 
 // findSubIfAny is findSub for a non-blank value of a region with subdivisions.

@@ -17,9 +17,19 @@ type renderOptions struct {
 // lineWriter appends output lines, writing the separator lazily so that
 // empty lines never appear (libaddressinput drops them).
 type lineWriter struct {
-	opts    *renderOptions
-	lineHas bool // the current line has content
-	pending bool // a separator is due before the next content
+	opts     *renderOptions
+	lineHas  bool // the current line has content
+	pending  bool // a separator is due before the next content
+	spanOpen bool // HTML: the last value's </span> is not written yet
+}
+
+// finish closes an open span; call it once at the end.
+func (w *lineWriter) finish(dst []byte) []byte {
+	if w.spanOpen {
+		w.spanOpen = false
+		return append(dst, "</span>"...)
+	}
+	return dst
 }
 
 func (w *lineWriter) newline() {
@@ -42,11 +52,19 @@ func (w *lineWriter) literal(dst []byte, e *element) []byte {
 	if e.lit == "" {
 		return dst
 	}
-	dst = w.begin(dst)
-	if w.opts.html {
-		return append(dst, e.litHTML...)
+	if !w.opts.html {
+		dst = w.begin(dst)
+		return append(dst, e.lit...)
 	}
-	return append(dst, e.lit...)
+	if w.spanOpen && !w.pending {
+		// Close the previous value and write the literal in one append.
+		w.spanOpen = false
+		w.lineHas = true
+		return append(dst, e.endHTML...)
+	}
+	dst = w.finish(dst)
+	dst = w.begin(dst)
+	return append(dst, e.litHTML...)
 }
 
 func (w *lineWriter) value(dst []byte, f Field, s string) []byte {
@@ -59,16 +77,23 @@ func (w *lineWriter) value(dst []byte, f Field, s string) []byte {
 		return append(dst, s...)
 	}
 	if w.pending && w.opts.sep == "<br>" {
-		// One append for the line break and the opening tag.
-		dst = append(dst, f.brOpenTag()...)
+		// One append for closing the previous value, the line break and
+		// the opening tag; the closing tag of this value is written by the
+		// next piece (or finish).
+		if w.spanOpen {
+			dst = append(dst, f.closeBrOpenTag()...)
+		} else {
+			dst = append(dst, f.brOpenTag()...)
+		}
 		w.pending = false
 		w.lineHas = true
 	} else {
+		dst = w.finish(dst)
 		dst = w.begin(dst)
 		dst = append(dst, f.openTag()...)
 	}
-	dst = appendEscaped(dst, s, up)
-	return append(dst, `</span>`...)
+	w.spanOpen = true
+	return appendEscaped(dst, s, up)
 }
 
 // fieldValue returns the text of field f for rendering.
@@ -109,7 +134,8 @@ func (o *renderOptions) empty(a *Address, e *element) bool {
 // nor follows a field that was dropped. Lines left empty are not written.
 func render(dst []byte, elems []element, a *Address, o *renderOptions) []byte {
 	w := lineWriter{opts: o}
-	return w.elements(dst, elems, a)
+	dst = w.elements(dst, elems, a)
+	return w.finish(dst)
 }
 
 func (w *lineWriter) elements(dst []byte, elems []element, a *Address) []byte {
@@ -326,4 +352,30 @@ func (f Field) brOpenTag() string {
 		return `<br><span class="sorting_code">`
 	}
 	return "<br>" + f.openTag()
+}
+
+// closeBrOpenTag returns "</span><br>" followed by the opening span tag of
+// a field.
+func (f Field) closeBrOpenTag() string {
+	switch f {
+	case Country:
+		return `</span><br><span class="country">`
+	case Name:
+		return `</span><br><span class="name">`
+	case Organization:
+		return `</span><br><span class="organization">`
+	case StreetAddress:
+		return `</span><br><span class="street_address">`
+	case DependentLocality:
+		return `</span><br><span class="dependent_locality">`
+	case City:
+		return `</span><br><span class="city">`
+	case State:
+		return `</span><br><span class="state">`
+	case PostalCode:
+		return `</span><br><span class="postal_code">`
+	case SortingCode:
+		return `</span><br><span class="sorting_code">`
+	}
+	return "</span>" + f.brOpenTag()
 }

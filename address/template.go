@@ -45,6 +45,7 @@ type element struct {
 	lines   uint8
 	lit     string
 	litHTML string // lit escaped for HTML, computed once by escapeLiterals
+	endHTML string // "</span>" + litHTML, for a literal right after a value
 }
 
 // escapeLiterals fills in the HTML form of every literal of elems.
@@ -52,6 +53,7 @@ func escapeLiterals(elems []element) []element {
 	for i := range elems {
 		if elems[i].kind == elemLiteral {
 			elems[i].litHTML = string(appendEscaped(nil, elems[i].lit, false))
+			elems[i].endHTML = "</span>" + elems[i].litHTML
 		}
 	}
 	return elems
