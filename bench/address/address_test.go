@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	boost "github.com/Boostport/address"
 	"github.com/craftkit/craftkit/address"
@@ -271,4 +272,30 @@ func BenchmarkValidate(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkHTMLOverText interleaves batches of text and HTML formatting of
+// the random corpus and reports the ratio of their times, which stays
+// meaningful on a loaded machine.
+func BenchmarkHTMLOverText(b *testing.B) {
+	addrs := corpus(1024)
+	b.ReportAllocs()
+	const batch = 64
+	var text, html time.Duration
+	i := 0
+	for b.Loop() {
+		t0 := time.Now()
+		for k := range batch {
+			_ = address.Format(addrs[(i+k)%len(addrs)])
+		}
+		t1 := time.Now()
+		for k := range batch {
+			_ = address.FormatHTML(addrs[(i+k)%len(addrs)])
+		}
+		t2 := time.Now()
+		i += batch
+		text += t1.Sub(t0)
+		html += t2.Sub(t1)
+	}
+	b.ReportMetric(float64(html)/float64(text), "html/text")
 }
