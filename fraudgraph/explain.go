@@ -74,8 +74,9 @@ func (g *Graph) Explain(a, b uint64) (Explanation, error) {
 	return g.ExplainWithin(a, b, Query{MaxHops: explainHops, Window: -1})
 }
 
-// ExplainWithin is [Graph.Explain] with explicit limits; q.MaxVisits caps
-// the accounts visited from each side.
+// ExplainWithin is [Graph.Explain] with explicit limits: paths follow the
+// links q.Via selects within q.MaxHops, and q.MaxVisits caps the accounts
+// visited from each side. Evidence always counts every direct link.
 func (g *Graph) ExplainWithin(a, b uint64, q Query) (Explanation, error) {
 	ex := Explanation{A: a, B: b, Hops: -1}
 	l, err := g.limits(q)
@@ -251,6 +252,9 @@ func (g *Graph) paths(x *explainer, st *state, kinds []kindInfo, da, db uint32, 
 		for _, pi := range grow.frontier {
 			u := grow.node[pi]
 			st.eachInvite(u, func(e uint32) bool {
+				if !l.inv {
+					return false
+				}
 				via := uint32(inviteVia)
 				if e&inviterBit != 0 {
 					via |= childInvited
@@ -262,6 +266,9 @@ func (g *Graph) paths(x *explainer, st *state, kinds []kindInfo, da, db uint32, 
 				break
 			}
 			st.eachFingerprint(u, func(fp uint32) bool {
+				if !l.fp {
+					return false
+				}
 				info := g.fpInfo.load(fp)
 				if info&countMask > kinds[info>>24].cap {
 					return true

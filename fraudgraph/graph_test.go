@@ -418,3 +418,19 @@ func TestRandomIDs(t *testing.T) {
 		}
 	}
 }
+
+func TestExplainWithinVia(t *testing.T) {
+	g := New(Config{})
+	require.NoError(t, g.AddInvite(1, 2, t0))
+	require.NoError(t, g.AddFingerprint(1, "device", "d"))
+	require.NoError(t, g.AddFingerprint(2, "device", "d"))
+	for _, tt := range []struct {
+		via  Via
+		kind string
+	}{{ViaInvites, KindInvite}, {ViaFingerprints, "device"}} {
+		ex, err := g.ExplainWithin(1, 2, Query{MaxHops: 2, Via: tt.via})
+		require.NoError(t, err)
+		require.Len(t, ex.Paths, 1)
+		assert.Equal(t, tt.kind, ex.Paths[0][0].Kind, "ExplainWithin(via %v)", tt.via)
+	}
+}
