@@ -33,7 +33,7 @@ func (t *Table) AppendBinary(b []byte) ([]byte, error) {
 	b = binary.LittleEndian.AppendUint16(b, blobVersion)
 	b = binary.LittleEndian.AppendUint16(b, 0)
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(t.owners)))
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(t.v4.cells)))
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(t.v4.lo)))
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(t.v6.cells)))
 	for _, r := range t.owners {
 		b = binary.AppendUvarint(b, uint64(len(r.Owner)))
@@ -41,15 +41,14 @@ func (t *Table) AppendBinary(b []byte) ([]byte, error) {
 		b = binary.AppendUvarint(b, uint64(len(r.URL)))
 		b = append(b, r.URL...)
 	}
-	c4 := t.v4.cells
-	for _, c := range c4 {
-		b = binary.LittleEndian.AppendUint32(b, c.lo)
+	for _, lo := range t.v4.lo {
+		b = binary.LittleEndian.AppendUint32(b, lo)
 	}
-	for _, c := range c4 {
-		b = binary.LittleEndian.AppendUint32(b, c.hi)
+	for _, ho := range t.v4.ho {
+		b = binary.LittleEndian.AppendUint32(b, uint32(ho>>32))
 	}
-	for _, c := range c4 {
-		b = binary.LittleEndian.AppendUint32(b, c.own)
+	for _, ho := range t.v4.ho {
+		b = binary.LittleEndian.AppendUint32(b, uint32(ho))
 	}
 	c6 := t.v6.cells
 	for _, c := range c6 {

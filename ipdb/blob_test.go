@@ -7,7 +7,6 @@ import (
 	"os"
 	"sync"
 	"testing"
-	"unsafe"
 )
 
 // TestDatacentersCurrent proves the embedded blob is what `go generate`
@@ -162,7 +161,7 @@ func TestLayoutBudget(t *testing.T) {
 		}
 		tab := synthetic4(n, 1)
 		v := &tab.v4
-		perRange := float64(len(v.cells)*int(unsafe.Sizeof(cell4{}))) / float64(len(v.cells))
+		perRange := float64(4*len(v.lo)+8*len(v.ho)) / float64(len(v.lo))
 		index := 4 * v.idx.entries()
 		if perRange > 12 || index > 256<<10 {
 			t.Errorf("n=%d: %.1f bytes per range (want <= 12), index %d bytes (want <= 256 KiB)", n, perRange, index)

@@ -7,7 +7,8 @@ import (
 )
 
 // Index shape. The root of a family's index has up to 2^rootBits buckets
-// over the span of the data; a bucket holding more than crowded
+// over the span of the data (2^(rootBits+1), all the budget, for more than
+// 2^bigBits ranges); a bucket holding more than crowded
 // candidates gets a child index over its own key range, as long as the
 // family's budget of maxIndexEntries uint32 entries (256 KiB) lasts, the
 // most crowded buckets first. Clustered data (IPv6 lists packed into a
@@ -17,6 +18,7 @@ const (
 	rootBits        = 15
 	childBits       = 12
 	crowded         = 8
+	bigBits         = 17
 	maxIndexEntries = 1 << 16
 	childFlag       = 1 << 31
 )
@@ -42,7 +44,8 @@ type node[K uint32 | uint64] struct {
 }
 
 // window returns the candidate window of key h, or ok false when h lies
-// outside the data's span.
+// outside the data's span. The root level is handled inline (most lookups
+// end there); crowded buckets continue in descend.
 func (r *radix[K]) window(h K) (i, j uint32, ok bool) {
 	n := &r.root
 	if h < n.base {
@@ -52,20 +55,38 @@ func (r *radix[K]) window(h K) (i, j uint32, ok bool) {
 	if b >= K(len(n.idx)) {
 		return 0, 0, false
 	}
-	for {
-		e := n.idx[b]
-		if e&childFlag == 0 {
-			i, j = e, n.last
-			if b+1 < K(len(n.idx)) {
-				j = n.idx[b+1]
-				if j&childFlag != 0 {
-					j = r.nodes[j&^childFlag].first
-				}
-			}
-			return i, j, true
+	e := n.idx[b]
+	if e&childFlag != 0 {
+		i, j = r.descend(e, h)
+		return i, j, true
+	}
+	j = n.last
+	if b+1 < K(len(n.idx)) {
+		j = n.idx[b+1]
+		if j&childFlag != 0 {
+			j = r.nodes[j&^childFlag].first
 		}
-		n = &r.nodes[e&^childFlag]
-		b = (h - n.base) >> n.shift
+	}
+	return e, j, true
+}
+
+// descend walks child nodes from the reference e down to the bucket of h.
+func (r *radix[K]) descend(e uint32, h K) (i, j uint32) {
+	for {
+		n := &r.nodes[e&^childFlag]
+		b := (h - n.base) >> n.shift
+		e = n.idx[b]
+		if e&childFlag != 0 {
+			continue
+		}
+		j = n.last
+		if b+1 < K(len(n.idx)) {
+			j = n.idx[b+1]
+			if j&childFlag != 0 {
+				j = r.nodes[j&^childFlag].first
+			}
+		}
+		return e, j
 	}
 }
 
@@ -89,6 +110,11 @@ func buildRadix[K uint32 | uint64](ends []K, lo K) radix[K] {
 	span := ends[n-1] - lo
 	width := bits.Len64(uint64(span))
 	k := min(bits.Len(uint(n))+1, rootBits, max(width, 1))
+	if n > 1<<bigBits {
+		// Huge tables are rarely all clustered: the finest root serves
+		// them better than a few children.
+		k = min(rootBits+1, max(width, 1))
+	}
 	shift := max(width-k, 0)
 	nb := int(uint64(span)>>shift) + 1
 	budget := maxIndexEntries - nb

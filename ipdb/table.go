@@ -11,9 +11,10 @@ import (
 //
 // # Layout
 //
-// Each family keeps its ranges in one flat sorted array of cells: for
-// IPv4 start, end and owner index as three uint32 (12 bytes per range),
-// for IPv6 start and end as uint64 halves and the owner index (40 bytes).
+// Each family keeps its ranges in flat sorted arrays: for IPv4 a []uint32
+// of starts, which lookups search, and a []uint64 packing each end with
+// its owner's index (12 bytes per range); for IPv6 one array of cells
+// holding start and end as uint64 halves and the owner index (40 bytes).
 // Owners are stored once in a deduplicated table. A bucket index of at
 // most 2^16 uint32 entries (256 KiB) per family maps the top bits of an
 // address, counted from the start of the data's span, to the first range
@@ -30,15 +31,14 @@ type Table struct {
 	v6     table6
 }
 
+// table4 keeps IPv4 ranges as a []uint32 of starts, searched alone so
+// that a bucket's candidates share a cache line or two even when there
+// are dozens, and a []uint64 packing each end with its owner's index,
+// read once per lookup: 12 bytes per range.
 type table4 struct {
-	cells []cell4 // increasing
-	idx   radix[uint32]
-}
-
-// cell4 is one IPv4 range: 12 bytes, so a lookup's few probes and the
-// answer share one or two cache lines.
-type cell4 struct {
-	lo, hi, own uint32
+	lo  []uint32 // starts, increasing
+	ho  []uint64 // end<<32 | owner index
+	idx radix[uint32]
 }
 
 type table6 struct {
@@ -53,7 +53,7 @@ type cell6 struct {
 }
 
 // Len returns the number of disjoint ranges (both families).
-func (t *Table) Len() int { return len(t.v4.cells) + len(t.v6.cells) }
+func (t *Table) Len() int { return len(t.v4.lo) + len(t.v6.cells) }
 
 // Lookup returns the record of the range containing ip, and whether there
 // is one. IPv4-mapped IPv6 addresses are looked up as IPv4; zones are
@@ -89,26 +89,26 @@ func (t *table4) find(ip uint32) (uint32, bool) {
 	if !ok {
 		return 0, false
 	}
-	// The candidates cells[i:j+1] all end at or after the bucket start; the
+	// The candidates lo[i:j+1] all end at or after the bucket start; the
 	// answer is the last of them starting at or before ip.
-	s := t.cells[i : j+1]
+	s := t.lo[i : j+1]
 	n := len(s)
 	k := 0
 	for n > 1 {
 		half := n >> 1
-		if s[k+half].lo <= ip {
+		if s[k+half] <= ip {
 			k += half
 		}
 		n -= half
 	}
-	if n == 0 {
+	if n == 0 || s[k] > ip {
 		return 0, false
 	}
-	c := &s[k]
-	if c.lo > ip || c.hi < ip {
+	ho := t.ho[int(i)+k]
+	if uint32(ho>>32) < ip {
 		return 0, false
 	}
-	return c.own, true
+	return uint32(ho), true
 }
 
 func (t *table6) find(ip u128) (uint32, bool) {
@@ -141,8 +141,9 @@ func (t *table6) find(ip u128) (uint32, bool) {
 // All yields every range with its record, IPv4 first, in increasing order.
 func (t *Table) All() iter.Seq2[Range, Record] {
 	return func(yield func(Range, Record) bool) {
-		for _, c := range t.v4.cells {
-			if !yield(Range{v4addr(c.lo), v4addr(c.hi)}, t.owners[c.own]) {
+		for i, lo := range t.v4.lo {
+			ho := t.v4.ho[i]
+			if !yield(Range{v4addr(lo), v4addr(uint32(ho >> 32))}, t.owners[uint32(ho)]) {
 				return
 			}
 		}
@@ -163,13 +164,13 @@ func (t *Table) Owners() []Record { return t.owners }
 func newTable(owners []Record, rows4 []row[u32], rows6 []row[u128]) *Table {
 	t := &Table{owners: owners}
 	if len(rows4) > 0 {
-		cells := make([]cell4, len(rows4))
+		lo := make([]uint32, len(rows4))
+		ho := make([]uint64, len(rows4))
 		ends := make([]uint32, len(rows4))
 		for i, r := range rows4 {
-			cells[i] = cell4{uint32(r.lo), uint32(r.hi), r.val}
-			ends[i] = uint32(r.hi)
+			lo[i], ho[i], ends[i] = uint32(r.lo), uint64(r.hi)<<32|uint64(r.val), uint32(r.hi)
 		}
-		t.v4 = table4{cells: cells, idx: buildRadix(ends, cells[0].lo)}
+		t.v4 = table4{lo: lo, ho: ho, idx: buildRadix(ends, lo[0])}
 	}
 	if len(rows6) > 0 {
 		cells := make([]cell6, len(rows6))
