@@ -229,8 +229,7 @@ func v6key(a netip.Addr) u128 {
 	return u128{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])}
 }
 
-// v4key returns the IPv4 address a (or the IPv4 address an IPv4-mapped
-// a holds) as an integer. As16 is branch-free, unlike As4.
+// v4key returns the IPv4 address a as an integer; a must be IPv4.
 func v4key(a netip.Addr) uint32 {
 	b := a.As4()
 	return binary.BigEndian.Uint32(b[:])
