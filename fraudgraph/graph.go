@@ -413,7 +413,7 @@ func (g *Graph) linkFingerprint(a uint32, k uint8, h uint64, has func(fp uint32)
 // entries.
 func (g *Graph) growFP(sh, n int) *fpTable {
 	old := g.fps[sh].Load()
-	nt := newFPTable(max(n*3/2, 16))
+	nt := newFPTable(max(n*3/2, 16), sh)
 	for i, k := range old.keys {
 		if k != 0 {
 			nt.insertTag(k>>16, old.value(i))
@@ -530,7 +530,7 @@ func (g *Graph) dropUnshared() {
 	}
 	var nt [len(g.fps)]*fpTable
 	for i := range nt {
-		nt[i] = newFPTable(count[i])
+		nt[i] = newFPTable(count[i], i)
 	}
 	for f := range n {
 		h := g.fpHash.load(f)

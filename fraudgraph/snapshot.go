@@ -671,6 +671,7 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 		if ft.used >= len(ft.keys) {
 			return nil, l.fail(ErrSnapshotCorrupt, "fingerprint table full")
 		}
+		ft.setLimit(sh)
 	}
 	l.sec = "id.slots"
 	used := 0
