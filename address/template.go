@@ -2,6 +2,7 @@ package address
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 )
 
@@ -277,22 +278,6 @@ func (t Template) FormatHTML(a Address) string {
 	return string(render(buf[:0], t.elems, &a, &o))
 }
 
-func quote(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f:
-			b.WriteString(`\x`)
-			b.WriteByte("0123456789abcdef"[r>>4])
-			b.WriteByte("0123456789abcdef"[r&15])
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
+// quote returns s as a Go string literal, so that control characters and
+// invalid UTF-8 in an error message show as escapes.
+func quote(s string) string { return strconv.Quote(s) }
