@@ -294,26 +294,48 @@ func (r *region) labelType(f Field) string {
 	return f.String()
 }
 
-// labelText returns the region's label override for the language, if
-// any, else the English text of the label type.
+// labelText returns the region's label override that best fits the
+// language, if any, else the English text of the label type. An override
+// for the exact tag ("zh-TW") wins over one for a Traditional Chinese
+// equivalent ("zh-HK" for "zh-Hant"), which wins over one for the primary
+// language ("zh"); an override without a language applies otherwise.
 func (r *region) labelText(f Field, label, language string) string {
 	letter := string(f.letter())
-	var generic string
+	best, bestScore := "", 0
 	for _, o := range r.labels {
 		if o.Field != letter || o.Label == "" {
 			continue
 		}
-		switch {
-		case o.Lang == "" && generic == "":
-			generic = o.Label
-		case o.Lang != "" && language != "" && (strings.EqualFold(o.Lang, language) || strings.EqualFold(o.Lang, baseLanguage(language))):
-			return o.Label
+		if s := languageMatch(o.Lang, language); s > bestScore {
+			best, bestScore = o.Label, s
 		}
 	}
-	if generic != "" {
-		return generic
+	if best != "" {
+		return best
 	}
 	return labelText(label)
+}
+
+// languageMatch scores how well a data language tag fits a requested
+// one: 4 the same tag ('-' and '_' alike, any case), 3 both Traditional
+// Chinese, 2 the same primary language, 1 a data tag without language
+// (the default), 0 no match.
+func languageMatch(data, want string) int {
+	switch {
+	case data == "":
+		return 1
+	case want == "":
+		return 0
+	case len(data) == len(want) && strings.EqualFold(strings.ReplaceAll(data, "_", "-"), strings.ReplaceAll(want, "_", "-")):
+		return 4
+	case baseLanguage(data) != baseLanguage(want):
+		return 0
+	case nameColumn(data) == nameColumn(want) && baseLanguage(want) == "zh" && nameColumn(want) != nameColumn("zh"):
+		return 3
+	case strings.IndexAny(data, "-_") < 0:
+		return 2
+	}
+	return 0
 }
 
 // regionError wraps ErrUnknownRegion with the code.
