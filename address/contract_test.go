@@ -285,7 +285,7 @@ func TestContractFormLabels(t *testing.T) {
 // every region and many language tags: no panics, valid UTF-8 in HTML,
 // and no markup but the formatter's own.
 func TestContractRobust(t *testing.T) {
-	huge := strings.Repeat("<&\"'\x00\xff界", 1<<14)
+	huge := strings.Repeat("<&\"'\x00\xff界", 1<<10)
 	values := []string{"", " ", "\xff\xfe\xc3", "\x00", huge, "Zürich", "<script>"}
 	langs := []string{"", "x-", "-", "_", "ja-Latn-JP", "zh-Hant", "zh_Latn", "Latn", "--Latn", "\xff", "en-US-u-ca-gregory-Latn"}
 	regions := append(address.Default().Regions(), "ZZ", "QZ", "")
@@ -316,4 +316,9 @@ func TestContractRobust(t *testing.T) {
 		_ = address.Validate(a)
 		_, _ = address.Form(code, lang)
 	}
+	// One megabyte in every field of one address.
+	mb := strings.Repeat("x<\xff", 1<<18)
+	a := address.Address{Country: "US", Name: mb, StreetLines: []string{mb}, City: mb, State: mb, PostalCode: mb}
+	assert.Equal(t, 5*len(mb)+len("\n\n\n,  "), len(address.Format(a)))
+	assert.Error(t, address.Validate(a))
 }
