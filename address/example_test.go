@@ -92,7 +92,7 @@ func ExampleValidate() {
 		}
 	}
 	// Output:
-	// address: state not used in DE; postal_code invalid for DE
+	// address: state "Berlin" not used in DE; postal_code "1011" invalid for DE
 	// state unused_field
 	// postal_code invalid_format
 }
@@ -162,5 +162,5 @@ data/US={"fmt":"%N%n%O%n%A%n%C %S %Z","require":"ACSZ","zip":"\\d{5}"}`
 	fmt.Println(rules.Validate(address.Address{Country: "US", StreetLines: []string{"x"}, City: "y", State: "CA", PostalCode: "123"}))
 	// Output:
 	// Mountain View CA 94043
-	// address: postal_code invalid for US
+	// address: postal_code "123" invalid for US
 }

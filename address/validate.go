@@ -4,6 +4,7 @@ import (
 	"errors"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // ErrInvalid is wrapped by every *ValidationError.
@@ -47,22 +48,32 @@ type Problem struct {
 // String returns the field and kind, e.g. "state unused_field".
 func (p Problem) String() string { return p.Field.String() + " " + p.Kind.String() }
 
-// describe words the problem for region code, e.g. "state not used in DE".
-func (p Problem) describe(code string) string {
+// describe words the problem for region code, quoting the offending value
+// v when it is known, e.g. `state "Berlin" not used in DE`.
+func (p Problem) describe(code, v, state string) string {
 	f := p.Field.String()
+	if v != "" {
+		f += " " + v
+	}
 	switch p.Kind {
 	case MissingRequired:
-		return f + " required in " + code
+		if p.Field == Country {
+			return "country required"
+		}
+		return p.Field.String() + " required in " + code
 	case UnusedField:
 		return f + " not used in " + code
 	case UnknownValue:
 		if p.Field == Country {
-			return "country " + quote(code) + " unknown"
+			return "country " + v + " unknown"
 		}
 		return f + " not a subdivision of " + code
 	case InvalidFormat:
 		return f + " invalid for " + code
 	case MismatchingValue:
+		if state != "" {
+			return f + " does not match state " + state + " in " + code
+		}
 		return f + " does not match state in " + code
 	}
 	return f + " " + p.Kind.String()
@@ -72,18 +83,64 @@ func (p Problem) describe(code string) string {
 type ValidationError struct {
 	Country  string // the address country as given
 	Problems []Problem
+	// Address is the address as validated. Error quotes its offending
+	// values; a zero Address leaves them out.
+	Address Address
 }
 
-// Error returns the problems joined by "; ", e.g.
-// "address: state not used in DE".
+// maxQuoted bounds the bytes of one value quoted in an error message.
+const maxQuoted = 64
+
+// quoted returns field f of e.Address quoted for a message, cut to
+// maxQuoted bytes, or "" when empty.
+func (e *ValidationError) quoted(f Field) string {
+	var v string
+	if f == StreetAddress {
+		for _, l := range e.Address.StreetLines {
+			if !isBlank(l) {
+				v = l
+				break
+			}
+		}
+	} else {
+		v = e.Address.value(f)
+	}
+	if v == "" {
+		return ""
+	}
+	if len(v) > maxQuoted {
+		n := maxQuoted
+		for n > 0 && !utf8.RuneStart(v[n]) {
+			n--
+		}
+		return quote(v[:n]) + "..."
+	}
+	return quote(v)
+}
+
+// Error returns the problems joined by "; ", with the offending values
+// quoted, e.g. `address: state "Berlin" not used in DE`.
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	b.WriteString("address: ")
+	code := strings.ToUpper(e.Country)
 	for i, p := range e.Problems {
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		b.WriteString(p.describe(strings.ToUpper(e.Country)))
+		v, state := "", ""
+		switch {
+		case p.Field == Country:
+			if p.Kind != MissingRequired {
+				v = quote(e.Country)
+			}
+		case p.Kind != MissingRequired:
+			v = e.quoted(p.Field)
+		}
+		if p.Kind == MismatchingValue {
+			state = e.quoted(State)
+		}
+		b.WriteString(p.describe(code, v, state))
 	}
 	return b.String()
 }
@@ -98,12 +155,14 @@ func Validate(a Address) error { return Default().Validate(a) }
 // validator does, and returns nil or a *ValidationError listing, in field
 // order: required fields that are empty (MissingRequired), non-empty fields
 // the region's formats do not use (UnusedField; a German address with a
-// state gets "state not used in DE"), a state that is none of the region's
+// state gets `address: state "Berlin" not used in DE`), a state that is none of the region's
 // subdivisions by key, name, Latin name or ISO code (UnknownValue), a
 // postal code that does not fully match the region's pattern
 // (InvalidFormat) or does not start like the state's postal codes
 // (MismatchingValue). An empty or unknown country is a single problem on
-// the country field. Validating a valid address does not allocate.
+// the country field. The error message quotes each offending value (at
+// most 64 bytes of it); an address holds personal data, so log it with
+// care. Validating a valid address does not allocate.
 func (rs *Rules) Validate(a Address) error {
 	r := rs.lookup(a.Country)
 	if r == nil {
@@ -111,7 +170,7 @@ func (rs *Rules) Validate(a Address) error {
 		if isBlank(a.Country) {
 			k = MissingRequired
 		}
-		return &ValidationError{Country: a.Country, Problems: []Problem{{Field: Country, Kind: k}}}
+		return &ValidationError{Country: a.Country, Problems: []Problem{{Field: Country, Kind: k}}, Address: a}
 	}
 	var ps []Problem
 	for f := Name; f < numFields; f++ {
@@ -143,7 +202,7 @@ func (rs *Rules) Validate(a Address) error {
 	if ps == nil {
 		return nil
 	}
-	return &ValidationError{Country: a.Country, Problems: ps}
+	return &ValidationError{Country: a.Country, Problems: ps, Address: a}
 }
 
 // matches reports whether re matches s; a nil pattern matches everything.

@@ -2,6 +2,7 @@ package address
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -54,14 +55,34 @@ func TestValidate(t *testing.T) {
 
 func TestValidationErrorMessage(t *testing.T) {
 	err := Validate(Address{Country: "DE", StreetLines: []string{"x"}, City: "Berlin", PostalCode: "10117", State: "BE"})
-	assert.EqualError(t, err, "address: state not used in DE")
+	assert.EqualError(t, err, `address: state "BE" not used in DE`)
 	err = Validate(Address{Country: "us", State: "TX", PostalCode: "1"})
-	assert.EqualError(t, err, "address: street_address required in US; city required in US; postal_code invalid for US")
+	assert.EqualError(t, err, `address: street_address required in US; city required in US; postal_code "1" invalid for US`)
 	var ve *ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "postal_code", ve.Problems[2].Field.String())
 	assert.Equal(t, "invalid_format", ve.Problems[2].Kind.String())
 	assert.Equal(t, "postal_code invalid_format", ve.Problems[2].String())
+
+	tests := []struct {
+		a    Address
+		want string
+	}{
+		{Address{Country: "us", StreetLines: []string{"1 Main"}, City: "Austin", State: "TX", PostalCode: "94043"},
+			`address: postal_code "94043" does not match state "TX" in US`},
+		{Address{Country: "US", StreetLines: []string{"1 Main"}, City: "Austin", State: "Texass", PostalCode: "78701"},
+			`address: state "Texass" not a subdivision of US`},
+		{Address{Country: "DE", StreetLines: []string{"x"}, City: "Berlin", PostalCode: "1011\xff" + strings.Repeat("9", 100)},
+			`address: postal_code "1011\xff` + strings.Repeat("9", 59) + `"... invalid for DE`},
+		{Address{Country: "Q\x00"}, `address: country "Q\x00" unknown`},
+		{Address{City: "Berlin"}, "address: country required"},
+	}
+	for _, tt := range tests {
+		assert.EqualError(t, Validate(tt.a), tt.want)
+	}
+	// An error built by hand, without the address, names no values.
+	hand := &ValidationError{Country: "DE", Problems: []Problem{{State, UnusedField}, {PostalCode, InvalidFormat}}}
+	assert.EqualError(t, hand, "address: state not used in DE; postal_code invalid for DE")
 }
 
 func TestValidateNoAllocs(t *testing.T) {
