@@ -332,7 +332,7 @@ func languageMatch(data, want string) int {
 		return 0
 	case nameColumn(data) == nameColumn(want) && baseLanguage(want) == "zh" && nameColumn(want) != nameColumn("zh"):
 		return 3
-	case strings.IndexAny(data, "-_") < 0:
+	case !strings.ContainsAny(data, "-_"):
 		return 2
 	}
 	return 0
