@@ -1,11 +1,12 @@
 package address
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -36,16 +37,21 @@ func Default() *Rules { return defaultRules() }
 // not know.
 var ErrUnknownRegion = errors.New("address: unknown region")
 
-// ParseError reports a malformed line of rules data.
+// ParseError reports a malformed line or node of rules data.
 type ParseError struct {
 	Line int    // 1-based line number; 0 for a JSON object input
-	Key  string // the node key, e.g. "data/US"
+	Key  string // the node key, e.g. "data/US"; "{}" for the object itself
 	Err  error  // the cause
 }
 
-// Error returns e.g. `address: line 12: data/US: <cause>`.
+// Error returns e.g. `address: line 12: data/US: byte 9: <cause>`; the
+// line is left out for a JSON object input.
 func (e *ParseError) Error() string {
-	return "address: line " + itoa(e.Line) + ": " + e.Key + ": " + e.Err.Error()
+	s := "address: "
+	if e.Line > 0 {
+		s += "line " + itoa(e.Line) + ": "
+	}
+	return s + quote(e.Key) + ": " + e.Err.Error()
 }
 
 // Unwrap returns the cause.
@@ -164,7 +170,7 @@ type jsonNode struct {
 func decodeNode(b []byte) (*node, error) {
 	var j jsonNode
 	if err := json.Unmarshal(b, &j); err != nil {
-		return nil, err
+		return nil, jsonPosition(err)
 	}
 	n := &node{
 		Fmt: j.Fmt, Lfmt: j.Lfmt, Name: j.Name, Lname: j.Lname, Key: j.Key, Isoid: j.Isoid,
@@ -183,6 +189,14 @@ func decodeNode(b []byte) (*node, error) {
 	return n, nil
 }
 
+// jsonPosition prefixes a JSON syntax error with its byte offset.
+func jsonPosition(err error) error {
+	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
+		return fmt.Errorf("byte %d: %w", se.Offset, err)
+	}
+	return err
+}
+
 // ParseRules reads libaddressinput region data in either of its two
 // published shapes: countryinfo.txt lines ("data/US={...}", one node per
 // line), or a single JSON object keyed by node ("US", "US/CA" or
@@ -199,9 +213,11 @@ func ParseRules(r io.Reader) (*Rules, error) {
 	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '{' {
 		var m map[string]json.RawMessage
 		if err := json.Unmarshal(t, &m); err != nil {
-			return nil, &ParseError{Key: "{}", Err: err}
+			return nil, &ParseError{Key: "{}", Err: jsonPosition(err)}
 		}
-		for k, v := range m {
+		// Sorted, so that the first bad node reported is always the same.
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			v := m[k]
 			n, err := decodeNode(v)
 			if err != nil {
 				return nil, &ParseError{Key: k, Err: err}
@@ -209,16 +225,16 @@ func ParseRules(r io.Reader) (*Rules, error) {
 			nodes[strings.TrimPrefix(k, "data/")] = n
 		}
 	} else {
-		sc := bufio.NewScanner(bytes.NewReader(data))
-		sc.Buffer(nil, 1<<22)
-		for line := 1; sc.Scan(); line++ {
-			text := strings.TrimSpace(sc.Text())
+		line := 0
+		for text := range strings.Lines(string(data)) {
+			line++
+			text = strings.TrimSpace(text)
 			if text == "" || strings.HasPrefix(text, "#") {
 				continue
 			}
 			k, v, ok := strings.Cut(text, "=")
 			if !ok {
-				return nil, &ParseError{Line: line, Key: k, Err: errors.New("missing '='")}
+				return nil, &ParseError{Line: line, Key: k[:min(len(k), 64)], Err: errors.New("missing '='")}
 			}
 			if !strings.HasPrefix(k, "data/") {
 				continue
@@ -228,9 +244,6 @@ func ParseRules(r io.Reader) (*Rules, error) {
 				return nil, &ParseError{Line: line, Key: k, Err: err}
 			}
 			nodes[strings.TrimPrefix(k, "data/")] = n
-		}
-		if err := sc.Err(); err != nil {
-			return nil, err
 		}
 	}
 	return buildRules(nodes), nil
