@@ -104,12 +104,8 @@ func (f *Formatter) append(dst []byte, a *Address, html bool) []byte {
 	if f.SingleLine {
 		o.sep = lineSeparator(a.Language)
 	}
-	if html {
-		if f.SingleLine {
-			o.sep = string(appendEscaped(nil, o.sep, false))
-		} else {
-			o.sep = "<br>"
-		}
+	if html && !f.SingleLine {
+		o.sep = "<br>" // the single-line separators need no escaping
 	}
 	if !f.PostalLabel {
 		return render(dst, elems, a, &o)

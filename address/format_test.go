@@ -202,3 +202,12 @@ func TestCountryName(t *testing.T) {
 		}
 	}
 }
+
+// TestLineSeparatorsNeedNoEscaping guards the single-line HTML path, which
+// writes the separators unescaped.
+func TestLineSeparatorsNeedNoEscaping(t *testing.T) {
+	for _, lang := range []string{"", "en", "ja", "zh", "ko", "th", "ar", "fa", "ku", "ps", "ur", "ja-Latn"} {
+		sep := lineSeparator(lang)
+		assert.Equal(t, sep, string(appendEscaped(nil, sep, false)), "separator of %q", lang)
+	}
+}

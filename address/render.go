@@ -306,56 +306,17 @@ func appendEscapedUpper(dst []byte, s string) []byte {
 
 // openTag returns the opening span tag of a field's value.
 func (f Field) openTag() string {
-	switch f {
-	case Country:
-		return `<span class="country">`
-	case Name:
-		return `<span class="name">`
-	case Organization:
-		return `<span class="organization">`
-	case StreetAddress:
-		return `<span class="street_address">`
-	case DependentLocality:
-		return `<span class="dependent_locality">`
-	case City:
-		return `<span class="city">`
-	case State:
-		return `<span class="state">`
-	case PostalCode:
-		return `<span class="postal_code">`
-	case SortingCode:
-		return `<span class="sorting_code">`
-	}
-	return `<span class="` + f.String() + `">`
+	return f.closeBrOpenTag()[len("</span><br>"):]
 }
 
 // brOpenTag returns "<br>" followed by the opening span tag of a field.
 func (f Field) brOpenTag() string {
-	switch f {
-	case Country:
-		return `<br><span class="country">`
-	case Name:
-		return `<br><span class="name">`
-	case Organization:
-		return `<br><span class="organization">`
-	case StreetAddress:
-		return `<br><span class="street_address">`
-	case DependentLocality:
-		return `<br><span class="dependent_locality">`
-	case City:
-		return `<br><span class="city">`
-	case State:
-		return `<br><span class="state">`
-	case PostalCode:
-		return `<br><span class="postal_code">`
-	case SortingCode:
-		return `<br><span class="sorting_code">`
-	}
-	return "<br>" + f.openTag()
+	return f.closeBrOpenTag()[len("</span>"):]
 }
 
 // closeBrOpenTag returns "</span><br>" followed by the opening span tag of
-// a field.
+// a field. The three tag methods share these constant strings, so none
+// of them allocates.
 func (f Field) closeBrOpenTag() string {
 	switch f {
 	case Country:
@@ -377,5 +338,5 @@ func (f Field) closeBrOpenTag() string {
 	case SortingCode:
 		return `</span><br><span class="sorting_code">`
 	}
-	return "</span>" + f.brOpenTag()
+	return `</span><br><span class="` + f.String() + `">`
 }
