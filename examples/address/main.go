@@ -13,26 +13,25 @@ import (
 	"github.com/craftkit/craftkit/address"
 )
 
-var samples = []struct {
-	continent string
-	a         address.Address
-}{
-	{"Africa", address.Address{Country: "ZA", Name: "Thandi Nkosi", StreetLines: []string{"1 Long Street"},
-		DependentLocality: "City Centre", City: "Cape Town", PostalCode: "8001"}},
-	{"Asia", address.Address{Country: "JP", Language: "ja", Name: "山田太郎",
-		StreetLines: []string{"港区六本木6-10-1"}, State: "東京都", PostalCode: "106-6126"}},
-	{"Europe", address.Address{Country: "DE", Name: "Max Mustermann", Organization: "Muster & Söhne",
-		StreetLines: []string{"Unter den Linden 1"}, City: "Berlin", PostalCode: "10117"}},
-	{"North America", address.Address{Country: "US", Name: "Jane Doe", StreetLines: []string{"1600 Amphitheatre Pkwy", "Bldg 41"},
-		City: "Mountain View", State: "CA", PostalCode: "94043"}},
-	{"South America", address.Address{Country: "BR", Language: "pt", Name: "João Silva",
-		StreetLines: []string{"Av. Paulista, 1578"}, DependentLocality: "Bela Vista", City: "São Paulo", State: "SP", PostalCode: "01310-200"}},
-	{"Oceania", address.Address{Country: "AU", Name: "Jack Smith", StreetLines: []string{"1 Bondi Rd"},
-		City: "Bondi Beach", State: "NSW", PostalCode: "2026"}},
-	{"Antarctica", address.Address{Country: "AQ", Name: "McMurdo Station", City: "Ross Island"}},
-}
-
 func main() {
+	samples := []struct {
+		continent string
+		a         address.Address
+	}{
+		{"Africa", address.Address{Country: "ZA", Name: "Thandi Nkosi", StreetLines: []string{"1 Long Street"},
+			DependentLocality: "City Centre", City: "Cape Town", PostalCode: "8001"}},
+		{"Asia", address.Address{Country: "JP", Language: "ja", Name: "山田太郎",
+			StreetLines: []string{"港区六本木6-10-1"}, State: "東京都", PostalCode: "106-6126"}},
+		{"Europe", address.Address{Country: "DE", Name: "Max Mustermann", Organization: "Muster & Söhne",
+			StreetLines: []string{"Unter den Linden 1"}, City: "Berlin", PostalCode: "10117"}},
+		{"North America", address.Address{Country: "US", Name: "Jane Doe", StreetLines: []string{"1600 Amphitheatre Pkwy", "Bldg 41"},
+			City: "Mountain View", State: "CA", PostalCode: "94043"}},
+		{"South America", address.Address{Country: "BR", Language: "pt", Name: "João Silva",
+			StreetLines: []string{"Av. Paulista, 1578"}, DependentLocality: "Bela Vista", City: "São Paulo", State: "SP", PostalCode: "01310-200"}},
+		{"Oceania", address.Address{Country: "AU", Name: "Jack Smith", StreetLines: []string{"1 Bondi Rd"},
+			City: "Bondi Beach", State: "NSW", PostalCode: "2026"}},
+		{"Antarctica", address.Address{Country: "AQ", Name: "McMurdo Station", City: "Ross Island"}},
+	}
 	label := address.Formatter{PostalLabel: true, Origin: "GB"}
 	for _, s := range samples {
 		a := s.a
