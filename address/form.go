@@ -1,6 +1,9 @@
 package address
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Width is an input-field width hint.
 type Width uint8
@@ -211,7 +214,7 @@ func (rs *Rules) Form(country, language string) (FormLayout, error) {
 		Country:        r.code,
 		Language:       language,
 		PostalPattern:  r.zip,
-		PostalExamples: r.zipex,
+		PostalExamples: slices.Clone(r.zipex), // the caller may modify the layout
 		PostalPrefix:   r.postprefix,
 		PostalURL:      r.posturl,
 	}

@@ -109,3 +109,18 @@ func TestFormAllRegions(t *testing.T) {
 		}
 	}
 }
+
+// TestFormLayoutIsACopy checks that a caller changing a layout does not
+// change the shared rules.
+func TestFormLayoutIsACopy(t *testing.T) {
+	l, err := Form("US", "en")
+	require.NoError(t, err)
+	l.PostalExamples[0] = "changed"
+	l.Subdivisions[0].Name = "changed"
+	l.Rows[0][0].LabelText = "changed"
+	again, err := Form("US", "en")
+	require.NoError(t, err)
+	assert.Equal(t, "95014", again.PostalExamples[0])
+	assert.Equal(t, "Alabama", again.Subdivisions[0].Name)
+	assert.Equal(t, "Name", again.Rows[0][0].LabelText)
+}
