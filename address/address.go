@@ -3,7 +3,9 @@ package address
 // Address is a postal address, with the field model of Google's
 // libaddressinput. Values are free text as the user typed them; State may
 // also hold a subdivision key (for example "CA" in the US). The zero value
-// is an empty address, which formats as the empty string.
+// is an empty address, which formats as the empty string. The package only
+// reads an Address (StreetLines included), so goroutines may share one as
+// long as none of them modifies it.
 type Address struct {
 	// Country is the ISO 3166-1 alpha-2 code, e.g. "US". Case is ignored.
 	Country string
@@ -11,15 +13,15 @@ type Address struct {
 	// "ja-Latn". It may be empty. A Latin script subtag selects the
 	// region's Latin-script format.
 	Language     string
-	Name         string
-	Organization string
-	// StreetLines holds the street address, one element per line.
+	Name         string // the recipient (%N)
+	Organization string // the company or institution (%O)
+	// StreetLines holds the street address, one element per line (%A).
 	StreetLines       []string
-	DependentLocality string
-	City              string
-	State             string
-	PostalCode        string
-	SortingCode       string
+	DependentLocality string // a neighbourhood, suburb or district below the city (%D)
+	City              string // the city, town or post town (%C)
+	State             string // the first-level subdivision, by name or key (%S)
+	PostalCode        string // the postal code as written, e.g. "94043" (%Z)
+	SortingCode       string // a sorting code, used by a few regions such as CI (%X)
 }
 
 // Field identifies one field of an Address. Its String method prints the

@@ -70,7 +70,9 @@ type Subdivision struct {
 	ISOCode   string // the ISO 3166-2 suffix, e.g. "CA" or "13", if known
 }
 
-// FormLayout describes the input form of a region in a language.
+// FormLayout describes the input form of a region in a language. Each call
+// to Form returns a new layout that shares nothing with the rules, so the
+// caller may modify it; it is safe for concurrent reads.
 type FormLayout struct {
 	Country  string
 	Language string // the language the layout was built for

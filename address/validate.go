@@ -79,7 +79,8 @@ func (p Problem) describe(code, v, state string) string {
 	return f + " " + p.Kind.String()
 }
 
-// ValidationError lists the problems of an invalid address.
+// ValidationError lists the problems of an invalid address. Validate
+// returns a new one each time; it is safe for concurrent reads.
 type ValidationError struct {
 	Country  string // the address country as given
 	Problems []Problem
