@@ -99,9 +99,9 @@
 //
 // Training memory is 2·Len·Dim·4 bytes of vectors plus the vocabulary and
 // 12 bytes per vocabulary token for the sampler and subsampling. [Train]
-// adds 4 bytes per corpus token and 20 per session, and runs one garbage
-// collection between reading and training to return the interning map of
-// rare tokens. Hot loops use AVX2/FMA kernels on amd64 (pure Go elsewhere
+// adds 4 bytes per corpus token and 20 per session. Both run one garbage
+// collection that returns memory to the OS between reading and training,
+// so that the interning map of rare tokens does not add to the peak. Hot loops use AVX2/FMA kernels on amd64 (pure Go elsewhere
 // or with the purego build tag) and allocate nothing per token.
 //
 // # Concurrency

@@ -7,7 +7,7 @@ import (
 	"io"
 	"math"
 	"os"
-	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -42,7 +42,7 @@ func Train(ctx context.Context, r io.Reader, cfg Config) (*Model, error) {
 	// Return the memory of the long tail of the vocabulary before the
 	// vectors are allocated: it lowers the peak by the size of the
 	// interning map.
-	runtime.GC()
+	debug.FreeOSMemory()
 	t := newTrainer(&cfg, mc.vocab, mc.tokens)
 	blocks := mc.blocks
 	var cursor atomic.Int64
@@ -105,7 +105,7 @@ func TrainFile(ctx context.Context, path string, cfg Config) (*Model, error) {
 		perEpoch += n
 	}
 	c = nil
-	runtime.GC() // as in Train: free the long tail before allocating vectors
+	debug.FreeOSMemory() // as in Train: free the long tail before allocating vectors
 	t := newTrainer(&cfg, vocab, perEpoch)
 
 	// Pass 2..: one stream per epoch, parsed by a producer goroutine into
