@@ -61,8 +61,9 @@
 // [Decode] validates (header, lengths, CRC-32C, order, owner indexes)
 // before use; corrupted data is refused with [ErrCorrupt]. The package's
 // own ipcat table is compiled by `go generate` (gen.go) from
-// data/datacenters.csv into data/datacenters.bin and embedded with
-// go:embed; a test regenerates it and fails if it is stale.
+// data/datacenters.csv into data/datacenters.bin, which an embed
+// directive puts in the binary; a test regenerates it and fails if it is
+// stale.
 //
 // # Concurrency
 //

@@ -146,7 +146,7 @@ func flatten[K point[K]](rows []row[K], probs []problem[K]) ([]row[K], []problem
 // describe returns a row's source name and printable range.
 func problemError[K any](p problem[K], describe func(row[K]) (src, input string)) error {
 	src, in := describe(p.r)
-	var cause error = p.kind
+	var cause error
 	if p.kind != ErrUnsorted {
 		osrc, oin := describe(p.other)
 		cause = &OverlapError{

@@ -12,7 +12,6 @@ package ipdbbench
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -32,8 +31,6 @@ import (
 
 	"github.com/craftkit/craftkit/ipdb"
 )
-
-func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 
 // impl is one implementation under test: build returns a lookup
 // function (owner name or "") for the dataset, used to verify answers and
