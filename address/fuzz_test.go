@@ -90,7 +90,8 @@ func checkHTML(t *testing.T, html string) {
 
 // FuzzFormatHTML feeds arbitrary bytes (markup characters, NUL, invalid
 // UTF-8) into every field of addresses of several regions and checks the
-// HTML safety invariant, and that plain text keeps the input unchanged.
+// HTML safety invariant, that plain text keeps the input unchanged, and
+// that Validate and Form neither panic nor write invalid UTF-8 in errors.
 func FuzzFormatHTML(f *testing.F) {
 	f.Add("US", "ja-Latn", `<script>alert("x")</script>`, "'onload='x", "a&b", "\x00\xff\xfe", "<", ">")
 	f.Add("JP", "ja", "\"", "'", "</span><span class=\"x\">", "&amp;", "\xc3", "東京都")
@@ -103,6 +104,12 @@ func FuzzFormatHTML(f *testing.F) {
 			DependentLocality: s5, City: s6, State: s1 + s2, PostalCode: s4, SortingCode: s5}
 		for _, fm := range []Formatter{{}, {SingleLine: true}, {PostalLabel: true}} {
 			checkHTML(t, fm.FormatHTML(a))
+		}
+		if err := Validate(a); err != nil && !utf8.ValidString(err.Error()) {
+			t.Fatalf("Validate error message is not valid UTF-8: %q", err.Error())
+		}
+		if _, err := Form(country, lang); err != nil && !utf8.ValidString(err.Error()) {
+			t.Fatalf("Form error message is not valid UTF-8: %q", err.Error())
 		}
 		text := Format(a)
 		if !strings.Contains(text, strings.TrimSpace(s6)) && !isBlank(s6) && Default().region(country).used.has(City) {
