@@ -199,3 +199,21 @@ func TestPostalMutations(t *testing.T) {
 	}
 	t.Logf("%d mutations, %d rejected (%.1f%%), the rest are valid codes by the pattern", total, rejected, 100*float64(rejected)/float64(total))
 }
+
+// TestPostalPatternsCompile checks every embedded postal pattern: a pattern
+// Go cannot compile would silently disable its check (lazyRegexp.get
+// returns nil).
+func TestPostalPatternsCompile(t *testing.T) {
+	rs := Default()
+	for _, c := range rs.Regions() {
+		r := rs.lookup(c)
+		if r.zip != "" && r.zipRE.get() == nil {
+			t.Errorf("%s: postal pattern %q does not compile", c, r.zip)
+		}
+		for i := range r.subs {
+			if s := &r.subs[i]; s.zip != "" && s.zipRE.get() == nil {
+				t.Errorf("%s/%s: postal prefix %q does not compile", c, s.key, s.zip)
+			}
+		}
+	}
+}
