@@ -92,9 +92,9 @@ func (b *Builder) fail(err error) {
 
 // AddAccount records a signup; see [Graph.AddAccount].
 func (b *Builder) AddAccount(id uint64, at time.Time) {
-	s, err := secs(at)
-	if err != nil {
-		b.fail(fmt.Errorf("fraudgraph: account %d: %w", id, err))
+	s, ok := secs(at)
+	if !ok {
+		b.fail(fmt.Errorf("%w: account %d at %v", ErrTime, id, at))
 		return
 	}
 	if _, err := b.g.ensure(id, s); err != nil {
@@ -109,9 +109,9 @@ func (b *Builder) AddInvite(inviter, invitee uint64, at time.Time) {
 		b.fail(fmt.Errorf("%w: account %d", ErrSelfInvite, inviter))
 		return
 	}
-	s, err := secs(at)
-	if err != nil {
-		b.fail(fmt.Errorf("fraudgraph: invite %d->%d: %w", inviter, invitee, err))
+	s, ok := secs(at)
+	if !ok {
+		b.fail(fmt.Errorf("%w: invite %d->%d at %v", ErrTime, inviter, invitee, at))
 		return
 	}
 	a, err := b.g.ensure(inviter, 0)

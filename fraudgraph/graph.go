@@ -142,16 +142,18 @@ func New(cfg Config) *Graph {
 // KindInvite is the kind name reported for invite links.
 const KindInvite = "invite"
 
-// secs converts t to stored seconds; the zero Time means unknown.
-func secs(t time.Time) (uint32, error) {
+// secs converts t to stored seconds; the zero Time means unknown (0).
+// The first second of 1970 is stored as 1970-01-01T00:00:01, since 0 is
+// taken. Times before 1970 or after 2106-02-07 do not fit and return false.
+func secs(t time.Time) (uint32, bool) {
 	if t.IsZero() {
-		return 0, nil
+		return 0, true
 	}
 	u := t.Unix()
-	if u < 1 || u > math.MaxUint32 {
-		return 0, fmt.Errorf("%w: %v", ErrTime, t)
+	if u < 0 || u > math.MaxUint32 {
+		return 0, false
 	}
-	return uint32(u), nil
+	return uint32(max(u, 1)), true
 }
 
 func fromSecs(s uint32) time.Time {
@@ -253,13 +255,13 @@ func (g *Graph) kindIndex(name string) (uint8, error) {
 // an existing account is not an error; its join time is set only if it was
 // unknown (accounts first seen through an invite get the invite time).
 func (g *Graph) AddAccount(id uint64, at time.Time) error {
-	s, err := secs(at)
-	if err != nil {
-		return fmt.Errorf("fraudgraph: account %d: %w", id, err)
+	s, ok := secs(at)
+	if !ok {
+		return fmt.Errorf("%w: account %d at %v", ErrTime, id, at)
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	_, err = g.ensure(id, s)
+	_, err := g.ensure(id, s)
 	return err
 }
 
@@ -270,14 +272,16 @@ func (g *Graph) AddAccount(id uint64, at time.Time) error {
 // two accounts that invited each other, and invitees with several
 // inviters are kept and counted in [Stats].Cycles for direct reversals:
 // they are data errors worth a look, and searches treat invite links as
-// undirected with a visited set, so cycles cannot loop.
+// undirected with a visited set, so cycles cannot loop. A time that is
+// not the zero Time must lie in 1970..2106 ([ErrTime]); the zero Time
+// means the join time is unknown.
 func (g *Graph) AddInvite(inviter, invitee uint64, at time.Time) error {
 	if inviter == invitee {
 		return fmt.Errorf("%w: account %d", ErrSelfInvite, inviter)
 	}
-	s, err := secs(at)
-	if err != nil {
-		return fmt.Errorf("fraudgraph: invite %d->%d: %w", inviter, invitee, err)
+	s, ok := secs(at)
+	if !ok {
+		return fmt.Errorf("%w: invite %d->%d at %v", ErrTime, inviter, invitee, at)
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
