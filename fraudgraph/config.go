@@ -22,10 +22,12 @@ type Config struct {
 	InviteWeight float64
 
 	// MaxHops is the hop limit of queries that leave Query.MaxHops zero.
-	// Zero means 2.
+	// Zero (or negative) means 2; it is lowered to HopLimit if above.
 	MaxHops int
 
-	// HopLimit is the largest Query.MaxHops accepted. Zero means 6.
+	// HopLimit is the largest Query.MaxHops accepted. Zero (or negative)
+	// means 255, the most a search records; larger values are lowered to
+	// 255. Deep searches stay bounded by MaxVisits and Window.
 	HopLimit int
 
 	// MaxVisits is the account limit of queries that leave Query.MaxVisits
@@ -120,8 +122,15 @@ func resolve(cfg Config) settings {
 	if cfg.InviteWeight > 0 {
 		s.inviteWeight = math.Min(cfg.InviteWeight, 1)
 	}
-	s.maxHops = orDefault(cfg.MaxHops, 2)
-	s.hopLimit = orDefault(cfg.HopLimit, 6)
+	s.hopLimit = maxHopLimit
+	if cfg.HopLimit > 0 {
+		s.hopLimit = min(cfg.HopLimit, maxHopLimit)
+	}
+	s.maxHops = 2
+	if cfg.MaxHops > 0 {
+		s.maxHops = cfg.MaxHops
+	}
+	s.maxHops = min(s.maxHops, s.hopLimit)
 	s.maxVisits = orDefault(cfg.MaxVisits, 10_000)
 	s.window = cfg.Window
 	if s.window == 0 {
@@ -134,6 +143,9 @@ func resolve(cfg Config) settings {
 	s.deltaLimit = orDefault(cfg.DeltaLimit, 1<<20)
 	return s
 }
+
+// maxHopLimit is the largest hop count a search records (a uint8).
+const maxHopLimit = 255
 
 func orDefault(v, d int) int {
 	if v == 0 {

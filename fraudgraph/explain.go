@@ -67,11 +67,12 @@ const MaxPaths = 3
 const explainHops = 4
 
 // Explain returns why accounts a and b are related, searching up to four
-// hops over invites and fingerprints, without a time window. It returns
+// hops (or Config.HopLimit if lower) over invites and fingerprints,
+// without a time window. It returns
 // [ErrUnknownAccount] when either account is unknown; unrelated accounts
 // give Hops -1.
 func (g *Graph) Explain(a, b uint64) (Explanation, error) {
-	return g.ExplainWithin(a, b, Query{MaxHops: explainHops, Window: -1})
+	return g.ExplainWithin(a, b, Query{MaxHops: min(explainHops, g.set.hopLimit), Window: -1})
 }
 
 // ExplainWithin is [Graph.Explain] with explicit limits: paths follow the
