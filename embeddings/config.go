@@ -42,7 +42,11 @@ type Config struct {
 	Epochs int
 	// Threads is the number of Hogwild training goroutines
 	// (default runtime.GOMAXPROCS(0)). With Threads 1 and a fixed Seed,
-	// training is deterministic.
+	// training is deterministic. With Threads > 1 the goroutines update
+	// shared vectors without locks (Hogwild): these data races are
+	// intentional and harmless for training, but a -race build reports
+	// them wherever the pure-Go kernels run (not amd64 with AVX2/FMA, or
+	// the purego build tag), so tests built with -race should use 1.
 	Threads int
 	// Sample is word2vec's frequent-token subsampling threshold
 	// (default 1e-3); a negative value disables subsampling.

@@ -110,6 +110,9 @@
 // they return; cancelling ctx stops them within one block of 10,000
 // tokens. Hogwild updates are unsynchronised by design: the race
 // detector does not see them in the amd64 assembly kernels but reports
-// them with the purego build tag unless Threads is 1. A Model is immutable
+// them wherever the pure-Go kernels run (other architectures such as
+// arm64, amd64 CPUs without AVX2/FMA, the purego build tag) unless
+// Threads is 1; the package's own tests train with one thread under
+// -race there. A Model is immutable
 // and safe for concurrent use.
 package embeddings

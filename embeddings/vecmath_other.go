@@ -2,6 +2,9 @@
 
 package embeddings
 
+// hasAVX2FMA is false: this build uses the pure-Go kernels.
+const hasAVX2FMA = false
+
 // dot returns the inner product of a and b; len(b) >= len(a).
 func dot(a, b []float32) float32 { return dotGeneric(a, b) }
 
