@@ -1,9 +1,15 @@
 package embeddings
 
 import (
+	"errors"
+	"fmt"
+	"math"
 	"runtime"
 	"time"
 )
+
+// ErrConfig reports a [Config] field that training cannot use.
+var ErrConfig = errors.New("embeddings: invalid config")
 
 // Defaults used for zero [Config] fields. They are word2vec's defaults for
 // Skip-gram, except Threads, which defaults to runtime.GOMAXPROCS(0).
@@ -26,7 +32,7 @@ const (
 // switch is on). Config is a value; Train does not modify or retain it
 // except for the Progress and Now hooks, which it calls during training.
 type Config struct {
-	// Dim is the vector dimension (default 100).
+	// Dim is the vector dimension (default 100, at most 65536).
 	Dim int
 	// Window is the maximum distance between a centre token and a context
 	// token; each centre token draws its own window uniformly in
@@ -155,4 +161,17 @@ func (cfg Config) withDefaults() Config {
 		cfg.Now = time.Now
 	}
 	return cfg
+}
+
+// validate reports fields that are out of range after withDefaults.
+func (cfg *Config) validate() error {
+	switch {
+	case cfg.Dim > maxDim:
+		return fmt.Errorf("%w: Dim %d above %d", ErrConfig, cfg.Dim, maxDim)
+	case math.IsNaN(cfg.Alpha) || math.IsInf(cfg.Alpha, 0):
+		return fmt.Errorf("%w: Alpha %v", ErrConfig, cfg.Alpha)
+	case math.IsNaN(cfg.Sample):
+		return fmt.Errorf("%w: Sample %v", ErrConfig, cfg.Sample)
+	}
+	return nil
 }

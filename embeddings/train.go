@@ -25,10 +25,14 @@ const (
 // corpora larger than memory.
 //
 // Train returns ctx.Err() (wrapped) when ctx is cancelled, a *ParseError
-// for a malformed line and [ErrEmptyVocabulary] when no token reaches its
-// minimum count.
+// for a malformed line, an error wrapping [ErrEmptyVocabulary] when no token reaches its
+// minimum count and an error wrapping [ErrConfig] for a Dim above 65536
+// or a NaN or infinite Alpha or NaN Sample.
 func Train(ctx context.Context, r io.Reader, cfg Config) (*Model, error) {
 	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("embeddings: train: %w", err)
 	}
@@ -37,7 +41,7 @@ func Train(ctx context.Context, r io.Reader, cfg Config) (*Model, error) {
 		return nil, fmt.Errorf("embeddings: train: %w", err)
 	}
 	if len(mc.vocab.tokens) == 0 {
-		return nil, ErrEmptyVocabulary
+		return nil, emptyVocabulary(&cfg)
 	}
 	// Return the memory of the long tail of the vocabulary before the
 	// vectors are allocated: it lowers the peak by the size of the
@@ -66,6 +70,9 @@ func Train(ctx context.Context, r io.Reader, cfg Config) (*Model, error) {
 // sessions in memory.
 func TrainFile(ctx context.Context, path string, cfg Config) (*Model, error) {
 	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("embeddings: train: %w", err)
 	}
@@ -97,7 +104,7 @@ func TrainFile(ctx context.Context, path string, cfg Config) (*Model, error) {
 	}
 	vocab, remap := buildVocabulary(&cfg, c.names, c.counts)
 	if len(vocab.tokens) == 0 {
-		return nil, ErrEmptyVocabulary
+		return nil, emptyVocabulary(&cfg)
 	}
 	_ = remap
 	var perEpoch int64

@@ -3,13 +3,23 @@ package embeddings
 import (
 	"cmp"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 )
 
-// ErrEmptyVocabulary is returned by Train when no token reaches its
-// minimum count.
+// ErrEmptyVocabulary is wrapped by the error of [Train] and [TrainFile]
+// when no token reaches its minimum count.
 var ErrEmptyVocabulary = errors.New("embeddings: empty vocabulary")
+
+// emptyVocabulary returns ErrEmptyVocabulary with the thresholds that
+// removed every token.
+func emptyVocabulary(cfg *Config) error {
+	if len(cfg.TypeMinCount) > 0 {
+		return fmt.Errorf("%w: no token reaches MinCount %d or its TypeMinCount %v", ErrEmptyVocabulary, cfg.MinCount, cfg.TypeMinCount)
+	}
+	return fmt.Errorf("%w: no token reaches MinCount %d", ErrEmptyVocabulary, cfg.MinCount)
+}
 
 // tokenType returns the type of a token: the part before its first ':',
 // or "" for an untyped token.
