@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"strings"
 	"sync/atomic"
 	"unsafe"
 )
@@ -48,9 +49,16 @@ type SnapshotError struct {
 }
 
 // Error returns the message, e.g. `fraudgraph: snapshot section "acc.adj"
-// at byte 96: checksum mismatch: fraudgraph: snapshot corrupt`.
+// at byte 96: checksum mismatch: snapshot corrupt`.
 func (e *SnapshotError) Error() string {
-	return fmt.Sprintf("fraudgraph: snapshot section %q at byte %d: %s: %v", e.Section, e.Offset, e.Detail, e.Err)
+	cause := "<nil>"
+	if e.Err != nil {
+		cause = strings.TrimPrefix(e.Err.Error(), "fraudgraph: ")
+	}
+	if e.Detail == "" {
+		return fmt.Sprintf("fraudgraph: snapshot section %q at byte %d: %s", e.Section, e.Offset, cause)
+	}
+	return fmt.Sprintf("fraudgraph: snapshot section %q at byte %d: %s: %s", e.Section, e.Offset, e.Detail, cause)
 }
 
 // Unwrap returns the cause.

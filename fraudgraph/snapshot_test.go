@@ -121,3 +121,41 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// TestSnapshotEveryCutAndFlip refuses truncations and single flipped bits
+// of a small snapshot with a *SnapshotError: at every byte of the first
+// 512 (header and first sections) and at every 17th byte after that, to
+// stay quick under -race.
+func TestSnapshotEveryCutAndFlip(t *testing.T) {
+	g := sampleGraph(t, 30)
+	var buf bytes.Buffer
+	_, err := g.WriteTo(&buf)
+	require.NoError(t, err)
+	data := buf.Bytes()
+	positions := func(yield func(int) bool) {
+		for i := 0; i < len(data); i++ {
+			if i >= 512 {
+				i += 16
+			}
+			if i < len(data) && !yield(i) {
+				return
+			}
+		}
+	}
+	for cut := range positions {
+		_, err := Load(bytes.NewReader(data[:cut]), Config{})
+		if !errors.Is(err, ErrSnapshotTruncated) {
+			t.Fatalf("Load(truncated at %d of %d) = %v, want ErrSnapshotTruncated", cut, len(data), err)
+		}
+	}
+	bad := bytes.Clone(data)
+	for pos := range positions {
+		bit := byte(1) << (pos % 8)
+		bad[pos] ^= bit
+		_, err := Load(bytes.NewReader(bad), Config{})
+		bad[pos] ^= bit
+		if _, ok := errors.AsType[*SnapshotError](err); !ok {
+			t.Fatalf("Load(byte %d ^ %#x) = %v, want *SnapshotError", pos, bit, err)
+		}
+	}
+}
