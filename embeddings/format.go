@@ -14,6 +14,9 @@ import (
 // ErrFormat reports a malformed word2vec vector file.
 var ErrFormat = errors.New("embeddings: invalid vector file")
 
+// errNotFinite is the cause of a NaN or infinite vector component.
+var errNotFinite = errors.New("not a finite number")
+
 // maxDim bounds the dimension accepted by the readers.
 const maxDim = 1 << 16
 
@@ -80,7 +83,9 @@ func parseHeader(line []byte) (n, dim int, err error) {
 
 // ReadText reads a model in word2vec's text format, as written by
 // [Model.WriteText], word2vec, gensim or fastText. Counts are unknown
-// (see [Model.Count]). It returns a *ParseError for a malformed line.
+// (see [Model.Count]). It returns a *ParseError for a malformed line,
+// including a NaN or infinite component, and an error wrapping
+// [ErrFormat] for a wrong header or missing vectors.
 func ReadText(r io.Reader) (*Model, error) {
 	lr := newLineReader(r)
 	head, err := lr.next()
@@ -118,11 +123,14 @@ func ReadText(r io.Reader) (*Model, error) {
 				k = len(rest)
 			}
 			if k == 0 || (j == dim-1) != (k == len(rest)) {
-				return nil, newParseError(lr.line, line, fmt.Errorf("%w: want %d values", ErrFormat, dim))
+				return nil, newParseError(lr.line, line, fmt.Errorf("%w: %d values, want %d", ErrFormat, len(bytes.Fields(line[i+1:])), dim))
 			}
 			x, err := strconv.ParseFloat(string(rest[:k]), 32)
+			if err == nil && (math.IsNaN(x) || math.IsInf(x, 0)) {
+				err = errNotFinite
+			}
 			if err != nil {
-				return nil, newParseError(lr.line, line, fmt.Errorf("%w: %w", ErrFormat, err))
+				return nil, newParseError(lr.line, line, fmt.Errorf("%w: value %d %q: %w", ErrFormat, j+1, rest[:k], err))
 			}
 			vecs = append(vecs, float32(x))
 			rest = rest[k:]
@@ -132,7 +140,9 @@ func ReadText(r io.Reader) (*Model, error) {
 }
 
 // ReadBinary reads a model in word2vec's binary format, as written by
-// [Model.WriteBinary], word2vec or gensim (little-endian float32).
+// [Model.WriteBinary], word2vec or gensim (little-endian float32). Errors
+// wrap [ErrFormat] and name the vector (from 1) and, for a NaN or infinite
+// component, its position.
 func ReadBinary(r io.Reader) (*Model, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	head, err := br.ReadSlice('\n')
@@ -173,7 +183,11 @@ func ReadBinary(r io.Reader) (*Model, error) {
 		}
 		tokens = append(tokens, string(tok))
 		for j := range dim {
-			vecs = append(vecs, math.Float32frombits(binary.LittleEndian.Uint32(raw[4*j:])))
+			x := math.Float32frombits(binary.LittleEndian.Uint32(raw[4*j:]))
+			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+				return nil, fmt.Errorf("%w: vector %d %q: value %d %v: %w", ErrFormat, len(tokens), tok, j+1, x, errNotFinite)
+			}
+			vecs = append(vecs, x)
 		}
 	}
 	return newModel(dim, tokens, nil, vecs), nil

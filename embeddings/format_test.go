@@ -2,7 +2,9 @@ package embeddings
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 
@@ -68,6 +70,10 @@ var readTextTests = []struct {
 	{"bad float", "1 2\na 1 x\n", false},
 	{"missing rows", "2 2\na 1 2\n", false},
 	{"no token", "1 2\n 1 2\n", false},
+	{"NaN", "1 2\na 1 NaN\n", false},
+	{"infinity", "1 2\na -Inf 1\n", false},
+	{"overflow", "1 2\na 1e39 1\n", false},
+	{"more rows than header", "1 2\na 1 2\nb 3 4\n", true},
 }
 
 func TestReadText(t *testing.T) {
@@ -90,6 +96,46 @@ func TestReadTextParseError(t *testing.T) {
 	require.True(t, ok, "error %v is not a *ParseError", err)
 	assert.Equal(t, 2, pe.Line)
 	assert.ErrorIs(t, err, ErrFormat)
+}
+
+func TestReadErrorsNameTheValue(t *testing.T) {
+	nan := math.Float32bits(float32(math.NaN()))
+	for _, tt := range []struct {
+		name string
+		read func([]byte) (*Model, error)
+		in   string
+		want []string
+	}{
+		{"text NaN", readText, "2 2\na 1 2\nb 1 NaN\n", []string{"line 3", `value 2 "NaN"`, "not a finite number"}},
+		{"text short row", readText, "1 3\na 1 2\n", []string{"line 2", "2 values, want 3"}},
+		{"text bad float", readText, "1 2\na 1 1,5\n", []string{"line 2", `value 2 "1,5"`}},
+		{"text header", readText, "2\n", []string{"line 1", `header "2"`}},
+		{"binary NaN", readBinary, "1 2\nx \x00\x00\x80\x3f" + string(binary.LittleEndian.AppendUint32(nil, nan)) + "\n", []string{`vector 1 "x"`, "value 2 NaN"}},
+		{"binary truncated", readBinary, "2 1\nx \x00\x00\x80\x3f\ny \x00", []string{"vector 2", "unexpected EOF"}},
+		{"binary dim", readBinary, "1 70000\n", []string{`header "1 70000`}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := tt.read([]byte(tt.in))
+			require.Error(t, err)
+			assert.ErrorIs(t, err, ErrFormat)
+			for _, w := range tt.want {
+				assert.Contains(t, err.Error(), w)
+			}
+		})
+	}
+}
+
+func readText(b []byte) (*Model, error) { return ReadText(bytes.NewReader(b)) }
+
+func readBinary(b []byte) (*Model, error) { return ReadBinary(bytes.NewReader(b)) }
+
+// assertFinite fails unless every component of m is a finite number.
+func assertFinite(t *testing.T, m *Model) {
+	for i, x := range m.vecs {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			t.Fatalf("component %d of the model is %v", i, x)
+		}
+	}
 }
 
 func TestReadBinaryTruncated(t *testing.T) {
@@ -115,6 +161,7 @@ func FuzzReadText(f *testing.F) {
 		if err != nil {
 			return
 		}
+		assertFinite(t, m)
 		var b bytes.Buffer
 		require.NoError(t, m.WriteText(&b))
 		m2, err := ReadText(&b)
@@ -130,6 +177,7 @@ func FuzzReadBinary(f *testing.F) {
 	f.Add(b.Bytes())
 	f.Add([]byte("1 1\nx \x00\x00\x80\x3f\n"))
 	f.Add([]byte("3000000000 65536\n"))
+	f.Add([]byte("1 1\nx \x00\x00\xc0\x7f\n")) // NaN
 	f.Fuzz(func(t *testing.T, in []byte) {
 		if len(in) > 1<<12 {
 			return
@@ -138,6 +186,7 @@ func FuzzReadBinary(f *testing.F) {
 		if err != nil {
 			return
 		}
+		assertFinite(t, m)
 		var out bytes.Buffer
 		require.NoError(t, m.WriteBinary(&out))
 		m2, err := ReadBinary(&out)
