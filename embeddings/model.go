@@ -22,14 +22,14 @@ type Model struct {
 	vecs    []float32 // len(tokens)*dim, row-major
 	invNorm []float32 // 1/|v|, 0 for a zero vector
 	types   []string  // distinct token types
-	typeOf  []uint16  // index into types, per token
+	typeOf  []uint32  // index into types, per token
 }
 
 func newModel(dim int, tokens []string, counts []int64, vecs []float32) *Model {
 	m := &Model{dim: dim, tokens: tokens, counts: counts, vecs: vecs}
 	m.index = make(map[string]int, len(tokens))
-	typeIndex := map[string]uint16{}
-	m.typeOf = make([]uint16, len(tokens))
+	typeIndex := map[string]uint32{}
+	m.typeOf = make([]uint32, len(tokens))
 	m.invNorm = make([]float32, len(tokens))
 	for i, tok := range tokens {
 		if _, dup := m.index[tok]; !dup {
@@ -37,8 +37,8 @@ func newModel(dim int, tokens []string, counts []int64, vecs []float32) *Model {
 		}
 		typ := tokenType(tok)
 		ti, ok := typeIndex[typ]
-		if !ok && len(m.types) < math.MaxUint16 {
-			ti = uint16(len(m.types))
+		if !ok {
+			ti = uint32(len(m.types))
 			typeIndex[typ] = ti
 			m.types = append(m.types, typ)
 		}

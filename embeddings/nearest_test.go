@@ -167,3 +167,20 @@ func TestSearchAllocs(t *testing.T) {
 		t.Errorf("search allocates %v times, want <= 1 (the result)", n)
 	}
 }
+
+func TestSearchTypeFilterManyTypes(t *testing.T) {
+	const n = 70000 // more types than a uint16 index holds
+	tokens := make([]string, n)
+	vecs := make([]float32, n)
+	for i := range tokens {
+		tokens[i] = "t" + strconv.Itoa(i) + ":x"
+		vecs[i] = 1
+	}
+	m := newModel(1, tokens, nil, vecs)
+	assert.Len(t, m.Types(), n)
+	for _, typ := range []string{"t0", "t65535", "t69999"} {
+		got, err := m.Search(Query{Vector: []float32{1}, Type: typ})
+		require.NoError(t, err)
+		assert.Equal(t, []Neighbor{{Token: typ + ":x", Score: 1}}, got, "Search(Type %q)", typ)
+	}
+}
