@@ -13,6 +13,8 @@ import (
 )
 
 // Event is a moment at which checks run.
+//
+// Its values are immutable and safe for concurrent use.
 type Event uint8
 
 // Events.
@@ -40,6 +42,8 @@ func (e Event) String() string {
 
 // Action is what a check asks for. Actions are ordered by severity; a
 // decision takes the most severe action of its findings.
+//
+// Its values are immutable and safe for concurrent use.
 type Action uint8
 
 // Actions, least severe first.
@@ -78,6 +82,9 @@ func (a Action) String() string {
 }
 
 // Input describes an event to check.
+//
+// It is a plain value, safe for concurrent reads but not for concurrent
+// modification.
 type Input struct {
 	Event   Event
 	Account uint64    // the account acting
@@ -86,6 +93,9 @@ type Input struct {
 }
 
 // Finding is the verdict of one rule.
+//
+// It is a plain value, safe for concurrent reads but not for concurrent
+// modification.
 type Finding struct {
 	Rule   string
 	Action Action
@@ -93,6 +103,9 @@ type Finding struct {
 }
 
 // Decision is the combined verdict of the rules run for an input.
+//
+// It is a plain value, safe for concurrent reads but not for concurrent
+// modification.
 type Decision struct {
 	Input    Input
 	Action   Action    // most severe finding, ActionAllow without findings
@@ -102,9 +115,15 @@ type Decision struct {
 // Check inspects an input. It returns the action it asks for (ActionAllow
 // when nothing is wrong) and a reason. Thresholds should be read from th
 // on every call so they can change at run time.
+//
+// The engine may call a Check from several goroutines at once, so it must be
+// safe for concurrent use.
 type Check func(ctx context.Context, g *Graph, in Input, th *Thresholds) (Action, string, error)
 
 // Rule is a named check registered for some events.
+//
+// It is a plain value, safe for concurrent reads but not for concurrent
+// modification.
 type Rule struct {
 	Name   string
 	Events []Event
@@ -171,6 +190,9 @@ type Engine struct {
 }
 
 // RuleStats counts a rule's findings and their review outcomes.
+//
+// It is a plain value, safe for concurrent reads but not for concurrent
+// modification.
 type RuleStats struct {
 	Rule      string
 	Fired     int // findings other than allow

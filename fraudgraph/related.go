@@ -8,6 +8,8 @@ import (
 )
 
 // Via selects the links a search follows. The zero Via is [ViaBoth].
+//
+// Its values are immutable and safe for concurrent use.
 type Via uint8
 
 // Link selections.
@@ -47,6 +49,9 @@ func (v Via) String() string {
 // Query bounds a search. The zero Query follows invites and fingerprints
 // within the graph's default limits (2 hops, 10,000 accounts, 365 days),
 // so no query can run away.
+//
+// It is a plain value, safe for concurrent reads but not for concurrent
+// modification.
 type Query struct {
 	// MaxHops is the largest distance reported. An invite is one hop;
 	// sharing a fingerprint is one hop. Zero means Config.MaxHops; values
@@ -68,6 +73,9 @@ type Query struct {
 }
 
 // Relation is an account found by a search.
+//
+// It is a plain value, safe for concurrent reads but not for concurrent
+// modification.
 type Relation struct {
 	Account uint64 // the related account
 	Hops    int    // shortest distance from the queried account
@@ -76,6 +84,9 @@ type Relation struct {
 
 // Supernode is a fingerprint a search did not cross because it links more
 // accounts than its kind's cap.
+//
+// It is a plain value, safe for concurrent reads but not for concurrent
+// modification.
 type Supernode struct {
 	Fingerprint uint64 // hash of the fingerprint, see HashFingerprint
 	Kind        string
@@ -83,6 +94,9 @@ type Supernode struct {
 }
 
 // Result is the outcome of [Graph.Search].
+//
+// It is a plain value, safe for concurrent reads but not for concurrent
+// modification.
 type Result struct {
 	// Relations lists related accounts by increasing Hops, then Account.
 	Relations []Relation
@@ -142,8 +156,12 @@ func (l *limits) inWindow(j uint32) bool {
 
 // Related returns the accounts within q.MaxHops of account, each with its
 // shortest distance, ordered by distance then account id. The account
-// itself is not included. It is [Graph.Search] without the report of
-// skipped supernodes and truncation.
+// itself is not included. The zero Query searches two hops over invites
+// (in both directions) and shared fingerprints within the default limits
+// of [Query]. An account never added returns [ErrUnknownAccount]; a
+// MaxHops outside 0..Config.HopLimit or an unknown Via returns
+// [ErrQuery]. It is [Graph.Search] without the report of skipped
+// supernodes and truncation.
 func (g *Graph) Related(account uint64, q Query) ([]Relation, error) {
 	r, err := g.Search(account, q)
 	return r.Relations, err

@@ -7,6 +7,9 @@ import (
 
 // RunnerConfig configures a [Runner]. The zero RunnerConfig means one
 // worker and a queue of 1024 inputs.
+//
+// It is a plain value, safe for concurrent reads but not for concurrent
+// modification.
 type RunnerConfig struct {
 	Workers int // goroutines running heavy checks; 0 means 1
 	Queue   int // inputs waiting; 0 means 1024

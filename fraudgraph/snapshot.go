@@ -41,6 +41,9 @@ var (
 )
 
 // SnapshotError locates a problem in a snapshot.
+//
+// It is a plain value, safe for concurrent reads but not for concurrent
+// modification.
 type SnapshotError struct {
 	Section string // section name, or "header"
 	Offset  int64  // byte offset of the section in the stream

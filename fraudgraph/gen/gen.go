@@ -39,6 +39,9 @@ import (
 
 // Config sets the shape of a generated dataset. The zero Config generates
 // 10,000 accounts with seed 0.
+//
+// It is a plain value, safe for concurrent reads but not for concurrent
+// modification.
 type Config struct {
 	Accounts     int           // accounts; 0 means 10,000
 	Seed         uint64        // random seed
@@ -79,6 +82,9 @@ const (
 
 // Dataset is a generated graph in flat arrays. Account ids are 1..N; index
 // i of the per-account slices describes account i+1.
+//
+// Its methods do not modify it, so it is safe for concurrent use as long as
+// nobody changes its slices.
 type Dataset struct {
 	Joined   []uint32 // join time, Unix seconds
 	Inviter  []uint32 // inviting account id, 0 for none
@@ -268,6 +274,8 @@ func or(v, d float64) float64 {
 }
 
 // Sink receives a dataset; *fraudgraph.Graph implements it.
+//
+// [Dataset.Replay] calls a Sink from a single goroutine.
 type Sink interface {
 	AddAccount(id uint64, at time.Time) error
 	AddInvite(inviter, invitee uint64, at time.Time) error
@@ -340,6 +348,9 @@ func (d *Dataset) Fraud(id uint64) bool {
 }
 
 // Score compares a set of flagged accounts with the planted rings.
+//
+// It is a plain value, safe for concurrent reads but not for concurrent
+// modification.
 type Score struct {
 	TruePositives, FalsePositives, FalseNegatives int
 	Precision, Recall                             float64
