@@ -106,7 +106,7 @@ func ExampleGraph_WriteTo() {
 	fmt.Println(err)
 	// Output:
 	// [{1 1 invite}]
-	// fraudgraph: snapshot section "header" at byte 0: magic "FRAUDGR\x00": fraudgraph: not a version 1 snapshot
+	// fraudgraph: snapshot section "header" at byte 0: magic "FRAUDGR\x00": not a version 1 snapshot
 }
 
 func ExampleBuilder() {
@@ -126,4 +126,34 @@ func ExampleBuilder() {
 	// fraudgraph: account invited itself: account 1
 	// 4 related
 	// 5 accounts
+}
+
+func ExampleRunner() {
+	g := fraudgraph.New(fraudgraph.Config{})
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	_ = g.AddInvite(1, 2, at)
+	_ = g.AddFingerprint(1, "card", "4111")
+	_ = g.AddFingerprint(2, "card", "4111")
+	e := fraudgraph.NewEngine(g)
+	if err := e.Register(fraudgraph.DefaultRules()...); err != nil {
+		panic(err)
+	}
+
+	// The runner's worker goroutine runs heavy rules off the request path;
+	// Close drains the queue and waits for it to exit.
+	var decisions []fraudgraph.Decision
+	r := fraudgraph.NewRunner(context.Background(), e, fraudgraph.RunnerConfig{
+		OnDecision: func(d fraudgraph.Decision, err error) {
+			if err == nil {
+				decisions = append(decisions, d) // one worker: no lock needed
+			}
+		},
+	})
+	if err := r.Submit(fraudgraph.Input{Event: fraudgraph.EventCreditGrant, Account: 2, Inviter: 1, At: at}); err != nil {
+		panic(err)
+	}
+	_ = r.Close()
+	fmt.Println(len(decisions), "decision(s) made asynchronously")
+	// Output:
+	// 1 decision(s) made asynchronously
 }
