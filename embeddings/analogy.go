@@ -6,7 +6,8 @@ import (
 	"strings"
 )
 
-// AnalogySection is the score of one ": section" of an analogy file.
+// AnalogySection is the score of one ": section" of an analogy file. It
+// is a plain value, safe for concurrent reads.
 type AnalogySection struct {
 	// Name is the section name without the leading ": ".
 	Name string
@@ -14,7 +15,8 @@ type AnalogySection struct {
 	Correct, Total int
 }
 
-// AnalogyResult is the outcome of [EvaluateAnalogies].
+// AnalogyResult is the outcome of [EvaluateAnalogies]. It is a plain
+// value, safe for concurrent reads.
 type AnalogyResult struct {
 	// Correct is the number of questions whose top answer was right.
 	Correct int

@@ -31,6 +31,9 @@ const (
 // (purchase and skipped sections are parsed but only used when their
 // switch is on). Config is a value; Train does not modify or retain it
 // except for the Progress and Now hooks, which it calls during training.
+// One Config may be used by several concurrent trainings as long as its
+// maps are not modified meanwhile and its hooks are safe to call
+// concurrently.
 type Config struct {
 	// Dim is the vector dimension (default 100, at most 65536).
 	Dim int
@@ -106,7 +109,8 @@ func DefaultWeights() map[string]float32 {
 	return map[string]float32{"click": 1, "cart": 2, "purchase": 4}
 }
 
-// Progress is a snapshot of a running training.
+// Progress is a snapshot of a running training. It is a plain value,
+// safe to copy and read from any goroutine.
 type Progress struct {
 	// Tokens is the number of corpus tokens processed so far, over all
 	// epochs, before subsampling.

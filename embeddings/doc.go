@@ -101,18 +101,19 @@
 // 12 bytes per vocabulary token for the sampler and subsampling. [Train]
 // adds 4 bytes per corpus token and 20 per session. Both run one garbage
 // collection that returns memory to the OS between reading and training,
-// so that the interning map of rare tokens does not add to the peak. Hot loops use AVX2/FMA kernels on amd64 (pure Go elsewhere
-// or with the purego build tag) and allocate nothing per token.
+// so that the interning map of rare tokens does not add to the peak. Hot
+// loops use AVX2/FMA kernels on amd64 (pure Go elsewhere, on CPUs without
+// AVX2/FMA, or with the purego build tag) and allocate nothing per token.
 //
 // # Concurrency
 //
-// Train and TrainFile run Config.Threads goroutines that all exit before
-// they return; cancelling ctx stops them within one block of 10,000
-// tokens. Hogwild updates are unsynchronised by design: the race
-// detector does not see them in the amd64 assembly kernels but reports
-// them wherever the pure-Go kernels run (other architectures such as
-// arm64, amd64 CPUs without AVX2/FMA, the purego build tag) unless
-// Threads is 1; the package's own tests train with one thread under
-// -race there. A Model is immutable
-// and safe for concurrent use.
+// Train and TrainFile run Config.Threads goroutines (TrainFile one more
+// that reads the file) that all exit before they return; cancelling ctx
+// stops them within one block of 10,000 tokens. Hogwild updates are
+// unsynchronised by design: the race detector does not see them in the
+// amd64 assembly kernels but reports them wherever the pure-Go kernels run
+// (other architectures such as arm64, amd64 CPUs without AVX2/FMA, the
+// purego build tag) unless Threads is 1; the package's own tests train
+// with one thread under -race there. A Model is immutable and safe for
+// concurrent use.
 package embeddings

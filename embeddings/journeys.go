@@ -12,7 +12,8 @@ import (
 
 // JourneyConfig describes a synthetic marketplace whose user journeys have
 // a planted structure: every item, shop and query belongs to one
-// category. Zero fields take the defaults in brackets.
+// category. Zero fields take the defaults in brackets. It is a plain
+// value, safe for concurrent reads.
 type JourneyConfig struct {
 	// Sessions is the number of sessions (lines) to generate [10000].
 	Sessions int

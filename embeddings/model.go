@@ -59,7 +59,8 @@ func (m *Model) Dim() int { return m.dim }
 // Len returns the number of tokens.
 func (m *Model) Len() int { return len(m.tokens) }
 
-// Token returns the i-th token, 0 <= i < Len().
+// Token returns the i-th token, 0 <= i < Len(). It panics if i is out
+// of range.
 func (m *Model) Token(i int) string { return m.tokens[i] }
 
 // Count returns how often the token was seen in the training corpus, or 0

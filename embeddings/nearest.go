@@ -14,7 +14,8 @@ import (
 // model's dimension.
 var ErrDimension = errors.New("embeddings: dimension mismatch")
 
-// Neighbor is one result of a nearest-neighbour query.
+// Neighbor is one result of a nearest-neighbour query. It is a plain
+// value, safe for concurrent reads.
 type Neighbor struct {
 	// Token is the neighbouring token.
 	Token string
@@ -23,7 +24,8 @@ type Neighbor struct {
 }
 
 // Query describes an exact cosine k-nearest-neighbour search. The zero
-// Query is invalid: set Token or Vector.
+// Query is invalid: set Token or Vector. Searches only read a Query, so
+// one may be shared by concurrent searches while nobody modifies it.
 type Query struct {
 	// Token queries with a token's vector; the token itself is excluded
 	// from the results. Ignored when Vector is set.

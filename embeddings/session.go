@@ -20,7 +20,8 @@ var (
 // MaxLineBytes is the longest corpus line accepted, in bytes.
 const MaxLineBytes = 64 << 20
 
-// ParseError reports an invalid corpus or vector file line.
+// ParseError reports an invalid corpus or vector file line. It is not
+// modified after it is returned and is safe for concurrent reads.
 type ParseError struct {
 	// Line is the 1-based line number.
 	Line int
@@ -46,7 +47,8 @@ func newParseError(line int, input []byte, err error) *ParseError {
 }
 
 // Session is one parsed corpus line: a user session, or a sentence of a
-// text corpus. The zero Session is an empty session.
+// text corpus. The zero Session is an empty session. A Session is a
+// plain value: safe for concurrent reads, not for concurrent changes.
 type Session struct {
 	// Tokens are the session's actions in order, without markers.
 	Tokens []string

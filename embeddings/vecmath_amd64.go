@@ -3,7 +3,9 @@
 package embeddings
 
 // hasAVX2FMA reports whether the CPU and OS support AVX2 and FMA. It is
-// computed once from CPUID at program start and never changes.
+// computed once from CPUID (no other side effect) during package
+// initialisation and is read-only afterwards: nothing may assign it.
+// Computing it lazily would put a sync.Once check in every kernel call.
 var hasAVX2FMA = detectAVX2FMA()
 
 func detectAVX2FMA() bool {
