@@ -136,3 +136,86 @@ func ExampleEvaluateAnalogies() {
 	fmt.Printf("%d of %d answered correctly, %d skipped\n", res.Correct, res.Total, res.Skipped)
 	// Output: 3 of 3 answered correctly, 19541 skipped
 }
+
+func exampleModel() *embeddings.Model {
+	m, err := embeddings.ReadText(strings.NewReader(`5 2
+item:1 1 0
+item:2 0.8 0.6
+shop:1 0.6 0.8
+shop:2 -0.6 0.8
+query:boots 0.95 0.3
+`))
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+// Find the shops closest to a search query.
+func ExampleModel_Search() {
+	m := exampleModel()
+	shops, err := m.Search(embeddings.Query{Token: "query:boots", K: 1, Type: "shop"})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%s %.2f\n", shops[0].Token, shops[0].Score)
+	// Output: shop:1 0.81
+}
+
+func ExampleModel_SearchBatch() {
+	m := exampleModel()
+	res, err := m.SearchBatch([]embeddings.Query{
+		{Token: "item:1", K: 1},
+		{Vector: []float32{0, 1}, K: 2, Type: "shop"},
+	}, 0)
+	if err != nil {
+		panic(err)
+	}
+	for _, nb := range res {
+		var line []string
+		for _, n := range nb {
+			line = append(line, fmt.Sprintf("%s %.2f", n.Token, n.Score))
+		}
+		fmt.Println(strings.Join(line, ", "))
+	}
+	// Output:
+	// query:boots 0.95
+	// shop:1 0.80, shop:2 0.80
+}
+
+func ExampleReadBinary() {
+	var bin bytes.Buffer
+	if err := exampleModel().Normalized().WriteBinary(&bin); err != nil {
+		panic(err)
+	}
+	m, err := embeddings.ReadBinary(&bin)
+	if err != nil {
+		panic(err)
+	}
+	v, _ := m.Vector("query:boots")
+	fmt.Printf("%d tokens, dim %d, query:boots %.3f\n", m.Len(), m.Dim(), v)
+	// Output: 5 tokens, dim 2, query:boots [0.954 0.301]
+}
+
+func ExampleTrainFile() {
+	f, err := os.CreateTemp("", "corpus-*.txt")
+	if err != nil {
+		panic(err)
+	}
+	defer os.Remove(f.Name())
+	j := embeddings.NewJourneys(embeddings.JourneyConfig{Sessions: 500, Categories: 2, Seed: 1})
+	if _, err := j.WritePlain(f); err != nil {
+		panic(err)
+	}
+	if err := f.Close(); err != nil {
+		panic(err)
+	}
+	m, err := embeddings.TrainFile(context.Background(), f.Name(), embeddings.Config{Dim: 16, Epochs: 1, Threads: 1, Seed: 1})
+	if err != nil {
+		panic(err)
+	}
+	types := m.Types()
+	slices.Sort(types)
+	fmt.Println(m.Dim(), m.Len() > 0, types)
+	// Output: 16 true [cat item query shop]
+}
