@@ -112,6 +112,36 @@ func TestDifferential4(t *testing.T) {
 	}
 }
 
+// TestIndexTopOfSpace crowds ranges into the last bucket of a span that
+// reaches the largest address, so child buckets would start past it.
+func TestIndexTopOfSpace(t *testing.T) {
+	var b Builder
+	b.Add(Range{v4addr(1_000_000), v4addr(1_000_000)}, Record{Owner: "low"})
+	var rows []row[u32]
+	rows = append(rows, row[u32]{lo: 1_000_000, hi: 1_000_000, val: 0})
+	for i := range uint32(500) {
+		lo := ^uint32(0) - 4999 + 10*i
+		b.Add(Range{v4addr(lo), v4addr(lo + 4)}, Record{Owner: "top"})
+		rows = append(rows, row[u32]{lo: u32(lo), hi: u32(lo + 4), val: 1})
+	}
+	tab, err := b.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tab.v4.idx.nodes) < 2 {
+		t.Fatalf("no child index built (%d nodes)", len(tab.v4.idx.nodes))
+	}
+	for p := ^uint32(0) - 6000; ; p++ {
+		_, want := linear(rows, u32(p), u32.Compare)
+		if _, ok := tab.Lookup(v4addr(p)); ok != want {
+			t.Fatalf("Lookup(%v) = %v, want %v", v4addr(p), ok, want)
+		}
+		if p == ^uint32(0) {
+			break
+		}
+	}
+}
+
 func TestDifferential6(t *testing.T) {
 	if testing.Short() {
 		t.Skip("random model test")

@@ -132,6 +132,9 @@ func (r *radix[K]) grow(ends []K, base K, shift uint8, nb int, first, last uint3
 	i := first
 	for b := range nb {
 		start := base + K(b)<<shift
+		if start < base { // past the largest key (the last bucket of a span reaching it)
+			i = last
+		}
 		for i < last && ends[i] < start {
 			i++
 		}
