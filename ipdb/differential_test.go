@@ -142,6 +142,44 @@ func TestIndexTopOfSpace(t *testing.T) {
 	}
 }
 
+// TestIndexTopOfSpace6 does the same for IPv6 (keys of the index are the
+// high 64 bits), with random low starts and crowd sizes.
+func TestIndexTopOfSpace6(t *testing.T) {
+	for seed := range uint64(20) {
+		rng := rand.New(rand.NewPCG(seed, 66))
+		var b Builder
+		var rows []row[u128]
+		low := u128{rng.Uint64N(1 << 40), 0}
+		b.Add(Range{low.addr(), low.addr()}, Record{Owner: "a"})
+		rows = append(rows, row[u128]{lo: low, hi: low, val: 0})
+		n := 20 + rng.IntN(400)
+		step := uint64(1) << rng.UintN(20)
+		for i := range uint64(n) {
+			lo := u128{^uint64(0) - uint64(n)*step + i*step, 0}
+			hi := u128{lo.hi + step/2, ^uint64(0)}
+			b.Add(Range{lo.addr(), hi.addr()}, Record{Owner: "b"})
+			rows = append(rows, row[u128]{lo: lo, hi: hi, val: 1})
+		}
+		tab, err := b.Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		probes := []u128{{^uint64(0), ^uint64(0)}}
+		for _, r := range rows {
+			probes = append(probes, r.lo, r.hi, r.lo.Prev(), r.hi.Next())
+		}
+		for range 2000 {
+			probes = append(probes, u128{^uint64(0) - rng.Uint64N(uint64(n+1)*step), rng.Uint64()})
+		}
+		for _, p := range probes {
+			_, want := linear(rows, p, u128.Compare)
+			if _, ok := tab.Lookup(p.addr()); ok != want && !p.addr().Is4In6() {
+				t.Fatalf("seed %d: Lookup(%v) = %v, want %v", seed, p.addr(), ok, want)
+			}
+		}
+	}
+}
+
 func TestDifferential6(t *testing.T) {
 	if testing.Short() {
 		t.Skip("random model test")
