@@ -21,11 +21,7 @@ var budget = map[string][]string{
 	"internal":    nil,
 	"abtest":      {"gonum.org/v1/gonum/mathext", "gonum.org/v1/gonum/internal"},
 	"embeddings":  {"gonum.org/v1/gonum/floats", "gonum.org/v1/gonum/internal"},
-	"fraudgraph": {
-		"github.com/RoaringBitmap/roaring/v2",
-		"github.com/bits-and-blooms/bitset",
-		"golang.org/x/sys/cpu",
-	},
+	"fraudgraph":  nil,
 	// The GPIO adapter is the only place the GPIO library may appear.
 	"rfid/gpio": {"github.com/warthog618/go-gpiocdev", "golang.org/x/sys/unix"},
 	"examples":  {"*"},

@@ -19,8 +19,8 @@
 //
 // Each package has a dependency budget, enforced by this package's tests
 // (see deps_test.go): most packages use only the standard library; abtest
-// may use small gonum numeric packages, fraudgraph uses roaring bitmaps and
-// the GPIO adapter rfid/gpio uses go-gpiocdev. Comparisons with other
+// may use gonum's small mathext package and the GPIO adapter rfid/gpio uses
+// go-gpiocdev. Comparisons with other
 // libraries live in the separate module under bench/, so they never enter
 // an importer's module graph.
 package craftkit

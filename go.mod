@@ -9,9 +9,6 @@ require (
 )
 
 require (
-	github.com/RoaringBitmap/roaring/v2 v2.14.4 // indirect
-	github.com/bits-and-blooms/bitset v1.24.2 // indirect
-	github.com/mschoch/smat v0.2.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/sys v0.18.0 // indirect
 )

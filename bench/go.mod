@@ -4,18 +4,20 @@ go 1.26.0
 
 replace github.com/craftkit/craftkit => ../
 
-require github.com/craftkit/craftkit v0.0.0-00010101000000-000000000000
+require (
+	github.com/Boostport/address v0.9.0
+	github.com/craftkit/craftkit v0.0.0-00010101000000-000000000000
+	github.com/gaissmai/bart v0.30.0
+	github.com/maxmind/mmdbwriter v1.2.0
+	github.com/oschwald/maxminddb-golang/v2 v2.9.0
+	github.com/yl2chen/cidranger v1.0.2
+	go4.org/netipx v0.0.0-20231129151722-fdeea329fbba
+	gonum.org/v1/gonum v0.17.0
+)
 
 require (
-	github.com/Boostport/address v0.9.0 // indirect
-	github.com/gaissmai/bart v0.30.0 // indirect
 	github.com/hashicorp/errwrap v1.1.0 // indirect
 	github.com/hashicorp/go-multierror v1.1.1 // indirect
-	github.com/maxmind/mmdbwriter v1.2.0 // indirect
-	github.com/oschwald/maxminddb-golang/v2 v2.9.0 // indirect
-	github.com/yl2chen/cidranger v1.0.2 // indirect
-	go4.org/netipx v0.0.0-20231129151722-fdeea329fbba // indirect
 	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/text v0.23.0 // indirect
-	gonum.org/v1/gonum v0.17.0 // indirect
 )
