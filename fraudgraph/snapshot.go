@@ -387,8 +387,8 @@ func (l *loader) u32s(id uint32, n uint64) ([]uint32, error) {
 	if err := l.begin(id, n*4); err != nil {
 		return nil, err
 	}
-	s := make([]uint32, n)
-	if err := l.data(u32Bytes(s)); err != nil {
+	s, err := readArray[uint32](l, n)
+	if err != nil {
 		return nil, err
 	}
 	fixEndian32(s)
@@ -399,12 +399,37 @@ func (l *loader) u64s(id uint32, n uint64) ([]uint64, error) {
 	if err := l.begin(id, n*8); err != nil {
 		return nil, err
 	}
-	s := make([]uint64, n)
-	if err := l.data(u64Bytes(s)); err != nil {
+	s, err := readArray[uint64](l, n)
+	if err != nil {
 		return nil, err
 	}
 	fixEndian64(s)
 	return s, l.end()
+}
+
+// readArray reads n little-endian elements in stored byte order (callers
+// fix the order on big-endian hosts). The slice grows as data arrives, at
+// most doubling, so a length that the checksummed header allows but the
+// stream does not hold costs about twice the bytes actually present, not
+// an allocation of the claimed size.
+func readArray[T uint16 | uint32 | uint64](l *loader, n uint64) ([]T, error) {
+	const step = 1 << 20 // elements allocated before any data is seen
+	s := make([]T, 0, min(n, step))
+	for uint64(len(s)) < n {
+		m := int(min(n-uint64(len(s)), max(uint64(len(s)), step)))
+		if cap(s)-len(s) < m {
+			ns := make([]T, len(s), len(s)+m)
+			copy(ns, s)
+			s = ns
+		}
+		part := s[len(s) : len(s)+m]
+		var zero T
+		if err := l.data(unsafe.Slice((*byte)(unsafe.Pointer(&part[0])), m*int(unsafe.Sizeof(zero)))); err != nil {
+			return nil, err
+		}
+		s = s[:len(s)+m]
+	}
+	return s, nil
 }
 
 // chunked32 reads elements from..from+n-1 straight into the chunks of a.
@@ -464,9 +489,9 @@ func fixEndian64(s []uint64) {
 // Load reads a snapshot written by [Graph.WriteTo] into a new graph
 // configured by cfg (configuration is not part of the snapshot; fingerprint
 // kinds are). A truncated, corrupted or inconsistent snapshot is refused
-// with a *[SnapshotError]; nothing is half-loaded. Sizes come from the
-// checksummed header and are allocated up front, so a snapshot from an
-// untrusted source should be size-checked before loading.
+// with a *[SnapshotError]; nothing is half-loaded. Arrays grow as their
+// data arrives, so a damaged or forged size costs memory in proportion to
+// the bytes actually read, not to the size claimed.
 func Load(r io.Reader, cfg Config) (*Graph, error) {
 	l := &loader{r: bufio.NewReaderSize(r, 1<<20), sec: "header"}
 	hdr := make([]byte, headerLen)
@@ -602,16 +627,15 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 		return nil, l.fail(ErrSnapshotCorrupt, fmt.Sprintf("shards hold %d slots, header says %d", total, fpSlots))
 	}
 	var shards [len(g.fps)]*fpTable
-	for i, n := range sizes {
-		shards[i] = &fpTable{keys: make([]uint64, n), hi: make([]uint16, n)}
-	}
 	if err := l.begin(secFPKeys, uint64(fpSlots)*8); err != nil {
 		return nil, err
 	}
-	for _, t := range shards {
-		if err := l.data(u64Bytes(t.keys)); err != nil {
+	for i, n := range sizes {
+		keys, err := readArray[uint64](l, uint64(n))
+		if err != nil {
 			return nil, err
 		}
+		shards[i] = &fpTable{keys: keys}
 	}
 	if err := l.end(); err != nil {
 		return nil, err
@@ -620,7 +644,7 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 		return nil, err
 	}
 	for _, t := range shards {
-		if err := l.data(u16Bytes(t.hi)); err != nil {
+		if t.hi, err = readArray[uint16](l, uint64(len(t.keys))); err != nil {
 			return nil, err
 		}
 	}
@@ -646,10 +670,12 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 		return nil, err
 	}
 	for i, n := range idSizes {
-		ids[i] = &idTable{slots: make([]atomic.Uint32, n)}
-		if err := l.data(atomicBytes32(ids[i].slots)); err != nil {
+		slots, err := readArray[uint32](l, uint64(n))
+		if err != nil {
 			return nil, err
 		}
+		// atomic.Uint32 has the size and alignment of uint32.
+		ids[i] = &idTable{slots: unsafe.Slice((*atomic.Uint32)(unsafe.Pointer(unsafe.SliceData(slots))), len(slots))}
 	}
 	if err := l.end(); err != nil {
 		return nil, err

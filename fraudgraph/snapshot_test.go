@@ -1,10 +1,12 @@
 package fraudgraph
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 	"time"
 
@@ -157,5 +159,22 @@ func TestSnapshotEveryCutAndFlip(t *testing.T) {
 		if _, ok := errors.AsType[*SnapshotError](err); !ok {
 			t.Fatalf("Load(byte %d ^ %#x) = %v, want *SnapshotError", pos, bit, err)
 		}
+	}
+}
+
+// TestLoadClaimedSizeNotAllocated reads an array whose claimed length (as
+// a forged but checksummed header could imply) far exceeds the stream:
+// it must fail as truncated after allocating about what was present.
+func TestLoadClaimedSizeNotAllocated(t *testing.T) {
+	l := &loader{r: bufio.NewReader(bytes.NewReader(make([]byte, 1000))), sec: "acc.adj"}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := readArray[uint32](l, 1<<40)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, ErrSnapshotTruncated) {
+		t.Errorf("readArray(1<<40 elements from 1000 bytes) = %v, want ErrSnapshotTruncated", err)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 64<<20 {
+		t.Errorf("readArray allocated %d bytes for 1000 bytes of input", n)
 	}
 }
