@@ -87,7 +87,9 @@ func (a *u32s) bytes() int64 {
 	return n
 }
 
-// u64s is the 64-bit variant of u32s.
+// u64s is the 64-bit variant of u32s. It repeats u32s rather than sharing
+// a generic type: a type parameter over atomic.Uint32 and atomic.Uint64
+// would turn every load on the query path into a dictionary call.
 type u64s struct {
 	dir atomic.Pointer[[]*chunk64]
 }
