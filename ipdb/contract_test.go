@@ -135,3 +135,12 @@ func TestContractDatacenters(t *testing.T) {
 	_, ok = dc.Lookup(netip.MustParseAddr("127.0.0.1"))
 	assert.False(t, ok)
 }
+
+// A leading UTF-8 byte order mark (spreadsheet exports) is skipped.
+func TestContractBOM(t *testing.T) {
+	tab, err := ipdb.Load(strings.NewReader("\ufeff1.0.0.0,1.0.0.255,A,\n"), nil)
+	require.NoError(t, err)
+	rec, ok := tab.Lookup(netip.MustParseAddr("1.0.0.0"))
+	assert.True(t, ok)
+	assert.Equal(t, "A", rec.Owner)
+}

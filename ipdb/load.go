@@ -41,8 +41,9 @@ type LoadOptions struct {
 }
 
 // Load reads ranges from CSV (by default the ipcat layout: start, end,
-// owner name, owner URL; fields may be quoted) and returns the frozen
-// table. It reports every problem of the input at once: the returned error
+// owner name, owner URL; fields may be quoted; CRLF line ends and a
+// leading UTF-8 byte order mark are accepted) and returns the frozen
+// table. A header row is an error on line 1 unless [LoadOptions].Header is set. It reports every problem of the input at once: the returned error
 // joins one [*ParseError] per problem (errors.As yields the first, with its
 // Line), or is the reader's error.
 func Load(r io.Reader, opts *LoadOptions) (*Table, error) {
@@ -70,7 +71,11 @@ func (b *Builder) ReadCSV(r io.Reader, opts *LoadOptions) error {
 		cols = Columns{From: 1, To: 2, Owner: 3, URL: 4}
 	}
 	src := b.source(o.Source)
-	cr := csv.NewReader(r)
+	br := bufio.NewReader(r)
+	if bom, err := br.Peek(3); err == nil && string(bom) == "\ufeff" {
+		br.Discard(3) // a UTF-8 byte order mark, as spreadsheet exports write
+	}
+	cr := csv.NewReader(br)
 	cr.Comma = ','
 	if o.Comma != 0 {
 		cr.Comma = o.Comma
