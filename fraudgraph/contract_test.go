@@ -297,3 +297,75 @@ func TestContractConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// FuzzRelated reads the input as a list of operations on a few accounts
+// (invite, fingerprint, query) and checks every query against breadth-first
+// search over plain maps. Caps are above the graph's size.
+func FuzzRelated(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 0, 2, 3, 1, 3, 0, 1, 4, 0, 2, 1, 4, 4})
+	f.Add([]byte{1, 1, 1, 1, 2, 1, 0, 2, 1, 0, 1, 2, 2, 0, 5, 0})
+	f.Add([]byte{0, 0, 0, 0, 7, 7, 2, 0, 9, 1, 7, 3, 2, 7, 2, 2})
+	f.Fuzz(func(t *testing.T, ops []byte) {
+		if len(ops) > 600 {
+			return
+		}
+		g := fraudgraph.New(fraudgraph.Config{DefaultKind: fraudgraph.Kind{Cap: 1000}, DeltaLimit: 8})
+		inv := map[uint64][]uint64{}
+		holders := map[string][]uint64{}
+		known := map[uint64]bool{}
+		for i := 0; i+3 < len(ops); i += 4 {
+			op, a, b, c := ops[i]%3, uint64(ops[i+1]%16), uint64(ops[i+2]%16), ops[i+3]
+			switch op {
+			case 0:
+				err := g.AddInvite(a, b, contractT0.Add(time.Duration(c)*time.Minute))
+				if a == b {
+					if !errors.Is(err, fraudgraph.ErrSelfInvite) {
+						t.Fatalf("AddInvite(%d, %d) = %v, want ErrSelfInvite", a, b, err)
+					}
+					continue
+				}
+				require.NoError(t, err)
+				inv[a], inv[b] = append(inv[a], b), append(inv[b], a)
+				known[a], known[b] = true, true
+			case 1:
+				kind, value := fmt.Sprint("k", b%3), fmt.Sprint(c%8)
+				require.NoError(t, g.AddFingerprint(a, kind, value))
+				if key := kind + "\x00" + value; !slices.Contains(holders[key], a) {
+					holders[key] = append(holders[key], a)
+				}
+				known[a] = true
+			case 2:
+				fp := map[uint64][]uint64{}
+				for _, hs := range holders {
+					for _, x := range hs {
+						for _, y := range hs {
+							if x != y {
+								fp[x] = append(fp[x], y)
+							}
+						}
+					}
+				}
+				both := map[uint64][]uint64{}
+				for _, m := range []map[uint64][]uint64{inv, fp} {
+					for x, vs := range m {
+						both[x] = append(both[x], vs...)
+					}
+				}
+				via := fraudgraph.Via(b % 3)
+				adj := map[fraudgraph.Via]map[uint64][]uint64{fraudgraph.ViaBoth: both, fraudgraph.ViaInvites: inv, fraudgraph.ViaFingerprints: fp}[via]
+				hops := int(c%6) + 1
+				rel, err := g.Related(a, fraudgraph.Query{MaxHops: hops, Via: via})
+				if !known[a] {
+					if !errors.Is(err, fraudgraph.ErrUnknownAccount) {
+						t.Fatalf("Related(%d) of an unknown account = %v, want ErrUnknownAccount", a, err)
+					}
+					continue
+				}
+				require.NoError(t, err)
+				if got, want := hopsOf(rel), naiveRelated(adj, a, hops); !slices.Equal(got, want) {
+					t.Fatalf("Related(%d, {MaxHops: %d, Via: %v}) = %v, want %v", a, hops, via, got, want)
+				}
+			}
+		}
+	})
+}
