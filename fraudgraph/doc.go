@@ -78,7 +78,10 @@
 // ignored and counted ([Stats].Duplicates); invite cycles and invitees with
 // several inviters are kept, and direct reversals are counted
 // ([Stats].Cycles), since searches treat invites as undirected with a
-// visited set. Methods never panic on data.
+// visited set. Times are stored as seconds from 1970 to 2106; others
+// return [ErrTime], and the zero Time means "unknown". Empty fingerprint
+// kinds or values return [ErrEmptyFingerprint]. Methods never panic on
+// data.
 //
 // # Beyond one machine
 //
