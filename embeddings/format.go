@@ -93,7 +93,7 @@ func ReadText(r io.Reader) (*Model, error) {
 		if errors.Is(err, io.EOF) {
 			err = fmt.Errorf("%w: empty input", ErrFormat)
 		}
-		return nil, err
+		return nil, readTextError(err)
 	}
 	n, dim, err := parseHeader(head)
 	if err != nil {
@@ -107,7 +107,7 @@ func ReadText(r io.Reader) (*Model, error) {
 			return nil, fmt.Errorf("%w: %d of %d vectors", ErrFormat, len(tokens), n)
 		}
 		if err != nil {
-			return nil, err
+			return nil, readTextError(err)
 		}
 		line = bytes.TrimRight(line, " \r\t")
 		i := bytes.IndexByte(line, ' ')
@@ -137,6 +137,15 @@ func ReadText(r io.Reader) (*Model, error) {
 		}
 	}
 	return newModel(dim, tokens, nil, vecs), nil
+}
+
+// readTextError gives a reader's error the package prefix; the errors
+// the package creates already carry it.
+func readTextError(err error) error {
+	if _, ok := errors.AsType[*ParseError](err); ok || errors.Is(err, ErrFormat) {
+		return err
+	}
+	return fmt.Errorf("embeddings: read text: %w", err)
 }
 
 // ReadBinary reads a model in word2vec's binary format, as written by

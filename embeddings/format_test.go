@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"io"
 	"math"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -123,6 +125,13 @@ func TestReadErrorsNameTheValue(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestReadTextReaderError(t *testing.T) {
+	disk := errors.New("disk gone")
+	_, err := ReadText(io.MultiReader(strings.NewReader("2 2\na 1 2\n"), iotest.ErrReader(disk)))
+	assert.ErrorIs(t, err, disk)
+	assert.EqualError(t, err, "embeddings: read text: disk gone")
 }
 
 func readText(b []byte) (*Model, error) { return ReadText(bytes.NewReader(b)) }
