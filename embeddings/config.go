@@ -49,9 +49,9 @@ type Config struct {
 	MinCount int
 	// Epochs is the number of passes over the corpus (default 5).
 	Epochs int
-	// Threads is the number of Hogwild training goroutines
-	// (default runtime.GOMAXPROCS(0)). With Threads 1 and a fixed Seed,
-	// training is deterministic. With Threads > 1 the goroutines update
+	// Threads is the number of Hogwild training goroutines (default
+	// runtime.GOMAXPROCS(0), at most 4096). With Threads 1 and a fixed
+	// Seed, training is deterministic. With Threads > 1 the goroutines update
 	// shared vectors without locks (Hogwild): these data races are
 	// intentional and harmless for training, but a -race build reports
 	// them wherever the pure-Go kernels run (not amd64 with AVX2/FMA, or
@@ -150,7 +150,7 @@ func (cfg Config) withDefaults() Config {
 		cfg.Epochs = DefaultEpochs
 	}
 	if cfg.Threads <= 0 {
-		cfg.Threads = runtime.GOMAXPROCS(0)
+		cfg.Threads = min(runtime.GOMAXPROCS(0), maxThreads)
 	}
 	if cfg.Sample == 0 {
 		cfg.Sample = DefaultSample
@@ -167,11 +167,17 @@ func (cfg Config) withDefaults() Config {
 	return cfg
 }
 
+// maxThreads bounds Config.Threads: far more goroutines than cores only
+// costs memory.
+const maxThreads = 4096
+
 // validate reports fields that are out of range after withDefaults.
 func (cfg *Config) validate() error {
 	switch {
 	case cfg.Dim > maxDim:
 		return fmt.Errorf("%w: Dim %d above %d", ErrConfig, cfg.Dim, maxDim)
+	case cfg.Threads > maxThreads:
+		return fmt.Errorf("%w: Threads %d above %d", ErrConfig, cfg.Threads, maxThreads)
 	case math.IsNaN(cfg.Alpha) || math.IsInf(cfg.Alpha, 0):
 		return fmt.Errorf("%w: Alpha %v", ErrConfig, cfg.Alpha)
 	case math.IsNaN(cfg.Sample):

@@ -30,6 +30,7 @@ func TestTrainHostileInput(t *testing.T) {
 		{"negative dim", small, Config{Dim: -3, MinCount: 1, Epochs: 1}, ""},
 		{"dim above limit", small, Config{Dim: maxDim + 1, MinCount: 1}, "Dim 65537 above 65536"},
 		{"huge dim", small, Config{Dim: math.MaxInt, MinCount: 1}, "above 65536"},
+		{"too many threads", small, Config{MinCount: 1, Threads: 1 << 20}, "Threads 1048576 above 4096"},
 		{"huge window", small, Config{Dim: 4, Window: math.MaxInt, MinCount: 1, Epochs: 1}, ""},
 		{"negative everything", small, Config{Dim: 4, Window: -1, Negative: -1, MinCount: -1, Epochs: -1, Threads: -1, Alpha: -1}, "MinCount 5"},
 		{"NaN alpha", small, Config{MinCount: 1, Alpha: math.NaN()}, "Alpha NaN"},
@@ -47,7 +48,9 @@ func TestTrainHostileInput(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := tt.cfg
-			cfg.Threads = min(cfg.Threads, 1)
+			if cfg.Threads <= maxThreads {
+				cfg.Threads = min(cfg.Threads, 1)
+			}
 			path := filepath.Join(t.TempDir(), "corpus.txt")
 			require.NoError(t, os.WriteFile(path, []byte(tt.corpus), 0o644))
 			for name, train := range map[string]func() (*Model, error){

@@ -26,8 +26,8 @@ const (
 //
 // Train returns ctx.Err() (wrapped) when ctx is cancelled, a *ParseError
 // for a malformed line, an error wrapping [ErrEmptyVocabulary] when no token reaches its
-// minimum count and an error wrapping [ErrConfig] for a Dim above 65536
-// or a NaN or infinite Alpha or NaN Sample.
+// minimum count and an error wrapping [ErrConfig] for a Dim above 65536,
+// Threads above 4096, a NaN or infinite Alpha or a NaN Sample.
 func Train(ctx context.Context, r io.Reader, cfg Config) (*Model, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
