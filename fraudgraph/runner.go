@@ -32,14 +32,17 @@ type Runner struct {
 	ctx  context.Context
 	q    chan Input
 	wg   sync.WaitGroup
-	mu   sync.RWMutex // guards closed against sends on a closed channel
+	mu   sync.RWMutex // guards done against sends on a closed channel
 	done bool
 	on   func(Decision, error)
 }
 
 // NewRunner starts a runner for e's heavy rules; see the type's doc for
-// the goroutines' lifetime.
+// the goroutines' lifetime. A nil ctx is treated as context.Background().
 func NewRunner(ctx context.Context, e *Engine, cfg RunnerConfig) *Runner {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	workers := max(cfg.Workers, 1)
 	queue := cfg.Queue
 	if queue <= 0 {
