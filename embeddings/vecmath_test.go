@@ -25,11 +25,13 @@ func TestKernels(t *testing.T) {
 		if got := dotGeneric(a, b); math.Abs(float64(got)-want) > 1e-4 {
 			t.Errorf("dotGeneric(n=%d) = %v, want %v", n, got, want)
 		}
-		y := append([]float32(nil), b...)
+		y, y2 := append([]float32(nil), b...), append([]float32(nil), b...)
 		axpy(0.5, a, y)
+		axpyGeneric(0.5, a, y2)
 		for i := range n {
-			if w := b[i] + 0.5*a[i]; math.Abs(float64(y[i]-w)) > 1e-6 {
-				t.Fatalf("axpy(n=%d)[%d] = %v, want %v", n, i, y[i], w)
+			w := b[i] + 0.5*a[i]
+			if math.Abs(float64(y[i]-w)) > 1e-6 || math.Abs(float64(y2[i]-w)) > 1e-6 {
+				t.Fatalf("axpy(n=%d)[%d] = %v (generic %v), want %v", n, i, y[i], y2[i], w)
 			}
 		}
 		out, acc := append([]float32(nil), b...), append([]float32(nil), c...)
