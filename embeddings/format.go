@@ -83,7 +83,8 @@ func parseHeader(line []byte) (n, dim int, err error) {
 
 // ReadText reads a model in word2vec's text format, as written by
 // [Model.WriteText], word2vec, gensim or fastText. Counts are unknown
-// (see [Model.Count]). It returns a *ParseError for a malformed line,
+// (see [Model.Count]). A token listed twice keeps its first vector, as in
+// gensim. It returns a *ParseError for a malformed line,
 // including a NaN or infinite component, and an error wrapping
 // [ErrFormat] for a wrong header or missing vectors.
 func ReadText(r io.Reader) (*Model, error) {
@@ -136,7 +137,7 @@ func ReadText(r io.Reader) (*Model, error) {
 			rest = rest[k:]
 		}
 	}
-	return newModel(dim, tokens, nil, vecs), nil
+	return readModel(dim, tokens, vecs), nil
 }
 
 // readTextError gives a reader's error the package prefix; the errors
@@ -149,7 +150,8 @@ func readTextError(err error) error {
 }
 
 // ReadBinary reads a model in word2vec's binary format, as written by
-// [Model.WriteBinary], word2vec or gensim (little-endian float32). Errors
+// [Model.WriteBinary], word2vec or gensim (little-endian float32). A token
+// listed twice keeps its first vector, as in gensim. Errors
 // wrap [ErrFormat] and name the vector (from 1) and, for a NaN or infinite
 // component, its position.
 func ReadBinary(r io.Reader) (*Model, error) {
@@ -199,7 +201,27 @@ func ReadBinary(r io.Reader) (*Model, error) {
 			vecs = append(vecs, x)
 		}
 	}
-	return newModel(dim, tokens, nil, vecs), nil
+	return readModel(dim, tokens, vecs), nil
+}
+
+// readModel builds the model of a vector file, dropping the rows of
+// tokens seen before: each token keeps its first vector, as in gensim.
+func readModel(dim int, tokens []string, vecs []float32) *Model {
+	m := newModel(dim, tokens, nil, vecs)
+	if len(m.index) == len(tokens) {
+		return m
+	}
+	kept := 0
+	for i, tok := range tokens {
+		if m.index[tok] != i {
+			continue
+		}
+		tokens[kept] = tok
+		copy(vecs[kept*dim:(kept+1)*dim], vecs[i*dim:(i+1)*dim])
+		kept++
+	}
+	clear(tokens[kept:])
+	return newModel(dim, tokens[:kept:kept], nil, vecs[:kept*dim:kept*dim])
 }
 
 func noEOF(err error) error {

@@ -127,6 +127,23 @@ func TestReadErrorsNameTheValue(t *testing.T) {
 	}
 }
 
+func TestReadDuplicateTokens(t *testing.T) {
+	in := "4 2\na 1 0\nb 0 1\na 0 1\nc 1 1\n"
+	m, err := ReadText(strings.NewReader(in))
+	require.NoError(t, err)
+	var bin bytes.Buffer
+	require.NoError(t, newModel(2, []string{"a", "b", "a", "c"}, nil, []float32{1, 0, 0, 1, 0, 1, 1, 1}).WriteBinary(&bin))
+	mb, err := ReadBinary(&bin)
+	require.NoError(t, err)
+	for name, m := range map[string]*Model{"text": m, "binary": mb} {
+		assert.Equal(t, []string{"a", "b", "c"}, m.tokens, name)
+		assert.Equal(t, []float32{1, 0, 0, 1, 1, 1}, m.vecs, name)
+		nb, err := m.Nearest("b", 5)
+		require.NoError(t, err)
+		assert.Len(t, nb, 2, "%s: Nearest(b) = %v", name, nb)
+	}
+}
+
 func TestReadTextReaderError(t *testing.T) {
 	disk := errors.New("disk gone")
 	_, err := ReadText(io.MultiReader(strings.NewReader("2 2\na 1 2\n"), iotest.ErrReader(disk)))
