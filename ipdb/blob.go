@@ -72,7 +72,8 @@ func (t *Table) MarshalBinary() ([]byte, error) {
 }
 
 // Decode checks and loads a table from the binary form written by
-// [Table.MarshalBinary]. It verifies the header, the lengths and the
+// [Table.MarshalBinary]. It verifies the header (magic, version, zero
+// reserved field), the lengths (in canonical encoding) and the
 // CRC-32C checksum, then that the ranges are sorted, disjoint and refer to
 // existing owners; any failure returns an error wrapping ErrCorrupt.
 // Decode copies what it needs: data may be reused afterwards.
@@ -88,6 +89,9 @@ func Decode(data []byte) (*Table, error) {
 	}
 	if v := binary.LittleEndian.Uint16(data[4:]); v != blobVersion {
 		return nil, fmt.Errorf("%w: unsupported version %d", ErrCorrupt, v)
+	}
+	if r := binary.LittleEndian.Uint16(data[6:]); r != 0 {
+		return nil, fmt.Errorf("%w: reserved header field is %d, want 0", ErrCorrupt, r)
 	}
 	body, sum := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
 	if got := checksum(body); got != sum {
@@ -106,7 +110,8 @@ func Decode(data []byte) (*Table, error) {
 	off := 0
 	str := func() (int, int, bool) {
 		n, k := binary.Uvarint(p[off:])
-		if k <= 0 || n > uint64(len(p)-off-k) {
+		var canon [binary.MaxVarintLen64]byte
+		if k <= 0 || binary.PutUvarint(canon[:], n) != k || n > uint64(len(p)-off-k) {
 			return 0, 0, false
 		}
 		a := off + k
