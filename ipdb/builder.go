@@ -9,7 +9,8 @@ import (
 )
 
 // Record is what a table knows about the owner of a range.
-// The zero Record (no owner) is valid.
+// The zero Record (no owner) is valid. Records are plain values, safe to
+// copy and to share between goroutines.
 type Record struct {
 	Owner string // owner name, such as "Amazon AWS"
 	URL   string // owner URL, or ""

@@ -37,7 +37,8 @@ var (
 
 // ParseError describes one problem in one input row. Builders and loaders
 // return all problems at once, joined with errors.Join; errors.As finds the
-// first, errors.Is matches the sentinel in Err.
+// first, errors.Is matches the sentinel in Err. A returned ParseError is
+// never modified again, so it may be read from several goroutines.
 type ParseError struct {
 	Source string // name of the input (file name), or "" when unnamed
 	Line   int    // 1-based line (row number for rows added in code)
@@ -66,7 +67,8 @@ func (e *ParseError) Error() string {
 func (e *ParseError) Unwrap() error { return e.Err }
 
 // OverlapError is the cause (the Err of a [*ParseError]) when a row overlaps
-// another: it names the other row, so both rows are identified.
+// another: it names the other row, so both rows are identified. Like
+// ParseError it is never modified once returned and may be read concurrently.
 type OverlapError struct {
 	Source    string // input of the other row
 	Line      int    // line of the other row

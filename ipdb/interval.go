@@ -31,7 +31,8 @@ func (a num[K]) Compare(b num[K]) int {
 func (a num[K]) Next() num[K] { return num[K]{a.v + 1} }
 func (a num[K]) Prev() num[K] { return num[K]{a.v - 1} }
 
-// Interval is the closed interval [Lo, Hi] of keys.
+// Interval is the closed interval [Lo, Hi] of keys. It is a plain value,
+// safe to copy and to share between goroutines.
 type Interval[K Integer] struct {
 	Lo, Hi K
 }

@@ -12,7 +12,8 @@ import (
 // Columns says where the fields of a CSV row are, as 1-based column
 // numbers. The zero Columns selects the ipcat layout (start, end, owner
 // name, URL): From 1, To 2, Owner 3, URL 4. In any other Columns a zero
-// field means the column is absent.
+// field means the column is absent. Columns is a plain value, safe to copy
+// and to share between goroutines while no one writes it.
 type Columns struct {
 	From, To int // start and end address of an inclusive range
 	Prefix   int // a CIDR prefix, range or single address; used instead of From and To when set
@@ -22,7 +23,8 @@ type Columns struct {
 
 // LoadOptions configures [Load] and [Builder.ReadCSV]. The zero value (or
 // a nil pointer) reads ipcat-style CSV: comma-separated, no header, no
-// comments, columns start, end, owner, URL.
+// comments, columns start, end, owner, URL. Load only reads the options, so
+// one LoadOptions may serve concurrent loads while no one writes it.
 type LoadOptions struct {
 	// Comma is the field separator; 0 means ','. Use '\t' for TSV.
 	Comma rune

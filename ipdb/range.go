@@ -9,7 +9,8 @@ import (
 )
 
 // Range is the closed range of addresses [From, To] of one family.
-// The zero Range is invalid.
+// The zero Range is invalid. Ranges are plain values (like netip.Addr),
+// safe to copy and to share between goroutines.
 type Range struct {
 	From, To netip.Addr
 }
