@@ -65,6 +65,8 @@ func TestContractLoadErrors(t *testing.T) {
 		{"mixed families", "1.0.0.0,::1,A,\n", 1},
 		{"missing end column", "1.0.0.0\n", 1},
 		{"stray quote", "1.0.0.0,1.0.0.9,A \"B,\n", 1},
+		{"earliest line first (IPv6 overlap, then IPv4, then syntax)", "::1,::2,x,\n::1,::1,y,\n1.0.0.0,1.0.0.255,A,\n1.0.0.0,1.0.0.9,A,\nbad,bad,c,\n", 2},
+		{"syntax error before an overlap", "bad,bad,c,\n1.0.0.0,1.0.0.255,A,\n1.0.0.0,1.0.0.9,A,\n", 1},
 		{"header row with CRLF", "start,end,owner,url\r\n1.0.0.0,1.0.0.255,A,\r\n", 1},
 	}
 	for _, tt := range tests {
