@@ -26,6 +26,8 @@ func FuzzLoad(f *testing.F) {
 		"0.0.0.0,255.255.255.255,all,\n",
 		"::,ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff,all6,\n",
 		"",
+		"\ufeff1.0.0.0,1.0.0.9,A,\r\n",
+		"start,end,owner,url\r\n1.0.0.0,1.0.0.255,\"A, Co.\",\r\n",
 	}
 	for _, s := range seeds {
 		f.Add(s, false)
