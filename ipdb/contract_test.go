@@ -146,3 +146,15 @@ func TestContractBOM(t *testing.T) {
 	assert.True(t, ok)
 	assert.Equal(t, "A", rec.Owner)
 }
+
+// ipcat rows may leave out the URL column, but not the owner.
+func TestContractOptionalURL(t *testing.T) {
+	tab, err := ipdb.Load(strings.NewReader("1.0.0.0,1.0.0.255,A\n2.0.0.0,2.0.0.255,B,https://b.example/\n"), nil)
+	require.NoError(t, err)
+	rec, ok := tab.Lookup(netip.MustParseAddr("1.0.0.1"))
+	assert.True(t, ok)
+	assert.Equal(t, "A", rec.Owner)
+
+	_, err = ipdb.Load(strings.NewReader("1.0.0.0,1.0.0.255\n"), nil)
+	assert.ErrorIs(t, err, ipdb.ErrColumn)
+}

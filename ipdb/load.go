@@ -11,9 +11,10 @@ import (
 
 // Columns says where the fields of a CSV row are, as 1-based column
 // numbers. The zero Columns selects the ipcat layout (start, end, owner
-// name, URL): From 1, To 2, Owner 3, URL 4. In any other Columns a zero
-// field means the column is absent. Columns is a plain value, safe to copy
-// and to share between goroutines while no one writes it.
+// name, URL): From 1, To 2, Owner 3, URL 4, where a row may leave out the
+// URL. In any other Columns a zero field means the column is absent.
+// Columns is a plain value, safe to copy and to share between goroutines
+// while no one writes it.
 type Columns struct {
 	From, To int // start and end address of an inclusive range
 	Prefix   int // a CIDR prefix, range or single address; used instead of From and To when set
@@ -69,7 +70,8 @@ func (b *Builder) ReadCSV(r io.Reader, opts *LoadOptions) error {
 		o = *opts
 	}
 	cols := o.Columns
-	if cols == (Columns{}) {
+	ipcat := cols == (Columns{})
+	if ipcat {
 		cols = Columns{From: 1, To: 2, Owner: 3, URL: 4}
 	}
 	src := b.source(o.Source)
@@ -156,7 +158,7 @@ func (b *Builder) ReadCSV(r io.Reader, opts *LoadOptions) error {
 			perr = fmt.Errorf("%w %d", ErrColumn, cols.Owner)
 		}
 		url, ok := field(cols.URL)
-		if !ok && perr == nil {
+		if !ok && perr == nil && !ipcat { // ipcat rows may leave out the URL
 			perr = fmt.Errorf("%w %d", ErrColumn, cols.URL)
 		}
 		if perr != nil {
