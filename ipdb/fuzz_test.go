@@ -78,6 +78,53 @@ func FuzzLoad(f *testing.F) {
 	})
 }
 
+// FuzzLoadOptions feeds arbitrary input to Load with the other layouts:
+// TSV, a header, comments, a prefix column and Strict. It must not panic,
+// must fail only with *ParseError parts carrying a line, and a table it
+// builds must answer every row's ends with that row's owner.
+func FuzzLoadOptions(f *testing.F) {
+	for _, s := range []string{
+		"10.0.0.0/8\tA\thttps://a.example/\n10.1.0.0/16\tB\t\n",
+		"# comment\nprefix\towner\n2001:db8::/32\tsix\n",
+		"10.0.0.0-10.0.0.9\tA\n\"x\ty\n",
+		"\ufeffnet,owner\r\n1.2.3.4,A\r\n",
+	} {
+		f.Add(s, byte(0), true)
+		f.Add(s, byte(7), false)
+	}
+	f.Fuzz(func(t *testing.T, data string, mode byte, strict bool) {
+		if len(data) > 4096 {
+			return
+		}
+		opts := &LoadOptions{Strict: strict, Header: mode&1 != 0, Innermost: mode&8 != 0 && !strict}
+		if mode&2 != 0 {
+			opts.Comma = '\t'
+		}
+		if mode&4 != 0 {
+			opts.Comment = '#'
+		}
+		opts.Columns = Columns{Prefix: 1, Owner: 2, URL: 3}
+		if mode&16 != 0 {
+			opts.Columns = Columns{From: 2, To: 1, Owner: 3}
+		}
+		tab, err := Load(strings.NewReader(data), opts)
+		if err != nil {
+			var pe *ParseError
+			if tab != nil || !errors.As(err, &pe) || pe.Line < 1 {
+				t.Fatalf("Load = %v, %v: want nil and a *ParseError with a line", tab, err)
+			}
+			return
+		}
+		for r, rec := range tab.All() {
+			for _, ip := range []netip.Addr{r.From, r.To} {
+				if got, ok := tab.Lookup(ip); !ok || got != rec {
+					t.Fatalf("Lookup(%v) = %v, %v, want %v", ip, got, ok, rec)
+				}
+			}
+		}
+	})
+}
+
 // FuzzDecode feeds arbitrary bytes to Decode, as they are and with the
 // checksum fixed up (so that mutations reach the structural checks): it
 // must not panic, must fail with ErrCorrupt, and a table it accepts must
