@@ -6,10 +6,10 @@ import (
 	"slices"
 )
 
-// Index shape. The root of a family's index has up to 2^rootBits buckets
-// over the span of the data (2^(rootBits+1), all the budget, for more than
-// 2^bigBits ranges); a bucket holding more than crowded
-// candidates gets a child index over its own key range, as long as the
+// Index shape. The root of a family's index has about 2 buckets per range
+// (8 for a fine index), up to 2^rootBits, over the span of the data
+// (2^(rootBits+1), all the budget, for more than 2^bigBits ranges); a
+// bucket holding more than crowded (fine: crowdedFine) candidates gets a child index over its own key range, as long as the
 // family's budget of maxIndexEntries uint32 entries (256 KiB) lasts, the
 // most crowded buckets first. Clustered data (IPv6 lists packed into a
 // few /32s) thus gets fine buckets where the ranges are, and sparse data
@@ -18,6 +18,7 @@ const (
 	rootBits        = 15
 	childBits       = 12
 	crowded         = 8
+	crowdedFine     = 2
 	bigBits         = 17
 	maxIndexEntries = 1 << 16
 	childFlag       = 1 << 31
@@ -100,8 +101,10 @@ func (r *radix[K]) entries() int {
 }
 
 // buildRadix indexes ranges whose (high) end keys are ends, sorted, over
-// the span [lo, ends[len-1]].
-func buildRadix[K uint32 | uint64](ends []K, lo K) radix[K] {
+// the span [lo, ends[len-1]]. A fine index (IPv4) spends more of the
+// budget so that almost every window holds one or two candidates, which
+// table4.find compares without a search loop.
+func buildRadix[K uint32 | uint64](ends []K, lo K, fine bool) radix[K] {
 	var r radix[K]
 	n := len(ends)
 	if n == 0 {
@@ -109,7 +112,11 @@ func buildRadix[K uint32 | uint64](ends []K, lo K) radix[K] {
 	}
 	span := ends[n-1] - lo
 	width := bits.Len64(uint64(span))
-	k := min(bits.Len(uint(n))+1, rootBits, max(width, 1))
+	extra, crowd := 1, uint32(crowded)
+	if fine {
+		extra, crowd = 3, crowdedFine
+	}
+	k := min(bits.Len(uint(n))+extra, rootBits, max(width, 1))
 	if n > 1<<bigBits {
 		// Huge tables are rarely all clustered: the finest root serves
 		// them better than a few children.
@@ -118,15 +125,16 @@ func buildRadix[K uint32 | uint64](ends []K, lo K) radix[K] {
 	shift := max(width-k, 0)
 	nb := int(uint64(span)>>shift) + 1
 	budget := maxIndexEntries - nb
-	r.grow(ends, lo, uint8(shift), nb, 0, uint32(n-1), &budget)
+	r.grow(ends, lo, uint8(shift), nb, 0, uint32(n-1), crowd, &budget)
 	r.root = r.nodes[0] // nodes[0] stays as the root's (unused) twin
 	return r
 }
 
 // grow adds a node over nb buckets of 2^shift keys from base, holding
-// candidates [first, last], then children for its crowded buckets while
+// candidates [first, last], then children for its buckets of more than
+// limit candidates while
 // the budget lasts. It returns the node's number.
-func (r *radix[K]) grow(ends []K, base K, shift uint8, nb int, first, last uint32, budget *int) uint32 {
+func (r *radix[K]) grow(ends []K, base K, shift uint8, nb int, first, last, limit uint32, budget *int) uint32 {
 	id := uint32(len(r.nodes))
 	nd := node[K]{base: base, shift: shift, first: first, last: last, idx: make([]uint32, nb)}
 	i := first
@@ -154,7 +162,7 @@ func (r *radix[K]) grow(ends []K, base K, shift uint8, nb int, first, last uint3
 		if b+1 < nb {
 			j = nd.idx[b+1]
 		}
-		if size := j - nd.idx[b] + 1; size > crowded {
+		if size := j - nd.idx[b] + 1; size > limit {
 			crowds = append(crowds, crowd{b, size})
 		}
 	}
@@ -172,7 +180,7 @@ func (r *radix[K]) grow(ends []K, base K, shift uint8, nb int, first, last uint3
 			j = idx[c.b+1]
 		}
 		start := base + K(c.b)<<shift
-		child := r.grow(ends, start, shift-uint8(k), 1<<k, idx[c.b], j, budget)
+		child := r.grow(ends, start, shift-uint8(k), 1<<k, idx[c.b], j, limit, budget)
 		children = append(children, uint32(c.b), child)
 	}
 	for x := 0; x < len(children); x += 2 {

@@ -85,12 +85,40 @@ func (t *Table) find(ip netip.Addr) (uint32, bool) {
 }
 
 func (t *table4) find(ip uint32) (uint32, bool) {
-	i, j, ok := t.idx.window(ip)
-	if !ok {
+	// The root level of t.idx.window, written out: the generic method is
+	// not inlined, and most lookups end here.
+	rt := &t.idx.root
+	if ip < rt.base {
 		return 0, false
 	}
+	b := (ip - rt.base) >> rt.shift
+	if b >= uint32(len(rt.idx)) {
+		return 0, false
+	}
+	i, j := rt.idx[b], rt.last
+	if i&childFlag != 0 {
+		i, j = t.idx.descend(i, ip)
+	} else if b+1 < uint32(len(rt.idx)) {
+		j = rt.idx[b+1]
+		if j&childFlag != 0 {
+			j = t.idx.nodes[j&^childFlag].first
+		}
+	}
 	// The candidates lo[i:j+1] all end at or after the bucket start; the
-	// answer is the last of them starting at or before ip.
+	// answer is the last of them starting at or before ip. Most windows
+	// hold one or two candidates: no search loop for them.
+	// Both candidates' ends are loaded with their starts, so that the
+	// loads run in parallel rather than one after the other.
+	if j-i <= 1 {
+		lo, ho := t.lo[i], t.ho[i]
+		if lj, hj := t.lo[j], t.ho[j]; lj <= ip {
+			lo, ho = lj, hj
+		}
+		if lo > ip || uint32(ho>>32) < ip {
+			return 0, false
+		}
+		return uint32(ho), true
+	}
 	s := t.lo[i : j+1]
 	n := len(s)
 	k := 0
@@ -170,7 +198,7 @@ func newTable(owners []Record, rows4 []row[u32], rows6 []row[u128]) *Table {
 		for i, r := range rows4 {
 			lo[i], ho[i], ends[i] = uint32(r.lo), uint64(r.hi)<<32|uint64(r.val), uint32(r.hi)
 		}
-		t.v4 = table4{lo: lo, ho: ho, idx: buildRadix(ends, lo[0])}
+		t.v4 = table4{lo: lo, ho: ho, idx: buildRadix(ends, lo[0], true)}
 	}
 	if len(rows6) > 0 {
 		cells := make([]cell6, len(rows6))
@@ -179,7 +207,7 @@ func newTable(owners []Record, rows4 []row[u32], rows6 []row[u128]) *Table {
 			cells[i] = cell6{r.lo.hi, r.lo.lo, r.hi.hi, r.hi.lo, r.val}
 			ends[i] = r.hi.hi
 		}
-		t.v6 = table6{cells: cells, idx: buildRadix(ends, cells[0].loHi)}
+		t.v6 = table6{cells: cells, idx: buildRadix(ends, cells[0].loHi, false)}
 	}
 	return t
 }

@@ -8,7 +8,8 @@
 // IPBENCH_SIZES lists the synthetic IPv4 sizes; the default, 3429, keeps
 // `-benchtime 1x` smoke runs small (the full run builds peers of a million
 // ranges: minutes and several GB). The 100K IPv6 set is built when 100000
-// is listed. IPBENCH_PEERS=0 skips building the peers.
+// is listed. IPBENCH_PEERS=0 skips building the peers; IPBENCH_PEERS=bart,mmdb
+// builds only those (ipdb, sort.Search and threeway always run).
 package ipdbbench
 
 import (
@@ -258,6 +259,16 @@ func sizes() []int {
 	return out
 }
 
+// peerWanted reports whether IPBENCH_PEERS (unset: all; "0": none; else a
+// comma-separated list of names such as "bart,mmdb") asks for peer name.
+func peerWanted(name string) bool {
+	s, ok := os.LookupEnv("IPBENCH_PEERS")
+	if !ok || s == "" {
+		return true
+	}
+	return slices.Contains(strings.Split(s, ","), name)
+}
+
 func heap() uint64 {
 	runtime.GC()
 	runtime.GC()
@@ -275,8 +286,8 @@ func build(tb testing.TB, im impl, d *dataset) *built {
 	}
 	b := &built{}
 	switch {
-	case im.name != "ipdb" && im.name != "sort.Search" && im.name != "threeway" && os.Getenv("IPBENCH_PEERS") == "0":
-		b.skipped = "IPBENCH_PEERS=0"
+	case im.name != "ipdb" && im.name != "sort.Search" && im.name != "threeway" && !peerWanted(im.name):
+		b.skipped = "IPBENCH_PEERS=" + os.Getenv("IPBENCH_PEERS")
 	default:
 		before := heap()
 		f, err := im.build(d)
