@@ -32,6 +32,7 @@ const (
 type radix[K uint32 | uint64] struct {
 	root  node[K]   // inline: one dependent load less per lookup
 	nodes []node[K] // nodes[0] is the root again; childFlag|n refers to nodes[n]
+	spare []uint32  // during the build: room for small nodes' entries
 }
 
 // node is one level of the index over keys [base, base + len(idx)<<shift).
@@ -127,7 +128,24 @@ func buildRadix[K uint32 | uint64](ends []K, lo K, fine bool) radix[K] {
 	budget := maxIndexEntries - nb
 	r.grow(ends, lo, uint8(shift), nb, 0, uint32(n-1), crowd, &budget)
 	r.root = r.nodes[0] // nodes[0] stays as the root's (unused) twin
+	r.spare = nil
 	return r
+}
+
+// entrySlice returns n zeroed index entries, small nodes' entries carved
+// from shared chunks: a fine index has a thousand tiny children, and one
+// allocation each made decoding a table three times slower.
+func (r *radix[K]) entrySlice(n int) []uint32 {
+	const chunk = 4096
+	if n >= chunk {
+		return make([]uint32, n)
+	}
+	if cap(r.spare)-len(r.spare) < n {
+		r.spare = make([]uint32, 0, chunk)
+	}
+	l := len(r.spare)
+	r.spare = r.spare[:l+n]
+	return r.spare[l : l+n : l+n]
 }
 
 // grow adds a node over nb buckets of 2^shift keys from base, holding
@@ -136,7 +154,7 @@ func buildRadix[K uint32 | uint64](ends []K, lo K, fine bool) radix[K] {
 // the budget lasts. It returns the node's number.
 func (r *radix[K]) grow(ends []K, base K, shift uint8, nb int, first, last, limit uint32, budget *int) uint32 {
 	id := uint32(len(r.nodes))
-	nd := node[K]{base: base, shift: shift, first: first, last: last, idx: make([]uint32, nb)}
+	nd := node[K]{base: base, shift: shift, first: first, last: last, idx: r.entrySlice(nb)}
 	i := first
 	for b := range nb {
 		start := base + K(b)<<shift
