@@ -61,8 +61,17 @@ type Config struct {
 	// (default 1e-3); a negative value disables subsampling.
 	Sample float64
 	// Alpha is the starting learning rate (default 0.025). It decays
-	// linearly to Alpha*1e-4 over all epochs and threads.
+	// linearly over all tokens of all epochs, counted across all threads,
+	// to MinAlpha.
 	Alpha float64
+	// MinAlpha is the learning rate reached at the end of training: the
+	// rate falls linearly from Alpha to MinAlpha (gensim's min_alpha). The
+	// zero value keeps word2vec's schedule, a linear fall toward 0 floored
+	// at Alpha*1e-4. A MinAlpha equal to Alpha trains at a constant rate;
+	// Alpha/2 reproduces the schedule gensim applies in corpus_file mode
+	// with two workers after one epoch. It must be finite, not negative
+	// and at most Alpha (after Alpha's default).
+	MinAlpha float64
 	// Seed seeds vector initialisation and all sampling.
 	Seed uint64
 
@@ -182,6 +191,10 @@ func (cfg *Config) validate() error {
 		return fmt.Errorf("%w: Alpha %v", ErrConfig, cfg.Alpha)
 	case math.IsNaN(cfg.Sample):
 		return fmt.Errorf("%w: Sample %v", ErrConfig, cfg.Sample)
+	case math.IsNaN(cfg.MinAlpha) || math.IsInf(cfg.MinAlpha, 0) || cfg.MinAlpha < 0:
+		return fmt.Errorf("%w: MinAlpha %v", ErrConfig, cfg.MinAlpha)
+	case cfg.MinAlpha > cfg.Alpha:
+		return fmt.Errorf("%w: MinAlpha %v above Alpha %v", ErrConfig, cfg.MinAlpha, cfg.Alpha)
 	}
 	return nil
 }

@@ -38,9 +38,15 @@
 // instead of word2vec's 400 MB table): with g = α·(label − σ(v_o·u_t)),
 // e += g·u_t and u_t += g·v_o for each target t, then v_o += e. Dot
 // products beyond ±6 saturate as in word2vec. The learning rate α decays
-// linearly from Alpha to Alpha·1e-4 over all tokens of all epochs, counted
-// across all threads. Threads update the shared vectors without locks
-// (Hogwild); with Threads 1 and a fixed Seed the result is deterministic.
+// linearly over all tokens of all epochs, counted across all threads, as
+// word2vec does: from Alpha toward 0, floored at Alpha·1e-4, or from Alpha
+// to [Config.MinAlpha] when it is set (gensim's min_alpha). The schedule
+// matters most for short trainings: gensim's corpus_file mode decays each
+// worker by its own share of the corpus, so with two workers its rate only
+// falls to about Alpha/2 in a one-epoch run, which scores higher after one
+// epoch than the full decay; MinAlpha: Alpha/2 reproduces that run. Threads
+// update the shared vectors without locks (Hogwild); with Threads 1 and a
+// fixed Seed the result is deterministic.
 //
 // # Session extensions
 //

@@ -27,7 +27,8 @@ const (
 // Train returns ctx.Err() (wrapped) when ctx is cancelled, a *ParseError
 // for a malformed line, an error wrapping [ErrEmptyVocabulary] when no token reaches its
 // minimum count and an error wrapping [ErrConfig] for a Dim above 65536,
-// Threads above 4096, a NaN or infinite Alpha or a NaN Sample.
+// Threads above 4096, a NaN or infinite Alpha, a NaN Sample, or a
+// MinAlpha that is not finite, negative or above Alpha.
 func Train(ctx context.Context, r io.Reader, cfg Config) (*Model, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
@@ -227,6 +228,7 @@ type trainer struct {
 	weights []float32 // interaction weight by marker index; nil when off
 	total   int64     // tokens to process over all epochs
 	alpha0  float64
+	alpha1  float64               // Config.MinAlpha; 0 selects word2vec's schedule
 	sig     [sigTable + 1]float32 // sigmoid over [-maxExp, maxExp]
 	sp      [sigTable + 1]float32 // softplus over [-maxExp, maxExp], for the loss
 
@@ -252,6 +254,7 @@ func newTrainer(cfg *Config, vocab *vocabulary, perEpoch int64) *trainer {
 		keep:   make([]uint32, v),
 		total:  perEpoch * int64(cfg.Epochs),
 		alpha0: cfg.Alpha,
+		alpha1: cfg.MinAlpha,
 	}
 	r := rng{s: cfg.Seed}
 	for i := range t.in {
@@ -283,10 +286,16 @@ func newTrainer(cfg *Config, vocab *vocabulary, perEpoch int64) *trainer {
 	return t
 }
 
-// alphaAt returns the learning rate after done tokens: linear decay over
-// all epochs, floored at alpha0*1e-4, as word2vec.
+// alphaAt returns the learning rate after done tokens of all epochs and
+// threads. Without a MinAlpha it is word2vec's schedule, a linear decay
+// toward 0 floored at alpha0*1e-4; with one, a linear decay from alpha0
+// to alpha1 (gensim's min_alpha), never below alpha1.
 func (t *trainer) alphaAt(done int64) float32 {
-	a := t.alpha0 * (1 - float64(done)/float64(t.total+1))
+	frac := float64(done) / float64(t.total+1)
+	if t.alpha1 > 0 {
+		return float32(max(t.alpha0-(t.alpha0-t.alpha1)*frac, t.alpha1))
+	}
+	a := t.alpha0 * (1 - frac)
 	if a < t.alpha0*1e-4 {
 		a = t.alpha0 * 1e-4
 	}

@@ -247,12 +247,56 @@ func TestTrainProgress(t *testing.T) {
 }
 
 func TestAlphaSchedule(t *testing.T) {
-	tr := &trainer{alpha0: 0.025, total: 1000}
-	assert.InDelta(t, 0.025, tr.alphaAt(0), 1e-9)
-	assert.InDelta(t, 0.0125, tr.alphaAt(500), 1e-4)
-	assert.InDelta(t, 0.025/1001, tr.alphaAt(1000), 1e-9)
-	tr.total = 1 << 40
-	assert.InDelta(t, 0.025*1e-4, tr.alphaAt(1<<40), 1e-9, "floor")
+	for _, tt := range []struct {
+		name           string
+		alpha0, alpha1 float64
+		total, done    int64
+		want           float64
+	}{
+		{"word2vec start", 0.025, 0, 1000, 0, 0.025},
+		{"word2vec half", 0.025, 0, 1000, 500, 0.025 * (1 - 500.0/1001)},
+		{"word2vec end", 0.025, 0, 1000, 1000, 0.025 / 1001},
+		{"word2vec floor", 0.025, 0, 1 << 40, 1 << 40, 0.025 * 1e-4},
+		{"word2vec past the end", 0.025, 0, 1000, 5000, 0.025 * 1e-4},
+		{"min start", 0.025, 0.0125, 1000, 0, 0.025},
+		{"min half", 0.025, 0.0125, 1000, 500, 0.025 - 0.0125*500.0/1001},
+		{"min end", 0.025, 0.0125, 1 << 40, 1 << 40, 0.0125},
+		{"min past the end", 0.025, 0.0125, 1000, 5000, 0.0125},
+		{"min below word2vec floor", 0.025, 1e-7, 1000, 1000, 0.025 - (0.025-1e-7)*1000.0/1001},
+		{"min past the end below word2vec floor", 0.025, 1e-7, 1000, 5000, 1e-7},
+		{"constant", 0.025, 0.025, 1000, 700, 0.025},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tr := &trainer{alpha0: tt.alpha0, alpha1: tt.alpha1, total: tt.total}
+			assert.InDelta(t, tt.want, tr.alphaAt(tt.done), 1e-9)
+		})
+	}
+}
+
+// TestMinAlphaProgress checks that Config.MinAlpha reaches the trainer:
+// the last progress report shows the rate decayed to MinAlpha rather
+// than to word2vec's floor.
+func TestMinAlphaProgress(t *testing.T) {
+	corpus := strings.Repeat("a b c d e f\n", 200)
+	for _, tt := range []struct {
+		name     string
+		minAlpha float64
+		want     float64
+	}{
+		{"default", 0, 0.05 / 1201},
+		{"half", 0.025, 0.025 + 0.025/1201},
+		{"constant", 0.05, 0.05},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var last Progress
+			cfg := Config{Dim: 8, MinCount: 1, Epochs: 1, Threads: 1, Alpha: 0.05, MinAlpha: tt.minAlpha, Sample: -1,
+				Progress: func(p Progress) { last = p }}
+			_, err := Train(context.Background(), strings.NewReader(corpus), cfg)
+			require.NoError(t, err)
+			assert.Equal(t, int64(1200), last.Tokens)
+			assert.InDelta(t, tt.want, last.Alpha, 1e-7)
+		})
+	}
 }
 
 func TestNoiseSampler(t *testing.T) {
