@@ -2,7 +2,20 @@
 """Train gensim Skip-gram (negative sampling) on a corpus file with the same
 hyperparameters as embbench train, print throughput, write text vectors.
 
-usage: gensim_train.py CORPUS OUT.txt [--threads 2] [--epochs 1] ...
+usage: gensim_train.py CORPUS OUT.txt [--threads 2] [--epochs 1] [--mode file|iterable] ...
+
+--mode selects how gensim reads the corpus, which also decides its
+learning-rate schedule:
+  file      corpus_file=CORPUS (default, gensim's fastest mode). Each worker
+            trains on its own part of the file and decays alpha by its own
+            progress against the whole epoch's count, so with W workers
+            alpha only falls by 1/W of the way to min_alpha per epoch
+            (to about alpha/2 after one epoch with 2 workers).
+  iterable  corpus_iterable=LineSentence(CORPUS): one producer hands out
+            jobs of 10,000 words, each with the alpha of global progress,
+            which is word2vec's linear decay over all workers (slower: the
+            producer is Python).
+--min-alpha is the rate at the end of training (default alpha*1e-4, word2vec's floor).
 """
 import argparse
 import logging
@@ -10,7 +23,7 @@ import resource
 import time
 
 from gensim.models import Word2Vec
-from gensim.models.word2vec import FAST_VERSION
+from gensim.models.word2vec import FAST_VERSION, LineSentence
 
 
 def cpu():
@@ -30,22 +43,31 @@ def main():
     ap.add_argument("--sample", type=float, default=1e-4)
     ap.add_argument("--min-count", type=int, default=5)
     ap.add_argument("--alpha", type=float, default=0.025)
+    ap.add_argument("--min-alpha", type=float, default=None)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--mode", choices=("file", "iterable"), default="file")
     a = ap.parse_args()
+    min_alpha = a.alpha * 1e-4 if a.min_alpha is None else a.min_alpha
     logging.basicConfig(level=logging.WARNING)
     assert FAST_VERSION >= 0, "gensim without its compiled routines"
     m = Word2Vec(vector_size=a.dim, window=a.window, negative=a.negative, hs=0, sg=1,
                  sample=a.sample, min_count=a.min_count, alpha=a.alpha,
-                 min_alpha=a.alpha * 1e-4, workers=a.threads, seed=a.seed)
-    m.build_vocab(corpus_file=a.corpus)
+                 min_alpha=min_alpha, workers=a.threads, seed=a.seed)
+    if a.mode == "file":
+        src = dict(corpus_file=a.corpus)
+    else:
+        src = dict(corpus_iterable=LineSentence(a.corpus))
+    m.build_vocab(**src)
     total = m.corpus_total_words
     kept = sum(m.wv.get_vecattr(w, "count") for w in m.wv.index_to_key)
     c0, t0 = cpu(), time.perf_counter()
-    m.train(corpus_file=a.corpus, total_examples=m.corpus_count, total_words=total, epochs=a.epochs)
+    m.train(**src, total_examples=m.corpus_count, total_words=total, epochs=a.epochs)
     wall, c = time.perf_counter() - t0, cpu() - c0
     toks = kept * a.epochs
-    print("gensim   vocab=%d tokens=%d train=%.2fs cpu=%.2fs tokens/s(train wall)=%.0f tokens/cpu-s=%.0f"
-          % (len(m.wv), toks, wall, c, toks / wall, toks / c))
+    print("gensim   mode=%s workers=%d min_alpha=%g vocab=%d tokens=%d train=%.2fs cpu=%.2fs "
+          "tokens/s(train wall)=%.0f tokens/cpu-s=%.0f maxrss=%.0fMB"
+          % (a.mode, a.threads, min_alpha, len(m.wv), toks, wall, c, toks / wall, toks / c,
+             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
     m.wv.save_word2vec_format(a.out, binary=False)
 
 

@@ -7,6 +7,8 @@
 //	embbench train -corpus plain.txt -threads 2 -epochs 1 -out vecs.txt
 //	embbench p10 -vectors vecs.txt        (synthetic P@10 by category)
 //	embbench analogy -vectors vecs.txt -questions questions-words.txt
+//	word2vec ... | embbench w2vlog -corpus plain.txt -epochs 1
+//	                                 (word2vec C throughput, same token count)
 package main
 
 import (
@@ -24,7 +26,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: embbench gen|train|p10|analogy [flags]")
+		fmt.Fprintln(os.Stderr, "usage: embbench gen|train|p10|analogy|w2vlog [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -37,6 +39,8 @@ func main() {
 		err = p10(os.Args[2:])
 	case "analogy":
 		err = analogy(os.Args[2:])
+	case "w2vlog":
+		err = w2vlog(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
@@ -110,6 +114,7 @@ func train(args []string) error {
 	fs.IntVar(&cfg.Threads, "threads", 2, "threads")
 	fs.Float64Var(&cfg.Sample, "sample", 1e-4, "subsampling threshold")
 	fs.Float64Var(&cfg.Alpha, "alpha", 0.025, "learning rate")
+	fs.Float64Var(&cfg.MinAlpha, "min-alpha", 0, "final learning rate (0: word2vec's schedule)")
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "seed")
 	prof := fs.String("cpuprofile", "", "write a CPU profile here")
 	fs.Parse(args)
