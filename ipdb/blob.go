@@ -34,7 +34,7 @@ func (t *Table) AppendBinary(b []byte) ([]byte, error) {
 	b = binary.LittleEndian.AppendUint16(b, 0)
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(t.owners)))
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(t.v4.lo)))
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(t.v6.cells)))
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(t.v6.hi)))
 	for _, r := range t.owners {
 		b = binary.AppendUvarint(b, uint64(len(r.Owner)))
 		b = append(b, r.Owner...)
@@ -51,8 +51,8 @@ func (t *Table) AppendBinary(b []byte) ([]byte, error) {
 		b = binary.LittleEndian.AppendUint32(b, uint32(ho))
 	}
 	c6 := t.v6.cells
-	for _, c := range c6 {
-		b = binary.BigEndian.AppendUint64(b, c.loHi)
+	for i, c := range c6 {
+		b = binary.BigEndian.AppendUint64(b, t.v6.hi[i])
 		b = binary.BigEndian.AppendUint64(b, c.loLo)
 	}
 	for _, c := range c6 {

@@ -166,7 +166,7 @@ func TestLayoutBudget(t *testing.T) {
 		if perRange > 12 || index > 256<<10 {
 			t.Errorf("n=%d: %.1f bytes per range (want <= 12), index %d bytes (want <= 256 KiB)", n, perRange, index)
 		}
-		t.Logf("n=%d: %.1f bytes/range, index %d nodes (%d bytes)", n, perRange, len(v.idx.nodes), index)
+		t.Logf("n=%d: %.1f bytes/range, index %d children (%d bytes)", n, perRange, v.idx.children(), index)
 	}
 }
 

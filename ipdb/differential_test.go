@@ -128,8 +128,8 @@ func TestIndexTopOfSpace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(tab.v4.idx.nodes) < 2 {
-		t.Fatalf("no child index built (%d nodes)", len(tab.v4.idx.nodes))
+	if tab.v4.idx.children() == 0 {
+		t.Fatal("no child index built")
 	}
 	for p := ^uint32(0) - 6000; ; p++ {
 		_, want := linear(rows, u32(p), u32.Compare)
@@ -363,5 +363,49 @@ func TestRangeOfAndPrefixes(t *testing.T) {
 	}
 	if got := RangeOf(netip.MustParsePrefix("::/0")); got.String() != "::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff" {
 		t.Errorf("RangeOf(::/0) = %v", got)
+	}
+}
+
+// TestDifferential6SameHigh packs thousands of ranges into one /64 (and
+// its neighbours), so that lookups must tell ranges apart by the low 64
+// bits: the path a search over the high halves alone gets wrong.
+func TestDifferential6SameHigh(t *testing.T) {
+	rng := rand.New(rand.NewPCG(64, 6))
+	const base = uint64(0x2001_0db8) << 32
+	var keys []u128
+	seen := make(map[u128]bool)
+	for len(keys) < 6000 {
+		k := u128{base + rng.Uint64N(3), rng.Uint64()}
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, u128.Compare)
+	var b Builder
+	var rows []row[u128]
+	for i := 0; i+1 < len(keys); i += 2 {
+		lo, hi := keys[i], keys[i+1]
+		j := len(rows)
+		b.Add(Range{lo.addr(), hi.addr()}, Record{Owner: string(rune('a' + j%26))})
+		rows = append(rows, row[u128]{lo: lo, hi: hi, val: uint32(j % 26)})
+	}
+	tab, err := b.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var probes []u128
+	for _, r := range rows {
+		probes = append(probes, r.lo, r.hi, r.lo.Prev(), r.hi.Next())
+	}
+	for range 5000 {
+		probes = append(probes, u128{base - 1 + rng.Uint64N(5), rng.Uint64()})
+	}
+	for _, p := range probes {
+		want, wok := linear(rows, p, u128.Compare)
+		rec, ok := tab.Lookup(p.addr())
+		if ok != wok || ok && rec.Owner != string(rune('a'+want)) {
+			t.Fatalf("Lookup(%v) = %v, %v, want %c, %v", p.addr(), rec, ok, 'a'+want, wok)
+		}
 	}
 }
