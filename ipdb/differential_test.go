@@ -401,11 +401,14 @@ func TestDifferential6SameHigh(t *testing.T) {
 	for range 5000 {
 		probes = append(probes, u128{base - 1 + rng.Uint64N(5), rng.Uint64()})
 	}
-	for _, p := range probes {
-		want, wok := linear(rows, p, u128.Compare)
-		rec, ok := tab.Lookup(p.addr())
-		if ok != wok || ok && rec.Owner != string(rune('a'+want)) {
-			t.Fatalf("Lookup(%v) = %v, %v, want %c, %v", p.addr(), rec, ok, 'a'+want, wok)
+	for _, raw := range []bool{true, false} { // keys from the representation or from As16
+		tab.v6.rawKeys = raw
+		for _, p := range probes {
+			want, wok := linear(rows, p, u128.Compare)
+			rec, ok := tab.Lookup(p.addr())
+			if ok != wok || ok && rec.Owner != string(rune('a'+want)) {
+				t.Fatalf("raw keys %v: Lookup(%v) = %v, %v, want %c, %v", raw, p.addr(), rec, ok, 'a'+want, wok)
+			}
 		}
 	}
 }

@@ -51,6 +51,8 @@ type table6 struct {
 	hi    []uint64      // starts' high 64 bits, increasing (ties when ranges share a /64)
 	cells []cell6       // in the same order
 	idx   radix[uint64] // over the high 64 bits
+	// rawKeys is set when rawV6key may read lookup keys (rawKeysOK).
+	rawKeys bool
 }
 
 // cell6 is the rest of one IPv6 range: the start's low half, the end as
@@ -89,6 +91,9 @@ func (t *Table) find(ip netip.Addr) (uint32, bool) {
 	if !ip.IsValid() {
 		return 0, false
 	}
+	if t.v6.rawKeys {
+		return t.v6.find(rawV6key(&ip))
+	}
 	return t.v6.find(v6key(ip))
 }
 
@@ -121,7 +126,10 @@ func (t *table4) find(ip uint32) (uint32, bool) {
 		if lj, hj := t.lo[j], t.ho[j]; lj <= ip {
 			lo, ho = lj, hj
 		}
-		return uint32(ho), inside(ip, lo, uint32(ho>>32))
+		if lo > ip || uint32(ho>>32) < ip {
+			return 0, false
+		}
+		return uint32(ho), true
 	}
 	s := t.lo[i : j+1]
 	n := len(s)
@@ -135,12 +143,11 @@ func (t *table4) find(ip uint32) (uint32, bool) {
 	}
 	k += int(i)
 	lo, ho := t.lo[k], t.ho[k]
-	return uint32(ho), inside(ip, lo, uint32(ho>>32))
+	if lo > ip || uint32(ho>>32) < ip {
+		return 0, false
+	}
+	return uint32(ho), true
 }
-
-// inside reports whether lo <= ip <= hi, given lo <= hi, with one
-// comparison: the result is data, not a branch.
-func inside(ip, lo, hi uint32) bool { return ip-lo <= hi-lo }
 
 func (t *table6) find(ip u128) (uint32, bool) {
 	i, j, ok := t.idx.window(ip.hi)
@@ -172,7 +179,10 @@ func (t *table6) find(ip u128) (uint32, bool) {
 		// (ranges longer than /64 prefixes); search the full keys.
 		return t.findLow(ip, i, k)
 	}
-	return c.own, below|above == 0
+	if below|above != 0 {
+		return 0, false
+	}
+	return c.own, true
 }
 
 // findLow finds ip among candidates [i, k], comparing full 128-bit
@@ -237,7 +247,7 @@ func newTable(owners []Record, rows4 []row[u32], rows6 []row[u128]) *Table {
 			cells[i] = cell6{r.lo.lo, r.hi.hi, r.hi.lo, r.val}
 			starts[i], ends[i] = r.lo.hi, r.hi.hi
 		}
-		t.v6 = table6{hi: starts, cells: cells, idx: buildRadix(starts, ends, false)}
+		t.v6 = table6{hi: starts, cells: cells, idx: buildRadix(starts, ends, false), rawKeys: rawKeysOK()}
 	}
 	return t
 }
