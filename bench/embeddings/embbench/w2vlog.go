@@ -109,7 +109,7 @@ func w2vlog(args []string) error {
 	perWord := float64(kept) / float64(trainWords)
 	words := (last.progress - first.progress) / 100 * float64(int64(*epochs)*trainWords+1)
 	wall := last.t.Sub(first.t).Seconds()
-	fmt.Printf("word2vec vocab=%d tokens=%d (train words %d incl. %d </s>) train≈%.2fs (records %.2f%%..%.2f%%, %d records) tokens/s(train wall)=%.0f tokens/cpu-s=%.0f (its words/cpu-s %.0f) output wall=%.2fs\n",
+	fmt.Printf("word2vec vocab=%d tokens=%d (train words %d incl. %d </s>) train≈%.2fs (records %.2f%%..%.2f%%, %d records) tokens/s(train wall)=%.0f tokens/cpu-s=%.0f (its words/cpu-s %.0f) run wall to EOF=%.2fs\n",
 		vocab-1, kept*int64(*epochs), trainWords, lines, wall/((last.progress-first.progress)/100),
 		first.progress, last.progress, n, words*perWord/wall, last.kcpu*1000*perWord, last.kcpu*1000, total.Seconds())
 	return nil
