@@ -8,8 +8,8 @@ package ipdb
 //
 // The table is compiled ahead of time from data/datacenters.csv by
 // `go generate` into a checksummed binary blob embedded in the package.
-// Each call decodes and validates that blob (about 0.3 to 0.6 ms and
-// 600 KB of allocations, see [Decode]); call it once and keep the table,
+// Each call decodes and validates that blob (about 0.3 to 0.5 ms and
+// 500 KB of allocations, see [Decode]); call it once and keep the table,
 // which is safe for concurrent use. The package keeps no cache and no
 // other state of its own, so a program that never calls Datacenters pays
 // nothing beyond the 69 KB blob in its binary.

@@ -42,15 +42,16 @@
 //
 // # Layout and cost
 //
-// A table keeps each family in a flat sorted array of 12-byte cells
-// (IPv4: start, end, owner index) or 40-byte cells (IPv6), owners
-// deduplicated in a side table. A bucket index over the top bits of the
-// address, counted from the start of the data's span, narrows a lookup to
-// the few cells that can hold the address; crowded buckets (clustered IPv6
-// lists) get a child index over their own bits. The index of a family has
-// at most 2^16 uint32 entries (256 KiB); a lookup reads one or two index
-// entries and one or two cells, allocates nothing and takes tens of
-// nanoseconds even at a million ranges. Building from sorted input is
+// A table keeps each family in flat sorted arrays, 12 bytes per range for
+// IPv4 (start, end, owner index) and 40 for IPv6, owners deduplicated in a
+// side table. A bucket index over the top bits of the address, counted
+// from the start of the data's span, narrows a lookup to the few ranges
+// that can hold the address; crowded buckets (clustered IPv6 lists) get
+// child nodes over the part of their keys their ranges occupy. The index
+// of a family has at most 2^16 uint32 entries (256 KiB); a lookup reads one
+// index entry per level (one or two levels for most), then one or a few
+// ranges, allocates nothing and takes tens of nanoseconds even at a
+// million ranges. Building from sorted input is
 // linear apart from owner deduplication. Please evaluate for your own data
 // and machine; bench/ipdb compares the table with sort.Search, bart,
 // MaxMind DB, netipx and cidranger.

@@ -18,7 +18,6 @@ const (
 	crowdedFine     = 2
 	bigBits         = 17
 	maxIndexEntries = 1 << 16
-	minChild        = 2 + 2 // entries of the smallest child node
 )
 
 // Index entries. A plain entry is a range index (the first candidate of
@@ -142,16 +141,24 @@ func buildRadix[K uint32 | uint64](starts, ends []K, fine bool) radix[K] {
 	}
 	r := radix[K]{base: base, shift: uint8(shift), nb: uint32(nb)}
 	budget := maxIndexEntries - (nb + 1)
+	// The smallest child: limit+1 candidates, two buckets each.
+	smallest := 1<<(bits.Len32(limit+1)+1) + 2
 	var crowds crowdHeap[K]
-	r.e = make([]uint32, 0, min(maxIndexEntries, 2*nb+64))
+	r.e = make([]uint32, 0, min(maxIndexEntries, nb+1+nb/2))
+	if budget < smallest {
+		budget = 0 // no child fits: do not queue crowds at all
+	}
 	r.grow(ends, base, uint8(shift), nb, 0, uint32(n-1), limit, budget, &crowds)
 	// Children for the most crowded buckets first, at any depth, while
 	// the budget lasts. A child covers the smallest aligned block holding
 	// the keys its candidates can hold (clustered data: a small part of
 	// its bucket), in at most 2^childBits buckets of about two per
 	// candidate.
-	for len(crowds) > 0 && budget >= minChild {
+	for len(crowds) > 0 && budget >= smallest {
 		c := crowds.pop()
+		if 1<<min(bits.Len32(c.j-c.i+1)+1, childBits)+2 > budget {
+			continue // as in grow: a child over a small block might fit, not worth the reads
+		}
 		from, to := max(c.from, starts[c.i])-base, min(c.to, ends[c.j])-base
 		block := bits.Len64(uint64(from ^ to))
 		k := min(bits.Len32(c.j-c.i+1)+1, childBits, block)
@@ -170,7 +177,7 @@ func buildRadix[K uint32 | uint64](starts, ends []K, fine bool) radix[K] {
 
 // grow appends a node over nb buckets of 2^shift keys from the key start,
 // holding candidates [first, last], and queues its buckets of more than
-// limit candidates for children if the budget left allows any. It returns
+// limit candidates whose children fit the budget left. It returns
 // the position of bucket 0.
 func (r *radix[K]) grow(ends []K, start K, shift uint8, nb int, first, last, limit uint32, budget int, crowds *crowdHeap[K]) uint32 {
 	if len(r.e) > 0 { // not the root
@@ -189,13 +196,13 @@ func (r *radix[K]) grow(ends []K, start K, shift uint8, nb int, first, last, lim
 		r.e = append(r.e, i)
 	}
 	r.e = append(r.e, last)
-	if shift == 0 || budget < minChild {
+	if shift == 0 || budget == 0 {
 		return off
 	}
 	for b := range uint32(nb) {
 		i, j := r.e[off+b], r.e[off+b+1]
-		if j-i+1 <= limit {
-			continue
+		if j-i+1 <= limit || 1<<min(bits.Len32(j-i+1)+1, childBits)+2 > budget {
+			continue // not crowded, or its child would not fit (the budget only shrinks)
 		}
 		from := start + K(b)<<shift
 		to := from + (K(1)<<shift - 1)
