@@ -68,9 +68,9 @@ type Config struct {
 	// rate falls linearly from Alpha to MinAlpha (gensim's min_alpha). The
 	// zero value keeps word2vec's schedule, a linear fall toward 0 floored
 	// at Alpha*1e-4. A MinAlpha equal to Alpha trains at a constant rate;
-	// Alpha/2 reproduces the schedule gensim applies in corpus_file mode
-	// with two workers after one epoch. It must be finite, not negative
-	// and at most Alpha (after Alpha's default).
+	// Alpha/2 reproduces, for a one-epoch run, the schedule gensim applies
+	// in corpus_file mode with two workers. It must be finite, not
+	// negative and at most Alpha (after Alpha's default).
 	MinAlpha float64
 	// Seed seeds vector initialisation and all sampling.
 	Seed uint64
