@@ -162,7 +162,7 @@ func TestLayoutBudget(t *testing.T) {
 		tab := synthetic4(n, 1)
 		v := &tab.v4
 		perRange := float64(4*len(v.lo)+8*len(v.ho)) / float64(len(v.lo))
-		index := 4 * v.idx.entries()
+		index := 4*v.idx.entries() + v.big.bytes()
 		if perRange > 12 || index > 256<<10 {
 			t.Errorf("n=%d: %.1f bytes per range (want <= 12), index %d bytes (want <= 256 KiB)", n, perRange, index)
 		}

@@ -412,3 +412,82 @@ func TestDifferential6SameHigh(t *testing.T) {
 		}
 	}
 }
+
+// TestDifferentialDense checks the dense index of large tables on small
+// ones too (built directly): spans narrower than its bucket count, the
+// top of the address space, clusters and single addresses.
+func TestDifferentialDense(t *testing.T) {
+	layouts := []struct {
+		name        string
+		n           int
+		base, width uint32
+	}{
+		{"narrow", 50, 0, 200},
+		{"low", 300, 0, 5000},
+		{"high", 300, ^uint32(0) - 4999, 5000},
+		{"wide", 3000, 0, ^uint32(0)},
+		{"one", 1, 1 << 31, 10},
+		{"cluster", 3000, 1 << 20, 1 << 14},
+	}
+	for i, l := range layouts {
+		t.Run(l.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(uint64(i), 16))
+			spans := randomRanges4(rng, l.n, l.base, l.width)
+			rows := make([]row[u32], len(spans))
+			for j, s := range spans {
+				rows[j] = row[u32]{lo: u32(s[0]), hi: u32(s[1]), val: uint32(j % 26)}
+			}
+			tab := newTable(make([]Record, 26), rows, nil)
+			for j := range tab.owners {
+				tab.owners[j] = Record{Owner: string(rune('a' + j))}
+			}
+			ends := make([]uint32, len(rows))
+			for j, r := range rows {
+				ends[j] = uint32(r.hi)
+			}
+			big, ok := buildDense(uint32(rows[0].lo), ends)
+			if !ok {
+				t.Fatal("buildDense refused a small table")
+			}
+			tab.v4.big, tab.v4.idx = big, radix[uint32]{}
+			probes := []uint32{0, ^uint32(0), l.base, l.base + l.width - 1}
+			for _, s := range spans {
+				probes = append(probes, s[0], s[1], s[0]-1, s[1]+1)
+			}
+			for range 5000 {
+				probes = append(probes, l.base+rng.Uint32N(l.width), rng.Uint32())
+			}
+			for _, p := range probes {
+				want, wok := linear(rows, u32(p), u32.Compare)
+				rec, ok := tab.Lookup(v4addr(p))
+				if ok != wok || ok && rec.Owner != string(rune('a'+want)) {
+					t.Fatalf("Lookup(%v) = %v, %v, want %c, %v", v4addr(p), rec, ok, 'a'+want, wok)
+				}
+			}
+		})
+	}
+}
+
+// TestDenseFallback: a large table whose ranges crowd one block of the
+// dense index keeps the radix, and answers the same.
+func TestDenseFallback(t *testing.T) {
+	var rows []row[u32]
+	for k := range uint32(70000) {
+		rows = append(rows, row[u32]{lo: u32(2 * k), hi: u32(2 * k), val: k % 26})
+	}
+	rows = append(rows, row[u32]{lo: u32(^uint32(0)), hi: u32(^uint32(0)), val: 3})
+	tab := newTable(make([]Record, 26), rows, nil)
+	for j := range tab.owners {
+		tab.owners[j] = Record{Owner: string(rune('a' + j))}
+	}
+	if tab.v4.big.off != nil || tab.v4.idx.entries() == 0 {
+		t.Fatal("crowded table did not fall back to the radix index")
+	}
+	for _, p := range []uint32{0, 1, 2, 777, 139998, 139999, 140000, 1 << 31, ^uint32(0) - 1, ^uint32(0)} {
+		want, wok := linear(rows, u32(p), u32.Compare)
+		rec, ok := tab.Lookup(v4addr(p))
+		if ok != wok || ok && rec.Owner != string(rune('a'+want)) {
+			t.Fatalf("Lookup(%v) = %v, %v, want %c, %v", v4addr(p), rec, ok, 'a'+want, wok)
+		}
+	}
+}

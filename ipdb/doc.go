@@ -47,11 +47,13 @@
 // side table. A bucket index over the top bits of the address, counted
 // from the start of the data's span, narrows a lookup to the few ranges
 // that can hold the address; crowded buckets (clustered IPv6 lists) get
-// child nodes over the part of their keys their ranges occupy. The index
-// of a family has at most 2^16 uint32 entries (256 KiB); a lookup reads one
-// index entry per level (one or two levels for most), then one or a few
-// ranges, allocates nothing and takes tens of nanoseconds even at a
-// million ranges. Building from sorted input is
+// child nodes over the part of their keys their ranges occupy. IPv4
+// tables of 65,536 ranges or more use a flat index of 16-bit entries
+// instead, twice the buckets in the same space (unless their ranges crowd
+// one part of it). The index of a family takes at most 256 KiB; a lookup
+// reads one index entry per level (one or two levels for most), then one
+// or a few ranges, allocates nothing and takes tens of nanoseconds even
+// at a million ranges. Building from sorted input is
 // linear apart from owner deduplication. Please evaluate for your own data
 // and machine; bench/ipdb compares the table with sort.Search, bart,
 // MaxMind DB, netipx and cidranger.

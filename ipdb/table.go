@@ -23,7 +23,10 @@ import (
 // buckets, at any depth, get child nodes over the part of their keys that
 // their ranges occupy, within that budget. A child reference in an entry
 // says where the child's buckets are and which address bits pick one, so
-// each level costs one load. A lookup walks one to a few index levels,
+// each level costs one load. IPv4 tables of denseMin (65,536) ranges or
+// more use a flat index of 16-bit entries with a 32-bit base per 256
+// buckets instead: about 130,000 buckets in the same 256 KiB, so a bucket
+// holds a handful of ranges, whose starts share a cache line. A lookup walks one to a few index levels,
 // searches the one or few ranges of its bucket and checks one end.
 //
 // The zero Table is empty. Table is safe for concurrent use by multiple
@@ -42,6 +45,9 @@ type table4 struct {
 	lo  []uint32 // starts, increasing
 	ho  []uint64 // end<<32 | owner index
 	idx radix[uint32]
+	// big is the index of tables of denseMin ranges or more when it
+	// fits (then idx is empty).
+	big dense
 }
 
 // table6 keeps IPv6 ranges as a []uint64 of the high halves of their
@@ -98,23 +104,34 @@ func (t *Table) find(ip netip.Addr) (uint32, bool) {
 }
 
 func (t *table4) find(ip uint32) (uint32, bool) {
-	// t.idx.window, written out: the generic method is not inlined.
-	r := &t.idx
-	if ip < r.base {
-		return 0, false
-	}
-	d := ip - r.base
-	b := d >> r.shift
-	if b >= r.nb {
-		return 0, false
-	}
-	i := r.e[b]
-	if i&childFlag != 0 {
-		b, i = r.descend(i, d)
-	}
-	j := r.e[b+1]
-	if j&childFlag != 0 {
-		j = r.e[j&offsetMask-1]
+	var i, j uint32
+	if x := &t.big; x.off != nil {
+		d := ip - x.base
+		if ip < x.base || d > x.span {
+			return 0, false
+		}
+		b := x.bucket(d)
+		i = x.blk[b>>denseBlock] + uint32(x.off[b])
+		j = x.blk[(b+1)>>denseBlock] + uint32(x.off[b+1])
+	} else {
+		// t.idx.window, written out: the generic method is not inlined.
+		r := &t.idx
+		if ip < r.base {
+			return 0, false
+		}
+		d := ip - r.base
+		b := d >> r.shift
+		if b >= r.nb {
+			return 0, false
+		}
+		i = r.e[b]
+		if i&childFlag != 0 {
+			b, i = r.descend(i, d)
+		}
+		j = r.e[b+1]
+		if j&childFlag != 0 {
+			j = r.e[j&offsetMask-1]
+		}
 	}
 	// The candidates lo[i:j+1] all end at or after the bucket start; the
 	// answer is the last of them starting at or before ip. Most windows
@@ -237,7 +254,14 @@ func newTable(owners []Record, rows4 []row[u32], rows6 []row[u128]) *Table {
 		for i, r := range rows4 {
 			lo[i], ho[i], ends[i] = uint32(r.lo), uint64(r.hi)<<32|uint64(r.val), uint32(r.hi)
 		}
-		t.v4 = table4{lo: lo, ho: ho, idx: buildRadix(lo, ends, true)}
+		t.v4 = table4{lo: lo, ho: ho}
+		ok := false
+		if len(rows4) >= denseMin {
+			t.v4.big, ok = buildDense(lo[0], ends)
+		}
+		if !ok {
+			t.v4.idx = buildRadix(lo, ends, true)
+		}
 	}
 	if len(rows6) > 0 {
 		cells := make([]cell6, len(rows6))
