@@ -1,9 +1,10 @@
 package ipdb
 
 // Large IPv4 tables get a flat index of 16-bit entries instead of the
-// radix: twice the buckets in the same 256 KiB, so a bucket holds about
-// 8 candidates where the radix root held 30 — a window of starts that
-// fits one cache line instead of two or three. Buckets need not be a
+// radix: four times the radix root's buckets at these sizes in the same
+// 256 KiB, so a bucket of a million-range table holds about 8 candidates
+// where the radix root held 30 — a window of starts that fits one cache
+// line instead of two or three. Buckets need not be a
 // power of two: bucket b of key offset d is d*mult>>32, which is
 // monotonic, so the window of b is, as in the radix, the ranges from the
 // first one ending in bucket b or later to the first one ending after it.
@@ -11,10 +12,9 @@ package ipdb
 // with 2^16 or more ranges ending in one block (clustered data) keeps the
 // radix.
 const (
-	denseMin     = 1 << 16                          // ranges from which a table tries the dense index
-	denseBuckets = 1<<17 - 1024                     // buckets: entries + block bases stay within 256 KiB
-	denseBlock   = 8                                // log2 of the buckets per block base
-	denseBlocks  = (denseBuckets >> denseBlock) + 1 // bases for the nb+1 entries
+	denseMin     = 1 << 16      // ranges from which a table tries the dense index
+	denseBuckets = 1<<17 - 1024 // buckets: entries + block bases stay within 256 KiB
+	denseBlock   = 8            // log2 of the buckets per block base
 )
 
 // dense is the flat 16-bit index of a large IPv4 table.
