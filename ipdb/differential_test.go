@@ -1,6 +1,7 @@
 package ipdb
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"net/netip"
 	"slices"
@@ -46,6 +47,64 @@ func linear[K any](rows []row[K], k K, cmp func(a, b K) int) (uint32, bool) {
 	return 0, false
 }
 
+// checkLookups compares tab.Lookup on every probe with a linear scan of
+// rows, whose owners are named 'a'+val; what prefixes a failure. IPv6
+// probes that are IPv4-mapped are skipped: Lookup reads them as IPv4.
+func checkLookups[K any](t testing.TB, what string, tab *Table, rows []row[K], probes []K, cmp func(a, b K) int, addr func(K) netip.Addr) {
+	t.Helper()
+	for _, p := range probes {
+		ip := addr(p)
+		if ip.Is4In6() {
+			continue
+		}
+		want, wok := linear(rows, p, cmp)
+		rec, ok := tab.Lookup(ip)
+		if ok != wok || ok && rec.Owner != string(rune('a'+want)) {
+			t.Fatalf("%sLookup(%v) = %v, %v, want %c, %v", what, ip, rec, ok, 'a'+want, wok)
+		}
+	}
+}
+
+func addr6(k u128) netip.Addr { return k.addr() }
+
+// checkLookups4 is checkLookups for IPv4 probes.
+func checkLookups4(t testing.TB, tab *Table, rows []row[u32], probes []uint32) {
+	t.Helper()
+	keys := make([]u32, len(probes))
+	for i, p := range probes {
+		keys[i] = u32(p)
+	}
+	checkLookups(t, "", tab, rows, keys, u32.Compare, func(k u32) netip.Addr { return v4addr(uint32(k)) })
+}
+
+// uniqueKeys6 returns n distinct keys from draw, sorted.
+func uniqueKeys6(n int, draw func() u128) []u128 {
+	var keys []u128
+	seen := make(map[u128]bool)
+	for len(keys) < n {
+		if k := draw(); !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, u128.Compare)
+	return keys
+}
+
+// build6 builds the table of IPv6 rows, owners named 'a'+val.
+func build6(t testing.TB, rows []row[u128]) *Table {
+	t.Helper()
+	var b Builder
+	for _, r := range rows {
+		b.Add(Range{r.lo.addr(), r.hi.addr()}, Record{Owner: string(rune('a' + r.val))})
+	}
+	tab, err := b.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tab
+}
+
 func TestDifferential4(t *testing.T) {
 	if testing.Short() {
 		t.Skip("random model test")
@@ -61,7 +120,8 @@ func TestDifferential4(t *testing.T) {
 		{"wide", 2000, 0, ^uint32(0)},
 		{"one", 1, 1 << 31, 10},
 		{"many", 3000, 1 << 20, 1 << 26},
-		{"big", 70000, 0, ^uint32(0)}, // index capped at 2^16 buckets
+		{"cluster", 3000, 1 << 20, 1 << 14},
+		{"big", 70000, 0, ^uint32(0)}, // the dense index
 	}
 	for i, l := range layouts {
 		t.Run(l.name, func(t *testing.T) {
@@ -101,12 +161,30 @@ func TestDifferential4(t *testing.T) {
 					return 0, false
 				}
 			}
-			for _, p := range probes {
-				want, wok := ref(p)
-				rec, ok := tab.Lookup(v4addr(p))
-				if ok != wok || ok && rec.Owner != string(rune('a'+want)) {
-					t.Fatalf("Lookup(%v) = %v, %v, want %c, %v", v4addr(p), rec, ok, 'a'+want, wok)
+			check := func(index string) {
+				for _, p := range probes {
+					want, wok := ref(p)
+					rec, ok := tab.Lookup(v4addr(p))
+					if ok != wok || ok && rec.Owner != string(rune('a'+want)) {
+						t.Fatalf("%s index: Lookup(%v) = %v, %v, want %c, %v", index, v4addr(p), rec, ok, 'a'+want, wok)
+					}
 				}
+			}
+			check("built")
+			if tab.v4.big.off == nil {
+				// The dense index of large tables, forced on this one:
+				// spans narrower than its bucket count, the top of the
+				// address space, clusters, single addresses.
+				ends := make([]uint32, len(tab.v4.ho))
+				for j, ho := range tab.v4.ho {
+					ends[j] = uint32(ho >> 32)
+				}
+				big, ok := buildDense(tab.v4.lo[0], ends)
+				if !ok {
+					t.Fatal("buildDense refused a small table")
+				}
+				tab.v4.big, tab.v4.idx = big, radix[uint32]{}
+				check("dense")
 			}
 		})
 	}
@@ -189,35 +267,23 @@ func TestDifferential6(t *testing.T) {
 		// Clustered data: a few /32-ish clusters, dense inside, like real lists.
 		clusters := []uint64{0x2001_0db8 << 32, 0x2600_1f00 << 32, 0x2a03_2880 << 32, ^uint64(0) - 10}
 		n := 50 + rng.IntN(1500)
-		var keys []u128
-		seen := make(map[u128]bool)
-		for len(keys) < 2*n {
+		keys := uniqueKeys6(2*n, func() u128 {
 			c := clusters[rng.IntN(len(clusters))]
 			k := u128{c + rng.Uint64N(1<<uint(8+rng.IntN(30))), rng.Uint64()}
 			if seed%2 == 0 {
 				k.lo &^= 1<<uint(rng.IntN(64)) - 1 // aligned, many equal low halves
 			}
-			if !seen[k] {
-				seen[k] = true
-				keys = append(keys, k)
-			}
-		}
-		slices.SortFunc(keys, u128.Compare)
-		var b Builder
+			return k
+		})
 		var rows []row[u128]
 		for i := 0; i+1 < len(keys); i += 2 {
 			lo, hi := keys[i], keys[i+1]
 			if rng.IntN(4) == 0 {
 				hi = lo
 			}
-			j := len(rows)
-			b.Add(Range{lo.addr(), hi.addr()}, Record{Owner: string(rune('a' + j%26))})
-			rows = append(rows, row[u128]{lo: lo, hi: hi, val: uint32(j % 26)})
+			rows = append(rows, row[u128]{lo: lo, hi: hi, val: uint32(len(rows) % 26)})
 		}
-		tab, err := b.Build()
-		if err != nil {
-			t.Fatal(err)
-		}
+		tab := build6(t, rows)
 		var probes []u128
 		for _, r := range rows {
 			probes = append(probes, r.lo, r.hi, r.lo.Prev(), r.hi.Next())
@@ -226,17 +292,7 @@ func TestDifferential6(t *testing.T) {
 			c := clusters[rng.IntN(len(clusters))]
 			probes = append(probes, u128{c + rng.Uint64N(1<<38), rng.Uint64()}, u128{rng.Uint64(), rng.Uint64()})
 		}
-		for _, p := range probes {
-			want, wok := linear(rows, p, u128.Compare)
-			ip := p.addr()
-			if ip.Is4In6() {
-				continue // looked up as IPv4 by design
-			}
-			rec, ok := tab.Lookup(ip)
-			if ok != wok || ok && rec.Owner != string(rune('a'+want)) {
-				t.Fatalf("seed %d: Lookup(%v) = %v, %v, want %c, %v", seed, ip, rec, ok, 'a'+want, wok)
-			}
-		}
+		checkLookups(t, fmt.Sprintf("seed %d: ", seed), tab, rows, probes, u128.Compare, addr6)
 	}
 }
 
@@ -372,28 +428,12 @@ func TestRangeOfAndPrefixes(t *testing.T) {
 func TestDifferential6SameHigh(t *testing.T) {
 	rng := rand.New(rand.NewPCG(64, 6))
 	const base = uint64(0x2001_0db8) << 32
-	var keys []u128
-	seen := make(map[u128]bool)
-	for len(keys) < 6000 {
-		k := u128{base + rng.Uint64N(3), rng.Uint64()}
-		if !seen[k] {
-			seen[k] = true
-			keys = append(keys, k)
-		}
-	}
-	slices.SortFunc(keys, u128.Compare)
-	var b Builder
+	keys := uniqueKeys6(6000, func() u128 { return u128{base + rng.Uint64N(3), rng.Uint64()} })
 	var rows []row[u128]
 	for i := 0; i+1 < len(keys); i += 2 {
-		lo, hi := keys[i], keys[i+1]
-		j := len(rows)
-		b.Add(Range{lo.addr(), hi.addr()}, Record{Owner: string(rune('a' + j%26))})
-		rows = append(rows, row[u128]{lo: lo, hi: hi, val: uint32(j % 26)})
+		rows = append(rows, row[u128]{lo: keys[i], hi: keys[i+1], val: uint32(len(rows) % 26)})
 	}
-	tab, err := b.Build()
-	if err != nil {
-		t.Fatal(err)
-	}
+	tab := build6(t, rows)
 	var probes []u128
 	for _, r := range rows {
 		probes = append(probes, r.lo, r.hi, r.lo.Prev(), r.hi.Next())
@@ -403,68 +443,7 @@ func TestDifferential6SameHigh(t *testing.T) {
 	}
 	for _, raw := range []bool{true, false} { // keys from the representation or from As16
 		tab.v6.rawKeys = raw
-		for _, p := range probes {
-			want, wok := linear(rows, p, u128.Compare)
-			rec, ok := tab.Lookup(p.addr())
-			if ok != wok || ok && rec.Owner != string(rune('a'+want)) {
-				t.Fatalf("raw keys %v: Lookup(%v) = %v, %v, want %c, %v", raw, p.addr(), rec, ok, 'a'+want, wok)
-			}
-		}
-	}
-}
-
-// TestDifferentialDense checks the dense index of large tables on small
-// ones too (built directly): spans narrower than its bucket count, the
-// top of the address space, clusters and single addresses.
-func TestDifferentialDense(t *testing.T) {
-	layouts := []struct {
-		name        string
-		n           int
-		base, width uint32
-	}{
-		{"narrow", 50, 0, 200},
-		{"low", 300, 0, 5000},
-		{"high", 300, ^uint32(0) - 4999, 5000},
-		{"wide", 3000, 0, ^uint32(0)},
-		{"one", 1, 1 << 31, 10},
-		{"cluster", 3000, 1 << 20, 1 << 14},
-	}
-	for i, l := range layouts {
-		t.Run(l.name, func(t *testing.T) {
-			rng := rand.New(rand.NewPCG(uint64(i), 16))
-			spans := randomRanges4(rng, l.n, l.base, l.width)
-			rows := make([]row[u32], len(spans))
-			for j, s := range spans {
-				rows[j] = row[u32]{lo: u32(s[0]), hi: u32(s[1]), val: uint32(j % 26)}
-			}
-			tab := newTable(make([]Record, 26), rows, nil)
-			for j := range tab.owners {
-				tab.owners[j] = Record{Owner: string(rune('a' + j))}
-			}
-			ends := make([]uint32, len(rows))
-			for j, r := range rows {
-				ends[j] = uint32(r.hi)
-			}
-			big, ok := buildDense(uint32(rows[0].lo), ends)
-			if !ok {
-				t.Fatal("buildDense refused a small table")
-			}
-			tab.v4.big, tab.v4.idx = big, radix[uint32]{}
-			probes := []uint32{0, ^uint32(0), l.base, l.base + l.width - 1}
-			for _, s := range spans {
-				probes = append(probes, s[0], s[1], s[0]-1, s[1]+1)
-			}
-			for range 5000 {
-				probes = append(probes, l.base+rng.Uint32N(l.width), rng.Uint32())
-			}
-			for _, p := range probes {
-				want, wok := linear(rows, u32(p), u32.Compare)
-				rec, ok := tab.Lookup(v4addr(p))
-				if ok != wok || ok && rec.Owner != string(rune('a'+want)) {
-					t.Fatalf("Lookup(%v) = %v, %v, want %c, %v", v4addr(p), rec, ok, 'a'+want, wok)
-				}
-			}
-		})
+		checkLookups(t, fmt.Sprintf("raw keys %v: ", raw), tab, rows, probes, u128.Compare, addr6)
 	}
 }
 
@@ -483,11 +462,5 @@ func TestDenseFallback(t *testing.T) {
 	if tab.v4.big.off != nil || tab.v4.idx.entries() == 0 {
 		t.Fatal("crowded table did not fall back to the radix index")
 	}
-	for _, p := range []uint32{0, 1, 2, 777, 139998, 139999, 140000, 1 << 31, ^uint32(0) - 1, ^uint32(0)} {
-		want, wok := linear(rows, u32(p), u32.Compare)
-		rec, ok := tab.Lookup(v4addr(p))
-		if ok != wok || ok && rec.Owner != string(rune('a'+want)) {
-			t.Fatalf("Lookup(%v) = %v, %v, want %c, %v", v4addr(p), rec, ok, 'a'+want, wok)
-		}
-	}
+	checkLookups4(t, tab, rows, []uint32{0, 1, 2, 777, 139998, 139999, 140000, 1 << 31, ^uint32(0) - 1, ^uint32(0)})
 }
