@@ -34,19 +34,8 @@
 # peak RSS (including the vocabulary pass and its 400 MB noise table).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-work=${WORK:-/tmp/embcompare}
-mkdir -p "$work"
-lock=/tmp/craftkit-bench.lock
-(cd "$here/.." && go build -o "$work/embbench" ./embeddings/embbench)
-bench="$work/embbench"
-mode=$1; shift
-if [ "$mode" = sessions ]; then
-	corpus="$work/sessions-plain.txt"
-	full="$work/sessions-full.txt"
-	[ -f "$corpus" ] || "$bench" gen -sessions 170000 -plain "$corpus" -full "$full"
-else
-	corpus=$1; shift
-fi
+. "$here/setup.sh"
+shift; [ "$mode" = sessions ] || shift
 epochs=${1:-1}; threads=${2:-2}; rounds=${3:-1}
 tools=${TOOLS:-craftkit gensim fasttext w2vc ext}
 seed=${SEED:-1}

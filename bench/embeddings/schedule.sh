@@ -21,18 +21,8 @@
 # run ("RUN label seed score") and a summary (mean, min, max per label).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-work=${WORK:-/tmp/embcompare}
-mkdir -p "$work"
-lock=/tmp/craftkit-bench.lock
-(cd "$here/.." && go build -o "$work/embbench" ./embeddings/embbench)
-bench="$work/embbench"
-mode=$1; shift
-if [ "$mode" = sessions ]; then
-	corpus="$work/sessions-plain.txt"
-	[ -f "$corpus" ] || "$bench" gen -sessions 170000 -plain "$corpus" -full "$work/sessions-full.txt"
-else
-	corpus=$1; shift
-fi
+. "$here/setup.sh"
+shift; [ "$mode" = sessions ] || shift
 seeds=${1:-3}
 hp="-dim 100 -window 5 -negative 5 -sample 1e-4 -min-count 5 -epochs 1"
 score() {
