@@ -142,7 +142,7 @@ func buildRadix[K uint32 | uint64](starts, ends []K, fine bool) radix[K] {
 	r := radix[K]{base: base, shift: uint8(shift), nb: uint32(nb)}
 	budget := maxIndexEntries - (nb + 1)
 	// The smallest child: limit+1 candidates, two buckets each.
-	smallest := 1<<(bits.Len32(limit+1)+1) + 2
+	smallest := childEntries(limit + 1)
 	var crowds crowdHeap[K]
 	r.e = make([]uint32, 0, min(maxIndexEntries, nb+1+nb/2))
 	if budget < smallest {
@@ -156,7 +156,7 @@ func buildRadix[K uint32 | uint64](starts, ends []K, fine bool) radix[K] {
 	// candidate.
 	for len(crowds) > 0 && budget >= smallest {
 		c := crowds.pop()
-		if 1<<min(bits.Len32(c.j-c.i+1)+1, childBits)+2 > budget {
+		if childEntries(c.j-c.i+1) > budget {
 			continue // as in grow: a child over a small block might fit, not worth the reads
 		}
 		from, to := max(c.from, starts[c.i])-base, min(c.to, ends[c.j])-base
@@ -201,7 +201,7 @@ func (r *radix[K]) grow(ends []K, start K, shift uint8, nb int, first, last, lim
 	}
 	for b := range uint32(nb) {
 		i, j := r.e[off+b], r.e[off+b+1]
-		if j-i+1 <= limit || 1<<min(bits.Len32(j-i+1)+1, childBits)+2 > budget {
+		if j-i+1 <= limit || childEntries(j-i+1) > budget {
 			continue // not crowded, or its child would not fit (the budget only shrinks)
 		}
 		from := start + K(b)<<shift
@@ -217,6 +217,11 @@ func (r *radix[K]) grow(ends []K, start K, shift uint8, nb int, first, last, lim
 	return off
 }
 
+// childEntries returns the index entries of a child node for n
+// candidates at most: two buckets a candidate, up to 2^childBits, plus
+// its first and last.
+func childEntries(n uint32) int { return 1<<min(bits.Len32(n)+1, childBits) + 2 }
+
 // crowd is a bucket, at position p of the entries, holding candidates
 // [i, j] over keys [from, to]: a candidate for a child node.
 type crowd[K uint32 | uint64] struct {
@@ -224,7 +229,8 @@ type crowd[K uint32 | uint64] struct {
 	from, to K
 }
 
-// crowdHeap is a max-heap of crowds by number of candidates.
+// crowdHeap is a max-heap of crowds by number of candidates (written out
+// rather than container/heap, whose interface boxes every crowd pushed).
 type crowdHeap[K uint32 | uint64] []crowd[K]
 
 func (h crowdHeap[K]) less(a, b int) bool { return h[a].j-h[a].i > h[b].j-h[b].i }
