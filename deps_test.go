@@ -14,7 +14,11 @@ import (
 var budget = map[string][]string{
 	"address":     nil,
 	"alerts":      nil,
-	"featureflag": nil,
+	// featureflag holds large user-id sets as compressed bitmaps.
+	"featureflag": {"github.com/RoaringBitmap/roaring/v2", "github.com/bits-and-blooms/bitset", "golang.org/x/sys/cpu"},
+	// The guarded-rollout controller runs abtest's sequential designs.
+	"featureflag/rollout": {"github.com/RoaringBitmap/roaring/v2", "github.com/bits-and-blooms/bitset", "golang.org/x/sys/cpu",
+		"gonum.org/v1/gonum/mathext", "gonum.org/v1/gonum/internal"},
 	"ipdb":        nil,
 	"rfid":        nil,
 	"shard":       nil,
