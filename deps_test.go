@@ -12,20 +12,20 @@ import (
 // its closest listed parent; packages under examples/ may use anything the
 // library packages may. A nil list means standard library only.
 var budget = map[string][]string{
-	"address":     nil,
-	"alerts":      nil,
+	"address": nil,
+	"alerts":  nil,
 	// featureflag holds large user-id sets as compressed bitmaps.
 	"featureflag": {"github.com/RoaringBitmap/roaring/v2", "github.com/bits-and-blooms/bitset", "golang.org/x/sys/cpu"},
 	// The guarded-rollout controller runs abtest's sequential designs.
 	"featureflag/rollout": {"github.com/RoaringBitmap/roaring/v2", "github.com/bits-and-blooms/bitset", "golang.org/x/sys/cpu",
 		"gonum.org/v1/gonum/mathext", "gonum.org/v1/gonum/internal"},
-	"ipdb":        nil,
-	"rfid":        nil,
-	"shard":       nil,
-	"internal":    nil,
-	"abtest":      {"gonum.org/v1/gonum/mathext", "gonum.org/v1/gonum/internal"},
-	"embeddings":  {"gonum.org/v1/gonum/floats", "gonum.org/v1/gonum/internal"},
-	"fraudgraph":  nil,
+	"ipdb":       nil,
+	"rfid":       nil,
+	"shard":      nil,
+	"internal":   nil,
+	"abtest":     {"gonum.org/v1/gonum/mathext", "gonum.org/v1/gonum/internal"},
+	"embeddings": {"gonum.org/v1/gonum/floats", "gonum.org/v1/gonum/internal"},
+	"fraudgraph": nil,
 	// The GPIO adapter is the only place the GPIO library may appear.
 	"rfid/gpio": {"github.com/warthog618/go-gpiocdev", "golang.org/x/sys/unix"},
 	"examples":  {"*"},
