@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 )
 
 //go:generate go run ./data/gen.go ./data
@@ -39,19 +40,25 @@ var ErrUnknownRegion = errors.New("address: unknown region")
 
 // ParseError reports a malformed line or node of rules data.
 type ParseError struct {
-	Line int    // 1-based line number; 0 for a JSON object input
-	Key  string // the node key, e.g. "data/US"; "{}" for the object itself
-	Err  error  // the cause
+	Line  int    // 1-based line number; 0 for a JSON object input
+	Key   string // the node key as written, e.g. "data/US"; "{}" for the object itself
+	Field string // the JSON field at fault, e.g. "zip"; empty when the node as a whole is
+	Err   error  // the cause
 }
 
-// Error returns e.g. `address: line 12: data/US: byte 9: <cause>`; the
-// line is left out for a JSON object input.
+// Error returns e.g. `address: line 12: "data/US": byte 9: <cause>` or
+// `address: line 3: "data/US": field "zip": invalid pattern "(": <cause>`;
+// the line is left out for a JSON object input.
 func (e *ParseError) Error() string {
 	s := "address: "
 	if e.Line > 0 {
 		s += "line " + itoa(e.Line) + ": "
 	}
-	return s + quote(e.Key) + ": " + e.Err.Error()
+	s += quote(e.Key) + ": "
+	if e.Field != "" {
+		s += "field " + quote(e.Field) + ": "
+	}
+	return s + e.Err.Error()
 }
 
 // Unwrap returns the cause.
@@ -204,49 +211,186 @@ func jsonPosition(err error) error {
 // ("XX"), language variants ("XX--fr") and first-level subdivisions
 // ("XX/KEY") are used; deeper nodes and other keys are ignored. Fields
 // missing from a country are taken from "ZZ", as libaddressinput does.
+//
+// Data that would silently change meaning is refused with a *[ParseError]
+// naming the line (for the line shape), the node key and the field: a
+// node given twice (also "US" beside "data/US"), a format (fmt, lfmt)
+// with a token other than %N %O %A %D %C %S %Z %X %n and India's %T %F %L,
+// or a postal-code pattern (zip, sub_zips) that Go's regexp package
+// cannot compile. ParseRules reads the whole input; it keeps at most a
+// small multiple of the input's size (about 3x) and its time is linear in
+// the input, plus the compilation of each pattern (RE2: linear in the
+// pattern's size, bounded by regexp's own limits).
 func ParseRules(r io.Reader) (*Rules, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
+		return nil, fmt.Errorf("address: reading rules: %w", err)
+	}
+	var nodes map[string]*node
+	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '{' {
+		nodes, err = parseRulesObject(t)
+	} else {
+		nodes, err = parseRulesLines(data)
+	}
+	if err != nil {
 		return nil, err
 	}
-	nodes := map[string]*node{}
-	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '{' {
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(t, &m); err != nil {
-			return nil, &ParseError{Key: "{}", Err: jsonPosition(err)}
+	return buildRules(nodes), nil
+}
+
+// parseRulesObject reads the JSON object shape of ParseRules.
+func parseRulesObject(t []byte) (map[string]*node, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(t, &m); err != nil {
+		return nil, &ParseError{Key: "{}", Err: jsonPosition(err)}
+	}
+	// json.Unmarshal keeps the last of two equal keys: look for them in
+	// input order, so that the second one is named.
+	if k, ok := duplicateKey(t); ok {
+		return nil, &ParseError{Key: k, Err: errors.New("duplicate key")}
+	}
+	nodes := make(map[string]*node, len(m))
+	// Sorted, so that the first bad node reported is always the same.
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		n, err := decodeNode(m[k])
+		if err != nil {
+			return nil, &ParseError{Key: k, Err: err}
 		}
-		// Sorted, so that the first bad node reported is always the same.
-		for _, k := range slices.Sorted(maps.Keys(m)) {
-			v := m[k]
-			n, err := decodeNode(v)
-			if err != nil {
-				return nil, &ParseError{Key: k, Err: err}
-			}
-			nodes[strings.TrimPrefix(k, "data/")] = n
+		key := strings.TrimPrefix(k, "data/")
+		if field, err := checkNode(key, n); err != nil {
+			return nil, &ParseError{Key: k, Field: field, Err: err}
 		}
-	} else {
-		line := 0
-		for text := range strings.Lines(string(data)) {
-			line++
-			text = strings.TrimSpace(text)
-			if text == "" || strings.HasPrefix(text, "#") {
-				continue
-			}
-			k, v, ok := strings.Cut(text, "=")
-			if !ok {
-				return nil, &ParseError{Line: line, Key: k[:min(len(k), 64)], Err: errors.New("missing '='")}
-			}
-			if !strings.HasPrefix(k, "data/") {
-				continue
-			}
-			n, err := decodeNode([]byte(v))
-			if err != nil {
-				return nil, &ParseError{Line: line, Key: k, Err: err}
-			}
-			nodes[strings.TrimPrefix(k, "data/")] = n
+		nodes[key] = n
+	}
+	return nodes, nil
+}
+
+// duplicateKey returns the first top-level key of a valid JSON object that
+// names a node already named before it ("US" and "data/US" are the same
+// node).
+func duplicateKey(t []byte) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(t))
+	if _, err := dec.Token(); err != nil { // '{'
+		return "", false
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		k, _ := tok.(string)
+		key := strings.TrimPrefix(k, "data/")
+		if seen[key] {
+			return k, true
+		}
+		seen[key] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return "", false
 		}
 	}
-	return buildRules(nodes), nil
+	return "", false
+}
+
+// parseRulesLines reads the countryinfo.txt shape of ParseRules.
+func parseRulesLines(data []byte) (map[string]*node, error) {
+	nodes := map[string]*node{}
+	lines := map[string]int{} // node key -> line where it was given
+	line := 0
+	for text := range strings.Lines(string(data)) {
+		line++
+		text = strings.TrimSpace(text)
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(text, "=")
+		if !ok {
+			return nil, &ParseError{Line: line, Key: k[:min(len(k), 64)], Err: errors.New("missing '='")}
+		}
+		if !strings.HasPrefix(k, "data/") {
+			continue
+		}
+		key := strings.TrimPrefix(k, "data/")
+		if first, dup := lines[key]; dup {
+			return nil, &ParseError{Line: line, Key: k, Err: fmt.Errorf("duplicate key (first on line %d)", first)}
+		}
+		lines[key] = line
+		n, err := decodeNode([]byte(v))
+		if err != nil {
+			return nil, &ParseError{Line: line, Key: k, Err: err}
+		}
+		if field, err := checkNode(key, n); err != nil {
+			return nil, &ParseError{Line: line, Key: k, Field: field, Err: err}
+		}
+		nodes[key] = n
+	}
+	return nodes, nil
+}
+
+// checkNode checks the formats and postal-code patterns of a node that
+// ParseRules uses (a country, a language variant or a first-level
+// subdivision) and returns the JSON name of the faulty field with the
+// cause. Other nodes are ignored, so they are not checked.
+func checkNode(key string, n *node) (field string, err error) {
+	base, _, _ := strings.Cut(key, "--")
+	country, sub, isSub := strings.Cut(base, "/")
+	if len(country) != 2 || !isUpperCode(country) || strings.Contains(sub, "/") || (isSub && sub == "") {
+		return "", nil
+	}
+	if err := checkDataFormat(n.Fmt); err != nil {
+		return "fmt", err
+	}
+	if err := checkDataFormat(n.Lfmt); err != nil {
+		return "lfmt", err
+	}
+	if n.Zip != "" {
+		expr := "^(?:" + n.Zip + ")$"
+		if isSub {
+			expr = "^(?:" + n.Zip + ")" // a prefix, as newRegion compiles it
+		}
+		if _, err := regexp.Compile(expr); err != nil {
+			return "zip", fmt.Errorf("invalid pattern %s: %w", quote(n.Zip), err)
+		}
+	}
+	if n.SubZips != "" {
+		keys := strings.Split(n.SubKeys, "~")
+		for i, z := range strings.Split(n.SubZips, "~") {
+			if z == "" {
+				continue
+			}
+			if _, err := regexp.Compile("^(?:" + z + ")"); err != nil {
+				k := ""
+				if i < len(keys) {
+					k = keys[i]
+				}
+				return "sub_zips", fmt.Errorf("invalid pattern %s for subdivision %s: %w", quote(z), quote(k), err)
+			}
+		}
+	}
+	return "", nil
+}
+
+// checkDataFormat reports a token of a libaddressinput format that
+// compileData would skip although it is not one of the tokens the data
+// uses: the field letters, %n, and India's landmark tokens %T %F %L.
+func checkDataFormat(s string) error {
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' {
+			continue
+		}
+		if i+1 >= len(s) {
+			return fmt.Errorf("dangling \"%%\" at byte %d", i)
+		}
+		i++
+		c := s[i]
+		if _, ok := fieldForLetter(c); ok || c == 'n' || c == 'T' || c == 'F' || c == 'L' {
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		return fmt.Errorf("unknown token %s at byte %d", quote(s[i-1:i+size]), i-1)
+	}
+	return nil
 }
 
 func buildRules(nodes map[string]*node) *Rules {
