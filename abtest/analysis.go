@@ -17,6 +17,9 @@ const SRMThreshold = 0.001
 // metric Sum and SumSquares are both the number of conversions (see
 // [Conversions]). The zero value is an empty arm. A Sample is a value and
 // safe for concurrent use.
+//
+// Every function taking a Sample refuses, with an error naming the arm,
+// statistics no data can have (see [Sample.Validate]).
 type Sample struct {
 	N          int64
 	Sum        float64
@@ -24,7 +27,10 @@ type Sample struct {
 }
 
 // Conversions returns the Sample of an arm with n units of which
-// conversions converted.
+// conversions converted. It does not check its arguments: the functions
+// taking the Sample refuse more conversions than units and negative
+// counts with [ErrSample] or [ErrArgument], naming the arm; call
+// [Sample.Validate] to check a Sample on its own.
 func Conversions(n, conversions int64) Sample {
 	return Sample{N: n, Sum: float64(conversions), SumSquares: float64(conversions)}
 }
@@ -38,7 +44,8 @@ func (s Sample) Mean() float64 {
 }
 
 // Variance returns the unbiased sample variance, or 0 with fewer than two
-// units; rounding below zero is clamped to 0.
+// units; rounding below zero is clamped to 0 (a larger shortfall is
+// refused by [Sample.Validate]).
 func (s Sample) Variance() float64 {
 	if s.N < 2 {
 		return 0
@@ -52,6 +59,15 @@ func (s Sample) Variance() float64 {
 	return v
 }
 
+// Validate reports whether s can hold the statistics of real data. It
+// returns an [*ArgError] wrapping [ErrArgument] for a negative N or a
+// non-finite Sum or SumSquares, and wrapping [ErrSample] for a sum in an
+// empty arm, negative conversions (Sum = SumSquares < 0), more
+// conversions than units (Sum = SumSquares > N) or any other SumSquares
+// below Sum²/N, which would make the variance negative. A shortfall of
+// rounding size (a relative 1e-9 + N·4.4e-16) is accepted.
+func (s Sample) Validate() error { return s.check("Sample.Validate", "sample") }
+
 func (s Sample) check(fn, name string) error {
 	if s.N < 0 {
 		return argErr(fn, name+".N", float64(s.N), ErrArgument)
@@ -59,8 +75,28 @@ func (s Sample) check(fn, name string) error {
 	if !finite(s.Sum) {
 		return argErr(fn, name+".Sum", s.Sum, ErrArgument)
 	}
-	if !finite(s.SumSquares) || s.SumSquares < 0 {
+	if !finite(s.SumSquares) {
 		return argErr(fn, name+".SumSquares", s.SumSquares, ErrArgument)
+	}
+	// A 0/1 metric: Sum and SumSquares both count conversions.
+	conv := s.Sum == s.SumSquares && s.Sum == math.Trunc(s.Sum)
+	switch {
+	case conv && s.Sum < 0:
+		return reasonErr(fn, name+".Sum", s.Sum, ErrSample, "%s: %v conversions: counts must not be negative", name, s.Sum)
+	case s.SumSquares < 0:
+		return argErr(fn, name+".SumSquares", s.SumSquares, ErrArgument)
+	case s.N == 0 && (s.Sum != 0 || s.SumSquares != 0):
+		return reasonErr(fn, name+".N", 0, ErrSample, "%s.N = 0 but Sum = %v and SumSquares = %v", name, s.Sum, s.SumSquares)
+	case s.N == 0:
+		return nil
+	case conv && s.Sum > float64(s.N):
+		return reasonErr(fn, name+".Sum", s.Sum, ErrSample, "%s: %v conversions out of %d units", name, s.Sum, s.N)
+	}
+	n := float64(s.N)
+	need := s.Sum / n * s.Sum // Sum²/N, the least SumSquares can be
+	if s.SumSquares < need*(1-(1e-9+4.4e-16*n)) {
+		return reasonErr(fn, name+".SumSquares", s.SumSquares, ErrSample,
+			"%s.SumSquares = %v is below Sum²/N = %v (N = %d, Sum = %v): the variance would be negative", name, s.SumSquares, need, s.N, s.Sum)
 	}
 	return nil
 }
@@ -202,8 +238,23 @@ const (
 // CompareAll compares each variant with control and fills AdjustedP by
 // the correction; a variant is significant when AdjustedP ≤ alpha.
 func CompareAll(control Sample, variants []Sample, alpha float64, sides Sides, corr Correction) ([]Comparison, error) {
-	if err := corr.check("CompareAll"); err != nil {
+	const fn = "CompareAll"
+	if err := corr.check(fn); err != nil {
 		return nil, err
+	}
+	if err := checkAlpha(fn, alpha); err != nil {
+		return nil, err
+	}
+	if err := checkSides(fn, sides); err != nil {
+		return nil, err
+	}
+	if err := control.check(fn, "control"); err != nil {
+		return nil, err
+	}
+	for i, v := range variants {
+		if err := v.check(fn, fmt.Sprintf("variants[%d]", i)); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]Comparison, len(variants))
 	p := make([]float64, len(variants))

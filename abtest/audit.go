@@ -30,7 +30,7 @@ func AuditConversion(p float64, pairs int, rule Rule) (float64, error) {
 		return 0, argErr(fn, "pairs", float64(pairs), ErrArgument)
 	}
 	if rule == nil {
-		return 0, argErr(fn, "rule", math.NaN(), ErrArgument)
+		return 0, nilErr(fn, "rule", "rule", ErrArgument)
 	}
 	w := pairs + 1
 	m := make([]float64, w*w) // m[c*w+t]
@@ -124,7 +124,7 @@ func ZTestRule(thresholds []float64, sides Sides) Rule {
 func DesignRule(d Design, pairs int, sides Sides) (Rule, error) {
 	const fn = "DesignRule"
 	if d == nil {
-		return nil, argErr(fn, "d", math.NaN(), ErrArgument)
+		return nil, nilErr(fn, "d", "design", ErrArgument)
 	}
 	if err := checkSides(fn, sides); err != nil {
 		return nil, err
@@ -140,10 +140,11 @@ func DesignRule(d Design, pairs int, sides Sides) (Rule, error) {
 }
 
 // MillerRule returns a Rule for a Miller plan: reject once
-// T − Ratio·C ≥ D while T + C ≤ N.
+// T − Ratio·C ≥ D while T + C ≤ N ([MillerPlan.Decide] says
+// [MillerTreatmentWins]).
 func MillerRule(plan MillerPlan) Rule {
 	return func(n, c, t int) bool {
-		return c+t <= plan.N && plan.Decide(c, t) == MillerTreatmentWins
+		return plan.Decide(c, t) == MillerTreatmentWins
 	}
 }
 

@@ -1,6 +1,9 @@
 package abtest
 
-import "math"
+import (
+	"math"
+	"strconv"
+)
 
 // GroupSequential is an alpha-spending design (Lan and DeMets 1983) whose
 // looks are appended one at a time: it keeps the sub-density of the
@@ -41,7 +44,7 @@ func NewGroupSequential(alpha float64, sides Sides, spend SpendingFunc) (*GroupS
 		return nil, err
 	}
 	if spend == nil {
-		return nil, argErr(fn, "spend", math.NaN(), ErrSpending)
+		return nil, nilErr(fn, "spend", "spending function", ErrSpending)
 	}
 	g := &GroupSequential{alpha: alpha, sides: sides, spend: spend}
 	g.res = g.res.orDefault()
@@ -104,10 +107,19 @@ func nominalP(c float64, sides Sides) float64 {
 
 // Append adds a look at information fraction t, which must be greater
 // than the previous look's and at most 1, and returns its z-scale
-// boundary (+Inf where the spending increment is zero). A design holds at
-// most 10000 looks ([ErrTooLarge]).
+// boundary (+Inf where the spending increment is zero). A look closer
+// than [MinSpacing] to the previous one is refused with [ErrInfo]. A
+// design holds at most 10000 looks ([ErrTooLarge]). Append costs one
+// integration step on a grid of at most 16000 points, whatever the
+// number of earlier looks.
 func (g *GroupSequential) Append(t float64) (float64, error) {
-	c, err := g.next(t, &g.work)
+	return g.append("GroupSequential.Append", -1, t)
+}
+
+// append is Append for fn; idx ≥ 0 names the fraction info[idx] in
+// errors, otherwise t.
+func (g *GroupSequential) append(fn string, idx int, t float64) (float64, error) {
+	c, err := g.next(t, &g.work, fn, idx)
 	if err != nil {
 		return 0, err
 	}
@@ -120,7 +132,7 @@ func (g *GroupSequential) Append(t float64) (float64, error) {
 // calls that do not modify g (Peek, Bounds, Info, Threshold, OperatingAt).
 func (g *GroupSequential) Peek(t float64) (float64, error) {
 	var tmp grid
-	c, err := g.next(t, &tmp)
+	c, err := g.next(t, &tmp, "GroupSequential.Peek", -1)
 	return c, err
 }
 
@@ -133,16 +145,23 @@ func (g *GroupSequential) spentAt(t float64) float64 {
 }
 
 // next computes the density at the last look into dst and the boundary
-// of a new look at t; it does not change g.
-func (g *GroupSequential) next(t float64, dst *grid) (float64, error) {
-	const fn = "GroupSequential.Append"
+// of a new look at t; it does not change g. Errors name fn and call the
+// fraction info[idx] (t for idx < 0).
+func (g *GroupSequential) next(t float64, dst *grid, fn string, idx int) (float64, error) {
 	k := len(g.info)
 	last := 0.0
 	if k > 0 {
 		last = g.info[k-1]
 	}
-	if !(t > last) || t > 1 || !finite(t) {
-		return 0, argErr(fn, "t", t, ErrInfo)
+	switch {
+	case !finite(t) || !(t > 0) || t > 1:
+		return 0, argErr(fn, lookName(idx), t, ErrInfo)
+	case !(t > last):
+		arg := lookName(idx)
+		return 0, reasonErr(fn, arg, t, ErrInfo, "%s = %v is not above the previous look %v", arg, t, last)
+	case k > 0 && closeLooks(last, t):
+		arg := lookName(idx)
+		return 0, reasonErr(fn, arg, t, ErrInfo, "%s = %v is closer than MinSpacing (%v) to the previous look %v", arg, t, MinSpacing, last)
 	}
 	if k >= maxLooks {
 		return 0, argErr(fn, "Len()", float64(k), ErrTooLarge)
@@ -153,7 +172,8 @@ func (g *GroupSequential) next(t float64, dst *grid) (float64, error) {
 		prevSpent = g.spent[k-1]
 	}
 	if !finite(s) || s < 0 || s > g.alpha*(1+1e-12) || s < prevSpent-1e-15*g.alpha {
-		return 0, argErr(fn, "spend(t)", s, ErrSpending)
+		arg := lookName(idx)
+		return 0, reasonErr(fn, "spend("+arg+")", s, ErrSpending, "spend(%s = %v) = %v: invalid spending function value", arg, t, s)
 	}
 	inc := s - prevSpent
 	sig := math.Sqrt(t - last)
@@ -172,6 +192,15 @@ func (g *GroupSequential) next(t float64, dst *grid) (float64, error) {
 	}
 	c := solveBound(src, t, sig, inc, g.sides, start)
 	return c, nil
+}
+
+// lookName names the fraction of an appended look in errors: info[idx],
+// or t for idx < 0.
+func lookName(idx int) string {
+	if idx < 0 {
+		return "t"
+	}
+	return "info[" + strconv.Itoa(idx) + "]"
 }
 
 // commit records a look computed by next (whose density is in g.work).
@@ -207,8 +236,14 @@ func (g *GroupSequential) commit(t, c float64) {
 // looks and 2e-4 for 1000 equally spaced looks where c_k ≤ 8. It returns
 // an error for alpha outside (0, 1), invalid sides, a nil spending
 // function or one that returns NaN, decreases or exceeds alpha, info that
-// is empty, not increasing or outside (0, 1], and [ErrTooLarge] for more
-// than 10000 looks.
+// is empty, not increasing, outside (0, 1] or with two looks closer than
+// [MinSpacing], and [ErrTooLarge] for more than 10000 looks.
+//
+// Memory is bounded whatever the input: two integration grids of at most
+// 16000 points and three slices of len(info). Time grows with the number
+// of looks and their closeness: about 0.35 ms for 5 looks, 45 ms for
+// 1000 equally spaced looks and a few seconds for 10000 looks at
+// alternating gaps of MinSpacing and 0.1 (see the package documentation).
 func Boundaries(info []float64, alpha float64, sides Sides, spend SpendingFunc) ([]float64, error) {
 	const fn = "Boundaries"
 	if err := checkAlpha(fn, alpha); err != nil {
@@ -217,11 +252,17 @@ func Boundaries(info []float64, alpha float64, sides Sides, spend SpendingFunc) 
 	if err := checkSides(fn, sides); err != nil {
 		return nil, err
 	}
-	if err := checkInfo(fn, info); err != nil {
-		return nil, err
+	if spend == nil {
+		return nil, nilErr(fn, "spend", "spending function", ErrSpending)
 	}
 	if len(info) > maxLooks {
 		return nil, argErr(fn, "len(info)", float64(len(info)), ErrTooLarge)
+	}
+	if err := checkInfo(fn, info); err != nil {
+		return nil, err
+	}
+	if err := checkSpacing(fn, info); err != nil {
+		return nil, err
 	}
 	g, err := NewGroupSequential(alpha, sides, spend)
 	if err != nil {
@@ -230,8 +271,8 @@ func Boundaries(info []float64, alpha float64, sides Sides, spend SpendingFunc) 
 	g.info = make([]float64, 0, len(info))
 	g.bounds = make([]float64, 0, len(info))
 	g.spent = make([]float64, 0, len(info))
-	for _, t := range info {
-		if _, err := g.Append(t); err != nil {
+	for i, t := range info {
+		if _, err := g.append(fn, i, t); err != nil {
 			return nil, err
 		}
 	}

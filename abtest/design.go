@@ -1,7 +1,5 @@
 package abtest
 
-import "math"
-
 // Design answers, for an experiment looked at after each information
 // fraction in fractions (increasing, in (0, 1], the last one being "now"),
 // which nominal p-value threshold applies at each look: a result is
@@ -154,7 +152,7 @@ type CurvePoint struct {
 // looks (fractions 1/points, 2/points, ..., 1), for plotting.
 func ThresholdCurve(d Design, points int) ([]CurvePoint, error) {
 	if d == nil {
-		return nil, argErr("ThresholdCurve", "d", math.NaN(), ErrArgument)
+		return nil, nilErr("ThresholdCurve", "d", "design", ErrArgument)
 	}
 	if points < 1 || points > maxLooks {
 		return nil, argErr("ThresholdCurve", "points", float64(points), ErrInfo)

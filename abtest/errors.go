@@ -3,6 +3,7 @@ package abtest
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -13,7 +14,9 @@ var (
 	// ErrPower reports a power outside (0, 1) or not a number, or one so
 	// low that a test at the given level reaches it without any data.
 	ErrPower = errors.New("abtest: power must be in (0, 1) and above the test's level")
-	// ErrInfo reports missing, non-increasing or out-of-range information fractions.
+	// ErrInfo reports missing, non-increasing or out-of-range information
+	// fractions, or two looks closer than [MinSpacing] where a design is
+	// computed by numerical integration.
 	ErrInfo = errors.New("abtest: information fractions must be increasing and in (0, 1]")
 	// ErrProbability reports a rate outside (0, 1) or not a number.
 	ErrProbability = errors.New("abtest: probability must be in (0, 1)")
@@ -29,6 +32,10 @@ var (
 	// ErrTooLarge reports a plan or design whose size exceeds the
 	// package's limits (e.g. more than 10000 looks).
 	ErrTooLarge = errors.New("abtest: plan too large")
+	// ErrSample reports sufficient statistics no data can have: more
+	// conversions than units, negative conversions, a sum of squares below
+	// Sum²/N (a negative variance) or a sum in an empty arm.
+	ErrSample = errors.New("abtest: impossible sample")
 	// ErrNoData reports a sample too small to estimate what was asked.
 	ErrNoData = errors.New("abtest: not enough data")
 )
@@ -39,12 +46,21 @@ var (
 type ArgError struct {
 	Func  string  // function or method name, e.g. "Boundaries"
 	Arg   string  // argument name, e.g. "alpha" or "info[3]"
-	Value float64 // offending value
+	Value float64 // offending value (NaN for a nil argument)
 	Err   error   // sentinel, e.g. ErrAlpha
+	// Reason, when set, is the whole description after the function
+	// name, e.g. "spending function is nil" or
+	// "treatment: 20 conversions out of 10 units".
+	Reason string
 }
 
-// Error returns a message like `abtest: Boundaries: alpha = 1.5: alpha must be in (0, 1)`.
+// Error returns a message like `abtest: Boundaries: alpha = 1.5: alpha
+// must be in (0, 1)`, or `abtest: Boundaries: spending function is nil`
+// when Reason is set.
 func (e *ArgError) Error() string {
+	if e.Reason != "" {
+		return fmt.Sprintf("abtest: %s: %s", e.Func, e.Reason)
+	}
 	cause := "invalid argument"
 	if e.Err != nil {
 		cause = strings.TrimPrefix(e.Err.Error(), "abtest: ")
@@ -57,6 +73,16 @@ func (e *ArgError) Unwrap() error { return e.Err }
 
 func argErr(fn, arg string, v float64, err error) error {
 	return &ArgError{Func: fn, Arg: arg, Value: v, Err: err}
+}
+
+// reasonErr is argErr with a full description of the problem.
+func reasonErr(fn, arg string, v float64, err error, format string, a ...any) error {
+	return &ArgError{Func: fn, Arg: arg, Value: v, Err: err, Reason: fmt.Sprintf(format, a...)}
+}
+
+// nilErr reports a nil function or value argument, described by what.
+func nilErr(fn, arg, what string, sentinel error) error {
+	return reasonErr(fn, arg, math.NaN(), sentinel, "%s is nil", what)
 }
 
 func checkAlpha(fn string, alpha float64) error {
@@ -98,6 +124,34 @@ func checkInfo(fn string, info []float64) error {
 			return argErr(fn, fmt.Sprintf("info[%d]", i), t, ErrInfo)
 		}
 		prev = t
+	}
+	return nil
+}
+
+// MinSpacing is the smallest gap between two consecutive information
+// fractions that designs computed by numerical integration accept
+// ([Boundaries], [GroupSequential.Append], [SpendingDesign.Thresholds],
+// [AdjustEstimate]): closer looks would need an integration grid finer than
+// the gap's standard deviation, so memory and time would grow without
+// bound. It equals the spacing of the largest design, 10000 equally
+// spaced looks; a gap short of it by rounding only (a relative 1e-9) is
+// accepted. A [Monitor] merges a look closer than MinSpacing into the
+// previous one. The first look may be at any fraction above 0.
+const MinSpacing = 1e-4
+
+// spacingTol forgives rounding in fractions computed as i/k.
+const spacingTol = 1e-9
+
+// closeLooks reports whether a look at t is too close to one at prev.
+func closeLooks(prev, t float64) bool { return t-prev < MinSpacing*(1-spacingTol) }
+
+// checkSpacing reports the first two consecutive looks closer than MinSpacing.
+func checkSpacing(fn string, info []float64) error {
+	for i := 1; i < len(info); i++ {
+		if closeLooks(info[i-1], info[i]) {
+			return reasonErr(fn, fmt.Sprintf("info[%d]", i), info[i], ErrInfo,
+				"info[%d] = %v is closer than MinSpacing (%v) to info[%d] = %v", i, info[i], MinSpacing, i-1, info[i-1])
+		}
 	}
 	return nil
 }

@@ -30,7 +30,13 @@ type Haircut struct {
 // extreme).
 func AdjustEstimate(info, bounds []float64, sides Sides, look int, z, se, alpha float64) (Haircut, error) {
 	const fn = "AdjustEstimate"
+	if len(info) > maxLooks {
+		return Haircut{}, argErr(fn, "len(info)", float64(len(info)), ErrTooLarge)
+	}
 	if err := checkInfo(fn, info); err != nil {
+		return Haircut{}, err
+	}
+	if err := checkSpacing(fn, info); err != nil {
 		return Haircut{}, err
 	}
 	if err := checkSides(fn, sides); err != nil {

@@ -17,6 +17,13 @@ const (
 	zCap        = 40.0 // largest finite boundary the solver returns
 	defaultRho  = 4.0  // grid points per standard deviation of the increment
 	defaultPerZ = 40.0 // minimum grid points per unit of the z scale
+
+	// maxGrid caps the intervals of one integration grid. Looks at least
+	// MinSpacing apart never need more than 20·rho/√MinSpacing = 16000
+	// (rho = 8, the finest resolution used); the cap only guards the
+	// allocation against a spacing computed from unchecked input, at the
+	// price of accuracy.
+	maxGrid = 1 << 15
 )
 
 // grid holds a sub-density of the score on equally spaced points.
@@ -67,7 +74,10 @@ func convolve(dst *grid, lo, hi, hTarget float64, src *grid, sigma, mu float64, 
 		dst.f, dst.wf = dst.f[:0], dst.wf[:0]
 		return
 	}
-	m := max(int(math.Ceil((hi-lo)/hTarget)), 2)
+	m := maxGrid
+	if r := math.Ceil((hi - lo) / hTarget); r < maxGrid { // false for NaN and +Inf
+		m = max(int(r), 2)
+	}
 	if m%2 == 1 {
 		m++
 	}

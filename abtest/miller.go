@@ -60,7 +60,20 @@ func (d MillerDecision) String() string {
 
 // Decide returns the test's decision after control and treatment
 // conversions (control first, like every comparison in this package).
+// The test ends at N conversions: a crossing of D on the N-th conversion
+// still wins, but once T + C is above N the decision is [MillerNoWinner]
+// whatever T − Ratio·C is, because a winner can only be declared by
+// checking after every conversion up to N (Decide cannot tell from the
+// totals whether D was reached before N). Negative counts, which no test
+// can reach, give [MillerContinue].
 func (p MillerPlan) Decide(control, treatment int) MillerDecision {
+	if control < 0 || treatment < 0 {
+		return MillerContinue
+	}
+	total := int64(control) + int64(treatment) // no overflow on 32-bit int
+	if total > int64(p.N) {
+		return MillerNoWinner
+	}
 	r := p.Ratio
 	if r == 0 {
 		r = 1
@@ -68,7 +81,7 @@ func (p MillerPlan) Decide(control, treatment int) MillerDecision {
 	if float64(treatment)-r*float64(control) >= float64(p.D)-1e-9 {
 		return MillerTreatmentWins
 	}
-	if treatment+control >= p.N {
+	if total >= int64(p.N) {
 		return MillerNoWinner
 	}
 	return MillerContinue

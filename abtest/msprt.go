@@ -164,8 +164,22 @@ type AlwaysValid struct {
 	Looks     int     // looks accumulated
 }
 
-// Add folds one look into the running values.
-func (a *AlwaysValid) Add(r MSPRTResult) {
+// Add folds one look into the running values. It refuses, leaving a
+// unchanged, a result whose PValue is outside [0, 1] or NaN, whose Low
+// or High is NaN, or whose Low exceeds High ([ErrArgument]): one such
+// value would otherwise stay in the running minimum for good.
+func (a *AlwaysValid) Add(r MSPRTResult) error {
+	const fn = "AlwaysValid.Add"
+	switch {
+	case !(r.PValue >= 0 && r.PValue <= 1):
+		return argErr(fn, "r.PValue", r.PValue, ErrArgument)
+	case math.IsNaN(r.Low):
+		return argErr(fn, "r.Low", r.Low, ErrArgument)
+	case math.IsNaN(r.High):
+		return argErr(fn, "r.High", r.High, ErrArgument)
+	case r.Low > r.High:
+		return reasonErr(fn, "r.Low", r.Low, ErrArgument, "r.Low = %v is above r.High = %v", r.Low, r.High)
+	}
 	if a.Looks == 0 {
 		a.PValue, a.Low, a.High = 1, math.Inf(-1), math.Inf(1)
 	}
@@ -173,4 +187,5 @@ func (a *AlwaysValid) Add(r MSPRTResult) {
 	a.PValue = math.Min(a.PValue, r.PValue)
 	a.Low = math.Max(a.Low, r.Low)
 	a.High = math.Min(a.High, r.High)
+	return nil
 }

@@ -92,7 +92,7 @@ type Monitor struct {
 func NewMonitor(o *MonitorOptions) (*Monitor, error) {
 	const fn = "NewMonitor"
 	if o == nil {
-		return nil, argErr(fn, "o.TargetN", 0, ErrArgument)
+		return nil, reasonErr(fn, "o", math.NaN(), ErrArgument, "options are nil (TargetN is required)")
 	}
 	m := &Monitor{o: *o}
 	if m.o.Alpha == 0 {
@@ -205,13 +205,16 @@ func (m *Monitor) observe(day int, control, treatment Sample) (Report, error) {
 	if k > 0 {
 		last = m.gs.info[k-1]
 	}
-	if r.Fraction > last*(1+1e-9) && r.Fraction > 0 {
+	// A look closer than MinSpacing to the previous one is merged into it:
+	// it keeps that look's boundary (the design could not resolve it).
+	if r.Fraction > 0 && (k == 0 || r.Fraction > last && !closeLooks(last, r.Fraction)) {
 		var err error
-		if c, err = m.gs.Append(r.Fraction); err != nil {
+		if c, err = m.gs.append(fn, -1, r.Fraction); err != nil {
 			return Report{}, err
 		}
 	} else if r.Fraction < last*(1-1e-9) {
-		return Report{}, argErr(fn, "information fraction", r.Fraction, ErrInfo)
+		return Report{}, reasonErr(fn, "information fraction", r.Fraction, ErrInfo,
+			"information fraction %v is below the previous look's %v: cumulative counts must not decrease", r.Fraction, last)
 	}
 	if math.IsInf(c, 1) {
 		r.Warnings = append(r.Warnings, "boundary underflowed: no decision is possible at this look")
@@ -253,14 +256,19 @@ func (m *Monitor) observe(day int, control, treatment Sample) (Report, error) {
 	return sanitize(r), nil
 }
 
+// maxFutureLooks bounds the looks the haircut assumes after the stop, so
+// that its cost does not grow with a slow pace of looks.
+const maxFutureLooks = 100
+
 // haircut replaces the shown lift by Whitehead's adjusted estimate. The
-// future looks are assumed to come at the pace of the looks so far.
+// future looks are assumed to come at the pace of the looks so far, at
+// most maxFutureLooks of them, and at least MinSpacing apart.
 func (m *Monitor) haircut(r *Report, cmp Comparison) {
 	g := m.gs.Clone()
 	k := g.Len()
 	t := g.info[k-1]
-	step := t / float64(k)
-	for x := t + step; x < 1-step/2; x += step {
+	step := max(t/float64(k), (1-t)/maxFutureLooks, MinSpacing)
+	for x := t + step; x < 1-max(step/2, MinSpacing); x += step {
 		if _, err := g.Append(x); err != nil {
 			return
 		}
