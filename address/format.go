@@ -24,6 +24,11 @@ type Formatter struct {
 	// Origin is the ISO code of the sending country. With PostalLabel, the
 	// country line is left out when Origin equals the address country.
 	Origin string
+	// HTML chooses the element, class names and line break of
+	// [Formatter.FormatHTML] and [Formatter.AppendHTML]; nil means the
+	// markup of [FormatHTML]. With SingleLine, lines are joined by the
+	// language's separator instead of the line break.
+	HTML *HTMLOptions
 }
 
 // Format returns a as multi-line display text: lines joined by "\n", no
@@ -106,6 +111,12 @@ func (f *Formatter) append(dst []byte, a *Address, html bool) []byte {
 	}
 	if html && !f.SingleLine {
 		o.sep = "<br>" // the single-line separators need no escaping
+		if f.HTML != nil && f.HTML.LineBreak != "" {
+			o.sep = f.HTML.LineBreak
+		}
+	}
+	if html {
+		o.markup = newMarkup(f.HTML)
 	}
 	if !f.PostalLabel {
 		return render(dst, elems, a, &o)

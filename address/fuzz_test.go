@@ -41,6 +41,7 @@ func FuzzParseTemplate(f *testing.F) {
 			t.Fatalf("Format with %q = %q has an empty line", s, out)
 		}
 		checkHTML(t, tmpl.FormatHTML(usAddress))
+		checkMarkup(t, string(tmpl.AppendHTML(nil, usAddress, &HTMLOptions{Classes: TokenClasses()})), tokenTags)
 	})
 }
 
@@ -57,6 +58,23 @@ var allowedTags = func() []string {
 // formatter writes, and no '>', quote, NUL or invalid UTF-8 appears
 // outside them: user data cannot open a tag or an attribute.
 func checkHTML(t *testing.T, html string) {
+	t.Helper()
+	checkMarkup(t, html, allowedTags)
+}
+
+// tokenTags are the only markup of HTMLOptions{Classes: TokenClasses()}.
+var tokenTags = func() []string {
+	c := TokenClasses()
+	tags := []string{"<br>", "</span>"}
+	for _, name := range []string{c.Name, c.Organization, c.FirstLine, c.OtherLines, c.DependentLocality,
+		c.City, c.State, c.PostalCode, c.SortingCode, c.Country} {
+		tags = append(tags, `<span class="`+name+`">`)
+	}
+	return tags
+}()
+
+// checkMarkup is checkHTML with the given set of tags.
+func checkMarkup(t *testing.T, html string, allowedTags []string) {
 	t.Helper()
 	if !utf8.ValidString(html) {
 		t.Fatalf("invalid UTF-8 in %q", html)
@@ -105,6 +123,8 @@ func FuzzFormatHTML(f *testing.F) {
 		for _, fm := range []Formatter{{}, {SingleLine: true}, {PostalLabel: true}} {
 			checkHTML(t, fm.FormatHTML(a))
 		}
+		tokens := Formatter{PostalLabel: true, HTML: &HTMLOptions{Classes: TokenClasses()}}
+		checkMarkup(t, tokens.FormatHTML(a), tokenTags)
 		if err := Validate(a); err != nil && !utf8.ValidString(err.Error()) {
 			t.Fatalf("Validate error message is not valid UTF-8: %q", err.Error())
 		}

@@ -12,6 +12,7 @@ type renderOptions struct {
 	upper   fieldSet // fields written in upper case
 	country string   // value of the Country field (%country_name)
 	state   string   // replacement State value, if not empty
+	markup  *markup  // HTML markup other than the default; nil for the default
 }
 
 // lineWriter appends output lines, writing the separator lazily so that
@@ -21,12 +22,16 @@ type lineWriter struct {
 	lineHas  bool // the current line has content
 	pending  bool // a separator is due before the next content
 	spanOpen bool // HTML: the last value's </span> is not written yet
+	rest     bool // the street line being written is not the address's first
 }
 
 // finish closes an open span; call it once at the end.
 func (w *lineWriter) finish(dst []byte) []byte {
 	if w.spanOpen {
 		w.spanOpen = false
+		if m := w.opts.markup; m != nil {
+			return append(dst, m.close...)
+		}
 		return append(dst, "</span>"...)
 	}
 	return dst
@@ -56,7 +61,7 @@ func (w *lineWriter) literal(dst []byte, e *element) []byte {
 		dst = w.begin(dst)
 		return append(dst, e.lit...)
 	}
-	if w.spanOpen && !w.pending {
+	if w.spanOpen && !w.pending && w.opts.markup == nil {
 		// Close the previous value and write the literal in one append.
 		w.spanOpen = false
 		w.lineHas = true
@@ -76,7 +81,11 @@ func (w *lineWriter) value(dst []byte, f Field, s string) []byte {
 		}
 		return append(dst, s...)
 	}
-	if w.pending && w.opts.sep == "<br>" {
+	if m := w.opts.markup; m != nil {
+		dst = w.finish(dst)
+		dst = w.begin(dst)
+		dst = append(dst, m.openTag(f, w.rest)...)
+	} else if w.pending && w.opts.sep == "<br>" {
 		// One append for closing the previous value, the line break and
 		// the opening tag; the closing tag of this value is written by the
 		// next piece (or finish).
@@ -174,15 +183,15 @@ func (w *lineWriter) elements(dst []byte, elems []element, a *Address) []byte {
 // street writes the selected street lines; the first continues the current
 // line and each further one starts a new line. Blank lines are skipped.
 func (w *lineWriter) street(dst []byte, a *Address, sel uint8) []byte {
-	lines := a.StreetLines
+	lines, index := a.StreetLines, 0
 	switch sel {
 	case linesFirst:
 		lines = lines[:1]
 	case linesRest:
-		lines = lines[1:]
+		lines, index = lines[1:], 1
 	}
 	first := true
-	for _, l := range lines {
+	for i, l := range lines {
 		if isBlank(l) {
 			continue
 		}
@@ -190,8 +199,10 @@ func (w *lineWriter) street(dst []byte, a *Address, sel uint8) []byte {
 			w.newline()
 		}
 		first = false
+		w.rest = index+i > 0
 		dst = w.value(dst, StreetAddress, l)
 	}
+	w.rest = false
 	return dst
 }
 

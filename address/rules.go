@@ -74,6 +74,29 @@ type Rules struct {
 	regions [26 * 26]*region
 	zz      *region
 	codes   []string
+	require fieldSet // fields required on top of each region's own (Require)
+}
+
+// ErrField is returned (wrapped) for a Field value that is not one of the
+// fields of an Address.
+var ErrField = errors.New("address: invalid field")
+
+// Require returns rules that are rs plus site rules: fields are also
+// required in every region whose format prints them, as a shop that needs
+// the recipient's name requires [Name] everywhere. A field a region does
+// not print stays optional there (a state in Germany), and the country is
+// always required. The regions are shared with rs, not copied, and rs is
+// not changed. Require returns an error matching [ErrField] for a value
+// that is not a field of an Address.
+func (rs *Rules) Require(fields ...Field) (*Rules, error) {
+	c := *rs
+	for _, f := range fields {
+		if f == Country || f >= numFields {
+			return nil, fmt.Errorf("%w: %d", ErrField, uint8(f))
+		}
+		c.require |= 1 << f
+	}
+	return &c, nil
 }
 
 // region holds the rules of one region.

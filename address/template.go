@@ -94,11 +94,19 @@ func namedTokens() [7]namedToken {
 // %C city, %S state, %Z postal code, %X sorting code, %n new line), the
 // named tokens %name, %first_line, %second_line (street lines 2 and
 // later), %city, %state, %zip and %country_name (the country's name in the
-// address language), %% for a literal percent sign and a literal "\n" as a
-// new line. Named tokens win over single letters, so "%name" is the name
-// and never a new line followed by "ame". Any other '%' sequence is a
-// *SyntaxError. Literal text between tokens is kept, and dropped next to
-// empty fields exactly as libaddressinput does.
+// address language), and %% for a literal percent sign. A new line is
+// %n, a new-line character, or the two characters '\' 'n' as format
+// strings stored in databases and configuration files write it (Etsy's
+// `%name\n%first_line\n...`); `\\` is a literal backslash, and a
+// backslash before any other character is kept as is. Named tokens win
+// over single letters, so "%name" is the name and never a new line
+// followed by "ame". Any other '%' sequence is a *SyntaxError. Literal
+// text between tokens is kept, and dropped next to empty fields exactly as
+// libaddressinput does.
+//
+// ParseTemplate takes time linear in len(s) and keeps at most a few
+// times len(s) bytes (one element per token, the literals once as text
+// and once escaped for HTML).
 func ParseTemplate(s string) (Template, error) {
 	var elems []element
 	addLit := func(lit string) {
@@ -113,15 +121,28 @@ func ParseTemplate(s string) (Template, error) {
 	}
 	i := 0
 	for i < len(s) {
-		j := strings.IndexAny(s[i:], "%\n")
+		j := strings.IndexAny(s[i:], "%\n\\")
 		if j < 0 {
 			addLit(s[i:])
 			break
 		}
 		addLit(s[i : i+j])
 		i += j
-		if s[i] == '\n' {
+		switch {
+		case s[i] == '\n':
 			elems = append(elems, element{kind: elemNewline})
+			i++
+			continue
+		case strings.HasPrefix(s[i:], `\n`):
+			elems = append(elems, element{kind: elemNewline})
+			i += 2
+			continue
+		case strings.HasPrefix(s[i:], `\\`):
+			addLit(`\`)
+			i += 2
+			continue
+		case s[i] == '\\':
+			addLit(`\`)
 			i++
 			continue
 		}
@@ -205,13 +226,14 @@ func compileData(s string) []element {
 }
 
 // String returns a template source that parses back to t: libaddressinput
-// letters for plain fields, named tokens for the others, %% for '%'.
+// letters for plain fields, named tokens for the others, %% for '%' and
+// `\\` for a backslash.
 func (t Template) String() string {
 	var b strings.Builder
 	for i, e := range t.elems {
 		switch e.kind {
 		case elemLiteral:
-			b.WriteString(strings.ReplaceAll(e.lit, "%", "%%"))
+			b.WriteString(strings.NewReplacer("%", "%%", `\`, `\\`).Replace(e.lit))
 		case elemNewline:
 			if i+1 < len(t.elems) && t.elems[i+1].kind == elemLiteral && startsLikeName(t.elems[i+1].lit) {
 				b.WriteByte('\n')
@@ -274,8 +296,18 @@ func (t Template) AppendFormat(dst []byte, a Address) []byte {
 // [FormatHTML] for the markup.
 func (t Template) FormatHTML(a Address) string {
 	var buf [512]byte
-	o := renderOptions{sep: "<br>", html: true, country: countryName(a.Country, a.Language)}
-	return string(render(buf[:0], t.elems, &a, &o))
+	return string(t.AppendHTML(buf[:0], a, nil))
+}
+
+// AppendHTML appends a formatted with t as an HTML fragment to dst, with
+// the markup chosen by opts (nil: the markup of [FormatHTML]), and returns
+// the extended buffer. Every value is escaped.
+func (t Template) AppendHTML(dst []byte, a Address, opts *HTMLOptions) []byte {
+	o := renderOptions{sep: "<br>", html: true, country: countryName(a.Country, a.Language), markup: newMarkup(opts)}
+	if opts != nil && opts.LineBreak != "" {
+		o.sep = opts.LineBreak
+	}
+	return render(dst, t.elems, &a, &o)
 }
 
 // quote returns s as a Go string literal, so that control characters and

@@ -2,6 +2,7 @@ package address
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -71,4 +72,36 @@ func TestDataFormatsAsTemplates(t *testing.T) {
 		a := Address{Country: code, Name: "N", Organization: "O", StreetLines: []string{"A1", "A2"}, DependentLocality: "D", City: "C", State: "S", PostalCode: "Z", SortingCode: "X"}
 		assert.Equal(t, Format(a), tmpl.Format(a), code)
 	}
+}
+
+// etsyFormat is the seed's US format string as stored: the line breaks
+// are the two characters '\' and 'n', not a new-line character.
+const etsyFormat = `%name\n%first_line\n%second_line\n%city, %state %zip\n%country_name`
+
+func TestParseTemplateBackslashEscapes(t *testing.T) {
+	tests := []struct {
+		name, tmpl string
+		a          Address
+		want       string
+	}{
+		{"escaped new lines", etsyFormat, usAddress,
+			"John Doe\n1098 Alta Ave\nSuite 2\nMountain View, CA 94043\nUnited States"},
+		{"escaped backslash", `%city\\n%zip`, usAddress, `Mountain View\n94043`},
+		{"backslash before another letter", `%city\t%zip`, usAddress, `Mountain View\t94043`},
+		{"trailing backslash", `%city\`, usAddress, `Mountain View\`},
+		{"escaped new line then ame", `\name`, usAddress, "ame"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tmpl, err := ParseTemplate(tt.tmpl)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, tmpl.Format(tt.a))
+			again, err := ParseTemplate(tmpl.String())
+			require.NoError(t, err)
+			assert.Equal(t, tmpl.elems, again.elems, "round trip of %q via %q", tt.tmpl, tmpl.String())
+		})
+	}
+	html := MustParseTemplate(etsyFormat).FormatHTML(usAddress)
+	assert.NotContains(t, html, `\n`)
+	assert.Equal(t, 4, strings.Count(html, "<br>"), html)
 }
