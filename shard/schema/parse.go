@@ -832,19 +832,19 @@ func (p *parser) tableOptions(t *table) {
 		case p.acceptWord("ENGINE"), p.acceptWord("TYPE"):
 			p.acceptPunct("=")
 			t.engine = p.value()
-			t.engineLine = at.line
+			t.engineLine = p.line
 		case p.acceptWord("CHARSET"):
 			p.acceptPunct("=")
-			t.charset, t.charsetLine = strings.ToLower(p.value()), at.line
+			t.charset, t.charsetLine = strings.ToLower(p.value()), p.line
 		case p.acceptWord("CHARACTER"):
 			p.expectWord("SET")
 			p.acceptPunct("=")
-			t.charset, t.charsetLine = strings.ToLower(p.value()), at.line
+			t.charset, t.charsetLine = strings.ToLower(p.value()), p.line
 		case p.acceptWord("COLLATE"):
 			p.acceptPunct("=")
 			cs := charsetOf(p.value())
 			if t.charset == "" || t.charset != cs {
-				t.charset, t.charsetLine = cs, at.line
+				t.charset, t.charsetLine = cs, p.line
 			}
 		case p.isWord("WITH") && p.isWordAt(1, "SYSTEM"):
 			p.next()
