@@ -1,0 +1,9 @@
+module github.com/craftkit/craftkit/shard/mariadb
+
+go 1.26.0
+
+replace github.com/craftkit/craftkit => ../..
+
+require github.com/go-sql-driver/mysql v1.11.0
+
+require filippo.io/edwards25519 v1.2.0 // indirect
