@@ -691,4 +691,3 @@ func copyDir(src, dst string) error {
 		return out.Close()
 	})
 }
-
