@@ -1,14 +1,19 @@
 package embeddings
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"runtime"
+	"slices"
+	"strings"
 	"time"
 )
 
-// ErrConfig reports a [Config] field that training cannot use.
+// ErrConfig is wrapped by every [*ConfigError]: a [Config] field outside
+// its documented range.
 var ErrConfig = errors.New("embeddings: invalid config")
 
 // Defaults used for zero [Config] fields. They are word2vec's defaults for
@@ -25,6 +30,10 @@ const (
 
 // Config holds the training hyperparameters and the session extensions.
 //
+// Every numeric field has a documented range; [Train] and [TrainFile]
+// refuse a value outside it with a [*ConfigError] naming the field and the
+// value, and never replace it silently. Zero means the documented default.
+//
 // The zero Config trains plain word2vec Skip-gram with negative sampling
 // with word2vec's defaults (see the Default constants) on all cores, with
 // every session extension off except what the input lines carry
@@ -35,34 +44,39 @@ const (
 // maps are not modified meanwhile and its hooks are safe to call
 // concurrently.
 type Config struct {
-	// Dim is the vector dimension (default 100, at most 65536).
+	// Dim is the vector dimension, in [0, 65536] (0 means 100).
 	Dim int
 	// Window is the maximum distance between a centre token and a context
 	// token; each centre token draws its own window uniformly in
-	// [1, Window] as word2vec does (default 5).
+	// [1, Window] as word2vec does. In [0, 1<<20] (0 means 5).
 	Window int
 	// Negative is the number of noise tokens drawn per positive pair from
-	// the unigram distribution raised to 3/4 (default 5).
+	// the unigram distribution raised to 3/4, in [0, 1000] (0 means 5).
 	Negative int
-	// MinCount drops tokens seen fewer times than this (default 5).
+	// MinCount drops tokens seen fewer times than this; >= 0 (0 means 5).
 	// TypeMinCount overrides it per token type.
 	MinCount int
-	// Epochs is the number of passes over the corpus (default 5).
+	// Epochs is the number of passes over the corpus, in [0, 1000000]
+	// (0 means 5).
 	Epochs int
-	// Threads is the number of Hogwild training goroutines (default
-	// runtime.GOMAXPROCS(0), at most 4096). With Threads 1 and a fixed
+	// Threads is the number of Hogwild training goroutines, in [0, 4096]
+	// (0 means runtime.GOMAXPROCS(0), at most 4096). With Threads 1 and a fixed
 	// Seed, training is deterministic. With Threads > 1 the goroutines update
 	// shared vectors without locks (Hogwild): these data races are
 	// intentional and harmless for training, but a -race build reports
 	// them wherever the pure-Go kernels run (not amd64 with AVX2/FMA, or
 	// the purego build tag), so tests built with -race should use 1.
 	Threads int
-	// Sample is word2vec's frequent-token subsampling threshold
-	// (default 1e-3); a negative value disables subsampling.
+	// Sample is word2vec's frequent-token subsampling threshold, a
+	// fraction of the corpus: finite and at most 1 (0 means 1e-3); a
+	// negative value disables subsampling.
 	Sample float64
-	// Alpha is the starting learning rate (default 0.025). It decays
-	// linearly over all tokens of all epochs, counted across all threads,
-	// to MinAlpha.
+	// Alpha is the starting learning rate, in [0, 1] (0 means 0.025);
+	// larger rates make the vectors overflow. It decays linearly over all
+	// tokens of all epochs, counted across all threads, to MinAlpha. A rate
+	// in range can still diverge (with large Weights, say): training then
+	// stops with an error wrapping [ErrDiverged] instead of returning
+	// infinite or NaN vectors.
 	Alpha float64
 	// MinAlpha is the learning rate reached at the end of training: the
 	// rate falls linearly from Alpha to MinAlpha (gensim's min_alpha). The
@@ -78,14 +92,17 @@ type Config struct {
 	// TypeMinCount sets the minimum count per token type, the part of a
 	// token before its first ':' ("item" for "item:123"; "" for untyped
 	// tokens). Types absent from the map use MinCount; a threshold of 1
-	// keeps every token of that type.
+	// keeps every token of that type, and so does 0. Thresholds must be
+	// >= 0.
 	TypeMinCount map[string]int
 	// Weights maps interaction marker names to importance weights and
 	// switches interaction weighting on. With a non-nil map, a token
 	// written "item:7@cart" whose suffix after the last '@' is a key of
 	// the map is read as token "item:7" with weight Weights["cart"]; every
 	// gradient step predicting that token (as the centre of a window)
-	// is scaled by the weight. At most 255 names. With a nil map no
+	// is scaled by the weight. At most 255 names, each non-empty and
+	// without '@', '|', ',', '=' or white space (such a name could never
+	// be read), each weight finite and in [0, 1000]. With a nil map no
 	// marker is recognised and '@' is an ordinary character.
 	// [DefaultWeights] returns a click < cart < purchase table.
 	Weights map[string]float32
@@ -104,8 +121,8 @@ type Config struct {
 	// about every ProgressEvery, and once at the end. Calls never overlap.
 	// It must be fast.
 	Progress func(Progress)
-	// ProgressEvery is the minimum interval between Progress calls
-	// (default one second).
+	// ProgressEvery is the minimum interval between Progress calls, >= 0
+	// (0 means one second).
 	ProgressEvery time.Duration
 	// Now returns the current time for progress reports
 	// (default time.Now).
@@ -141,33 +158,34 @@ type Progress struct {
 	Loss float64
 }
 
-// withDefaults returns cfg with zero fields replaced by defaults.
+// withDefaults returns cfg with zero fields replaced by defaults. It
+// expects a cfg that [Config.validate] accepted.
 func (cfg Config) withDefaults() Config {
-	if cfg.Dim <= 0 {
+	if cfg.Dim == 0 {
 		cfg.Dim = DefaultDim
 	}
-	if cfg.Window <= 0 {
+	if cfg.Window == 0 {
 		cfg.Window = DefaultWindow
 	}
-	if cfg.Negative <= 0 {
+	if cfg.Negative == 0 {
 		cfg.Negative = DefaultNegative
 	}
-	if cfg.MinCount <= 0 {
+	if cfg.MinCount == 0 {
 		cfg.MinCount = DefaultMinCount
 	}
-	if cfg.Epochs <= 0 {
+	if cfg.Epochs == 0 {
 		cfg.Epochs = DefaultEpochs
 	}
-	if cfg.Threads <= 0 {
+	if cfg.Threads == 0 {
 		cfg.Threads = min(runtime.GOMAXPROCS(0), maxThreads)
 	}
 	if cfg.Sample == 0 {
 		cfg.Sample = DefaultSample
 	}
-	if cfg.Alpha <= 0 {
+	if cfg.Alpha == 0 {
 		cfg.Alpha = DefaultAlpha
 	}
-	if cfg.ProgressEvery <= 0 {
+	if cfg.ProgressEvery == 0 {
 		cfg.ProgressEvery = time.Second
 	}
 	if cfg.Now == nil {
@@ -176,25 +194,112 @@ func (cfg Config) withDefaults() Config {
 	return cfg
 }
 
-// maxThreads bounds Config.Threads: far more goroutines than cores only
-// costs memory.
-const maxThreads = 4096
+// Bounds of the Config fields; see the field documentation.
+const (
+	maxThreads  = 4096    // far more goroutines than cores only costs memory
+	maxWindow   = 1 << 20 // wider than any session the line limit allows to be useful
+	maxNegative = 1000    // each noise token costs one dot product per pair
+	maxEpochs   = 1000000 // keeps tokens × epochs far from int64 overflow
+	maxAlpha    = 1       // larger rates diverge
+	maxWeight   = 1000    // Alpha × weight is the effective rate
+	maxMarkers  = 255     // marker indexes are bytes; 0 means no marker
+)
 
-// validate reports fields that are out of range after withDefaults.
+// ConfigError reports a [Config] field outside its documented range. It
+// wraps [ErrConfig]. It is not modified after it is returned and is safe
+// for concurrent reads.
+type ConfigError struct {
+	// Field names the field as written in Go, with the map key for
+	// map entries: "Dim", `Weights["cart"]`.
+	Field string
+	// Value is the value the caller passed.
+	Value any
+	// Reason says what the field must be.
+	Reason string
+}
+
+// Error returns a message such as
+// `embeddings: Config.Dim = -3: must be >= 0 (0 means 100)`.
+func (e *ConfigError) Error() string {
+	if e.Value == nil {
+		return fmt.Sprintf("embeddings: Config.%s %s", e.Field, e.Reason)
+	}
+	return fmt.Sprintf("embeddings: Config.%s = %v: %s", e.Field, e.Value, e.Reason)
+}
+
+// Unwrap returns [ErrConfig].
+func (e *ConfigError) Unwrap() error { return ErrConfig }
+
+// validate reports the first field of cfg, as the caller passed it, that is
+// outside its documented range.
 func (cfg *Config) validate() error {
+	bad := func(field string, value any, reason string) error {
+		return &ConfigError{Field: field, Value: value, Reason: reason}
+	}
+	ints := []struct {
+		name     string
+		v, max   int
+		zeroMean string
+	}{
+		{"Dim", cfg.Dim, maxDim, "100"},
+		{"Window", cfg.Window, maxWindow, "5"},
+		{"Negative", cfg.Negative, maxNegative, "5"},
+		{"MinCount", cfg.MinCount, math.MaxInt, "5"},
+		{"Epochs", cfg.Epochs, maxEpochs, "5"},
+		{"Threads", cfg.Threads, maxThreads, "runtime.GOMAXPROCS(0)"},
+	}
+	for _, f := range ints {
+		if f.v < 0 {
+			return bad(f.name, f.v, "must be >= 0 (0 means "+f.zeroMean+")")
+		}
+		if f.v > f.max {
+			return bad(f.name, f.v, fmt.Sprintf("must be <= %d", f.max))
+		}
+	}
 	switch {
-	case cfg.Dim > maxDim:
-		return fmt.Errorf("%w: Dim %d above %d", ErrConfig, cfg.Dim, maxDim)
-	case cfg.Threads > maxThreads:
-		return fmt.Errorf("%w: Threads %d above %d", ErrConfig, cfg.Threads, maxThreads)
+	case math.IsNaN(cfg.Sample) || math.IsInf(cfg.Sample, 0):
+		return bad("Sample", cfg.Sample, "must be finite")
+	case cfg.Sample > 1:
+		return bad("Sample", cfg.Sample, "must be <= 1")
 	case math.IsNaN(cfg.Alpha) || math.IsInf(cfg.Alpha, 0):
-		return fmt.Errorf("%w: Alpha %v", ErrConfig, cfg.Alpha)
-	case math.IsNaN(cfg.Sample):
-		return fmt.Errorf("%w: Sample %v", ErrConfig, cfg.Sample)
-	case math.IsNaN(cfg.MinAlpha) || math.IsInf(cfg.MinAlpha, 0) || cfg.MinAlpha < 0:
-		return fmt.Errorf("%w: MinAlpha %v", ErrConfig, cfg.MinAlpha)
-	case cfg.MinAlpha > cfg.Alpha:
-		return fmt.Errorf("%w: MinAlpha %v above Alpha %v", ErrConfig, cfg.MinAlpha, cfg.Alpha)
+		return bad("Alpha", cfg.Alpha, "must be finite")
+	case cfg.Alpha < 0:
+		return bad("Alpha", cfg.Alpha, fmt.Sprintf("must be >= 0 (0 means %v)", DefaultAlpha))
+	case cfg.Alpha > maxAlpha:
+		return bad("Alpha", cfg.Alpha, fmt.Sprintf("must be <= %v", maxAlpha))
+	case math.IsNaN(cfg.MinAlpha) || math.IsInf(cfg.MinAlpha, 0):
+		return bad("MinAlpha", cfg.MinAlpha, "must be finite")
+	case cfg.MinAlpha < 0:
+		return bad("MinAlpha", cfg.MinAlpha, "must be >= 0")
+	case cfg.ProgressEvery < 0:
+		return bad("ProgressEvery", cfg.ProgressEvery, "must be >= 0 (0 means 1s)")
+	}
+	if alpha := cmp.Or(cfg.Alpha, DefaultAlpha); cfg.MinAlpha > alpha {
+		return bad("MinAlpha", cfg.MinAlpha, fmt.Sprintf("must be <= Alpha (%v)", alpha))
+	}
+	for _, typ := range slices.Sorted(maps.Keys(cfg.TypeMinCount)) {
+		if n := cfg.TypeMinCount[typ]; n < 0 {
+			return bad(fmt.Sprintf("TypeMinCount[%q]", typ), n, "must be >= 0")
+		}
+	}
+	if len(cfg.Weights) > maxMarkers {
+		return bad("Weights", nil, fmt.Sprintf("has %d names: must be <= %d", len(cfg.Weights), maxMarkers))
+	}
+	for _, name := range slices.Sorted(maps.Keys(cfg.Weights)) {
+		w := cfg.Weights[name]
+		field := fmt.Sprintf("Weights[%q]", name)
+		switch {
+		case name == "":
+			return bad(field, w, "the marker name must not be empty")
+		case strings.ContainsAny(name, "@|,=") || strings.ContainsFunc(name, func(r rune) bool { return r < 0x80 && isSpace(byte(r)) }):
+			return bad(field, w, "the marker name must not contain '@', '|', ',', '=' or white space")
+		case math.IsNaN(float64(w)) || math.IsInf(float64(w), 0):
+			return bad(field, w, "must be finite")
+		case w < 0:
+			return bad(field, w, "must be >= 0")
+		case w > maxWeight:
+			return bad(field, w, fmt.Sprintf("must be <= %d", maxWeight))
+		}
 	}
 	return nil
 }

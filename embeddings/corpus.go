@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 )
@@ -13,6 +14,9 @@ type lineReader struct {
 	br   *bufio.Reader
 	buf  []byte
 	line int
+	// unterminated reports that the last line returned ended at EOF
+	// without a newline.
+	unterminated bool
 }
 
 func newLineReader(r io.Reader) *lineReader {
@@ -36,13 +40,14 @@ func (lr *lineReader) next() ([]byte, error) {
 		lr.buf = append(lr.buf, chunk...)
 		if len(lr.buf) > MaxLineBytes {
 			lr.line++
-			return nil, newParseError(lr.line, lr.buf, ErrLineTooLong)
+			return nil, newParseError(lr.line, lr.buf, fmt.Errorf("%w: more than %d bytes", ErrLineTooLong, MaxLineBytes))
 		}
 		if errors.Is(err, bufio.ErrBufferFull) {
 			continue
 		}
 		if errors.Is(err, io.EOF) && len(lr.buf) > 0 {
 			lr.line++
+			lr.unterminated = true
 			return lr.buf, nil
 		}
 		return nil, err
@@ -207,10 +212,10 @@ func readCorpus(ctx context.Context, r io.Reader, cfg *Config) (*memCorpus, erro
 			break
 		}
 		if err != nil {
-			return nil, err
+			return nil, readError("", err)
 		}
 		if lr.line&0xfff == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, fmt.Errorf("embeddings: train: %w", ctx.Err())
 		}
 		if err := p.parse(line); err != nil {
 			return nil, newParseError(lr.line, line, err)

@@ -84,9 +84,16 @@ func parseHeader(line []byte) (n, dim int, err error) {
 // ReadText reads a model in word2vec's text format, as written by
 // [Model.WriteText], word2vec, gensim or fastText. Counts are unknown
 // (see [Model.Count]). A token listed twice keeps its first vector, as in
-// gensim. It returns a *ParseError for a malformed line,
-// including a NaN or infinite component, and an error wrapping
-// [ErrFormat] for a wrong header or missing vectors.
+// gensim. Every vector line must hold the token and exactly Dim values and
+// end with a newline, and the file must hold exactly the number of vectors
+// its header declares (blank lines may follow): a file cut anywhere, even
+// inside its last number, is refused. It returns a *ParseError for a
+// malformed line, including a NaN or infinite component, and an error
+// wrapping [ErrFormat] for a wrong header or a wrong number of vectors.
+//
+// ReadText allocates the vectors a chunk of at most 256 KiB at a time, as
+// the data arrives, never from the header's count alone; see the package
+// documentation for the bound on what loading costs.
 func ReadText(r io.Reader) (*Model, error) {
 	lr := newLineReader(r)
 	head, err := lr.next()
@@ -100,44 +107,68 @@ func ReadText(r io.Reader) (*Model, error) {
 	if err != nil {
 		return nil, newParseError(1, head, err)
 	}
-	tokens := make([]string, 0, min(n, 1<<16))
-	vecs := make([]float32, 0, min(n, (1<<20)/dim)*dim)
-	for len(tokens) < n {
+	st := newRowStore(n, dim)
+	for st.n < n {
 		line, err := lr.next()
 		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("%w: %d of %d vectors", ErrFormat, len(tokens), n)
+			return nil, fmt.Errorf("%w: %d vectors, the header declares %d", ErrFormat, st.n, n)
 		}
 		if err != nil {
 			return nil, readTextError(err)
 		}
-		line = bytes.TrimRight(line, " \r\t")
-		i := bytes.IndexByte(line, ' ')
-		if i <= 0 {
-			return nil, newParseError(lr.line, line, fmt.Errorf("%w: want token and %d values", ErrFormat, dim))
+		if lr.unterminated {
+			return nil, newParseError(lr.line, line, fmt.Errorf("%w: no newline at the end of the last vector: the file is truncated", ErrFormat))
 		}
-		tokens = append(tokens, string(line[:i]))
-		rest := line[i+1:]
-		for j := range dim {
-			rest = bytes.TrimLeft(rest, " ")
-			k := bytes.IndexByte(rest, ' ')
-			if k < 0 {
-				k = len(rest)
-			}
-			if k == 0 || (j == dim-1) != (k == len(rest)) {
-				return nil, newParseError(lr.line, line, fmt.Errorf("%w: %d values, want %d", ErrFormat, len(bytes.Fields(line[i+1:])), dim))
-			}
-			x, err := strconv.ParseFloat(string(rest[:k]), 32)
-			if err == nil && (math.IsNaN(x) || math.IsInf(x, 0)) {
-				err = errNotFinite
-			}
-			if err != nil {
-				return nil, newParseError(lr.line, line, fmt.Errorf("%w: value %d %q: %w", ErrFormat, j+1, rest[:k], err))
-			}
-			vecs = append(vecs, float32(x))
-			rest = rest[k:]
+		if err := parseTextRow(line, dim, st); err != nil {
+			return nil, newParseError(lr.line, line, err)
 		}
 	}
-	return readModel(dim, tokens, vecs), nil
+	for {
+		line, err := lr.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, readTextError(err)
+		}
+		if len(bytes.TrimLeftFunc(line, func(r rune) bool { return r < 0x80 && isSpace(byte(r)) })) > 0 {
+			return nil, newParseError(lr.line, line, fmt.Errorf("%w: more vectors than the %d the header declares", ErrFormat, n))
+		}
+	}
+	return st.model(), nil
+}
+
+// parseTextRow appends the token and the dim values of a text vector
+// line to st.
+func parseTextRow(line []byte, dim int, st *rowStore) error {
+	line = bytes.TrimRight(line, " \r\t")
+	i := bytes.IndexByte(line, ' ')
+	if i <= 0 {
+		return fmt.Errorf("%w: want a token and %d values", ErrFormat, dim)
+	}
+	rest := line[i+1:]
+	vec := st.next()
+	for j := range dim {
+		rest = bytes.TrimLeft(rest, " ")
+		k := bytes.IndexByte(rest, ' ')
+		if k < 0 {
+			k = len(rest)
+		}
+		if k == 0 || (j == dim-1) != (k == len(rest)) {
+			return fmt.Errorf("%w: %d values, want %d", ErrFormat, len(bytes.Fields(line[i+1:])), dim)
+		}
+		x, err := strconv.ParseFloat(string(rest[:k]), 32)
+		if err == nil && (math.IsNaN(x) || math.IsInf(x, 0)) {
+			err = errNotFinite
+		}
+		if err != nil {
+			return fmt.Errorf("%w: value %d %q: %w", ErrFormat, j+1, truncate(rest[:k]), err)
+		}
+		vec[j] = float32(x)
+		rest = rest[k:]
+	}
+	st.add(string(line[:i]))
+	return nil
 }
 
 // readTextError gives a reader's error the package prefix; the errors
@@ -151,29 +182,30 @@ func readTextError(err error) error {
 
 // ReadBinary reads a model in word2vec's binary format, as written by
 // [Model.WriteBinary], word2vec or gensim (little-endian float32). A token
-// listed twice keeps its first vector, as in gensim. Errors
-// wrap [ErrFormat] and name the vector (from 1) and, for a NaN or infinite
-// component, its position.
+// listed twice keeps its first vector, as in gensim. The file must hold
+// exactly the number of vectors its header declares; only white space may
+// follow them. Errors wrap [ErrFormat] and name the vector (from 1) and,
+// for a NaN or infinite component, its position. Like [ReadText], it
+// allocates the vectors a chunk at a time as the data arrives.
 func ReadBinary(r io.Reader) (*Model, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	head, err := br.ReadSlice('\n')
 	if err != nil {
-		return nil, fmt.Errorf("%w: header: %w", ErrFormat, err)
+		return nil, fmt.Errorf("%w: header: %w", ErrFormat, noEOF(err))
 	}
 	n, dim, err := parseHeader(head)
 	if err != nil {
 		return nil, err
 	}
-	tokens := make([]string, 0, min(n, 1<<16))
-	vecs := make([]float32, 0, min(n, (1<<20)/dim)*dim)
+	st := newRowStore(n, dim)
 	raw := make([]byte, 4*dim)
 	var tok []byte
-	for len(tokens) < n {
+	for st.n < n {
 		tok = tok[:0]
 		for {
 			c, err := br.ReadByte()
 			if err != nil {
-				return nil, fmt.Errorf("%w: vector %d: %w", ErrFormat, len(tokens)+1, noEOF(err))
+				return nil, fmt.Errorf("%w: vector %d: %w", ErrFormat, st.n+1, noEOF(err))
 			}
 			if c == ' ' {
 				break
@@ -182,46 +214,98 @@ func ReadBinary(r io.Reader) (*Model, error) {
 				continue
 			}
 			if len(tok) >= MaxLineBytes {
-				return nil, fmt.Errorf("%w: vector %d: token too long", ErrFormat, len(tokens)+1)
+				return nil, fmt.Errorf("%w: vector %d: token longer than %d bytes", ErrFormat, st.n+1, MaxLineBytes)
 			}
 			tok = append(tok, c)
 		}
 		if len(tok) == 0 {
-			return nil, fmt.Errorf("%w: vector %d: empty token", ErrFormat, len(tokens)+1)
+			return nil, fmt.Errorf("%w: vector %d: empty token", ErrFormat, st.n+1)
 		}
 		if _, err := io.ReadFull(br, raw); err != nil {
-			return nil, fmt.Errorf("%w: vector %d: %w", ErrFormat, len(tokens)+1, noEOF(err))
+			return nil, fmt.Errorf("%w: vector %d %q: %w", ErrFormat, st.n+1, truncate(tok), noEOF(err))
 		}
-		tokens = append(tokens, string(tok))
+		vec := st.next()
 		for j := range dim {
 			x := math.Float32frombits(binary.LittleEndian.Uint32(raw[4*j:]))
 			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-				return nil, fmt.Errorf("%w: vector %d %q: value %d %v: %w", ErrFormat, len(tokens), tok, j+1, x, errNotFinite)
+				return nil, fmt.Errorf("%w: vector %d %q: value %d %v: %w", ErrFormat, st.n+1, truncate(tok), j+1, x, errNotFinite)
 			}
-			vecs = append(vecs, x)
+			vec[j] = x
 		}
+		st.add(string(tok))
 	}
-	return readModel(dim, tokens, vecs), nil
+	if err := binaryTail(br, n); err != nil {
+		return nil, err
+	}
+	return st.model(), nil
 }
 
-// readModel builds the model of a vector file, dropping the rows of
-// tokens seen before: each token keeps its first vector, as in gensim.
-func readModel(dim int, tokens []string, vecs []float32) *Model {
-	m := newModel(dim, tokens, nil, vecs)
-	if len(m.index) == len(tokens) {
-		return m
-	}
-	kept := 0
-	for i, tok := range tokens {
-		if m.index[tok] != i {
-			continue
+// binaryTail checks that only white space follows the n vectors of a
+// binary file.
+func binaryTail(br *bufio.Reader, n int) error {
+	for {
+		c, err := br.ReadByte()
+		if errors.Is(err, io.EOF) {
+			return nil
 		}
-		tokens[kept] = tok
-		copy(vecs[kept*dim:(kept+1)*dim], vecs[i*dim:(i+1)*dim])
-		kept++
+		if err != nil {
+			return fmt.Errorf("%w: after vector %d: %w", ErrFormat, n, err)
+		}
+		if !isSpace(c) {
+			_ = br.UnreadByte()
+			tail, _ := br.Peek(maxQuote)
+			return fmt.Errorf("%w: data after the %d vectors the header declares: %q", ErrFormat, n, tail)
+		}
 	}
-	clear(tokens[kept:])
-	return newModel(dim, tokens[:kept:kept], nil, vecs[:kept*dim:kept*dim])
+}
+
+// rowStore accumulates the tokens and vectors of a vector file in the
+// chunked layout of a Model. It allocates the vectors one chunk at a
+// time, each chunk sized for the rows the header still declares, so that
+// a truthful header costs exactly the vectors and a false one at most one
+// chunk beyond the rows the data holds.
+type rowStore struct {
+	want, dim int // rows the header declares, dimension
+	shift     uint
+	n         int // complete rows
+	tokens    []string
+	chunks    [][]float32
+}
+
+func newRowStore(want, dim int) *rowStore {
+	return &rowStore{want: want, dim: dim, shift: chunkShift(dim)}
+}
+
+// next returns the storage of row n, allocating its chunk if needed; add
+// completes the row.
+func (s *rowStore) next() []float32 {
+	c, o := s.n>>s.shift, (s.n&(1<<s.shift-1))*s.dim
+	if c == len(s.chunks) {
+		rows := min(1<<s.shift, s.want-s.n)
+		s.chunks = append(s.chunks, make([]float32, rows*s.dim))
+	}
+	return s.chunks[c][o : o+s.dim : o+s.dim]
+}
+
+// add completes row n with its token.
+func (s *rowStore) add(tok string) {
+	if len(s.tokens) == cap(s.tokens) {
+		// Double, as append does, but never past the declared count: the
+		// final slice is exact for a truthful header.
+		grown := make([]string, len(s.tokens), min(s.want, max(2*len(s.tokens), 1024)))
+		copy(grown, s.tokens)
+		s.tokens = grown
+	}
+	s.tokens = append(s.tokens, tok)
+	s.n++
+}
+
+// model returns the model of the rows read; each token keeps its first
+// vector.
+func (s *rowStore) model() *Model {
+	m := newChunkedModel(s.dim, s.tokens, nil, s.chunks, s.shift)
+	m.dropDuplicates()
+	return m
 }
 
 func noEOF(err error) error {

@@ -39,7 +39,7 @@ func TestFormatRoundTrip(t *testing.T) {
 			got, err := tt.read(&b)
 			require.NoError(t, err)
 			assert.Equal(t, m.tokens, got.tokens)
-			assert.Equal(t, m.vecs, got.vecs)
+			assert.Equal(t, m.flat(), got.flat())
 			assert.Equal(t, m.dim, got.Dim())
 		})
 	}
@@ -63,7 +63,9 @@ var readTextTests = []struct {
 	{"huge header", "3000000000 65536\na 1\n", false},
 	{"trailing spaces", "1 2\na 1 2 \n", true},
 	{"crlf", "1 2\r\na 1 2\r\n", true},
-	{"no final newline", "1 2\na 1 2", true},
+	{"no final newline", "1 2\na 1 2", false}, // cut: "1 2.5" would read as "1 2"
+	{"trailing blank lines", "1 2\na 1 2\n\n \r\n", true},
+	{"cut inside the last number", "1 2\na 1 123.4", false},
 	{"empty", "", false},
 	{"bad header", "x 2\n", false},
 	{"zero dim", "1 0\na\n", false},
@@ -75,7 +77,9 @@ var readTextTests = []struct {
 	{"NaN", "1 2\na 1 NaN\n", false},
 	{"infinity", "1 2\na -Inf 1\n", false},
 	{"overflow", "1 2\na 1e39 1\n", false},
-	{"more rows than header", "1 2\na 1 2\nb 3 4\n", true},
+	{"more rows than header", "1 2\na 1 2\nb 3 4\n", false},
+	{"text after the rows", "1 2\na 1 2\n\nb 3 4\n", false},
+	{"zero vectors", "0 2\n", true},
 }
 
 func TestReadText(t *testing.T) {
@@ -137,7 +141,7 @@ func TestReadDuplicateTokens(t *testing.T) {
 	require.NoError(t, err)
 	for name, m := range map[string]*Model{"text": m, "binary": mb} {
 		assert.Equal(t, []string{"a", "b", "c"}, m.tokens, name)
-		assert.Equal(t, []float32{1, 0, 0, 1, 1, 1}, m.vecs, name)
+		assert.Equal(t, []float32{1, 0, 0, 1, 1, 1}, m.flat(), name)
 		nb, err := m.Nearest("b", 5)
 		require.NoError(t, err)
 		assert.Len(t, nb, 2, "%s: Nearest(b) = %v", name, nb)
@@ -157,7 +161,7 @@ func readBinary(b []byte) (*Model, error) { return ReadBinary(bytes.NewReader(b)
 
 // assertFinite fails unless every component of m is a finite number.
 func assertFinite(t *testing.T, m *Model) {
-	for i, x := range m.vecs {
+	for i, x := range m.flat() {
 		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
 			t.Fatalf("component %d of the model is %v", i, x)
 		}
@@ -193,7 +197,7 @@ func FuzzReadText(f *testing.F) {
 		m2, err := ReadText(&b)
 		require.NoError(t, err)
 		assert.Equal(t, m.tokens, m2.tokens)
-		assert.Equal(t, len(m.vecs), len(m2.vecs))
+		assert.Equal(t, len(m.flat()), len(m2.flat()))
 	})
 }
 
@@ -219,4 +223,57 @@ func FuzzReadBinary(f *testing.F) {
 		require.NoError(t, err)
 		assert.Equal(t, m.tokens, m2.tokens)
 	})
+}
+
+// TestReadTextTruncated cuts a written model at every byte: only the whole
+// file reads back, so a file cut inside its last number ("123.456" as
+// "123.4") is refused rather than loaded with a changed value.
+func TestReadTextTruncated(t *testing.T) {
+	m := newModel(2, []string{"a", "b"}, nil, []float32{1.5, -2, 0.25, 123.456})
+	var b bytes.Buffer
+	require.NoError(t, m.WriteText(&b))
+	full := b.Bytes()
+	for n := range len(full) {
+		got, err := ReadText(bytes.NewReader(full[:n]))
+		if err == nil {
+			t.Fatalf("ReadText(first %d of %d bytes %q) = %v, want an error", n, len(full), full[:n], got.flat())
+		}
+		if !errors.Is(err, ErrFormat) {
+			t.Errorf("ReadText(first %d bytes): error %v does not wrap ErrFormat", n, err)
+		}
+	}
+	_, err := ReadText(bytes.NewReader(full[:len(full)-1]))
+	assert.ErrorContains(t, err, `line 3: "b 0.25 123.456": invalid vector file: no newline at the end of the last vector: the file is truncated`)
+	got, err := ReadText(bytes.NewReader(full))
+	require.NoError(t, err)
+	assert.Equal(t, m.flat(), got.flat())
+}
+
+func TestReadVectorCount(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		read func([]byte) (*Model, error)
+		in   string
+		want string // "" means success
+	}{
+		{"text extra row", readText, "1 2\na 1 2\nb 3 4\n", `embeddings: line 3: "b 3 4": invalid vector file: more vectors than the 1 the header declares`},
+		{"text missing row", readText, "3 2\na 1 2\nb 3 4\n", `embeddings: invalid vector file: 2 vectors, the header declares 3`},
+		{"text blank lines at the end", readText, "1 2\na 1 2\n\n\n", ""},
+		{"binary trailing data", readBinary, "1 1\nx \x00\x00\x80\x3f\ngarbage", `embeddings: invalid vector file: data after the 1 vectors the header declares: "garbage"`},
+		{"binary trailing newline", readBinary, "1 1\nx \x00\x00\x80\x3f\n\n", ""},
+		{"binary no final newline", readBinary, "1 1\nx \x00\x00\x80\x3f", ""},
+		{"binary missing vector", readBinary, "2 1\nx \x00\x00\x80\x3f\n", `embeddings: invalid vector file: vector 2: unexpected EOF`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := tt.read([]byte(tt.in))
+			if tt.want == "" {
+				require.NoError(t, err)
+				assert.Equal(t, 1, m.Len())
+				return
+			}
+			require.Error(t, err)
+			assert.Equal(t, tt.want, err.Error())
+			assert.ErrorIs(t, err, ErrFormat)
+		})
+	}
 }

@@ -19,14 +19,46 @@ type Model struct {
 	tokens  []string
 	counts  []int64 // nil when read from a file
 	index   map[string]int
-	vecs    []float32 // len(tokens)*dim, row-major
+	chunks  [][]float32 // the vectors, row-major, 1<<shift rows per chunk (the last may hold fewer)
+	shift   uint
 	invNorm []float32 // 1/|v|, 0 for a zero vector
 	types   []string  // distinct token types
 	typeOf  []uint32  // index into types, per token
 }
 
+// maxChunkBytes bounds one allocation of vector storage. The readers
+// allocate the vectors a chunk at a time, so a header that claims more
+// vectors than the file holds costs at most one chunk.
+const maxChunkBytes = 256 << 10
+
+// chunkShift returns log2 of the rows per chunk for dim: as many rows as
+// fit in maxChunkBytes, at least one.
+func chunkShift(dim int) uint {
+	var s uint
+	for dim > 0 && (2<<s)*dim*4 <= maxChunkBytes {
+		s++
+	}
+	return s
+}
+
+// newModel builds a model over the row-major vectors vecs, which it
+// keeps without copying.
 func newModel(dim int, tokens []string, counts []int64, vecs []float32) *Model {
-	m := &Model{dim: dim, tokens: tokens, counts: counts, vecs: vecs}
+	shift := chunkShift(dim)
+	step := (1 << shift) * dim
+	chunks := make([][]float32, 0, (len(vecs)+step-1)/max(step, 1))
+	for len(vecs) > 0 {
+		n := min(step, len(vecs))
+		chunks = append(chunks, vecs[:n:n])
+		vecs = vecs[n:]
+	}
+	return newChunkedModel(dim, tokens, counts, chunks, shift)
+}
+
+// newChunkedModel builds a model over vectors stored in chunks of
+// 1<<shift rows. A token listed twice is indexed at its first row.
+func newChunkedModel(dim int, tokens []string, counts []int64, chunks [][]float32, shift uint) *Model {
+	m := &Model{dim: dim, tokens: tokens, counts: counts, chunks: chunks, shift: shift}
 	m.index = make(map[string]int, len(tokens))
 	typeIndex := map[string]uint32{}
 	m.typeOf = make([]uint32, len(tokens))
@@ -51,7 +83,42 @@ func newModel(dim int, tokens []string, counts []int64, vecs []float32) *Model {
 	return m
 }
 
-func (m *Model) row(i int) []float32 { return m.vecs[i*m.dim : (i+1)*m.dim : (i+1)*m.dim] }
+func (m *Model) row(i int) []float32 {
+	c := m.chunks[i>>m.shift]
+	o := (i & (1<<m.shift - 1)) * m.dim
+	return c[o : o+m.dim : o+m.dim]
+}
+
+// dropDuplicates keeps the first row of each token, in place: each token
+// keeps its first vector, as in gensim.
+func (m *Model) dropDuplicates() {
+	if len(m.index) == len(m.tokens) {
+		return
+	}
+	kept := 0
+	for i, tok := range m.tokens {
+		if m.index[tok] != i {
+			continue
+		}
+		m.tokens[kept] = tok
+		copy(m.row(kept), m.row(i))
+		m.invNorm[kept] = m.invNorm[i]
+		m.typeOf[kept] = m.typeOf[i]
+		m.index[tok] = kept
+		kept++
+	}
+	clear(m.tokens[kept:])
+	m.tokens = m.tokens[:kept:kept]
+	m.invNorm = m.invNorm[:kept:kept]
+	m.typeOf = m.typeOf[:kept:kept]
+	nc := (kept + 1<<m.shift - 1) >> m.shift
+	clear(m.chunks[nc:])
+	m.chunks = m.chunks[:nc:nc]
+	if nc > 0 {
+		last := (kept - (nc-1)<<m.shift) * m.dim
+		m.chunks[nc-1] = m.chunks[nc-1][:last:last]
+	}
+}
 
 // Dim returns the vector dimension.
 func (m *Model) Dim() int { return m.dim }
@@ -87,14 +154,18 @@ func (m *Model) Vector(token string) ([]float32, bool) {
 // (zero vectors stay zero), as cosine-based tools and vector databases
 // expect.
 func (m *Model) Normalized() *Model {
-	vecs := make([]float32, len(m.vecs))
+	chunks := make([][]float32, len(m.chunks))
+	for c, src := range m.chunks {
+		chunks[c] = make([]float32, len(src))
+	}
 	for i := range m.tokens {
-		dst := vecs[i*m.dim : (i+1)*m.dim]
+		c, o := i>>m.shift, (i&(1<<m.shift-1))*m.dim
+		dst := chunks[c][o : o+m.dim]
 		for j, x := range m.row(i) {
 			dst[j] = x * m.invNorm[i]
 		}
 	}
-	return newModel(m.dim, m.tokens, m.counts, vecs)
+	return newChunkedModel(m.dim, m.tokens, m.counts, chunks, m.shift)
 }
 
 // Types returns the distinct token types in order of first appearance

@@ -181,30 +181,37 @@ func (s *searcher) search(m *Model, q Query) ([]Neighbor, error) {
 	qv := s.q
 	floor := float32(math.Inf(-1))
 	dim := m.dim
-	vecs := m.vecs
-	for i := range n {
-		if typed && int(m.typeOf[i]) != typ {
-			continue
+	for ci, chunk := range m.chunks {
+		base := ci << m.shift
+		if base >= n {
+			break
 		}
-		sc := dot(qv, vecs[i*dim:(i+1)*dim]) * m.invNorm[i]
-		if sc < floor || (len(h) == k && sc == floor) {
-			continue
-		}
-		if slices.Contains(s.exclude, i) {
-			continue
-		}
-		c := candidate{sc, int32(i)}
-		if len(h) < k {
-			h = append(h, c)
-			siftUp(h, len(h)-1)
-			if len(h) == k {
-				floor = h[0].score
+		end := min(base+len(chunk)/dim, n)
+		for i := base; i < end; i++ {
+			if typed && int(m.typeOf[i]) != typ {
+				continue
 			}
-			continue
+			o := (i - base) * dim
+			sc := dot(qv, chunk[o:o+dim:o+dim]) * m.invNorm[i]
+			if sc < floor || (len(h) == k && sc == floor) {
+				continue
+			}
+			if slices.Contains(s.exclude, i) {
+				continue
+			}
+			c := candidate{sc, int32(i)}
+			if len(h) < k {
+				h = append(h, c)
+				siftUp(h, len(h)-1)
+				if len(h) == k {
+					floor = h[0].score
+				}
+				continue
+			}
+			h[0] = c
+			siftDown(h, 0)
+			floor = h[0].score
 		}
-		h[0] = c
-		siftDown(h, 0)
-		floor = h[0].score
 	}
 	s.heap = h
 	res := make([]Neighbor, len(h))

@@ -23,27 +23,77 @@ const MaxLineBytes = 64 << 20
 // ParseError reports an invalid corpus or vector file line. It is not
 // modified after it is returned and is safe for concurrent reads.
 type ParseError struct {
+	// Path is the file the line was read from, or "" for a reader.
+	Path string
 	// Line is the 1-based line number.
 	Line int
 	// Input is the offending line, truncated to 64 bytes.
 	Input string
-	// Err is the cause.
+	// Err is the cause; it wraps a sentinel such as [ErrSection] or
+	// [ErrFormat].
 	Err error
 }
 
-// Error implements error.
+// Error returns a message such as
+// `embeddings: corpus.txt: line 3: "a b |": invalid section "" at byte 4: ...`.
 func (e *ParseError) Error() string {
-	return fmt.Sprintf("embeddings: line %d: %q: %v", e.Line, e.Input, e.Err)
+	var b strings.Builder
+	b.WriteString(prefix)
+	if e.Path != "" {
+		b.WriteString(e.Path)
+		b.WriteString(": ")
+	}
+	fmt.Fprintf(&b, "line %d: %q: %s", e.Line, e.Input, trimPrefix(e.Err))
+	return b.String()
 }
 
 // Unwrap returns the cause.
 func (e *ParseError) Unwrap() error { return e.Err }
 
+// maxQuote bounds the bytes of input quoted in an error.
+const maxQuote = 64
+
 func newParseError(line int, input []byte, err error) *ParseError {
-	if len(input) > 64 {
-		input = input[:64]
+	return &ParseError{Line: line, Input: string(truncate(input)), Err: err}
+}
+
+// in sets the path of the file the line came from.
+func (e *ParseError) in(path string) *ParseError {
+	e.Path = path
+	return e
+}
+
+// truncate returns at most maxQuote bytes of b.
+func truncate(b []byte) []byte {
+	if len(b) > maxQuote {
+		return b[:maxQuote]
 	}
-	return &ParseError{Line: line, Input: string(input), Err: err}
+	return b
+}
+
+// prefix starts every error message of the package, once.
+const prefix = "embeddings: "
+
+// trimPrefix returns the message of err without the package prefix, for
+// errors wrapped in another error of the package.
+func trimPrefix(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	return strings.TrimPrefix(err.Error(), prefix)
+}
+
+// readError returns the error of reading a corpus or vector file: a
+// *ParseError named after the file, or a reader's error with the package
+// prefix and the file name.
+func readError(path string, err error) error {
+	if pe, ok := errors.AsType[*ParseError](err); ok {
+		return pe.in(path)
+	}
+	if path == "" {
+		return fmt.Errorf("embeddings: read: %w", err)
+	}
+	return fmt.Errorf("embeddings: read %s: %w", path, err)
 }
 
 // Session is one parsed corpus line: a user session, or a sentence of a
@@ -202,6 +252,7 @@ func (p *lineParser) parse(line []byte) error {
 	}
 	seen := 0
 	for rest != nil {
+		at := len(line) - len(rest) - 1 // byte offset of the section's '|'
 		sec := rest
 		rest = nil
 		if i := bytes.IndexByte(sec, '|'); i >= 0 {
@@ -210,31 +261,32 @@ func (p *lineParser) parse(line []byte) error {
 		sec = bytes.TrimFunc(sec, func(r rune) bool { return r < 0x80 && isSpace(byte(r)) })
 		key, val, ok := bytes.Cut(sec, []byte{'='})
 		if !ok || len(val) == 0 || bytes.ContainsFunc(val, func(r rune) bool { return r < 0x80 && isSpace(byte(r)) }) {
-			return fmt.Errorf("%w %q: want key=value without spaces", ErrSection, sec)
+			return fmt.Errorf("%w %q after the '|' at byte %d: want purchase=<token> or skipped=<token>,<token>... without spaces ('|' starts a section and cannot be part of a token)",
+				ErrSection, truncate(sec), at)
 		}
 		switch string(key) {
 		case "purchase":
 			if seen&1 != 0 {
-				return fmt.Errorf("%w: duplicate purchase", ErrSection)
+				return fmt.Errorf("%w: duplicate purchase after the '|' at byte %d", ErrSection, at)
 			}
 			seen |= 1
 			if bytes.IndexByte(val, ',') >= 0 {
-				return fmt.Errorf("%w: purchase takes one token", ErrSection)
+				return fmt.Errorf("%w: purchase takes one token after the '|' at byte %d", ErrSection, at)
 			}
 			p.purchase = val
 		case "skipped":
 			if seen&2 != 0 {
-				return fmt.Errorf("%w: duplicate skipped", ErrSection)
+				return fmt.Errorf("%w: duplicate skipped after the '|' at byte %d", ErrSection, at)
 			}
 			seen |= 2
 			for t := range bytes.SplitSeq(val, []byte{','}) {
 				if len(t) == 0 {
-					return fmt.Errorf("%w: empty skipped token", ErrSection)
+					return fmt.Errorf("%w: empty skipped token after the '|' at byte %d", ErrSection, at)
 				}
 				p.skipped = append(p.skipped, t)
 			}
 		default:
-			return fmt.Errorf("%w: unknown key %q", ErrSection, key)
+			return fmt.Errorf("%w: unknown key %q after the '|' at byte %d: want purchase or skipped", ErrSection, truncate(key), at)
 		}
 	}
 	return nil

@@ -13,6 +13,12 @@ import (
 	"time"
 )
 
+// ErrDiverged is wrapped by the error of [Train] and [TrainFile] when the
+// vectors overflow float32 (a learning rate or weights far too high for
+// the corpus): training stops instead of returning infinite or NaN
+// vectors.
+var ErrDiverged = errors.New("embeddings: training diverged")
+
 const (
 	blockTokens = 10000 // tokens per unit of work, as word2vec's progress step
 	maxExp      = 6     // sigmoid argument clamp, as word2vec
@@ -25,30 +31,37 @@ const (
 // corpora larger than memory.
 //
 // Train returns ctx.Err() (wrapped) when ctx is cancelled, a *ParseError
-// for a malformed line, an error wrapping [ErrEmptyVocabulary] when no token reaches its
-// minimum count and an error wrapping [ErrConfig] for a Dim above 65536,
-// Threads above 4096, a NaN or infinite Alpha, a NaN Sample, or a
-// MinAlpha that is not finite, negative or above Alpha.
+// for a malformed line, an error wrapping [ErrEmptyVocabulary] when no
+// token reaches its minimum count, a [*ConfigError] for a Config field
+// outside its documented range and an error wrapping [ErrDiverged] when
+// the vectors overflow. It never panics and never returns a model with a
+// NaN or infinite component.
 func Train(ctx context.Context, r io.Reader, cfg Config) (*Model, error) {
-	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
+	cfg = cfg.withDefaults()
+	return trainReader(ctx, r, &cfg)
+}
+
+// trainReader is Train after validation; tests call it with values
+// outside Config's ranges to check the trainer's own guards.
+func trainReader(ctx context.Context, r io.Reader, cfg *Config) (*Model, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("embeddings: train: %w", err)
 	}
-	mc, err := readCorpus(ctx, r, &cfg)
+	mc, err := readCorpus(ctx, r, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("embeddings: train: %w", err)
+		return nil, err
 	}
 	if len(mc.vocab.tokens) == 0 {
-		return nil, emptyVocabulary(&cfg)
+		return nil, emptyVocabulary(cfg)
 	}
 	// Return the memory of the long tail of the vocabulary before the
 	// vectors are allocated: it lowers the peak by the size of the
 	// interning map.
 	debug.FreeOSMemory()
-	t := newTrainer(&cfg, mc.vocab, mc.tokens)
+	t := newTrainer(cfg, mc.vocab, mc.tokens)
 	blocks := mc.blocks
 	var cursor atomic.Int64
 	n := int64(len(blocks))
@@ -60,9 +73,9 @@ func Train(ctx context.Context, r io.Reader, cfg Config) (*Model, error) {
 		return &blocks[i%n], int(i/n) + 1, true
 	}
 	if err := t.run(ctx, next, func(*block) {}); err != nil {
-		return nil, fmt.Errorf("embeddings: train: %w", err)
+		return nil, err
 	}
-	return t.model(), nil
+	return t.model()
 }
 
 // TrainFile is like [Train] for a corpus file too large for memory: it
@@ -70,16 +83,16 @@ func Train(ctx context.Context, r io.Reader, cfg Config) (*Model, error) {
 // train, holding only the vectors, the vocabulary and a few blocks of
 // sessions in memory.
 func TrainFile(ctx context.Context, path string, cfg Config) (*Model, error) {
-	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
+	cfg = cfg.withDefaults()
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("embeddings: train: %w", err)
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("embeddings: train: %w", err)
+		return nil, fmt.Errorf("embeddings: train: %w", err) // *PathError names the file
 	}
 	defer f.Close()
 
@@ -93,13 +106,13 @@ func TrainFile(ctx context.Context, path string, cfg Config) (*Model, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("embeddings: train: %s: %w", path, err)
+			return nil, readError(path, err)
 		}
 		if lr.line&0xfff == 0 && ctx.Err() != nil {
 			return nil, fmt.Errorf("embeddings: train: %w", ctx.Err())
 		}
 		if err := p.parse(line); err != nil {
-			return nil, fmt.Errorf("embeddings: train: %s: %w", path, newParseError(lr.line, line, err))
+			return nil, newParseError(lr.line, line, err).in(path)
 		}
 		countLine(p, c)
 	}
@@ -151,12 +164,12 @@ func TrainFile(ctx context.Context, path string, cfg Config) (*Model, error) {
 	}
 	prodWG.Wait()
 	if prodErr != nil {
-		return nil, fmt.Errorf("embeddings: train: %w", prodErr)
+		return nil, prodErr
 	}
 	if err != nil {
-		return nil, fmt.Errorf("embeddings: train: %w", err)
+		return nil, err
 	}
-	return t.model(), nil
+	return t.model()
 }
 
 // produce streams f once per epoch into blocks.
@@ -168,7 +181,7 @@ func produce(ctx context.Context, f *os.File, path string, cfg *Config, vocab *v
 	}
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			return err
+			return fmt.Errorf("embeddings: train: %w", err)
 		}
 		lr := newLineReader(f)
 		var b *block
@@ -190,10 +203,10 @@ func produce(ctx context.Context, f *os.File, path string, cfg *Config, vocab *v
 				break
 			}
 			if err != nil {
-				return fmt.Errorf("%s: %w", path, err)
+				return readError(path, err)
 			}
 			if err := p.parse(line); err != nil {
-				return fmt.Errorf("%s: %w", path, newParseError(lr.line, line, err))
+				return newParseError(lr.line, line, err).in(path)
 			}
 			b.appendSession(cfg, p, lookup, lookup)
 			if b.full() {
@@ -309,21 +322,28 @@ func (t *trainer) run(ctx context.Context, next func() (*block, int, bool), rele
 	if t.cfg.Progress != nil {
 		t.report(1, t.start)
 	}
+	// A worker that fails stops the others through ctx.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	errs := make([]error, t.cfg.Threads)
 	var wg sync.WaitGroup
 	for id := range t.cfg.Threads {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[id] = t.work(ctx, id, next, release)
+			if errs[id] = t.work(ctx, id, next, release); errs[id] != nil {
+				cancel()
+			}
 		}()
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return err
+	for _, err := range errs {
+		if err != nil {
+			return err // the first worker's; the others report the same problem
+		}
 	}
-	if err := context.Cause(ctx); err != nil {
-		return err
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("embeddings: train: %w", context.Cause(ctx))
 	}
 	if t.cfg.Progress != nil {
 		t.mu.Lock()
@@ -351,8 +371,8 @@ func (t *trainer) work(ctx context.Context, id int, next func() (*block, int, bo
 		neu1e: make([]float32, t.dim),
 	}
 	for {
-		if err := ctx.Err(); err != nil {
-			return context.Cause(ctx)
+		if ctx.Err() != nil {
+			return nil // run reports the cause
 		}
 		b, epoch, ok := next()
 		if !ok {
@@ -361,6 +381,10 @@ func (t *trainer) work(ctx context.Context, id int, next func() (*block, int, bo
 		w.trainBlock(b)
 		n := b.tokens
 		release(b) // b belongs to the producer from here on
+		if math.IsNaN(w.lossSum) || math.IsInf(w.lossSum, 0) {
+			// A dot product overflowed: the vectors are no longer finite.
+			return t.diverged(epoch)
+		}
 		t.done.Add(n)
 		t.mu.Lock()
 		t.lossSum += w.lossSum
@@ -494,20 +518,39 @@ func (w *worker) step(l1, neu1e []float32, target uint32, label, alpha float32) 
 		if label == 1 {
 			w.lossSum -= float64(f)
 		}
-	default:
-		i := int((f + maxExp) * (sigTable / (2 * maxExp)))
+	case f >= -maxExp: // and f <= maxExp: not NaN
+		// min guards the table against rounding at f == maxExp.
+		i := min(int((f+maxExp)*(sigTable/(2*maxExp))), sigTable)
 		g = (label - t.sig[i]) * alpha
 		if label == 1 {
 			w.lossSum += float64(t.sp[sigTable-i]) // softplus(-f)
 		} else {
 			w.lossSum += float64(t.sp[i]) // softplus(f)
 		}
+	default: // NaN: the vectors overflowed; no update, and the NaN loss stops the worker
+		w.lossSum += float64(f)
+		w.lossN++
+		return
 	}
 	w.lossN++
 	update2(g, l1, l2, neu1e)
 }
 
-// model freezes the input vectors into a Model.
-func (t *trainer) model() *Model {
-	return newModel(t.dim, t.vocab.tokens, t.vocab.counts, t.in)
+// diverged returns the error of a training whose vectors overflowed.
+func (t *trainer) diverged(epoch int) error {
+	return fmt.Errorf("%w in epoch %d at learning rate %g (Config.Alpha %g): lower Alpha or Weights",
+		ErrDiverged, epoch, t.alphaAt(t.done.Load()), t.alpha0)
+}
+
+// model freezes the input vectors into a Model. It returns an error
+// wrapping ErrDiverged if a component is not finite: the last updates
+// can overflow without a NaN dot product showing it.
+func (t *trainer) model() (*Model, error) {
+	for i, x := range t.in {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return nil, fmt.Errorf("%w: component %d of the vector of %q is %v (Config.Alpha %g): lower Alpha or Weights",
+				ErrDiverged, i%t.dim+1, t.vocab.tokens[i/t.dim], x, t.alpha0)
+		}
+	}
+	return newModel(t.dim, t.vocab.tokens, t.vocab.counts, t.in), nil
 }
