@@ -1,7 +1,6 @@
 package ipdb
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -17,7 +16,8 @@ type Record struct {
 }
 
 // Builder collects address ranges with their owners and freezes them into
-// a [Table]. Problems are accumulated and all reported by [Builder.Build],
+// a [Table]. Problems are accumulated and reported by [Builder.Build]
+// (the first [MaxProblems] in detail, then a count),
 // each naming its rows. Its zero value is ready to use: it sorts unsorted
 // input and refuses any overlap.
 //
@@ -37,7 +37,7 @@ type Builder struct {
 	owners  []Record
 	ownerID map[Record]uint32
 	sources []string
-	errs    []error
+	probs   problems
 	n       int // rows added, for default line numbers
 	last    Record
 	lastID  uint32 // owner index of last, valid when len(owners) > 0
@@ -56,7 +56,9 @@ func (b *Builder) Grow(n int) {
 // rows added so far. Problems are reported by [Builder.Build].
 func (b *Builder) Add(r Range, rec Record) {
 	b.n++
-	b.add(0, b.n, r, rec, false)
+	if err := b.add(0, b.n, r, rec, false); err != nil {
+		b.fail(0, b.n, r.String(), err)
+	}
 }
 
 // AddPrefix appends the addresses of prefix p owned by rec.
@@ -66,7 +68,10 @@ func (b *Builder) AddPrefix(p netip.Prefix, rec Record) {
 		b.fail(0, b.n, p.String(), fmt.Errorf("%w: invalid prefix", ErrSyntax))
 		return
 	}
-	b.add(0, b.n, RangeOf(p), rec, false)
+	r := RangeOf(p)
+	if err := b.add(0, b.n, r, rec, false); err != nil {
+		b.fail(0, b.n, r.String(), err)
+	}
 }
 
 // source returns the index of a source name, registering it.
@@ -91,7 +96,11 @@ func (b *Builder) sourceName(i uint32) string {
 }
 
 func (b *Builder) fail(src uint32, line int, input string, err error) {
-	b.errs = append(b.errs, &ParseError{Source: b.sourceName(src), Line: line, Input: input, Err: err})
+	if len(b.probs.errs) >= MaxProblems {
+		b.probs.more++ // counted, not kept
+		return
+	}
+	b.probs.add(&ParseError{Source: b.sourceName(src), Line: line, Input: input, Err: err})
 }
 
 // owner returns the index of rec in the owner table, adding it if new.
@@ -118,32 +127,35 @@ func (b *Builder) owner(rec Record, clone bool) uint32 {
 	return id
 }
 
-func (b *Builder) add(src uint32, line int, r Range, rec Record, clone bool) {
+// add appends a row, or returns why it is not a valid range (start after
+// end, mixed families) for the caller to report with the row's text.
+func (b *Builder) add(src uint32, line int, r Range, rec Record, clone bool) error {
 	from, to := r.From.Unmap(), r.To.Unmap()
 	if from.Is4() && to.Is4() { // the common case, without Valid's generality
 		lo, hi := v4key(from), v4key(to)
 		if lo > hi {
-			b.fail(src, line, r.String(), ErrReversed)
-			return
+			return ErrReversed
 		}
 		b.rows4 = append(b.rows4, row[u32]{lo: u32(lo), hi: u32(hi), val: b.owner(rec, clone), src: src, line: line})
-		return
+		return nil
 	}
 	r = Range{from, to}
 	if err := r.Valid(); err != nil {
-		b.fail(src, line, r.String(), err)
-		return
+		return err
 	}
 	b.rows6 = append(b.rows6, row[u128]{lo: v6key(from), hi: v6key(to), val: b.owner(rec, clone), src: src, line: line})
+	return nil
 }
 
 // Build validates the ranges and returns the frozen, indexed table, or
-// every problem found joined into one error whose parts are *ParseError
+// the problems found joined into one error whose parts are *ParseError
 // (errors.As finds the first): malformed rows, start after end, mixed
 // families, overlaps and duplicates naming both rows, unsorted rows in
-// strict mode. The builder is empty afterwards and may be reused.
+// strict mode. The error lists at most [MaxProblems] problems, earliest
+// lines first, and ends with a count of the others when there are more. The builder is empty afterwards and may be reused.
 func (b *Builder) Build() (*Table, error) {
-	rows4, rows6, owners, errs := b.rows4, b.rows6, b.owners, b.errs
+	rows4, rows6, owners, probs := b.rows4, b.rows6, b.owners, b.probs
+	errs := probs.errs
 	sources := b.sources
 	*b = Builder{Strict: b.Strict, Innermost: b.Innermost}
 
@@ -157,6 +169,7 @@ func (b *Builder) Build() (*Table, error) {
 	if b.Innermost || !disjoint4(rows4) { // sorted disjoint input needs no settling
 		rows4, p4 = settle(rows4, b.Strict, b.Innermost)
 	}
+	p4, more4 := firstProblems(p4, name)
 	for _, p := range p4 {
 		errs = append(errs, problemError(p, func(r row[u32]) (string, string) {
 			return name(r.src), v4addr(uint32(r.lo)).String() + "-" + v4addr(uint32(r.hi)).String()
@@ -166,14 +179,14 @@ func (b *Builder) Build() (*Table, error) {
 	if b.Innermost || !disjoint6(rows6) {
 		rows6, p6 = settle(rows6, b.Strict, b.Innermost)
 	}
+	p6, more6 := firstProblems(p6, name)
 	for _, p := range p6 {
 		errs = append(errs, problemError(p, func(r row[u128]) (string, string) {
 			return name(r.src), r.lo.addr().String() + "-" + r.hi.addr().String()
 		}))
 	}
-	if len(errs) > 0 {
-		sortErrors(errs)
-		return nil, errors.Join(errs...)
+	if err := report(errs, probs.more+more4+more6); err != nil {
+		return nil, err
 	}
 	if b.Innermost {
 		owners = usedOwners(owners, rows4, rows6)

@@ -91,7 +91,7 @@ func TestContractHeaderCRLF(t *testing.T) {
 	require.True(t, errors.As(err, &pe), "%v", err)
 	assert.Equal(t, 1, pe.Line)
 	assert.ErrorIs(t, err, ipdb.ErrSyntax)
-	assert.Contains(t, err.Error(), `line 1: "start-end"`)
+	assert.Contains(t, err.Error(), `line 1: "start,end,owner,url"`)
 
 	tab, err := ipdb.Load(strings.NewReader(csv), &ipdb.LoadOptions{Header: true})
 	require.NoError(t, err)

@@ -31,7 +31,8 @@
 //
 // A [Builder] (or [Load] for CSV and TSV, [Builder.ReadPrefixes] for CIDR
 // lists) collects ranges, then validates and freezes them. It reports
-// every problem at once, each as a [*ParseError] naming its line (and, for
+// all problems at once (up to [MaxProblems]), each as a [*ParseError]
+// naming its line and quoting it as written (and, for
 // overlaps and duplicates, the other row through [*OverlapError]):
 // malformed addresses, CSV syntax errors, start after end, mixed address
 // families, overlaps, duplicates. Unsorted input is sorted, or refused in
@@ -57,6 +58,28 @@
 // linear apart from owner deduplication. Please evaluate for your own data
 // and machine; bench/ipdb compares the table with sort.Search, bart,
 // MaxMind DB, netipx and cidranger.
+//
+// # Limits
+//
+// No input makes the readers or the decoder panic, hang, or hold memory
+// out of proportion to it:
+//
+//   - Load keeps at most 100 problems ([MaxProblems]), earliest lines
+//     first, and counts the others in one closing line ("and 999900 more
+//     problems"); the same holds for every builder's Build. A million bad
+//     rows give an error of about 7.5 KB.
+//   - A problem quotes its line as written, cut to 64 bytes ([MaxQuote])
+//     with "..." and the full length; an address field longer than 64
+//     bytes is refused without being parsed.
+//   - Lines (CSV records) longer than 64 KiB ([MaxLine]) stop reading with
+//     [ErrLineTooLong]; no longer line is ever buffered.
+//   - [Load], [Builder.ReadCSV] and [Builder.ReadPrefixes] with
+//     [Builder.Build] allocate, garbage included, at most 16 bytes per
+//     input byte plus 1 KiB per line (about 1 byte per byte for valid
+//     lists, most of it the table).
+//   - [Decode] allocates at most 40 bytes per byte of data plus 1 MiB for
+//     the index, whatever sizes its header claims (they are checked
+//     against the data's length before anything is allocated).
 //
 // # Compiled tables
 //

@@ -33,6 +33,25 @@ var (
 	// ErrCorrupt reports binary table data that fails validation: bad
 	// magic, version, length or checksum, or contents that are not a valid table.
 	ErrCorrupt = errors.New("ipdb: corrupt table data")
+	// ErrLineTooLong reports an input line (a CSV record) longer than
+	// [MaxLine] bytes; reading stops there.
+	ErrLineTooLong = errors.New("ipdb: line too long")
+)
+
+// Bounds on what reading and building keep, so that no input makes an
+// error or the heap grow beyond a fixed size.
+const (
+	// MaxProblems is how many problems a [Builder] (and so [Load]) keeps
+	// and reports in detail; the error counts the others in one line
+	// ("and 12345 more problems").
+	MaxProblems = 100
+	// MaxQuote is how many bytes of an offending input a [ParseError]
+	// keeps; longer inputs are cut (at a character boundary) and marked
+	// with "..." and their full length.
+	MaxQuote = 64
+	// MaxLine is the longest line (CSV record, line of a prefix list) the
+	// readers accept, in bytes without the line end.
+	MaxLine = 64 << 10
 )
 
 // ParseError describes one problem in one input row. Builders and loaders
@@ -42,7 +61,7 @@ var (
 type ParseError struct {
 	Source string // name of the input (file name), or "" when unnamed
 	Line   int    // 1-based line (row number for rows added in code)
-	Input  string // the offending text or range, or ""
+	Input  string // the offending line as written (cut to MaxQuote bytes), the range for overlaps and rows added in code, or ""
 	Err    error  // the cause; wraps a sentinel such as ErrOverlap
 }
 

@@ -58,8 +58,8 @@ func ExampleLoad_errors() {
 	}
 	// Output:
 	// ipdb: dc.csv line 2: "10.0.0.128-10.0.1.255": overlapping ranges: overlaps dc.csv line 1 "10.0.0.0-10.0.0.255"
-	// ipdb: dc.csv line 3: "10.0.3.0-10.0.2.0": start after end
-	// ipdb: dc.csv line 4: "10.0.4.0-not-an-ip": invalid range: ParseAddr("not-an-ip"): unable to parse IP
+	// ipdb: dc.csv line 3: "10.0.3.0,10.0.2.0,C,": start after end
+	// ipdb: dc.csv line 4: "10.0.4.0,not-an-ip,D,": invalid range: ParseAddr("not-an-ip"): unable to parse IP
 	// first problem on line 2 true
 }
 

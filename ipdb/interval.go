@@ -1,7 +1,6 @@
 package ipdb
 
 import (
-	"errors"
 	"fmt"
 	"iter"
 )
@@ -101,7 +100,7 @@ type IntervalBuilder[K Integer, V any] struct {
 
 	rows   []row[num[K]]
 	vals   []V
-	errs   []error
+	probs  problems
 	format func(K) string // renders keys in errors; nil means fmt.Sprint
 }
 
@@ -118,7 +117,11 @@ func (b *IntervalBuilder[K, V]) Add(lo, hi K, v V) {
 	line := len(b.vals) + 1
 	b.vals = append(b.vals, v)
 	if lo > hi {
-		b.errs = append(b.errs, &ParseError{Line: line, Input: b.show(lo, hi), Err: ErrReversed})
+		if len(b.probs.errs) >= MaxProblems {
+			b.probs.more++
+			return
+		}
+		b.probs.add(&ParseError{Line: line, Input: b.show(lo, hi), Err: ErrReversed})
 		return
 	}
 	b.rows = append(b.rows, row[num[K]]{lo: num[K]{lo}, hi: num[K]{hi}, val: uint32(line - 1), line: line})
@@ -129,17 +132,18 @@ func (b *IntervalBuilder[K, V]) Add(lo, hi K, v V) {
 // rows in strict mode) joined into one error whose parts are *ParseError.
 // The builder is empty afterwards and may be reused.
 func (b *IntervalBuilder[K, V]) Build() (*Intervals[K, V], error) {
-	rows, vals, errs := b.rows, b.vals, b.errs
-	b.rows, b.vals, b.errs = nil, nil, nil
+	rows, vals, found := b.rows, b.vals, b.probs
+	b.rows, b.vals, b.probs = nil, nil, problems{}
+	errs := found.errs
 	rows, probs := settle(rows, b.Strict, b.Innermost)
+	probs, more := firstProblems(probs, nil)
 	for _, p := range probs {
 		errs = append(errs, problemError(p, func(r row[num[K]]) (string, string) {
 			return "", b.show(r.lo.v, r.hi.v)
 		}))
 	}
-	if len(errs) > 0 {
-		sortErrors(errs)
-		return nil, errors.Join(errs...)
+	if err := report(errs, found.more+more); err != nil {
+		return nil, err
 	}
 	t := &Intervals[K, V]{
 		lo:   make([]K, len(rows)),

@@ -2,6 +2,7 @@ package ipdb
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -46,9 +47,12 @@ type LoadOptions struct {
 // Load reads ranges from CSV (by default the ipcat layout: start, end,
 // owner name, owner URL; fields may be quoted; CRLF line ends and a
 // leading UTF-8 byte order mark are accepted) and returns the frozen
-// table. A header row is an error on line 1 unless [LoadOptions].Header is set. It reports every problem of the input at once: the returned error
-// joins one [*ParseError] per problem (errors.As yields the first, with its
-// Line), or is the reader's error.
+// table. A header row is an error on line 1 unless [LoadOptions].Header
+// is set. It reports the problems of the input at once: the returned
+// error joins one [*ParseError] per problem, at most [MaxProblems] of them
+// and then a count of the rest (errors.As yields the first, with its
+// Line), or is the reader's error, or a [*ParseError] wrapping
+// [ErrLineTooLong]. See the package doc for the bounds on its memory.
 func Load(r io.Reader, opts *LoadOptions) (*Table, error) {
 	var b Builder
 	if opts != nil {
@@ -62,8 +66,10 @@ func Load(r io.Reader, opts *LoadOptions) (*Table, error) {
 
 // ReadCSV adds the rows of a CSV or TSV stream to b; see [LoadOptions]
 // (its Strict and Innermost fields are ignored here: set them on b).
-// Problems in rows are kept for [Builder.Build]; ReadCSV returns only
-// errors of the reader itself.
+// Problems in rows are kept for [Builder.Build], each quoting its line as
+// written (cut to [MaxQuote] bytes). ReadCSV returns only errors of the
+// reader itself and, for a record longer than [MaxLine] bytes, a
+// [*ParseError] wrapping [ErrLineTooLong]; reading stops there.
 func (b *Builder) ReadCSV(r io.Reader, opts *LoadOptions) error {
 	var o LoadOptions
 	if opts != nil {
@@ -75,11 +81,14 @@ func (b *Builder) ReadCSV(r io.Reader, opts *LoadOptions) error {
 		cols = Columns{From: 1, To: 2, Owner: 3, URL: 4}
 	}
 	src := b.source(o.Source)
-	br := bufio.NewReader(r)
-	if bom, err := br.Peek(3); err == nil && string(bom) == "\ufeff" {
+	tap := &lineTap{r: r}
+	br := bufio.NewReader(tap)
+	bom := int64(0)
+	if p, err := br.Peek(3); err == nil && string(p) == "\ufeff" {
 		br.Discard(3) // a UTF-8 byte order mark, as spreadsheet exports write
+		bom = 3
 	}
-	cr := csv.NewReader(br)
+	cr := csv.NewReader(br) // reads br directly: it is a *bufio.Reader of the default size
 	cr.Comma = ','
 	if o.Comma != 0 {
 		cr.Comma = o.Comma
@@ -91,23 +100,40 @@ func (b *Builder) ReadCSV(r io.Reader, opts *LoadOptions) error {
 	if cr.Comma == '\t' {
 		cr.LazyQuotes = true // TSV has no quoting convention
 	}
+	tooLong := func(line int, text []byte) error {
+		return &ParseError{Source: o.Source, Line: line, Input: quoteStart(text),
+			Err: fmt.Errorf("%w: more than %d bytes", ErrLineTooLong, MaxLine)}
+	}
 	first := true
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			return nil
 		}
+		if errors.Is(err, ErrLineTooLong) {
+			line, text := tap.longLine()
+			return tooLong(line, text)
+		}
 		if err != nil {
 			var pe *csv.ParseError
 			if !errors.As(err, &pe) {
 				return fmt.Errorf("ipdb: reading %s: %w", orInput(o.Source), err)
 			}
+			text := tap.record(cr.InputOffset()+bom, pe.StartLine)
 			b.n++
-			b.fail(src, pe.Line, "", fmt.Errorf("%w: %w", ErrCSV, pe.Err))
+			if len(b.probs.errs) < MaxProblems {
+				b.failText(src, pe.StartLine, text, fmt.Errorf("%w: %w", ErrCSV, pe.Err))
+			} else {
+				b.probs.more++
+			}
 			first = false
 			continue
 		}
 		line, _ := cr.FieldPos(0)
+		text := tap.record(cr.InputOffset()+bom, line)
+		if len(text) > MaxLine {
+			return tooLong(line, text)
+		}
 		if first && o.Header {
 			first = false
 			continue
@@ -123,29 +149,25 @@ func (b *Builder) ReadCSV(r io.Reader, opts *LoadOptions) error {
 			}
 			return strings.TrimSpace(rec[col-1]), true
 		}
-		var text string
 		var rg Range
 		var perr error
 		if cols.Prefix > 0 {
 			s, ok := field(cols.Prefix)
-			text = s
 			if !ok {
-				perr = fmt.Errorf("%w %d", ErrColumn, cols.Prefix)
+				perr = columnError(cols.Prefix)
 			} else {
 				rg, perr = ParseRange(s)
 			}
 		} else {
 			from, ok1 := field(cols.From)
 			to, ok2 := field(cols.To)
-			text = from + "-" + to
 			switch {
 			case !ok1 || cols.From <= 0:
-				perr = fmt.Errorf("%w %d", ErrColumn, cols.From)
+				perr = columnError(cols.From)
 			case !ok2:
-				perr = fmt.Errorf("%w %d", ErrColumn, cols.To)
+				perr = columnError(cols.To)
 			case cols.To <= 0:
 				rg, perr = ParseRange(from)
-				text = from
 			default:
 				rg.From, perr = parseAddr(from)
 				if perr == nil {
@@ -155,31 +177,112 @@ func (b *Builder) ReadCSV(r io.Reader, opts *LoadOptions) error {
 		}
 		owner, ok := field(cols.Owner)
 		if !ok && perr == nil {
-			perr = fmt.Errorf("%w %d", ErrColumn, cols.Owner)
+			perr = columnError(cols.Owner)
 		}
 		url, ok := field(cols.URL)
 		if !ok && perr == nil && !ipcat { // ipcat rows may leave out the URL
-			perr = fmt.Errorf("%w %d", ErrColumn, cols.URL)
+			perr = columnError(cols.URL)
 		}
 		if perr != nil {
-			b.fail(src, line, text, perr)
+			b.failText(src, line, text, perr)
 			continue
 		}
-		b.add(src, line, rg, Record{Owner: owner, URL: url}, true)
+		if err := b.add(src, line, rg, Record{Owner: owner, URL: url}, true); err != nil {
+			b.failText(src, line, text, err)
+		}
 	}
+}
+
+// columnError reports a missing column (ErrColumn); a small integer
+// boxed in an interface costs no allocation.
+type columnError int
+
+func (c columnError) Error() string { return fmt.Sprintf("%v %d", ErrColumn, int(c)) }
+func (c columnError) Unwrap() error { return ErrColumn }
+
+// lineTap sits between the input and the CSV reader. It keeps the bytes
+// of the record being read, so that a bad row can be quoted as written,
+// and refuses to buffer a record longer than MaxLine: the CSV reader
+// asks for more input only while the record it reads has no line end,
+// so everything the tap holds then belongs to that record.
+type lineTap struct {
+	r     io.Reader
+	buf   []byte // input from stream offset off on
+	start int    // buf[start:] is not yet dropped
+	off   int64  // stream offset of buf[start]
+	lines int    // line ends before off
+}
+
+func (t *lineTap) Read(p []byte) (int, error) {
+	if len(t.buf)-t.start > MaxLine+1 { // +1: a CR may end the line
+		return 0, ErrLineTooLong
+	}
+	n, err := t.r.Read(p)
+	t.buf = append(t.buf, p[:n]...)
+	return n, err
+}
+
+// record returns the text of the record that ends at stream offset end
+// and starts on line (1-based), without its line end, and drops it with
+// any blank or comment lines before it. The text is valid until the next
+// call.
+func (t *lineTap) record(end int64, line int) []byte {
+	n := int(end - t.off)
+	raw := t.buf[t.start : t.start+n]
+	before := t.lines
+	t.lines += bytes.Count(raw, []byte{'\n'})
+	t.off = end
+	t.start += n
+	for skip := line - before - 1; skip > 0; skip-- {
+		i := bytes.IndexByte(raw, '\n')
+		if i < 0 {
+			break
+		}
+		raw = raw[i+1:]
+	}
+	raw = bytes.TrimSuffix(raw, []byte{'\n'})
+	raw = bytes.TrimSuffix(raw, []byte{'\r'})
+	if t.start > len(t.buf)/2 { // keep the buffer about one record long
+		k := copy(t.buf, t.buf[t.start:])
+		text := append([]byte(nil), raw...)
+		t.buf, t.start = t.buf[:k], 0
+		return text
+	}
+	return raw
+}
+
+// longLine returns the line number and the start of the line that was
+// too long.
+func (t *lineTap) longLine() (int, []byte) {
+	rest := t.buf[t.start:]
+	line := t.lines + 1 + bytes.Count(rest, []byte{'\n'})
+	if i := bytes.LastIndexByte(rest, '\n'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	return line, rest
 }
 
 // ReadPrefixes adds a list of CIDR prefixes, one per line, all owned by
 // rec (lines may also hold "a-b" ranges or single addresses; blank lines
 // and lines starting with '#' are skipped). source names the input in
 // errors. Problems in lines are kept for [Builder.Build]; ReadPrefixes
-// returns only errors of the reader itself.
+// returns only errors of the reader itself and, for a line longer than
+// [MaxLine] bytes, a [*ParseError] wrapping [ErrLineTooLong]; reading
+// stops there.
 func (b *Builder) ReadPrefixes(r io.Reader, source string, rec Record) error {
 	src := b.source(source)
 	sc := bufio.NewScanner(r)
+	sc.Buffer(nil, MaxLine+2) // the line and its CRLF
 	line := 0
+	tooLong := func(text []byte) error {
+		return &ParseError{Source: source, Line: line, Input: quoteStart(text),
+			Err: fmt.Errorf("%w: more than %d bytes", ErrLineTooLong, MaxLine)}
+	}
 	for sc.Scan() {
 		line++
+		if len(sc.Bytes()) > MaxLine {
+			return tooLong(sc.Bytes())
+		}
 		s := strings.TrimSpace(sc.Text())
 		if s == "" || s[0] == '#' {
 			continue
@@ -187,15 +290,32 @@ func (b *Builder) ReadPrefixes(r io.Reader, source string, rec Record) error {
 		b.n++
 		rg, err := ParseRange(s)
 		if err != nil {
-			b.fail(src, line, s, err)
+			b.failText(src, line, sc.Bytes(), err)
 			continue
 		}
-		b.add(src, line, rg, rec, false)
+		if err := b.add(src, line, rg, rec, false); err != nil {
+			b.failText(src, line, sc.Bytes(), err)
+		}
 	}
 	if err := sc.Err(); err != nil {
-		return fmt.Errorf("ipdb: reading %s line %d: %w", orInput(source), line+1, err)
+		line++
+		if errors.Is(err, bufio.ErrTooLong) {
+			return tooLong(nil)
+		}
+		return fmt.Errorf("ipdb: reading %s line %d: %w", orInput(source), line, err)
 	}
 	return nil
+}
+
+// failText records a problem in a row read from input, quoting the row's
+// text as written (cut to MaxQuote bytes); past MaxProblems it only
+// counts, without allocating.
+func (b *Builder) failText(src uint32, line int, text []byte, err error) {
+	if len(b.probs.errs) >= MaxProblems {
+		b.probs.more++
+		return
+	}
+	b.probs.add(&ParseError{Source: b.sourceName(src), Line: line, Input: quoteBytes(text), Err: err})
 }
 
 func orInput(name string) string {

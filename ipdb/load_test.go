@@ -157,7 +157,7 @@ func TestParseErrorMessage(t *testing.T) {
 
 	_, err = ipdb.Load(strings.NewReader("10.0.0.0,\n"), &ipdb.LoadOptions{Columns: ipdb.Columns{From: 1, To: 2}})
 	require.Error(t, err)
-	assert.Equal(t, `ipdb: line 1: "10.0.0.0-": invalid range: ParseAddr(""): unable to parse IP`, err.Error())
+	assert.Equal(t, `ipdb: line 1: "10.0.0.0,": invalid range: missing address`, err.Error())
 }
 
 func TestLoadUnsortedIsSorted(t *testing.T) {

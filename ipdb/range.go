@@ -63,9 +63,12 @@ func ParseRange(s string) (Range, error) {
 		return Range{a, b}, nil
 	}
 	if strings.Contains(s, "/") {
+		if len(s) > maxAddrText+4 {
+			return Range{}, fmt.Errorf("%w: prefix of %d bytes is too long", ErrSyntax, len(s))
+		}
 		p, err := netip.ParsePrefix(s)
 		if err != nil {
-			return Range{}, fmt.Errorf("%w: %w", ErrSyntax, err)
+			return Range{}, syntaxError{err}
 		}
 		return RangeOf(p), nil
 	}
@@ -76,13 +79,39 @@ func ParseRange(s string) (Range, error) {
 	return Range{a, a}, nil
 }
 
+// maxAddrText bounds the text of one address: the longest IPv6 form is 45
+// bytes, and a zone (dropped anyway) is an interface name of at most 15.
+// Longer text is refused before parsing, so that an error never quotes
+// more than this of it.
+const maxAddrText = 64
+
 func parseAddr(s string) (netip.Addr, error) {
+	if s == "" {
+		return netip.Addr{}, errMissingAddr{}
+	}
+	if len(s) > maxAddrText {
+		return netip.Addr{}, fmt.Errorf("%w: address of %d bytes is too long", ErrSyntax, len(s))
+	}
 	a, err := netip.ParseAddr(s)
 	if err != nil {
-		return netip.Addr{}, fmt.Errorf("%w: %w", ErrSyntax, err)
+		return netip.Addr{}, syntaxError{err}
 	}
 	return a.Unmap().WithZone(""), nil
 }
+
+// syntaxError wraps a netip parse error as ErrSyntax, formatting the
+// message only when asked: rows past MaxProblems are counted, not shown.
+type syntaxError struct{ err error }
+
+func (e syntaxError) Error() string   { return ErrSyntax.Error() + ": " + e.err.Error() }
+func (e syntaxError) Unwrap() []error { return []error{ErrSyntax, e.err} }
+
+// errMissingAddr reports an empty address field (ErrSyntax) without an
+// allocation.
+type errMissingAddr struct{}
+
+func (errMissingAddr) Error() string { return ErrSyntax.Error() + ": missing address" }
+func (errMissingAddr) Unwrap() error { return ErrSyntax }
 
 // Valid reports nil if r is a usable range: both ends valid, of the same
 // family, From <= To. Otherwise it returns an error wrapping ErrSyntax,

@@ -1,9 +1,11 @@
 package ipdb
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // point is a key of the validation engine: totally ordered with a
@@ -160,6 +162,106 @@ func problemError[K any](p problem[K], describe func(row[K]) (src, input string)
 		cause = fmt.Errorf("%w: starts before line %d", ErrUnsorted, p.other.line)
 	}
 	return &ParseError{Source: src, Line: p.r.line, Input: in, Err: cause}
+}
+
+// firstProblems orders validation findings by source name and line and
+// returns the first MaxProblems of them with the number left out, so that
+// only those are turned into errors.
+func firstProblems[K any](probs []problem[K], name func(src uint32) string) ([]problem[K], int) {
+	if len(probs) <= MaxProblems && name == nil {
+		return probs, 0
+	}
+	slices.SortStableFunc(probs, func(a, b problem[K]) int {
+		if name != nil && a.r.src != b.r.src {
+			if c := strings.Compare(name(a.r.src), name(b.r.src)); c != 0 {
+				return c
+			}
+		}
+		return a.r.line - b.r.line
+	})
+	if len(probs) <= MaxProblems {
+		return probs, 0
+	}
+	return probs[:MaxProblems], len(probs) - MaxProblems
+}
+
+// moreProblems is the last part of a report that kept MaxProblems
+// problems: how many others there were.
+type moreProblems int
+
+func (n moreProblems) Error() string { return fmt.Sprintf("ipdb: and %d more problems", int(n)) }
+
+// problems collects the *ParseError values of a builder, keeping the
+// first MaxProblems and counting the others. The zero value is empty.
+type problems struct {
+	errs []error
+	more int
+}
+
+func (p *problems) add(err error) {
+	if len(p.errs) < MaxProblems {
+		p.errs = append(p.errs, err)
+		return
+	}
+	p.more++
+}
+
+func (p *problems) len() int { return len(p.errs) + p.more }
+
+// report orders the problems by source and line, keeps the first
+// MaxProblems and returns them joined, ending with a count of the rest;
+// nil when there are none. A moreProblems among errs (from a nested
+// builder) adds to the count.
+func report(errs []error, more int) error {
+	kept := errs[:0]
+	for _, e := range errs {
+		if n, ok := e.(moreProblems); ok {
+			more += int(n)
+			continue
+		}
+		kept = append(kept, e)
+	}
+	errs = kept
+	if len(errs) == 0 && more == 0 {
+		return nil
+	}
+	sortErrors(errs)
+	if len(errs) > MaxProblems {
+		more += len(errs) - MaxProblems
+		clear(errs[MaxProblems:])
+		errs = errs[:MaxProblems]
+	}
+	if more > 0 {
+		errs = append(errs, moreProblems(more))
+	}
+	return errors.Join(errs...)
+}
+
+// quoteBytes returns text as a string, or when it is longer than
+// MaxQuote its first MaxQuote bytes (cut at a character boundary)
+// followed by "..." and the full length.
+func quoteBytes(text []byte) string {
+	if len(text) <= MaxQuote {
+		return string(text)
+	}
+	cut := MaxQuote
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s... (%d bytes)", text[:cut], len(text))
+}
+
+// quoteStart returns the start of a line too long to read whole: at most
+// MaxQuote bytes, followed by "..." when cut.
+func quoteStart(text []byte) string {
+	if len(text) <= MaxQuote {
+		return string(text)
+	}
+	cut := MaxQuote
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	return string(text[:cut]) + "..."
 }
 
 // sortErrors orders problems by source and line, so reports read top down.

@@ -1,7 +1,6 @@
 package ipdb
 
 import (
-	"errors"
 	"fmt"
 	"iter"
 	"math"
@@ -56,8 +55,8 @@ type TimeBuilder[V any] struct {
 	// Innermost flattens nested intervals, the innermost winning.
 	Innermost bool
 
-	b    IntervalBuilder[int64, V]
-	errs []error
+	b     IntervalBuilder[int64, V]
+	probs problems
 }
 
 // Add appends the interval [start, end) with value v. An empty or reversed
@@ -68,10 +67,10 @@ func (b *TimeBuilder[V]) Add(start, end time.Time, v V) {
 	switch {
 	case !inNanoRange(start) || !inNanoRange(end):
 		b.b.vals = append(b.b.vals, v)
-		b.errs = append(b.errs, &ParseError{Line: line, Input: in, Err: ErrTime})
+		b.probs.add(&ParseError{Line: line, Input: in, Err: ErrTime})
 	case !end.After(start):
 		b.b.vals = append(b.b.vals, v)
-		b.errs = append(b.errs, &ParseError{Line: line, Input: in, Err: fmt.Errorf("%w: empty interval", ErrReversed)})
+		b.probs.add(&ParseError{Line: line, Input: in, Err: fmt.Errorf("%w: empty interval", ErrReversed)})
 	default:
 		b.b.Add(start.UnixNano(), end.UnixNano()-1, v)
 	}
@@ -83,15 +82,15 @@ func (b *TimeBuilder[V]) Add(start, end time.Time, v V) {
 func (b *TimeBuilder[V]) Build() (*TimeTable[V], error) {
 	b.b.Strict, b.b.Innermost = b.Strict, b.Innermost
 	b.b.format = func(ns int64) string { return time.Unix(0, ns).UTC().Format(time.RFC3339Nano) }
-	errs := b.errs
-	b.errs = nil
+	found := b.probs
+	b.probs = problems{}
+	errs := found.errs
 	t, err := b.b.Build()
-	if err != nil || len(errs) > 0 {
+	if err != nil || found.len() > 0 {
 		if err != nil {
 			errs = append(errs, err.(interface{ Unwrap() []error }).Unwrap()...)
 		}
-		sortErrors(errs)
-		return nil, errors.Join(errs...)
+		return nil, report(errs, found.more)
 	}
 	return &TimeTable[V]{t: *t}, nil
 }
