@@ -2,17 +2,23 @@ package abtest
 
 import "math"
 
-// maxLooks bounds the number of looks of a design (10000 looks take about
-// a second; the cost grows faster than linearly beyond).
+// maxLooks bounds the number of looks of a design (10000 looks take
+// one to four seconds; the cost grows faster than linearly beyond).
 const maxLooks = 10000
+
+// maxRepeatedLooks bounds the looks of the functions that integrate over
+// the whole design many times: [PocockConstant] and
+// [OBrienFlemingConstant] (about 60 passes) and [AdjustEstimate] (about
+// 400 passes).
+const maxRepeatedLooks = 1000
 
 // PocockConstant returns the constant boundary c of Pocock's (1977)
 // two-sided design with k equally spaced looks and total level alpha:
 // reject at look j when |Z_j| ≥ c. For k = 5 and alpha = 0.05 it is 2.413.
-// It returns an error for alpha outside (0, 1) or k outside 1..10000.
-// The constant is found by repeated integration over all k looks on a
-// fine grid: about 0.01 s for k = 5, 0.3 s for k = 100 and 3.5 s for
-// k = 1000 on a shared 2-core machine.
+// It returns an error for alpha outside (0, 1) or k below 1, and
+// [ErrTooLarge] for k above 1000. The constant is found by repeated
+// integration over all k looks on a fine grid: about 0.01 s for k = 5,
+// 0.3 s for k = 100 and 3.5 s for k = 1000 on an idle 2-core machine.
 func PocockConstant(k int, alpha float64) (float64, error) {
 	return classicConstant("PocockConstant", k, alpha, func(j int) float64 { return 1 })
 }
@@ -33,8 +39,11 @@ func classicConstant(fn string, k int, alpha float64, shape func(j int) float64)
 	if err := checkAlpha(fn, alpha); err != nil {
 		return 0, err
 	}
-	if k < 1 || k > maxLooks {
+	if k < 1 {
 		return 0, argErr(fn, "k", float64(k), ErrInfo)
+	}
+	if k > maxRepeatedLooks {
+		return 0, argErr(fn, "k", float64(k), ErrTooLarge)
 	}
 	t := equalFractions(k)
 	sh := make([]float64, k)

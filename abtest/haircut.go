@@ -28,9 +28,16 @@ type Haircut struct {
 // collects the θ for which the observed outcome is not in either
 // alpha/2 tail of the stagewise ordering (earlier stops rank as more
 // extreme).
+//
+// It returns [ErrInfo] for info that is not increasing, outside (0, 1] or
+// with looks closer than [MinSpacing], and [ErrTooLarge] for more than
+// 1000 looks. It runs about 400 forward integrations over the design:
+// about 0.05 s for 20 looks and 2 s for 1000 looks on an idle 2-core
+// machine; memory is two grids of at most 16000 points and slices of
+// len(info).
 func AdjustEstimate(info, bounds []float64, sides Sides, look int, z, se, alpha float64) (Haircut, error) {
 	const fn = "AdjustEstimate"
-	if len(info) > maxLooks {
+	if len(info) > maxRepeatedLooks {
 		return Haircut{}, argErr(fn, "len(info)", float64(len(info)), ErrTooLarge)
 	}
 	if err := checkInfo(fn, info); err != nil {

@@ -269,3 +269,28 @@ func TestErrorsNameTheCallersArgument(t *testing.T) {
 		})
 	}
 }
+
+// Functions that integrate over a whole design many times refuse designs
+// of more than maxRepeatedLooks looks instead of running for minutes.
+func TestRepeatedIntegrationBounded(t *testing.T) {
+	k := maxRepeatedLooks + 1
+	if _, err := PocockConstant(k, 0.05); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("PocockConstant(%d) error = %v, want ErrTooLarge", k, err)
+	}
+	if _, err := OBrienFlemingConstant(k, 0.05); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("OBrienFlemingConstant(%d) error = %v, want ErrTooLarge", k, err)
+	}
+	info := equalFractions(k)
+	b := make([]float64, k)
+	for i := range b {
+		b[i] = 3
+	}
+	if _, err := AdjustEstimate(info, b, TwoSided, 0, 3.5, 0.01, 0.05); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("AdjustEstimate(%d looks) error = %v, want ErrTooLarge", k, err)
+	}
+	// A design that long is built cheaply but refuses Inflation.
+	g := &GroupSequential{alpha: 0.05, sides: TwoSided, spend: PocockSpending, info: info, bounds: b}
+	if _, _, err := g.Inflation(0.8); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("Inflation(%d looks) error = %v, want ErrTooLarge", k, err)
+	}
+}

@@ -244,7 +244,9 @@ func (g *GroupSequential) OperatingAt(drift float64) (Operating, error) {
 // maximum information the sequential design needs for the given power to
 // the information of a fixed-horizon test with the same alpha, sides and
 // power; and the design's operating characteristics at that drift. The
-// design's looks must end at fraction 1.
+// design's looks must end at fraction 1. It runs about 40 forward
+// integrations ([GroupSequential.OperatingAt]) over the design, so it
+// returns [ErrTooLarge] for designs of more than 1000 looks.
 func (g *GroupSequential) Inflation(power float64) (float64, Operating, error) {
 	const fn = "GroupSequential.Inflation"
 	if err := checkPower(fn, power); err != nil {
@@ -252,6 +254,9 @@ func (g *GroupSequential) Inflation(power float64) (float64, Operating, error) {
 	}
 	if len(g.info) == 0 {
 		return 0, Operating{}, argErr(fn, "Len()", 0, ErrInfo)
+	}
+	if len(g.info) > maxRepeatedLooks {
+		return 0, Operating{}, argErr(fn, "Len()", float64(len(g.info)), ErrTooLarge)
 	}
 	if last := g.info[len(g.info)-1]; last != 1 {
 		return 0, Operating{}, argErr(fn, "last fraction", last, ErrInfo)

@@ -1,15 +1,24 @@
 // Command abtest plans a conversion experiment, feeds it one day of counts
 // at a time, prints the report each day until the experiment can stop,
 // and draws the design's threshold curve as a small text chart.
+//
+// Usage:
+//
+//	abtest [-baseline 0.10] [-mde 0.10] [-alpha 0.05] [-power 0.8] [-daily 1500] [-plan-days 14] [-points 20]
+//
+// The daily counts are embedded sample data (10 % baseline, treatment
+// converting at 11.2 %); the flags change the plan they are judged by.
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
-	"log"
 	"math"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/craftkit/craftkit/abtest"
 )
@@ -29,53 +38,174 @@ func sampleDays() []day {
 	}
 }
 
-func main() {
-	if err := run(os.Stdout); err != nil {
-		log.Fatal(err)
-	}
+// config holds the validated flags.
+type config struct {
+	baseline, mde, alpha, power float64
+	daily                       float64 // visitors per arm per day
+	planDays, points            int
+	progressAfter               time.Duration // report progress on work longer than this
 }
 
-func run(w io.Writer) error {
-	const (
-		baseline = 0.10
-		mde      = 0.10 // relative: detect 10 % → 11 %
-		alpha    = 0.05
-		power    = 0.80
-	)
-	n, err := abtest.SampleSize(baseline, baseline*(1+mde), alpha, power)
-	if err != nil {
-		return err
+// Flag ranges. plan-days and points are bounded so that a run stays well
+// under a few seconds.
+const (
+	maxPlanDays = 365
+	maxPoints   = 200
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run parses args, runs the program and returns the exit status: 0 on
+// success or -h, 2 for bad flags or values, 1 when the computation fails.
+func run(args []string, stdout, stderr io.Writer) int {
+	cfg, err := parseFlags(args, stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case err != nil:
+		fmt.Fprintf(stderr, "abtest: %v\nRun 'abtest -h' for usage.\n", err)
+		return 2
 	}
-	// Inflate for looking every day of a two-week plan.
-	gs, err := abtest.SpendingDesign{Alpha: alpha}.Start()
-	if err != nil {
-		return err
+	if err := simulate(stdout, stderr, cfg); err != nil {
+		fmt.Fprintf(stderr, "abtest: %v\n", err)
+		return 1
 	}
-	for i := 1; i <= 14; i++ {
-		if _, err := gs.Append(float64(i) / 14); err != nil {
-			return err
+	return 0
+}
+
+// parseFlags parses and validates the command line. Usage goes to stderr
+// on -h, -help or --help (flag.ErrHelp is returned).
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	cfg := config{progressAfter: 2 * time.Second}
+	fs := flag.NewFlagSet("abtest", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are reported once, by run
+	fs.Float64Var(&cfg.baseline, "baseline", 0.10, "control conversion rate, in (0, 1)")
+	fs.Float64Var(&cfg.mde, "mde", 0.10, "relative lift to detect (0.10 = +10 %); baseline·(1+mde) must stay below 1")
+	fs.Float64Var(&cfg.alpha, "alpha", 0.05, "two-sided significance level, in (0, 1)")
+	fs.Float64Var(&cfg.power, "power", 0.80, "power at the MDE, in (alpha/2, 1)")
+	fs.Float64Var(&cfg.daily, "daily", 1500, "expected visitors per arm per day, at least 1")
+	fs.IntVar(&cfg.planDays, "plan-days", 14, fmt.Sprintf("planned daily looks used to size the test, 1..%d", maxPlanDays))
+	fs.IntVar(&cfg.points, "points", 20, fmt.Sprintf("points of the threshold curve, 2..%d", maxPoints))
+	fs.Usage = func() {} // printed below for -h only; errors get a one-line hint
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(stderr, "Usage: abtest [flags]\n\n"+
+				"Plans a conversion A/B test, replays %d days of embedded sample counts\n"+
+				"through a sequential monitor and draws the design's threshold curve.\n\nFlags:\n", len(sampleDays()))
+			fs.SetOutput(stderr)
+			fs.PrintDefaults()
+		}
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected argument %q (all settings are flags)", fs.Arg(0))
+	}
+	unit := func(name string, v float64) error {
+		if !(v > 0 && v < 1) {
+			return fmt.Errorf("-%s %v: must be between 0 and 1 (exclusive)", name, v)
+		}
+		return nil
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"baseline", cfg.baseline}, {"alpha", cfg.alpha}, {"power", cfg.power}} {
+		if err := unit(f.name, f.v); err != nil {
+			return cfg, err
 		}
 	}
-	inflation, op, err := gs.Inflation(power)
+	switch {
+	case !(cfg.mde > 0) || math.IsInf(cfg.mde, 0):
+		return cfg, fmt.Errorf("-mde %v: must be a positive relative lift", cfg.mde)
+	case !(cfg.baseline*(1+cfg.mde) < 1):
+		return cfg, fmt.Errorf("-mde %v: the treatment rate %v·(1+%v) must stay below 1", cfg.mde, cfg.baseline, cfg.mde)
+	case cfg.power <= cfg.alpha/2:
+		return cfg, fmt.Errorf("-power %v: must be above alpha/2 = %v", cfg.power, cfg.alpha/2)
+	case !(cfg.daily >= 1) || math.IsInf(cfg.daily, 0):
+		return cfg, fmt.Errorf("-daily %v: must be at least 1 visitor per arm per day", cfg.daily)
+	case cfg.planDays < 1 || cfg.planDays > maxPlanDays:
+		return cfg, fmt.Errorf("-plan-days %d: must be in 1..%d", cfg.planDays, maxPlanDays)
+	case cfg.points < 2 || cfg.points > maxPoints:
+		return cfg, fmt.Errorf("-points %d: must be in 2..%d", cfg.points, maxPoints)
+	}
+	return cfg, nil
+}
+
+// withProgress runs f and, if it takes longer than after, writes a line to
+// w every interval until it returns.
+func withProgress(w io.Writer, what string, after time.Duration, f func() error) error {
+	start := time.Now()
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		timer := time.NewTimer(after)
+		defer timer.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-timer.C:
+				fmt.Fprintf(w, "%s: still working after %s\n", what, time.Since(start).Round(time.Second))
+				timer.Reset(2 * time.Second)
+			}
+		}
+	}()
+	err := f()
+	close(stop)
+	<-done
+	return err
+}
+
+func simulate(w, progress io.Writer, cfg config) error {
+	n, err := abtest.SampleSize(cfg.baseline, cfg.baseline*(1+cfg.mde), cfg.alpha, cfg.power)
 	if err != nil {
 		return err
 	}
+	// Inflate for looking every day of the plan.
+	gs, err := abtest.SpendingDesign{Alpha: cfg.alpha}.Start()
+	if err != nil {
+		return err
+	}
+	var inflation float64
+	var op abtest.Operating
+	err = withProgress(progress, fmt.Sprintf("sizing a %d-look design", cfg.planDays), cfg.progressAfter, func() error {
+		for i := 1; i <= cfg.planDays; i++ {
+			if _, err := gs.Append(float64(i) / float64(cfg.planDays)); err != nil {
+				return err
+			}
+		}
+		inflation, op, err = gs.Inflation(cfg.power)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if target := math.Ceil(n * inflation); !(target < 1e15) {
+		return fmt.Errorf("the plan needs %.3g visitors per arm: choose a larger -mde", target)
+	}
 	target := int64(math.Ceil(n * inflation))
-	daysNeeded, err := abtest.DaysToPower(float64(target), 1500, 0)
+	daysNeeded, err := abtest.DaysToPower(float64(target), cfg.daily, 0)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "plan: %.0f per arm fixed, ×%.3f for daily looks = %d per arm, about %d days (expected stop at %.0f %% under the MDE)\n",
 		n, inflation, target, daysNeeded, 100*op.ExpectedInfo)
 
-	m, err := abtest.NewMonitor(&abtest.MonitorOptions{Alpha: alpha, TargetN: target})
+	m, err := abtest.NewMonitor(&abtest.MonitorOptions{Alpha: cfg.alpha, TargetN: max(target, 2)})
 	if err != nil {
 		return err
 	}
 	var nc, xc, nt, xt int64
 	for i, d := range sampleDays() {
 		nc, xc, nt, xt = nc+d.nc, xc+d.xc, nt+d.nt, xt+d.xt
-		r, err := m.Observe(i+1, abtest.Conversions(nc, xc), abtest.Conversions(nt, xt))
+		var r abtest.Report
+		err := withProgress(progress, fmt.Sprintf("day %d", i+1), cfg.progressAfter, func() (err error) {
+			r, err = m.Observe(i+1, abtest.Conversions(nc, xc), abtest.Conversions(nt, xt))
+			return err
+		})
 		if err != nil {
 			return err
 		}
@@ -92,16 +222,16 @@ func run(w io.Writer) error {
 		}
 	}
 
-	curve, err := abtest.ThresholdCurve(abtest.Hybrid{Alpha: alpha}, 20)
+	curve, err := abtest.ThresholdCurve(abtest.Hybrid{Alpha: cfg.alpha}, cfg.points)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "\nthreshold curve (nominal p-value needed, log scale from 1e-6 to 0.05):")
+	fmt.Fprintf(w, "\nthreshold curve (nominal p-value needed, log scale from 1e-6 to %g):\n", cfg.alpha)
 	for _, p := range curve {
 		bar := 0
 		if p.Threshold > 0 {
-			bar = int(math.Round(40 * (math.Log10(p.Threshold) + 6) / (math.Log10(alpha) + 6)))
-			bar = max(bar, 0)
+			bar = int(math.Round(40 * (math.Log10(p.Threshold) + 6) / (math.Log10(cfg.alpha) + 6)))
+			bar = min(max(bar, 0), 40)
 		}
 		fmt.Fprintf(w, "%4.0f %% |%-40s| %.2g\n", 100*p.Fraction, strings.Repeat("#", bar), p.Threshold)
 	}
