@@ -6,6 +6,50 @@ import (
 	"github.com/craftkit/craftkit/abtest"
 )
 
+// Example is the README's abtest snippet, line for line: boundaries of a
+// five-look design, a Miller plan, and a Monitor fed one day at a time.
+func Example() {
+	// z-scale efficacy boundaries for 5 equally spaced looks, O'Brien-Fleming-type spending
+	b, err := abtest.Boundaries([]float64{0.2, 0.4, 0.6, 0.8, 1}, 0.05, abtest.TwoSided, abtest.OBrienFlemingSpending)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("b == %.4f\n", b)
+
+	// +40 % lift: stop at T−C = 31, give up at 243 conversions
+	plan, err := abtest.PlanMiller(0.4, 0.05, 0.8)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("stop at T−C = %d, give up at %d conversions\n", plan.D, plan.N)
+
+	m, err := abtest.NewMonitor(&abtest.MonitorOptions{TargetN: 40000})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for day := 1; day <= 20; day++ {
+		// cumulative visitors per arm, converting at 10 % and 10.9 %
+		nC, nT := int64(2000*day), int64(2000*day)
+		convC, convT := nC/10, nT*109/1000
+		r, err := m.Observe(day, abtest.Conversions(nC, convC), abtest.Conversions(nT, convT))
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		if r.Stop {
+			fmt.Println(r.Status, r.Header, r.Color)
+			break
+		}
+	}
+	// Output:
+	// b == [4.8769 3.3570 2.6803 2.2898 2.0310]
+	// stop at T−C = 31, give up at 243 conversions
+	// +8.2 % directional change is correct but magnitude might be inflated green
+}
+
 func ExampleBoundaries() {
 	info := []float64{0.2, 0.4, 0.6, 0.8, 1}
 	obf, _ := abtest.Boundaries(info, 0.05, abtest.TwoSided, abtest.OBrienFlemingSpending)
