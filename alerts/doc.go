@@ -28,6 +28,32 @@
 // Splunk JSON and NDJSON ([ParseJSONExport]) are the other ingests.
 // Perfdata follows the Nagios plugin guidelines ([ParsePerfdata]).
 //
+// # Classification
+//
+// [DefaultTags] is Opsweekly's tag set, exact: the empty key (Untagged),
+// three action tags, five no-action tags and "na" (N/A, counted as
+// untagged). A [TagSet] extends it. A [Classification] records the tag,
+// a note, the [SleepState], who and when; re-classifying appends a new
+// one and the latest wins. [ClassifyAll] applies one verdict to many.
+// [WeeklyUpdate] and [MeetingNotes] are stored beside them.
+//
+// # Store
+//
+// A [Store] is two methods, Append and Scan, over [Record] values. [File]
+// is the default: JSON Lines, append-only, one write and one fsync per
+// batch; a torn last line (a crash mid-write) is cut off and saved aside
+// with a warning on the next open; unknown fields are kept in
+// [Record].Extra and written back unchanged. [Memory] serves tests.
+//
+// # Reports
+//
+// [Load] turns a store into a [Snapshot] (notifications deduplicated by
+// ID and sorted; latest classification per notification). On-call weeks
+// come from a [Rotation] (weekday, time, zone), with DST-correct
+// boundaries. [Snapshot.Week] gives totals, counts by state and tag,
+// signal/noise = action / (action + no action), top hosts and services
+// and a weekday × hour heat map; [Snapshot.Trend] one point per week.
+//
 // # Bounds
 //
 // Log lines: [MaxLineBytes] (64 KiB) unless [ParseOptions] says
@@ -39,5 +65,16 @@
 // # Concurrency
 //
 // Parsers are pure functions. Value types ([Notification], [Alert]) are
-// safe to share once built.
+// safe to share once built. [File], [Memory], [TagSet] and [Snapshot]
+// are safe for concurrent use; [File] serialises appends within the
+// process and lets readers scan while a batch is written (they see whole
+// batches only). Only one process should write a store file at a time.
+//
+// # Costs
+//
+// Appending to a [File] costs one write and one fsync per batch: about
+// 38,000 classifications/s in batches of 100 on the development machine
+// (BenchmarkFileAppendClassifications). [Load] reads and indexes the
+// whole store; reports are linear in the notifications of their range.
+// Please evaluate for your own disks and data.
 package alerts
