@@ -38,8 +38,9 @@ func ExampleFlow_Tap() {
 func ExampleLedger_Overdue() {
 	var l checkout.Ledger
 	t0 := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
-	_ = l.Append(checkout.Record{Time: t0, Action: checkout.Out, Device: "iPad", Person: "Grace"})
-	_ = l.Append(checkout.Record{Time: t0.Add(26 * time.Hour), Action: checkout.Out, Device: "Pixel 7", Person: "Ada"})
+	ipad, pixel := rfid.Card{Facility: 170, Number: 50012}, rfid.Card{Facility: 170, Number: 50007}
+	_ = l.Append(checkout.Record{Time: t0, Action: checkout.Out, Tag: ipad, Device: "iPad", Person: "Grace"})
+	_ = l.Append(checkout.Record{Time: t0.Add(26 * time.Hour), Action: checkout.Out, Tag: pixel, Device: "Pixel 7", Person: "Ada"})
 	for _, loan := range l.Overdue(t0.Add(27*time.Hour), 24*time.Hour) {
 		fmt.Printf("%s has had the %s since %s\n", loan.Person, loan.Device, loan.Since.Format("Mon 15:04"))
 	}

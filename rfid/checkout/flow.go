@@ -178,6 +178,7 @@ type Config struct {
 // pending is a first tap waiting for its partner.
 type pending struct {
 	name string
+	card rfid.Card
 	at   time.Time
 }
 
@@ -282,16 +283,16 @@ func (f *Flow) tap(now time.Time, c rfid.Card) []Event {
 		return []Event{{Kind: Denied, Time: now, Card: c, Err: fmt.Errorf("%w: %d", rfid.ErrFacility, c.Facility)}}
 	}
 	if name, ok := f.dir.Person(c); ok {
-		prev := replaced(f.person.name, name)
-		f.person = pending{name: name, at: now}
+		prev := replaced(f.person, c)
+		f.person = pending{name: name, card: c, at: now}
 		if f.device.name != "" {
 			return f.complete(now, c)
 		}
 		return []Event{{Kind: AwaitDevice, Time: now, Person: name, Holder: prev, Card: c}}
 	}
 	if name, ok := f.dir.Device(c); ok {
-		prev := replaced(f.device.name, name)
-		f.device = pending{name: name, at: now}
+		prev := replaced(f.device, c)
+		f.device = pending{name: name, card: c, at: now}
 		if f.person.name != "" {
 			return f.complete(now, c)
 		}
@@ -306,29 +307,29 @@ func (f *Flow) tap(now time.Time, c rfid.Card) []Event {
 	return []Event{{Kind: UnknownTag, Time: now, Card: c}}
 }
 
-// replaced returns the name of a pending tap that a new tap replaces, or
-// "" when there was none or it is the same tag again.
-func replaced(pending, name string) string {
-	if pending == name {
+// replaced returns the name of a pending tap that a tap of card c
+// replaces, or "" when there was none or it is the same tag again.
+func replaced(p pending, c rfid.Card) string {
+	if p.card == c {
 		return ""
 	}
-	return pending
+	return p.name
 }
 
 // complete decides a pending person and device pair.
 func (f *Flow) complete(now time.Time, c rfid.Card) []Event {
-	person, device := f.person.name, f.device.name
+	person, device, tag := f.person.name, f.device.name, f.device.card
 	f.person, f.device = pending{}, pending{}
 	ev := Event{Time: now, Person: person, Device: device, Card: c}
-	loan, out := f.ledger.Holder(device)
+	loan, out := f.ledger.Holder(tag)
 	var err error
 	switch {
 	case !out:
 		ev.Kind = CheckedOut
-		err = f.ledger.Append(Record{Time: now, Action: Out, Device: device, Person: person})
+		err = f.ledger.Append(Record{Time: now, Action: Out, Tag: tag, Device: device, Person: person})
 	case loan.Person == person:
 		ev.Kind, ev.Holder = CheckedIn, person
-		err = f.ledger.Append(Record{Time: now, Action: In, Device: device, Person: person})
+		err = f.ledger.Append(Record{Time: now, Action: In, Tag: tag, Device: device, Person: person})
 	default:
 		ev.Holder = loan.Person
 		switch f.cfg.Held {
@@ -339,13 +340,13 @@ func (f *Flow) complete(now time.Time, c rfid.Card) []Event {
 			// Two records; only a concurrent writer taking the device
 			// between them can make the second fail; the check-in then
 			// stands and the flow reports the error as a BadRead.
-			err = f.ledger.Append(Record{Time: now, Action: In, Device: device, Person: loan.Person, By: person})
+			err = f.ledger.Append(Record{Time: now, Action: In, Tag: tag, Device: device, Person: loan.Person, By: person})
 			if err == nil {
-				err = f.ledger.Append(Record{Time: now, Action: Out, Device: device, Person: person})
+				err = f.ledger.Append(Record{Time: now, Action: Out, Tag: tag, Device: device, Person: person})
 			}
 		default:
 			ev.Kind = CheckedIn
-			err = f.ledger.Append(Record{Time: now, Action: In, Device: device, Person: loan.Person, By: person})
+			err = f.ledger.Append(Record{Time: now, Action: In, Tag: tag, Device: device, Person: loan.Person, By: person})
 		}
 	}
 	if err != nil {

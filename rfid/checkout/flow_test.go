@@ -91,12 +91,12 @@ func TestFlowScenarios(t *testing.T) {
 		{
 			name:  "person then device checks out",
 			steps: []step{{0, ada, 0, []Kind{AwaitDevice}}, {2 * sec, pixel, 0, []Kind{CheckedOut}}},
-			loans: []Loan{{Device: "Pixel 7", Person: "Ada", Since: t0.Add(2 * sec)}},
+			loans: []Loan{{Tag: card(pixel), Device: "Pixel 7", Person: "Ada", Since: t0.Add(2 * sec)}},
 		},
 		{
 			name:  "device then person checks out",
 			steps: []step{{0, ipad, 0, []Kind{AwaitPerson}}, {5 * sec, grace, 0, []Kind{CheckedOut}}},
-			loans: []Loan{{Device: "iPad", Person: "Grace", Since: t0.Add(5 * sec)}},
+			loans: []Loan{{Tag: card(ipad), Device: "iPad", Person: "Grace", Since: t0.Add(5 * sec)}},
 		},
 		{
 			name: "holder taps again: checked in",
@@ -112,7 +112,7 @@ func TestFlowScenarios(t *testing.T) {
 				{0, ada, 0, []Kind{AwaitDevice}}, {10 * sec, grace, 0, []Kind{AwaitDevice}},
 				{sec, ipad, 0, []Kind{CheckedOut}},
 			},
-			loans: []Loan{{Device: "iPad", Person: "Grace", Since: t0.Add(11 * sec)}},
+			loans: []Loan{{Tag: card(ipad), Device: "iPad", Person: "Grace", Since: t0.Add(11 * sec)}},
 		},
 		{
 			name: "duplicate within dedupe window ignored, sliding",
@@ -135,7 +135,7 @@ func TestFlowScenarios(t *testing.T) {
 			steps: []step{
 				{0, ada, 0, []Kind{AwaitDevice}}, {60 * sec, 0, 0, nil}, {0, pixel, 0, []Kind{CheckedOut}},
 			},
-			loans: []Loan{{Device: "Pixel 7", Person: "Ada", Since: t0.Add(60 * sec)}},
+			loans: []Loan{{Tag: card(pixel), Device: "Pixel 7", Person: "Ada", Since: t0.Add(60 * sec)}},
 		},
 		{
 			name: "foreign cards are deduplicated too",
@@ -176,7 +176,7 @@ func TestFlowScenarios(t *testing.T) {
 				{0, ada, 0, []Kind{AwaitDevice}}, {sec, pixel, 0, []Kind{CheckedOut}},
 				{time.Minute, grace, 0, []Kind{AwaitDevice}}, {sec, pixel, 0, []Kind{Transferred}},
 			},
-			loans: []Loan{{Device: "Pixel 7", Person: "Grace", Since: t0.Add(62 * sec)}},
+			loans: []Loan{{Tag: card(pixel), Device: "Pixel 7", Person: "Grace", Since: t0.Add(62 * sec)}},
 		},
 		{
 			name: "held by someone else: reject",
@@ -185,7 +185,7 @@ func TestFlowScenarios(t *testing.T) {
 				{0, ada, 0, []Kind{AwaitDevice}}, {sec, pixel, 0, []Kind{CheckedOut}},
 				{time.Minute, pixel, 0, []Kind{AwaitPerson}}, {sec, linus, 0, []Kind{Refused}},
 			},
-			loans: []Loan{{Device: "Pixel 7", Person: "Ada", Since: t0.Add(sec)}},
+			loans: []Loan{{Tag: card(pixel), Device: "Pixel 7", Person: "Ada", Since: t0.Add(sec)}},
 		},
 	}
 	for _, tt := range tests {
@@ -282,16 +282,18 @@ func TestDirectorySalted(t *testing.T) {
 
 func TestLedger(t *testing.T) {
 	var l Ledger
-	require.NoError(t, l.Append(Record{Time: t0, Action: Out, Device: "iPad", Person: "Ada"}))
-	require.NoError(t, l.Append(Record{Time: t0.Add(time.Hour), Action: Out, Device: "Pixel 7", Person: "Grace"}))
-	assert.ErrorIs(t, l.Append(Record{Time: t0, Action: Out, Device: "iPad", Person: "Grace"}), ErrHeld)
-	assert.ErrorIs(t, l.Append(Record{Time: t0, Action: In, Device: "iPad", Person: "Grace"}), ErrNotHeld)
-	assert.ErrorIs(t, l.Append(Record{Time: t0, Action: In, Device: "Nokia", Person: "Grace"}), ErrNotHeld)
+	require.NoError(t, l.Append(Record{Time: t0, Action: Out, Tag: card(ipad), Device: "iPad", Person: "Ada"}))
+	require.NoError(t, l.Append(Record{Time: t0.Add(time.Hour), Action: Out, Tag: card(pixel), Device: "Pixel 7", Person: "Grace"}))
+	assert.ErrorIs(t, l.Append(Record{Time: t0, Action: Out, Tag: card(ipad), Device: "iPad", Person: "Grace"}), ErrHeld)
+	assert.ErrorIs(t, l.Append(Record{Time: t0, Action: In, Tag: card(ipad), Device: "iPad", Person: "Grace"}), ErrNotHeld)
+	assert.ErrorIs(t, l.Append(Record{Time: t0, Action: In, Tag: card(newDev), Device: "Nokia", Person: "Grace"}), ErrNotHeld)
+	assert.ErrorIs(t, l.Append(Record{Time: t0, Action: Out, Tag: card(newDev), Device: "\xff", Person: "Grace"}), ErrRecord)
+	assert.ErrorIs(t, l.Append(Record{Time: t0, Tag: card(newDev), Device: "Nokia", Person: "Grace"}), ErrRecord)
 
 	now := t0.Add(25 * time.Hour)
-	assert.Equal(t, []Loan{{Device: "iPad", Person: "Ada", Since: t0}}, l.Overdue(now, 24*time.Hour))
+	assert.Equal(t, []Loan{{Tag: card(ipad), Device: "iPad", Person: "Ada", Since: t0}}, l.Overdue(now, 24*time.Hour))
 	assert.Len(t, l.Overdue(now, time.Hour), 2)
-	require.NoError(t, l.Append(Record{Time: now, Action: In, Device: "iPad", Person: "Ada"}))
+	require.NoError(t, l.Append(Record{Time: now, Action: In, Tag: card(ipad), Device: "iPad", Person: "Ada"}))
 	assert.Empty(t, l.Overdue(now, 24*time.Hour))
 	h := l.History()
 	require.Len(t, h, 3)
@@ -306,12 +308,13 @@ func TestLedgerConcurrent(t *testing.T) {
 	for g := range 4 {
 		wg.Go(func() {
 			dev := fmt.Sprintf("dev%d", g)
+			tag := card(uint32(50000 + g))
 			for i := range 200 {
 				at := t0.Add(time.Duration(i) * time.Second)
-				assert.NoError(t, l.Append(Record{Time: at, Action: Out, Device: dev, Person: "p"}))
+				assert.NoError(t, l.Append(Record{Time: at, Action: Out, Tag: tag, Device: dev, Person: "p"}))
 				_ = l.Loans()
 				_ = l.Overdue(at, time.Minute)
-				assert.NoError(t, l.Append(Record{Time: at, Action: In, Device: dev, Person: "p"}))
+				assert.NoError(t, l.Append(Record{Time: at, Action: In, Tag: tag, Device: dev, Person: "p"}))
 			}
 		})
 	}
