@@ -5,11 +5,79 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/craftkit/craftkit/embeddings"
 )
+
+// The README's embeddings snippet, run on synthetic sessions: train with
+// every session extension, ask for similar items and for the shops of a
+// search query, and save the normalised vectors.
+func Example() {
+	ctx := context.Background()
+	j := embeddings.NewJourneys(embeddings.JourneyConfig{
+		Sessions: 2000, Categories: 4, ItemsPerCategory: 20, ShopsPerCategory: 3, QueriesPerCategory: 3, Seed: 1,
+	})
+	var sessions bytes.Buffer
+	if _, err := j.WriteTo(&sessions); err != nil {
+		panic(err)
+	}
+	path := filepath.Join(os.TempDir(), "embeddings-example.bin")
+	defer os.Remove(path)
+
+	m, err := embeddings.Train(ctx, &sessions, embeddings.Config{ // one session per line
+		Weights:          embeddings.DefaultWeights(), // item:7@cart weighs 2, @purchase 4
+		PurchaseContext:  true,                        // "| purchase=item:9" pulls every action of the session
+		SkippedNegatives: true,                        // "| skipped=item:4,item:7" pushes them away
+		Threads:          1, Seed: 1,                  // deterministic
+	})
+	if err != nil {
+		panic(err)
+	}
+	similar, err := m.Nearest("item:42", 10)
+	if err != nil {
+		panic(err)
+	}
+	shops, err := m.Search(embeddings.Query{Token: "query:4", K: 3, Type: "shop"})
+	if err != nil {
+		panic(err)
+	}
+	err = m.Normalized().WriteBinaryFile(path) // word2vec format for gensim or a vector database, written atomically
+	if err != nil {
+		panic(err)
+	}
+
+	sameCategory := func(a, b string) bool {
+		ca, _ := j.Category(a)
+		cb, _ := j.Category(b)
+		return ca == cb
+	}
+	n := 0
+	for _, nb := range similar {
+		if sameCategory("item:42", nb.Token) {
+			n++
+		}
+	}
+	fmt.Println("at least 8 of the 10 tokens nearest item:42 share its category:", n >= 8)
+	fmt.Println("the 3 shops nearest query:4 share its category:",
+		sameCategory("query:4", shops[0].Token) && sameCategory("query:4", shops[1].Token) && sameCategory("query:4", shops[2].Token))
+	f, err := os.Open(path)
+	if err != nil {
+		panic(err)
+	}
+	defer f.Close()
+	back, err := embeddings.ReadBinary(f)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("saved", back.Len(), "vectors of", back.Dim(), "dimensions")
+	// Output:
+	// at least 8 of the 10 tokens nearest item:42 share its category: true
+	// the 3 shops nearest query:4 share its category: true
+	// saved 108 vectors of 100 dimensions
+}
 
 // Train on synthetic journeys with all session extensions and ask for the
 // shops nearest to a shop.
