@@ -46,3 +46,39 @@ func RedactDSN(dsn string) string {
 	}
 	return out
 }
+
+// passwordOf returns the password part of a DSN, or "".
+func passwordOf(dsn string) string {
+	red := RedactDSN(dsn)
+	// The password is what RedactDSN replaced: find the first
+	// difference and the common suffix.
+	i := 0
+	for i < len(dsn) && i < len(red) && dsn[i] == red[i] {
+		i++
+	}
+	j, k := len(dsn), len(red)
+	for j > i && k > i && dsn[j-1] == red[k-1] {
+		j--
+		k--
+	}
+	return dsn[i:j]
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if sub != "" && strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// replaceSecret replaces dsn with its redacted form in msg, then any
+// remaining copy of its password.
+func replaceSecret(msg, dsn, red string) string {
+	msg = strings.ReplaceAll(msg, dsn, red)
+	if pw := passwordOf(dsn); pw != "" {
+		msg = strings.ReplaceAll(msg, pw, "xxxxx")
+	}
+	return msg
+}
