@@ -115,3 +115,21 @@ func TestRelatedAllocs(t *testing.T) {
 		t.Errorf("Signals allocates %.1f times per call, want 0", a)
 	}
 }
+
+// BenchmarkAddFingerprintHash measures live inserts: each operation links
+// one account to one of a pool of fingerprints of two kinds, so about
+// half the inserts find a fingerprint already in the table.
+func BenchmarkAddFingerprintHash(b *testing.B) {
+	g := fraudgraph.New(fraudgraph.Config{})
+	rng := rand.New(rand.NewPCG(1, 2))
+	kinds := [2]string{"device", "card"}
+	b.ReportAllocs()
+	i := uint64(0)
+	for b.Loop() {
+		i++
+		h := rng.Uint64() % (1 << 20)
+		if err := g.AddFingerprintHash(i%(1<<20), kinds[i&1], fraudgraph.HashFingerprint("x", string(rune(h)))^h); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -30,6 +30,7 @@ type Builder struct {
 type kindSlot struct {
 	name string
 	idx  uint8
+	salt uint64
 }
 
 // Fingerprint presentations are partitioned by the top bits of their hash.
@@ -144,18 +145,15 @@ func (b *Builder) AddFingerprintHash(account uint64, kind string, h uint64) {
 		b.fail(fmt.Errorf("%w: account %d", ErrEmptyFingerprint, account))
 		return
 	}
-	if h == 0 {
-		h = 1
-	}
 	a, err := b.g.ensure(account, 0)
 	if err != nil {
 		b.fail(err)
 		return
 	}
-	k, ok := uint8(0), false
+	k, salt, ok := uint8(0), uint64(0), false
 	for _, c := range b.kindCache {
 		if c.name == kind && c.name != "" {
-			k, ok = c.idx, true
+			k, salt, ok = c.idx, c.salt, true
 			break
 		}
 	}
@@ -164,8 +162,10 @@ func (b *Builder) AddFingerprintHash(account uint64, kind string, h uint64) {
 			b.fail(err)
 			return
 		}
-		b.kindCache[k%uint8(len(b.kindCache))] = kindSlot{kind, k}
+		salt = (*b.g.kinds.Load())[k].salt
+		b.kindCache[k%uint8(len(b.kindCache))] = kindSlot{kind, k, salt}
 	}
+	h = fingerprintKey(salt, h)
 	b.initBuckets()
 	hk := h<<bucketBits | uint64(k)
 	bk := &b.buckets[h>>(64-bucketBits)]

@@ -10,7 +10,10 @@
 // both ways) and by fingerprints: two accounts that presented the same
 // value of a kind share that fingerprint. Sharing is one hop, as is an
 // invite. Fingerprint values are stored only as 64-bit hashes
-// ([HashFingerprint]); a fingerprint seen on a single account costs a
+// ([HashFingerprint], or the caller's own ids through
+// [Graph.AddFingerprintHash]). A fingerprint is identified by its kind
+// and its hash: device #42 and card #42 are two fingerprints, and every
+// 64-bit value, 0 included, is a hash of its own. A fingerprint seen on a single account costs a
 // 10-byte table slot (12 bytes at the table's fill ratio) and no
 // adjacency, and can be forgotten entirely with Config.DropUnshared.
 //
@@ -63,7 +66,11 @@
 // exceeds Config.DeltaLimit or an eighth of the base. A [Builder] bulk-loads
 // millions of links per second. [Graph.WriteTo] and [Load] store and
 // restore a versioned, CRC-32C-checksummed snapshot of flat little-endian
-// arrays; damaged snapshots are refused with a [*SnapshotError].
+// arrays; damaged snapshots, snapshots with bytes after their end and
+// snapshots of another format version are refused with a
+// [*SnapshotError]. [Graph.WriteFile] saves a snapshot atomically
+// (temporary file in the same directory, fsync, rename, directory fsync),
+// so a crash leaves the previous file intact; [LoadFile] reads it.
 //
 // Memory is measured at 30 million generated accounts by the package's
 // TestScale30M (CRAFTKIT_LONG=1): about 50 bytes per account keeping every
@@ -82,6 +89,13 @@
 // return [ErrTime], and the zero Time means "unknown". Empty fingerprint
 // kinds or values return [ErrEmptyFingerprint]. Methods never panic on
 // data.
+//
+// [Load] checks every count and section length of a snapshot against the
+// header and the data before trusting it, and allocates as data arrives:
+// whatever sizes a damaged or forged header claims, it allocates at most
+// about twice the bytes it has read plus 8 MiB (the empty graph's tables
+// and a 1 MiB read buffer), and it never runs longer than one pass over
+// them. Builder.Graph reports the first 10 problems and counts the rest.
 //
 // # Beyond one machine
 //

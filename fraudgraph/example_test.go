@@ -106,7 +106,7 @@ func ExampleGraph_WriteTo() {
 	fmt.Println(err)
 	// Output:
 	// [{1 1 invite}]
-	// fraudgraph: snapshot section "header" at byte 0: magic "FRAUDGR\x00": not a version 1 snapshot
+	// fraudgraph: snapshot section "header" at byte 0: version 544434464, this release reads version 2: unsupported snapshot format or version
 }
 
 func ExampleBuilder() {

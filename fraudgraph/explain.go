@@ -371,7 +371,7 @@ func (g *Graph) step(kinds []kindInfo, u, v, via uint32) Step {
 	info := g.fpInfo.load(via)
 	k := kinds[info>>24]
 	s.Kind = k.name
-	s.Fingerprint = g.fpHash.load(via)
+	s.Fingerprint = fpUnkey(k.salt, g.fpHash.load(via))
 	s.Weight = k.Weight
 	return s
 }

@@ -23,7 +23,7 @@ import (
 // modification.
 type CSVFiles struct {
 	Accounts     io.Writer // id:ID(Account),joined:datetime,flags:int
-	Fingerprints io.Writer // id:ID(Fingerprint),kind,accounts:int (id is the hash in hex)
+	Fingerprints io.Writer // id:ID(Fingerprint),kind,accounts:int (id is kind:hash, the hash in hex)
 	Invites      io.Writer // :START_ID(Account),:END_ID(Account) (inviter, invitee)
 	Memberships  io.Writer // :START_ID(Account),:END_ID(Fingerprint)
 }
@@ -57,7 +57,7 @@ func (g *Graph) ExportCSV(f CSVFiles) error {
 		{f.Fingerprints, []string{"id:ID(Fingerprint)", "kind", "accounts:int"}, func(emit func(...string) bool) {
 			for fp := range nFp {
 				info := g.fpInfo.load(fp)
-				if !emit(fmt.Sprintf("%016x", g.fpHash.load(fp)), kinds[info>>24].name, strconv.Itoa(int(info&countMask))) {
+				if !emit(fpNodeID(kinds, g, fp), kinds[info>>24].name, strconv.Itoa(int(info&countMask))) {
 					return
 				}
 			}
@@ -80,7 +80,7 @@ func (g *Graph) ExportCSV(f CSVFiles) error {
 			for d := range nAcc {
 				ok := true
 				st.eachFingerprint(d, func(fp uint32) bool {
-					ok = emit(strconv.FormatUint(g.extID(d), 10), fmt.Sprintf("%016x", g.fpHash.load(fp)))
+					ok = emit(strconv.FormatUint(g.extID(d), 10), fpNodeID(kinds, g, fp))
 					return ok
 				})
 				if !ok {
@@ -114,4 +114,10 @@ func (g *Graph) ExportCSV(f CSVFiles) error {
 		}
 	}
 	return nil
+}
+
+// fpNodeID returns the export id of shared fingerprint fp: its kind and
+// hash, "card:00ff...", unique because fingerprints are keyed by both.
+func fpNodeID(kinds []kindInfo, g *Graph, fp uint32) string {
+	return fmt.Sprintf("%s:%016x", kinds[g.fpInfo.load(fp)>>24].name, g.fpHashOf(kinds, fp))
 }

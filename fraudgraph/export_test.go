@@ -48,9 +48,9 @@ func TestExportCSV(t *testing.T) {
 	require.NoError(t, g.ExportCSV(CSVFiles{Accounts: &acc, Fingerprints: &fps, Invites: &inv, Memberships: &mem}))
 	h := HashFingerprint("card", "c")
 	assert.Equal(t, "id:ID(Account),joined:datetime,flags:int\n1,,0\n2,2026-01-01T00:00:00Z,0\n", acc.String())
-	assert.Equal(t, "id:ID(Fingerprint),kind,accounts:int\n"+hexID(h)+",card,2\n", fps.String())
+	assert.Equal(t, "id:ID(Fingerprint),kind,accounts:int\ncard:"+hexID(h)+",card,2\n", fps.String())
 	assert.Equal(t, ":START_ID(Account),:END_ID(Account)\n1,2\n", inv.String())
-	assert.Equal(t, ":START_ID(Account),:END_ID(Fingerprint)\n1,"+hexID(h)+"\n2,"+hexID(h)+"\n", mem.String())
+	assert.Equal(t, ":START_ID(Account),:END_ID(Fingerprint)\n1,card:"+hexID(h)+"\n2,card:"+hexID(h)+"\n", mem.String())
 }
 
 func hexID(h uint64) string {

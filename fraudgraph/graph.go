@@ -72,7 +72,8 @@ type Graph struct {
 type kindInfo struct {
 	name string
 	Kind
-	cap uint32 // accounts above which a fingerprint is a supernode
+	cap  uint32 // accounts above which a fingerprint is a supernode
+	salt uint64 // kindSalt(name): fingerprints are keyed by fingerprintKey(salt, hash)
 }
 
 // Account rows hold invites and fingerprints together. inviterBit marks
@@ -244,7 +245,7 @@ func (g *Graph) kindIndex(name string) (uint8, error) {
 	if k.Cap > 0 {
 		c = uint32(min(k.Cap, countMask))
 	}
-	nk := append(old[:len(old):len(old)], kindInfo{name: name, Kind: k, cap: c})
+	nk := append(old[:len(old):len(old)], kindInfo{name: name, Kind: k, cap: c, salt: kindSalt(name)})
 	g.kinds.Store(&nk)
 	idx := uint8(len(nk) - 1)
 	g.kindIdx[name] = idx
@@ -333,9 +334,6 @@ func (g *Graph) AddFingerprintHash(account uint64, kind string, h uint64) error 
 	if kind == "" {
 		return fmt.Errorf("%w: account %d", ErrEmptyFingerprint, account)
 	}
-	if h == 0 {
-		h = 1
-	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	a, err := g.ensure(account, 0)
@@ -347,7 +345,8 @@ func (g *Graph) AddFingerprintHash(account uint64, kind string, h uint64) error 
 		return err
 	}
 	st := g.st.Load()
-	fp, owner, err := g.linkFingerprint(a, k, h, func(fp uint32) bool {
+	key := fingerprintKey((*g.kinds.Load())[k].salt, h)
+	fp, owner, err := g.linkFingerprint(a, k, key, func(fp uint32) bool {
 		found := false
 		st.eachFingerprint(a, func(f uint32) bool {
 			found = f == fp
@@ -659,4 +658,10 @@ func (g *Graph) Stats() Stats {
 		g.ext.bytes() + g.joined.bytes() + g.flags.bytes() + g.fpHash.bytes() + g.fpInfo.bytes() +
 		st.d.tgt.bytes() + st.d.next.bytes() + st.d.acc.bytes() + st.d.fpa.bytes()
 	return s
+}
+
+// fpHashOf returns the caller's hash of shared fingerprint fp (the graph
+// stores its key, see fingerprintKey).
+func (g *Graph) fpHashOf(kinds []kindInfo, fp uint32) uint64 {
+	return fpUnkey(kinds[g.fpInfo.load(fp)>>24].salt, g.fpHash.load(fp))
 }

@@ -22,7 +22,7 @@ func HashFingerprint(kind, value string) uint64 {
 	h = mix64(h ^ 0x13198a2e03707344)
 	h = absorb(h, value)
 	h = mix64(h)
-	if h == 0 { // 0 marks an empty table slot
+	if h == 0 { // never 0, as in every release so far (hashes are stable)
 		h = 1
 	}
 	return h
@@ -46,6 +46,25 @@ func absorb(h uint64, s string) uint64 {
 	return h ^ h>>32
 }
 
+// kindSalt returns the 64-bit value a kind's fingerprint hashes are
+// combined with (see fingerprintKey). It is stable across processes and releases,
+// as snapshots depend on it.
+func kindSalt(kind string) uint64 {
+	h := absorb(uint64(len(kind))^0x452821e638d01377, kind)
+	return mix64(h ^ 0xbe5466cf34e90c6c)
+}
+
+// fingerprintKey returns the identity under which the graph stores the fingerprint
+// of hash h and the kind with salt: a bijection of h for each kind, so
+// that distinct hashes of one kind never merge, and the same hash under
+// two kinds gives unrelated keys. The mixing spreads hashes that differ
+// only in low bits (a caller's own sequential ids) over the table's 56
+// identity bits. fpUnkey inverts it.
+func fingerprintKey(salt, h uint64) uint64 { return mix64(h ^ salt) }
+
+// fpUnkey returns the hash whose key, for the kind with salt, is key.
+func fpUnkey(salt, key uint64) uint64 { return unmix64(key) ^ salt }
+
 // mix64 is the splitmix64 finaliser.
 func mix64(x uint64) uint64 {
 	x ^= x >> 30
@@ -53,6 +72,18 @@ func mix64(x uint64) uint64 {
 	x ^= x >> 27
 	x *= 0x94d049bb133111eb
 	x ^= x >> 31
+	return x
+}
+
+// unmix64 inverts mix64: each xorshift is undone by xoring the shifted
+// value back in (twice for shifts of less than 32 bits), each
+// multiplication by multiplying with the inverse modulo 2⁶⁴.
+func unmix64(x uint64) uint64 {
+	x ^= x>>31 ^ x>>62
+	x *= 0x319642b2d24d8ec3 // inverse of 0x94d049bb133111eb
+	x ^= x>>27 ^ x>>54
+	x *= 0x96de1b173f119089 // inverse of 0xbf58476d1ce4e5b9
+	x ^= x>>30 ^ x>>60
 	return x
 }
 

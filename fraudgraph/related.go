@@ -261,7 +261,7 @@ func (g *Graph) bfs(s *searcher, root uint32, l limits) Result {
 		k := uint8(info >> 24)
 		if info&countMask > kinds[k].cap {
 			res.Supernodes = append(res.Supernodes, Supernode{
-				Fingerprint: g.fpHash.load(fp), Kind: kinds[k].name, Accounts: int(info & countMask),
+				Fingerprint: fpUnkey(kinds[k].salt, g.fpHash.load(fp)), Kind: kinds[k].name, Accounts: int(info & countMask),
 			})
 			return true
 		}

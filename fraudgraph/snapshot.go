@@ -12,7 +12,7 @@ import (
 	"unsafe"
 )
 
-// Snapshot format, version 1. All integers are little-endian.
+// Snapshot format, version 2. All integers are little-endian.
 //
 //	header:  magic "FRAUDGR\x00" | version u32 | accounts u32 | fingerprints u32 |
 //	         kinds u32 | fingerprint table slots u32 | id table slots u32 |
@@ -23,17 +23,26 @@ import (
 // data already verified (the header, or the offsets section before a
 // targets section), so the loader allocates exact sizes and reads arrays
 // straight into place. Arrays are stored flat, exactly as held in memory.
+// Nothing may follow the last section.
+//
+// Version 2 stores fingerprints by kind and hash: the fingerprint table's
+// tags and the fp.hash section hold fingerprintKey(kindSalt(kind), hash).
+// Version 1 stored the hash alone (and 0 as 1), merging equal hashes of
+// different kinds; its single-account entries do not record their kind,
+// so version 1 snapshots cannot be converted and are refused.
 
 const (
 	snapshotMagic   = "FRAUDGR\x00"
-	snapshotVersion = 1
+	snapshotVersion = 2
 	headerLen       = 8 + 4*7
 )
 
 // Snapshot errors; the returned error is a *SnapshotError wrapping one.
 var (
-	// ErrSnapshotVersion reports a snapshot of an unknown format or version.
-	ErrSnapshotVersion = errors.New("fraudgraph: not a version 1 snapshot")
+	// ErrSnapshotVersion reports a snapshot of an unknown format or version
+	// (this release reads version 2 only; rebuild the graph from its
+	// source data to read a version 1 snapshot's contents).
+	ErrSnapshotVersion = errors.New("fraudgraph: unsupported snapshot format or version")
 	// ErrSnapshotTruncated reports a snapshot that ends early.
 	ErrSnapshotTruncated = errors.New("fraudgraph: snapshot truncated")
 	// ErrSnapshotCorrupt reports a checksum mismatch or inconsistent data.
@@ -499,8 +508,11 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 		return nil, err
 	}
 	word := func(i int) uint32 { return binary.LittleEndian.Uint32(hdr[8+4*i:]) }
-	if string(hdr[:8]) != snapshotMagic || word(0) != snapshotVersion {
-		return nil, l.fail(ErrSnapshotVersion, fmt.Sprintf("magic %q", hdr[:8]))
+	if string(hdr[:8]) != snapshotMagic {
+		return nil, l.fail(ErrSnapshotVersion, fmt.Sprintf("magic %q, want %q", hdr[:8], snapshotMagic))
+	}
+	if v := word(0); v != snapshotVersion {
+		return nil, l.fail(ErrSnapshotVersion, fmt.Sprintf("version %d, this release reads version %d", v, snapshotVersion))
 	}
 	if crc32.Checksum(hdr[:headerLen-4], castagnoli()) != word(6) {
 		return nil, l.fail(ErrSnapshotCorrupt, "checksum mismatch")
@@ -679,6 +691,13 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 	}
 	if err := l.end(); err != nil {
 		return nil, err
+	}
+	l.sec, l.at = "end", l.off
+	var extra [1]byte
+	if n, err := io.ReadFull(l.r, extra[:]); n > 0 {
+		return nil, l.fail(ErrSnapshotCorrupt, "trailing bytes after the last section")
+	} else if err != io.EOF {
+		return nil, l.fail(err, "read")
 	}
 	if !littleEndian() {
 		for _, ft := range shards {
