@@ -5,7 +5,11 @@ package gpio
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/warthog618/go-gpiocdev"
@@ -72,14 +76,19 @@ func (m Mapping) Event(e gpiocdev.LineEvent) (ev rfid.Event, ok bool) {
 // dec and calls frames, on the calling goroutine, with every frame dec
 // completes. It blocks until ctx is done, then releases the lines and
 // returns nil; it returns an error if dec or frames is nil or the lines
-// cannot be requested.
+// cannot be requested. Errors name the chip as given and the device path
+// it stands for; a path outside /dev is refused.
 //
 // Run resets dec first: each line request numbers its events from 1. A
 // frame still in progress when ctx is done stays in dec ([rfid.Decoder.Flush]
 // returns it).
 func Run(ctx context.Context, chip string, d0, d1 int, dec *rfid.Decoder, frames func(rfid.Frame), opts ...Option) error {
 	if dec == nil || frames == nil {
-		return fmt.Errorf("gpio: Run on %s needs a decoder and a frames callback", chip)
+		return fmt.Errorf("gpio: Run on chip %q needs a decoder and a frames callback", chip)
+	}
+	path, err := chipPath(chip)
+	if err != nil {
+		return err
 	}
 	c := newConfig(opts, dec.Gap())
 	events := make(chan gpiocdev.LineEvent, c.bufferSize)
@@ -93,7 +102,7 @@ func Run(ctx context.Context, chip string, d0, d1 int, dec *rfid.Decoder, frames
 	if dec.BothEdges() {
 		edges = gpiocdev.WithBothEdges
 	}
-	lines, err := gpiocdev.RequestLines(chip, []int{d0, d1},
+	lines, err := gpiocdev.RequestLines(path, []int{d0, d1},
 		gpiocdev.AsInput,
 		gpiocdev.WithPullUp,
 		edges,
@@ -102,12 +111,35 @@ func Run(ctx context.Context, chip string, d0, d1 int, dec *rfid.Decoder, frames
 		gpiocdev.WithEventHandler(handler),
 	)
 	if err != nil {
-		return fmt.Errorf("gpio: requesting lines %d and %d of %s: %w", d0, d1, chip, err)
+		// The driver's *fs.PathError names its own path; name the chip
+		// as the caller gave it, and the path it stands for, once.
+		if pe, ok := errors.AsType[*fs.PathError](err); ok {
+			err = pe.Err
+		}
+		return fmt.Errorf("gpio: requesting lines %d and %d of chip %q (%s): %w", d0, d1, chip, path, err)
 	}
 	defer lines.Close()
 	dec.Reset()
 	loop(ctx, events, Mapping{D0: d0, D1: d1}, dec, frames, c.tick, time.Now)
 	return nil
+}
+
+// chipPath returns the device path of a chip given by name ("gpiochip0",
+// which is looked up in /dev) or path ("/dev/gpiochip0"). go-gpiocdev puts
+// "/dev/" before anything else, so a path outside /dev is refused here,
+// naming it as given.
+func chipPath(chip string) (string, error) {
+	if chip == "" {
+		return "", errors.New("gpio: empty chip name (want e.g. gpiochip0 or /dev/gpiochip0)")
+	}
+	if !strings.Contains(chip, "/") {
+		return "/dev/" + chip, nil
+	}
+	p := filepath.Clean(chip)
+	if !strings.HasPrefix(p, "/dev/") {
+		return "", fmt.Errorf("gpio: chip %q: not a device under /dev (want e.g. gpiochip0 or /dev/gpiochip0)", chip)
+	}
+	return p, nil
 }
 
 // loop is Run's event loop, separate from the line request so that it can

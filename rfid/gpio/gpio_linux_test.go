@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -157,5 +158,30 @@ func TestRunErrors(t *testing.T) {
 	assert.Error(t, Run(t.Context(), "gpiochip0", 17, 18, nil, frames))
 	assert.Error(t, Run(t.Context(), "gpiochip0", 17, 18, dec, nil))
 	err = Run(t.Context(), "/nonexistent/gpiochip99", 17, 18, dec, frames, WithTick(-1), WithEventBufferSize(-1))
-	assert.ErrorContains(t, err, "gpio: requesting lines 17 and 18 of /nonexistent/gpiochip99")
+	assert.ErrorContains(t, err, `gpio: chip "/nonexistent/gpiochip99": not a device under /dev`)
+}
+
+// TestRunErrorNamesChip checks that Run's errors name the chip as the
+// caller gave it, with one "gpio:" prefix and no path made up by the
+// driver (it used to print "lstat /dev//nonexistent").
+func TestRunErrorNamesChip(t *testing.T) {
+	dec, err := rfid.NewDecoder(nil)
+	require.NoError(t, err)
+	tests := []struct{ chip, want string }{
+		{"/nonexistent", `gpio: chip "/nonexistent": not a device under /dev`},
+		{"nonexistent", `gpio: requesting lines 17 and 18 of chip "nonexistent" (/dev/nonexistent): no such file or directory`},
+		{"/dev//gpiochip99", `gpio: requesting lines 17 and 18 of chip "/dev//gpiochip99" (/dev/gpiochip99): no such file or directory`},
+		{"", `gpio: empty chip name`},
+		{"../x", `gpio: chip "../x": not a device under /dev`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.chip, func(t *testing.T) {
+			err := Run(t.Context(), tt.chip, 17, 18, dec, func(rfid.Frame) {})
+			require.Error(t, err)
+			msg := err.Error()
+			assert.Contains(t, msg, tt.want)
+			assert.Equal(t, 1, strings.Count(msg, "gpio:"), msg)
+			assert.NotContains(t, msg, "lstat", msg)
+		})
+	}
 }
