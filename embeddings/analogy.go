@@ -2,8 +2,16 @@ package embeddings
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"strings"
+)
+
+// Bounds of EvaluateAnalogies.
+const (
+	analogyBatch       = 1024    // questions answered at once
+	maxAnalogyLine     = 1 << 20 // bytes
+	maxAnalogySections = 100000
 )
 
 // AnalogySection is the score of one ": section" of an analogy file. It
@@ -45,7 +53,9 @@ func (r AnalogyResult) Accuracy() float64 {
 // compared case-insensitively with the more frequent token winning,
 // questions with a word outside the restricted vocabulary are skipped, and
 // the answer is the 3CosAdd nearest token to b − a + c other than a, b
-// and c. Queries run on all cores.
+// and c. Queries run on all cores, 1024 at a time, so memory stays
+// bounded (about 1024·(Dim·4 + 100) bytes) whatever the file's length;
+// lines are at most 1 MiB and sections at most 100,000.
 func EvaluateAnalogies(m *Model, r io.Reader, restrict int) (AnalogyResult, error) {
 	n := m.Len()
 	if restrict > 0 && restrict < n {
@@ -59,11 +69,33 @@ func EvaluateAnalogies(m *Model, r io.Reader, restrict int) (AnalogyResult, erro
 	var qs []Query
 	var want []string
 	var sec []int
+	// Questions are answered in batches, so that memory stays bounded
+	// whatever the file's length.
+	flush := func() error {
+		out, err := m.SearchBatch(qs, 0)
+		if err != nil {
+			return err
+		}
+		for i, nb := range out {
+			s := &res.Sections[sec[i]]
+			s.Total++
+			res.Total++
+			if len(nb) > 0 && strings.ToUpper(nb[0].Token) == want[i] {
+				s.Correct++
+				res.Correct++
+			}
+		}
+		qs, want, sec = qs[:0], want[:0], sec[:0]
+		return nil
+	}
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 1<<16), 1<<20)
+	sc.Buffer(make([]byte, 0, 1<<16), maxAnalogyLine)
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		if name, ok := strings.CutPrefix(line, ":"); ok {
+			if len(res.Sections) >= maxAnalogySections {
+				return res, fmt.Errorf("embeddings: analogy file: more than %d sections", maxAnalogySections)
+			}
 			res.Sections = append(res.Sections, AnalogySection{Name: strings.TrimSpace(name)})
 			continue
 		}
@@ -93,22 +125,17 @@ func EvaluateAnalogies(m *Model, r io.Reader, restrict int) (AnalogyResult, erro
 			res.Sections = append(res.Sections, AnalogySection{})
 		}
 		sec = append(sec, len(res.Sections)-1)
+		if len(qs) == analogyBatch {
+			if err := flush(); err != nil {
+				return res, err
+			}
+		}
 	}
 	if err := sc.Err(); err != nil {
-		return res, err
+		return res, fmt.Errorf("embeddings: analogy file: %w", err)
 	}
-	out, err := m.SearchBatch(qs, 0)
-	if err != nil {
+	if err := flush(); err != nil {
 		return res, err
-	}
-	for i, nb := range out {
-		s := &res.Sections[sec[i]]
-		s.Total++
-		res.Total++
-		if len(nb) > 0 && strings.ToUpper(nb[0].Token) == want[i] {
-			s.Correct++
-			res.Correct++
-		}
 	}
 	return res, nil
 }

@@ -14,6 +14,10 @@ import (
 // model's dimension.
 var ErrDimension = errors.New("embeddings: dimension mismatch")
 
+// ErrQuery is returned for a query vector with a NaN or infinite
+// component, which has no cosine with anything.
+var ErrQuery = errors.New("embeddings: invalid query")
+
 // Neighbor is one result of a nearest-neighbour query. It is a plain
 // value, safe for concurrent reads.
 type Neighbor struct {
@@ -152,6 +156,11 @@ func (s *searcher) search(m *Model, q Query) ([]Neighbor, error) {
 	}
 	if len(vec) != m.dim {
 		return nil, fmt.Errorf("%w: query has %d, model %d", ErrDimension, len(vec), m.dim)
+	}
+	for j, x := range vec {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return nil, fmt.Errorf("%w: component %d of the query vector is %v", ErrQuery, j+1, x)
+		}
 	}
 	for _, t := range q.Exclude {
 		if i, ok := m.index[t]; ok {

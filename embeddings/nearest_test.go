@@ -2,6 +2,7 @@ package embeddings
 
 import (
 	"cmp"
+	"errors"
 	"math"
 	"slices"
 	"strconv"
@@ -183,4 +184,28 @@ func TestSearchTypeFilterManyTypes(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, []Neighbor{{Token: typ + ":x", Score: 1}}, got, "Search(Type %q)", typ)
 	}
+}
+
+func TestSearchRefusesNonFiniteQuery(t *testing.T) {
+	m := randomModel(10, 3, 1)
+	for _, x := range []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))} {
+		_, err := m.Search(Query{Vector: []float32{1, x, 0}})
+		if !errors.Is(err, ErrQuery) || !strings.Contains(err.Error(), "component 2 of the query vector") {
+			t.Errorf("Search with component %v: error %v, want ErrQuery naming component 2", x, err)
+		}
+	}
+}
+
+// TestEvaluateAnalogiesBatches checks that files longer than one batch of
+// questions count every question once.
+func TestEvaluateAnalogiesBatches(t *testing.T) {
+	m, err := ReadText(strings.NewReader("4 2\nathens 1 0\ngreece 1 1\nbaghdad 0 -1\niraq 0 0\n"))
+	require.NoError(t, err)
+	n := 2*analogyBatch + 7
+	in := ": one\n" + strings.Repeat("athens greece baghdad iraq\n", n) + ": two\nathens greece baghdad athens\nx y z w\n"
+	res, err := EvaluateAnalogies(m, strings.NewReader(in), 0)
+	require.NoError(t, err)
+	assert.Equal(t, AnalogyResult{Correct: n, Total: n + 1, Skipped: 1, Sections: []AnalogySection{
+		{Name: "one", Correct: n, Total: n}, {Name: "two", Correct: 0, Total: 1},
+	}}, res)
 }

@@ -1,0 +1,87 @@
+package embeddings
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+)
+
+// FuzzTrain trains on fuzzer-chosen corpora and configurations: every
+// outcome is a model with finite vectors or an error of the package, never
+// a panic. Sizes are capped so that one input trains in milliseconds.
+func FuzzTrain(f *testing.F) {
+	for _, tt := range sessionTests {
+		f.Add(tt.line+"\n"+tt.line, 4, 2, 2, 1, 0.025, float32(2), true)
+	}
+	f.Add("a b c a b c\nc b a c b a\n", 8, 5, 5, 1, 1e12, float32(1), false)
+	f.Add("a@cart b@purchase c | purchase=a | skipped=b\n", 2, 1, 1, 1, 1.0, float32(1000), true)
+	f.Add("a b |\n", 4, 1, 1, 1, 0.0, float32(0), false)
+	f.Fuzz(func(t *testing.T, corpus string, dim, window, negative, minCount int, alpha float64, weight float32, ext bool) {
+		if len(corpus) > 1<<12 || dim > 16 || window > 64 || negative > 16 {
+			return
+		}
+		cfg := Config{
+			Dim: dim, Window: window, Negative: negative, MinCount: minCount, Epochs: 2, Threads: 1, Seed: 1,
+			Alpha: alpha, Weights: map[string]float32{"cart": weight, "purchase": 4},
+			PurchaseContext: ext, SkippedNegatives: ext,
+		}
+		m, err := Train(context.Background(), strings.NewReader(corpus), cfg)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "embeddings: ") || strings.Count(err.Error(), "embeddings:") != 1 {
+				t.Fatalf("error %q does not name the package exactly once", err)
+			}
+			var ce *ConfigError
+			if errors.As(err, &ce) != errors.Is(err, ErrConfig) {
+				t.Fatalf("error %v: ConfigError and ErrConfig disagree", err)
+			}
+			return
+		}
+		if err := cfg.validate(); err != nil {
+			t.Fatalf("Train accepted a config validate refuses: %v", err)
+		}
+		assertFinite(t, m)
+		var b bytes.Buffer
+		if err := m.WriteText(&b); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ReadText(&b); err != nil {
+			t.Fatalf("ReadText(WriteText(model)): %v", err)
+		}
+	})
+}
+
+// FuzzEvaluateAnalogies reads fuzzer-chosen analogy files against a small
+// model: no panic, and the counts add up.
+func FuzzEvaluateAnalogies(f *testing.F) {
+	f.Add(": capital\nathens greece baghdad iraq\nathens greece x iraq\n")
+	f.Add("a b c d\n: s\n:\n\n a  b  c  d \n")
+	f.Add(strings.Repeat("ATHENS greece Baghdad iraq\n", 3))
+	m, err := ReadText(strings.NewReader("5 2\nathens 1 0\ngreece 1 1\nbaghdad 0 -1\niraq 0 0\nATHENS 0.5 0.5\n"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		if len(in) > 1<<14 {
+			return
+		}
+		for _, restrict := range []int{0, 2} {
+			res, err := EvaluateAnalogies(m, strings.NewReader(in), restrict)
+			if err != nil {
+				t.Fatalf("EvaluateAnalogies: %v", err)
+			}
+			sum := 0
+			for _, s := range res.Sections {
+				sum += s.Total
+				if s.Correct > s.Total {
+					t.Fatalf("section %+v", s)
+				}
+			}
+			if sum != res.Total || res.Correct > res.Total || math.IsNaN(res.Accuracy()) {
+				t.Fatalf("result %+v", res)
+			}
+		}
+	})
+}
