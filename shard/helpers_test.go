@@ -14,7 +14,7 @@ import (
 // pair are one file under two DSNs (the tag makes them distinct), which
 // stands in for a master-master pair that replicates instantly.
 func sqliteDSN(dir, file, tag string) string {
-	return "file:" + filepath.Join(dir, file) + "?_txlock=immediate&_pragma=busy_timeout(20000)&_pragma=journal_mode(WAL)&side=" + tag
+	return "file:" + filepath.Join(dir, file) + "?_txlock=immediate&_pragma=busy_timeout(20000)&_pragma=journal_mode(WAL)&_pragma=synchronous(OFF)&side=" + tag
 }
 
 // sqliteTopology returns a topology of n SQLite shards, index and ticket
