@@ -46,7 +46,7 @@ type Tickets struct {
 	cool  time.Duration
 
 	mu       sync.Mutex
-	next     int        // server to try first (round robin)
+	next     int // server to try first (round robin)
 	downTill [2]time.Time
 	cur, end uint64 // the local block: next id and one past the last
 }
