@@ -52,7 +52,25 @@
 // come from a [Rotation] (weekday, time, zone), with DST-correct
 // boundaries. [Snapshot.Week] gives totals, counts by state and tag,
 // signal/noise = action / (action + no action), top hosts and services
-// and a weekday × hour heat map; [Snapshot.Trend] one point per week.
+// and a weekday × hour heat map; [Snapshot.Trend] one point per week
+// (the year report); [Snapshot.Personal] one person's weeks, top alerts,
+// updates and interruption windows; [Snapshot.MeetingReport] last
+// week's report, the 12-week trend, all weekly updates, meeting notes
+// and the noisiest alerts. [Snapshot.History] is "what did the last
+// person do" with frequency over 7, 30 and 365 days; [Snapshot.Search]
+// matches host, service, output and notes; [Snapshot.Noisy] ranks alerts
+// by no-action notifications and suggests a fix from the dominant
+// no-action tag.
+//
+// # Sleep
+//
+// [Sleep] compares notifications with a sleep log ([ParseSleepLog], CSV
+// or JSON periods): woken count, mean time to sleep (from the alert to
+// the next period), time awake and abandoned sleep (not asleep again
+// within [SleepOptions].Abandon, 4 h by default). Without sleep data,
+// [CountWindows] uses PagerDuty's interruption windows in the
+// responder's zone: business hours 8-18 Monday to Friday, off hours
+// 18-22 weekdays and 8-22 weekends, sleep hours 22-8.
 //
 // # Bounds
 //
@@ -76,5 +94,8 @@
 // 38,000 classifications/s in batches of 100 on the development machine
 // (BenchmarkFileAppendClassifications). [Load] reads and indexes the
 // whole store; reports are linear in the notifications of their range.
+// Loading 52 weeks × 1,000 notifications (80% classified, 18 MB of JSON
+// Lines) and computing every report takes about 1.1-1.4 s of CPU
+// (BenchmarkYearReports), most of it JSON decoding.
 // Please evaluate for your own disks and data.
 package alerts

@@ -66,8 +66,9 @@ type File struct {
 var _ Store = (*File)(nil)
 
 // OpenFile opens (creating if needed) the store at path. It repairs a
-// torn last line as described on [File] and fails with a [*ParseError]
-// if an earlier line is not a valid record.
+// torn last line as described on [File]; it fails if an earlier line is
+// over the record bound. An earlier line that is not a valid record is
+// reported by [File.Scan] as a [*ParseError] naming its line.
 func OpenFile(path string, cfg FileConfig) (*File, error) {
 	if cfg.MaxRecordBytes <= 0 {
 		cfg.MaxRecordBytes = MaxRecordBytes
@@ -100,8 +101,9 @@ func OpenFile(path string, cfg FileConfig) (*File, error) {
 	return s, nil
 }
 
-// repair validates every line and cuts off a torn tail; it returns the
-// size of the valid part.
+// repair checks line lengths, parses the last line, and cuts off a torn
+// tail; it returns the size of the valid part. Earlier lines are parsed
+// by Scan, which reports a bad one with its line number.
 func (s *File) repair() (int64, error) {
 	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
 		return 0, fmt.Errorf("alerts: open store: %w", err)
@@ -127,9 +129,11 @@ func (s *File) repair() (int64, error) {
 		case !complete:
 			bad = io.ErrUnexpectedEOF
 		default:
-			var r Record
-			if e := json.Unmarshal(b, &r); e != nil {
-				bad = fmt.Errorf("%w: %w", ErrSyntax, e)
+			if _, perr := br.Peek(1); perr != nil { // the last line
+				var r Record
+				if e := json.Unmarshal(b, &r); e != nil {
+					bad = fmt.Errorf("%w: %w", ErrSyntax, e)
+				}
 			}
 		}
 		if bad != nil {

@@ -2,6 +2,7 @@ package alerts
 
 import (
 	"cmp"
+	"context"
 	"slices"
 	"time"
 )
@@ -85,11 +86,13 @@ func (s *Snapshot) Week(r Rotation, w Week, opts *ReportOptions) *WeekReport {
 	rep := &WeekReport{Week: w, Contact: opts.contact(), ByState: map[string]int{}, ByTag: map[string]int{}}
 	hosts, services := map[string]int{}, map[string]int{}
 	loc := r.loc()
-	for _, n := range s.between(w.Start, w.End) {
+	lo, hi := s.span(w.Start, w.End)
+	for k := lo; k < hi; k++ {
+		n := s.ns[k]
 		if rep.Contact != "" && n.Contact != rep.Contact {
 			continue
 		}
-		id := n.ID()
+		id := s.ids[k]
 		it := s.item(id, n)
 		rep.Items = append(rep.Items, it)
 		rep.Total++
@@ -156,12 +159,13 @@ func (s *Snapshot) Trend(r Rotation, from, to time.Time, opts *ReportOptions) []
 	contact := opts.contact()
 	for _, w := range r.Weeks(from, to) {
 		p := TrendPoint{Week: w}
-		for _, n := range s.between(w.Start, w.End) {
-			if contact != "" && n.Contact != contact {
+		lo, hi := s.span(w.Start, w.End)
+		for k := lo; k < hi; k++ {
+			if contact != "" && s.ns[k].Contact != contact {
 				continue
 			}
 			p.Total++
-			switch s.Category(n.ID()) {
+			switch s.Category(s.ids[k]) {
 			case Action:
 				p.Action++
 			case NoAction:
@@ -176,4 +180,86 @@ func (s *Snapshot) Trend(r Rotation, from, to time.Time, opts *ReportOptions) []
 		out = append(out, p)
 	}
 	return out
+}
+
+// PersonalReport is one person's on-call record over a range: weekly
+// trend of their notifications, totals, their noisiest alerts, their
+// weekly updates and interruption windows in their zone.
+type PersonalReport struct {
+	Person      string         `json:"person"`
+	Weeks       []TrendPoint   `json:"weeks"`
+	Total       int            `json:"total"`
+	Action      int            `json:"action"`
+	NoAction    int            `json:"noaction"`
+	Untagged    int            `json:"untagged"`
+	SignalNoise float64        `json:"signal_noise"`
+	TopAlerts   []Count        `json:"top_alerts"`
+	Updates     []WeeklyUpdate `json:"updates"`
+	Windows     Interruptions  `json:"windows"`
+}
+
+// Personal computes person's report over [from, to); loc is their time
+// zone for the interruption windows (nil means UTC). Only weeks in
+// which they received notifications are listed.
+func (s *Snapshot) Personal(r Rotation, person string, from, to time.Time, loc *time.Location) *PersonalReport {
+	p := &PersonalReport{Person: person}
+	for _, tp := range s.Trend(r, from, to, &ReportOptions{Contact: person}) {
+		if tp.Total == 0 {
+			continue
+		}
+		p.Weeks = append(p.Weeks, tp)
+		p.Total += tp.Total
+		p.Action += tp.Action
+		p.NoAction += tp.NoAction
+		p.Untagged += tp.Untagged
+	}
+	if t := p.Action + p.NoAction; t > 0 {
+		p.SignalNoise = float64(p.Action) / float64(t)
+	}
+	ns, _ := s.Notifications(context.Background(), person, from, to)
+	counts := map[string]int{}
+	for _, n := range ns {
+		counts[n.Host+" / "+n.Service]++
+	}
+	p.TopAlerts = topN(counts, 10)
+	p.Windows = CountWindows(ns, loc)
+	for _, u := range s.PersonUpdates(person) {
+		if !u.Week.Before(from) && u.Week.Before(to) {
+			p.Updates = append(p.Updates, u)
+		}
+	}
+	return p
+}
+
+// MeetingReport is the page of the weekly meeting: last week's report
+// for everyone, key stats beside the week before, the trend of the
+// last 12 weeks, everyone's weekly update and the meeting notes.
+type MeetingReport struct {
+	Week            Week           `json:"week"`
+	Report          *WeekReport    `json:"report"`
+	Previous        TrendPoint     `json:"previous"`
+	SignalNoiseDiff float64        `json:"signal_noise_diff"` // this week minus the previous
+	Trend           []TrendPoint   `json:"trend"`
+	Updates         []WeeklyUpdate `json:"updates"`
+	Notes           MeetingNotes   `json:"notes"`
+	HasNotes        bool           `json:"has_notes"`
+	Noisy           []Noisy        `json:"noisy"`
+}
+
+// MeetingReport assembles the meeting page for week w.
+func (s *Snapshot) MeetingReport(r Rotation, w Week) *MeetingReport {
+	m := &MeetingReport{Week: w, Report: s.Week(r, w, nil)}
+	from := w.Start
+	for range 11 {
+		from = r.Prev(r.Week(from)).Start
+	}
+	m.Trend = s.Trend(r, from, w.End, nil)
+	if len(m.Trend) >= 2 {
+		m.Previous = m.Trend[len(m.Trend)-2]
+	}
+	m.SignalNoiseDiff = m.Report.SignalNoise - m.Previous.SignalNoise
+	m.Updates = s.Updates(w.Start)
+	m.Notes, m.HasNotes = s.Meeting(w.Start)
+	m.Noisy = s.Noisy(w.Start, w.End, &NoisyOptions{Location: r.Location, Limit: 5})
+	return m
 }

@@ -14,7 +14,9 @@ import (
 type Snapshot struct {
 	tags     *TagSet
 	ns       []Notification // sorted by time, then ID
+	ids      []string       // ids[i] = ns[i].ID()
 	byID     map[string]int
+	byAlert  map[string][]int // indexes into ns, oldest first
 	class    map[string]Classification
 	updates  []WeeklyUpdate // latest per person and week, sorted by week then person
 	meetings []MeetingNotes // latest per week, sorted by week
@@ -47,6 +49,7 @@ func NewSnapshot(recs []Record, tags *TagSet) *Snapshot {
 
 type snapshotBuilder struct {
 	ns       []Notification
+	ids      []string
 	seen     map[string]bool
 	class    map[string]Classification
 	updates  map[[2]string]WeeklyUpdate
@@ -67,6 +70,7 @@ func (b *snapshotBuilder) add(r Record) {
 		if !b.seen[id] {
 			b.seen[id] = true
 			b.ns = append(b.ns, *r.Notification)
+			b.ids = append(b.ids, id)
 		}
 	case r.Classification != nil:
 		c := *r.Classification
@@ -95,10 +99,7 @@ func (b *snapshotBuilder) build(tags *TagSet) *Snapshot {
 	if s.class == nil {
 		s.class = map[string]Classification{}
 	}
-	ids := make([]string, len(s.ns))
-	for i := range s.ns {
-		ids[i] = s.ns[i].ID()
-	}
+	ids := b.ids
 	idx := make([]int, len(s.ns))
 	for i := range idx {
 		idx[i] = i
@@ -111,11 +112,18 @@ func (b *snapshotBuilder) build(tags *TagSet) *Snapshot {
 		return ids[idx[a]] < ids[idx[c]]
 	})
 	sorted := make([]Notification, len(s.ns))
+	s.ids = make([]string, len(s.ns))
 	for i, j := range idx {
 		sorted[i] = s.ns[j]
+		s.ids[i] = ids[j]
 		s.byID[ids[j]] = i
 	}
 	s.ns = sorted
+	s.byAlert = make(map[string][]int)
+	for i := range s.ns {
+		a := s.ns[i].AlertID()
+		s.byAlert[a] = append(s.byAlert[a], i)
+	}
 	for _, u := range b.updates {
 		s.updates = append(s.updates, u)
 	}
@@ -190,12 +198,15 @@ func (s *Snapshot) Notifications(ctx context.Context, contact string, from, to t
 // between returns the sorted notifications in [from, to) (shared; do
 // not modify).
 func (s *Snapshot) between(from, to time.Time) []Notification {
+	i, j := s.span(from, to)
+	return s.ns[i:j]
+}
+
+// span returns the index range of the notifications in [from, to).
+func (s *Snapshot) span(from, to time.Time) (int, int) {
 	i := sort.Search(len(s.ns), func(i int) bool { return !s.ns[i].Time.Before(from) })
 	j := sort.Search(len(s.ns), func(i int) bool { return !s.ns[i].Time.Before(to) })
-	if j < i {
-		j = i
-	}
-	return s.ns[i:j]
+	return i, max(i, j)
 }
 
 // Updates returns the weekly updates for the week starting at week,

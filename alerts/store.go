@@ -1,6 +1,7 @@
 package alerts
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -45,6 +46,19 @@ func (r Record) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads what MarshalJSON writes, keeping unknown fields.
 func (r *Record) UnmarshalJSON(b []byte) error {
+	// Fast path: only known keys.
+	var known struct {
+		Notification   *Notification   `json:"notification"`
+		Classification *Classification `json:"classification"`
+		Update         *WeeklyUpdate   `json:"update"`
+		Meeting        *MeetingNotes   `json:"meeting"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&known); err == nil {
+		*r = Record{Notification: known.Notification, Classification: known.Classification, Update: known.Update, Meeting: known.Meeting}
+		return nil
+	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(b, &m); err != nil {
 		return err

@@ -192,7 +192,9 @@ func TestFileStoreTornTail(t *testing.T) {
 func TestFileStoreCorruptMiddle(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "alerts.jsonl")
 	require.NoError(t, os.WriteFile(path, []byte("{}\nnot json\n{}\n"), 0o644))
-	_, err := alerts.OpenFile(path, alerts.FileConfig{})
+	s, err := alerts.OpenFile(path, alerts.FileConfig{})
+	require.NoError(t, err, "open checks the tail only")
+	_, err = alerts.Load(context.Background(), s, nil)
 	pe, ok := errors.AsType[*alerts.ParseError](err)
 	require.True(t, ok, "%v", err)
 	assert.Equal(t, 2, pe.Line)
@@ -201,7 +203,7 @@ func TestFileStoreCorruptMiddle(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, []byte(`{"x":"`+strings.Repeat("a", 200)+`"}`+"\n{}\n"), 0o644))
 	_, err = alerts.OpenFile(path, alerts.FileConfig{MaxRecordBytes: 100})
 	assert.ErrorIs(t, err, alerts.ErrTooLong)
-	s, err := alerts.OpenFile(filepath.Join(t.TempDir(), "b.jsonl"), alerts.FileConfig{MaxRecordBytes: 100})
+	s, err = alerts.OpenFile(filepath.Join(t.TempDir(), "b.jsonl"), alerts.FileConfig{MaxRecordBytes: 100})
 	require.NoError(t, err)
 	assert.ErrorIs(t, s.Append(context.Background(), sampleRecords(1, 1)), alerts.ErrTooLong)
 }
