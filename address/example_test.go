@@ -164,3 +164,57 @@ data/US={"fmt":"%N%n%O%n%A%n%C %S %Z","require":"ACSZ","zip":"\\d{5}"}`
 	// Mountain View CA 94043
 	// address: postal_code "123" invalid for US
 }
+
+// ExampleFormat_readme is the README's address snippet, line for line,
+// with its outputs checked.
+func ExampleFormat_readme() {
+	a := address.Address{Country: "US", Name: "Jane Doe", StreetLines: []string{"1600 Amphitheatre Pkwy"},
+		City: "Mountain View", State: "CA", PostalCode: "94043"}
+	fmt.Println(address.Format(a))     // Jane Doe\n1600 Amphitheatre Pkwy\nMountain View, CA 94043
+	fmt.Println(address.FormatHTML(a)) // <span class="name">Jane Doe</span><br>…, every value escaped
+	err := address.Validate(address.Address{Country: "DE", StreetLines: []string{"Unter den Linden 1"},
+		City: "Berlin", State: "Berlin", PostalCode: "1011"})
+	fmt.Println(err)                      // address: state "Berlin" not used in DE; postal_code "1011" invalid for DE
+	form, err := address.Form("JP", "ja") // input rows: postal code first, prefecture options, pattern, examples
+	fmt.Println(form.Rows[2][0].LabelText, len(form.Subdivisions), form.PostalPattern, err)
+	t, err := address.ParseTemplate(`%name\n%first_line\n%city, %state %zip`) // a format stored with \n
+	fmt.Println(string(t.AppendHTML(nil, a, &address.HTMLOptions{Classes: address.TokenClasses()})), err)
+	// Output:
+	// Jane Doe
+	// 1600 Amphitheatre Pkwy
+	// Mountain View, CA 94043
+	// <span class="name">Jane Doe</span><br><span class="street_address">1600 Amphitheatre Pkwy</span><br><span class="city">Mountain View</span>, <span class="state">CA</span> <span class="postal_code">94043</span>
+	// address: state "Berlin" not used in DE; postal_code "1011" invalid for DE
+	// Postal code 47 ^(?:\d{3}-?\d{4})$ <nil>
+	// <span class="name">Jane Doe</span><br><span class="first-line">1600 Amphitheatre Pkwy</span><br><span class="city">Mountain View</span>, <span class="state">CA</span> <span class="zip">94043</span> <nil>
+}
+
+// ExampleTemplate_AppendHTML renders a stored format string with the
+// class names of its tokens, in div elements, one per line.
+func ExampleTemplate_AppendHTML() {
+	t := address.MustParseTemplate(`%name\n%first_line\n%second_line\n%city, %state %zip`)
+	a := address.Address{Country: "US", Name: "Jo <Bo>", StreetLines: []string{"1 Main St", "Apt 2"},
+		City: "Springfield", State: "IL", PostalCode: "62701"}
+	opts := &address.HTMLOptions{Element: "div", Classes: address.TokenClasses(), LineBreak: "\n"}
+	fmt.Println(string(t.AppendHTML(nil, a, opts)))
+	// Output:
+	// <div class="name">Jo &lt;Bo&gt;</div>
+	// <div class="first-line">1 Main St</div>
+	// <div class="second-line">Apt 2</div>
+	// <div class="city">Springfield</div>, <div class="state">IL</div> <div class="zip">62701</div>
+}
+
+// ExampleRules_Require adds a site rule, a required recipient name, on
+// top of the embedded data.
+func ExampleRules_Require() {
+	site, err := address.Default().Require(address.Name)
+	if err != nil {
+		panic(err)
+	}
+	a := address.Address{Country: "US", StreetLines: []string{"1 Main St"}, City: "Springfield", State: "IL", PostalCode: "62701"}
+	fmt.Println(address.Validate(a))
+	fmt.Println(site.Validate(a))
+	// Output:
+	// <nil>
+	// address: name required in US
+}

@@ -105,3 +105,32 @@ func ExamplePolicy_Card() {
 	// 170:50007 device
 	// 99:1001 rfid: facility code not allowed: 99
 }
+
+// ExampleDecoder_Flush is the README's rfid snippet, line for line: a
+// frame is complete only when the lines have been quiet for the gap, so
+// the loop over edges delivers every frame but the last, which a driver
+// gets from Tick after the gap and a finished stream from Flush.
+func ExampleDecoder_Flush() {
+	raw, _ := rfid.H10301.Encode(170, 31527)                    // 0x354f64e, parity included
+	var g rfid.Generator                                        // a reader emulator; or edges from rfid/gpio or a capture
+	edges := g.Frame(nil, raw, 26)                              // 26 pulses, 52 edges
+	g.Pause(100 * time.Millisecond)                             // the reader is quiet between cards
+	edges = g.Frame(edges, raw^1<<7, 26)                        // the next card, one bit flipped on the air
+	dec, err := rfid.NewDecoder(&rfid.Options{BothEdges: true}) // 25 ms frame gap, 10 µs glitch filter
+	if err != nil {
+		panic(err) // only for invalid options
+	}
+	for _, e := range edges {
+		if frame, ok := dec.Edge(e); ok { // the first edge after a gap ends the frame before it
+			card, err := frame.Card(rfid.H10301)
+			fmt.Println(card, err)
+		}
+	}
+	if frame, ok := dec.Flush(); ok { // the last frame: Tick(now) after the gap, or Flush at the end
+		card, err := frame.Card(rfid.H10301) // errors.Is(err, rfid.ErrParity), rfid.ErrLostEdge, ...
+		fmt.Println(card, err)
+	}
+	// Output:
+	// 170:31527 <nil>
+	// 0:0 rfid: parity error: H10301 parity bit at position 26
+}

@@ -2,6 +2,9 @@ package checkout_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/craftkit/craftkit/rfid"
@@ -79,4 +82,46 @@ func ExampleFlow_Frame() {
 	// denied | card 99:1234 is not from this site
 	// await-device | Ada: now tap the device
 	// duplicate | (repeat of 170:1001 ignored)
+}
+
+// ExampleOpenLedger keeps the ledger in a file: loans survive a restart,
+// and a line torn by a crash is dropped with a warning.
+func ExampleOpenLedger() {
+	dir, err := os.MkdirTemp("", "lab")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "ledger.jsonl")
+
+	ledger, warnings, err := checkout.OpenLedger(path)
+	if err != nil {
+		panic(err)
+	}
+	t0 := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	laptopA, laptopB := rfid.Card{Facility: 170, Number: 50001}, rfid.Card{Facility: 170, Number: 50002}
+	_ = ledger.Append(checkout.Record{Time: t0, Action: checkout.Out, Tag: laptopA, Device: "Laptop", Person: "Ada"})
+	_ = ledger.Append(checkout.Record{Time: t0, Action: checkout.Out, Tag: laptopB, Device: "Laptop", Person: "Grace"})
+	_ = ledger.Close()
+
+	// A crash in the middle of a write leaves a torn last line.
+	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	_, _ = f.WriteString(`{"time":"2026-01-05T09:`)
+	_ = f.Close()
+
+	ledger, warnings, err = checkout.OpenLedger(path)
+	if err != nil {
+		panic(err)
+	}
+	defer ledger.Close()
+	for _, w := range warnings {
+		fmt.Println(strings.ReplaceAll(w.Error(), path, "ledger.jsonl"))
+	}
+	for _, loan := range ledger.Loans() {
+		fmt.Println(loan.Device, loan.Tag, loan.Person)
+	}
+	// Output:
+	// checkout: ledger.jsonl: line 3: torn last record dropped (23 bytes, no line end)
+	// Laptop 170:50001 Ada
+	// Laptop 170:50002 Grace
 }
