@@ -4,6 +4,11 @@
 //
 //	go run ./examples/fraudgraph            # 200,000 accounts, under a second
 //	go run ./examples/fraudgraph -n 1000000 # the issue's million accounts
+//
+// Flags are checked before any work: -n must lie in [minAccounts,
+// maxAccounts]; bad values and stray arguments print the usage and exit
+// with status 2, -h prints it and exits with 0. Runs longer than about two
+// seconds report their progress on standard error.
 package main
 
 import (
@@ -13,25 +18,117 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/craftkit/craftkit/fraudgraph"
 	"github.com/craftkit/craftkit/fraudgraph/gen"
 )
 
+// Bounds of -n: the checks run on the last 2% of signups, so fewer than
+// minAccounts would check next to nothing; maxAccounts keeps a run within
+// a few GB of memory.
+const (
+	minAccounts = 100
+	maxAccounts = 10_000_000
+)
+
 func main() {
-	n := flag.Int("n", 200_000, "accounts to generate")
-	seed := flag.Uint64("seed", 1, "generator seed")
-	flag.Parse()
-	if err := run(os.Stdout, *n, *seed); err != nil {
-		fmt.Fprintln(os.Stderr, "fraudgraph:", err)
-		os.Exit(1)
-	}
+	os.Exit(cli(os.Args[1:], os.Stdout, os.Stderr, 2*time.Second))
 }
 
-func run(w io.Writer, n int, seed uint64) error {
+// cli runs the command with args and returns its exit status: 0 on
+// success and for -h, 2 for bad flags, 1 when the run fails. Progress goes
+// to stderr every tick while the run lasts longer than a tick.
+func cli(args []string, stdout, stderr io.Writer, tick time.Duration) int {
+	fs := flag.NewFlagSet("fraudgraph", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: fraudgraph [-n accounts] [-seed seed]\n\n"+
+			"Generates accounts with planted fraud rings, checks the last 2%% of signups,\n"+
+			"explains flagged accounts and scores ring detection.\n\n")
+		fs.PrintDefaults()
+	}
+	n := fs.Int("n", 200_000, fmt.Sprintf("`accounts` to generate, %d to %d", minAccounts, maxAccounts))
+	seed := fs.Uint64("seed", 1, "generator `seed` (any value; the same seed gives the same run)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	bad := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "fraudgraph: "+format+"\n", a...)
+		fs.Usage()
+		return 2
+	}
+	if fs.NArg() > 0 {
+		return bad("unexpected argument %q", fs.Arg(0))
+	}
+	if *n < minAccounts || *n > maxAccounts {
+		return bad("-n %d out of range: want %d to %d accounts", *n, minAccounts, maxAccounts)
+	}
+	p := startProgress(stderr, tick)
+	err := run(stdout, *n, *seed, p)
+	p.stop()
+	if err != nil {
+		fmt.Fprintln(stderr, "fraudgraph:", err)
+		return 1
+	}
+	return 0
+}
+
+// progress reports the current stage on a writer every tick until
+// stopped; a run shorter than one tick prints nothing.
+type progress struct {
+	mu    sync.Mutex
+	stage string
+	done  chan struct{}
+	wg    sync.WaitGroup
+}
+
+func startProgress(w io.Writer, tick time.Duration) *progress {
+	p := &progress{stage: "starting", done: make(chan struct{})}
 	start := time.Now()
+	p.wg.Go(func() {
+		t := time.NewTicker(tick)
+		defer t.Stop()
+		for {
+			select {
+			case <-p.done:
+				return
+			case <-t.C:
+				p.mu.Lock()
+				fmt.Fprintf(w, "fraudgraph: %s (%v)\n", p.stage, time.Since(start).Round(100*time.Millisecond))
+				p.mu.Unlock()
+			}
+		}
+	})
+	return p
+}
+
+func (p *progress) set(format string, a ...any) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	p.stage = fmt.Sprintf(format, a...)
+	p.mu.Unlock()
+}
+
+func (p *progress) stop() {
+	close(p.done)
+	p.wg.Wait()
+}
+
+func run(w io.Writer, n int, seed uint64, p *progress) error {
+	if n < minAccounts || n > maxAccounts {
+		return fmt.Errorf("%d accounts out of range %d to %d", n, minAccounts, maxAccounts)
+	}
+	start := time.Now()
+	p.set("generating %d accounts", n)
 	d := gen.Generate(gen.Config{Accounts: n, Seed: seed})
+	p.set("building the graph of %d accounts", n)
 	g, err := d.Build(fraudgraph.Config{})
 	if err != nil {
 		return err
@@ -48,13 +145,16 @@ func run(w io.Writer, n int, seed uint64) error {
 	}
 	ctx := context.Background()
 	var flagged []fraudgraph.Decision
-	heavy := make(chan fraudgraph.Decision, n)
+	first := n - n/50
+	heavy := make(chan fraudgraph.Decision, n-first) // one decision per submitted signup
 	r := fraudgraph.NewRunner(ctx, e, fraudgraph.RunnerConfig{Queue: 4096, OnDecision: func(dec fraudgraph.Decision, _ error) {
 		heavy <- dec
 	}})
-	first := n - n/50
 	checked := 0
 	for id := first + 1; id <= n; id++ {
+		if (id-first)%1000 == 0 {
+			p.set("checking signups: %d of %d", id-first, n-first)
+		}
 		in := fraudgraph.Input{Event: fraudgraph.EventSignup, Account: uint64(id), Inviter: uint64(d.Inviter[id-1])}
 		dec, err := e.Decide(ctx, in)
 		if err != nil {
@@ -77,6 +177,7 @@ func run(w io.Writer, n int, seed uint64) error {
 			flagged = append(flagged, dec)
 		}
 	}
+	p.set("checking checkouts")
 	for id := first + 1; id <= n; id++ {
 		dec, err := e.Decide(ctx, fraudgraph.Input{Event: fraudgraph.EventCheckout, Account: uint64(id)})
 		if err != nil {
@@ -113,6 +214,7 @@ func run(w io.Writer, n int, seed uint64) error {
 	// Ring detection over the whole graph against the planted rings.
 	fmt.Fprintf(w, "\nring detection (accounts that redeemed credits, 2 hops)\n%-9s %6s %9s %7s %6s\n", "min score", "rings", "precision", "recall", "time")
 	for _, ms := range []float64{0.8, 0.9, 0.95} {
+		p.set("detecting rings at min score %.2f", ms)
 		t := time.Now()
 		rings, err := g.Rings(ctx, fraudgraph.RingQuery{MinScore: ms})
 		if err != nil {
@@ -149,7 +251,7 @@ func explainNeighbour(w io.Writer, g *fraudgraph.Graph, a uint64) error {
 	fmt.Fprintln(w)
 	for _, s := range ex.Paths[0] {
 		fmt.Fprintf(w, "     %d -> %d by %s", s.From, s.To, s.Kind)
-		if s.Fingerprint != 0 {
+		if s.Kind != fraudgraph.KindInvite {
 			fmt.Fprintf(w, " %016x", s.Fingerprint)
 		}
 		fmt.Fprintln(w)

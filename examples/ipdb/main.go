@@ -7,58 +7,96 @@
 // Addresses come from the arguments, else from standard input (one per
 // line) when it is not a terminal, else from a short built-in sample.
 // Each output line is "address<TAB>owner<TAB>URL", or "address<TAB>-" when
-// no range holds the address.
+// no range holds the address, or "address<TAB>invalid address".
+//
+// Flags are checked before any work: bad flags print the usage and exit
+// with status 2, -h prints it and exits with 0. A CSV that does not load
+// exits with 1 naming the file and line; so does a run where any address
+// was invalid (after looking up the others). Loading or looking up for
+// longer than about two seconds reports progress on standard error.
 package main
 
 import (
 	"bufio"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/netip"
 	"os"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/craftkit/craftkit/ipdb"
 )
 
 func main() {
-	csvPath := flag.String("csv", "", "CSV of `ranges` (start,end,owner,URL) to use instead of the embedded table")
-	tsv := flag.Bool("tsv", false, "the -csv file is tab-separated")
-	flag.Parse()
-	if err := run(os.Stdout, *csvPath, *tsv, flag.Args()); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+	var stdin io.Reader
+	if st, err := os.Stdin.Stat(); err == nil && st.Mode()&os.ModeCharDevice == 0 {
+		stdin = os.Stdin
 	}
+	os.Exit(cli(os.Args[1:], stdin, os.Stdout, os.Stderr, 2*time.Second))
 }
 
 var sample = []string{"5.9.10.11", "5.101.100.1", "::ffff:3.0.0.9", "8.8.8.8", "2001:db8::1"}
 
-func run(w io.Writer, csvPath string, tsv bool, args []string) error {
-	table := ipdb.Datacenters()
-	if csvPath != "" {
-		f, err := os.Open(csvPath)
-		if err != nil {
-			return err
+// cli runs the command and returns its exit status: 0 on success and for
+// -h, 2 for bad flags, 1 when the table does not load or an address is
+// invalid. stdin, when not nil, supplies addresses if args hold none.
+// Progress goes to stderr every tick while work lasts longer than a tick.
+func cli(args []string, stdin io.Reader, stdout, stderr io.Writer, tick time.Duration) int {
+	fs := flag.NewFlagSet("ipdb", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: ipdb [-csv ranges.csv [-tsv]] [address ...]\n\n"+
+			"Prints the owner of each address: from the arguments, else standard input\n"+
+			"(one per line), else a built-in sample.\n\n")
+		fs.PrintDefaults()
+	}
+	csvPath := fs.String("csv", "", "CSV of `ranges` (start,end,owner,URL; # comments) to use instead of the embedded table")
+	tsv := fs.Bool("tsv", false, "the -csv file is tab-separated")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
 		}
-		defer f.Close()
-		opts := &ipdb.LoadOptions{Source: csvPath, Comment: '#'}
-		if tsv {
-			opts.Comma = '\t'
-		}
-		if table, err = ipdb.Load(f, opts); err != nil {
-			return err
-		}
+		return 2
+	}
+	if *tsv && *csvPath == "" {
+		fmt.Fprintln(stderr, "ipdb: -tsv needs -csv")
+		fs.Usage()
+		return 2
+	}
+	p := startProgress(stderr, tick)
+	err := run(stdout, *csvPath, *tsv, fs.Args(), stdin, p)
+	p.stop()
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	return 0
+}
+
+// run looks up args (or the lines of stdin, or the sample) in the
+// embedded table or the CSV at csvPath.
+func run(w io.Writer, csvPath string, tsv bool, args []string, stdin io.Reader, p *progress) error {
+	table, err := loadTable(csvPath, tsv, p)
+	if err != nil {
+		return err
 	}
 	out := bufio.NewWriter(w)
 	defer out.Flush()
+	invalid := 0
 	lookup := func(s string) {
 		s = strings.TrimSpace(s)
 		if s == "" {
 			return
 		}
+		p.count.Add(1)
 		ip, err := netip.ParseAddr(s)
 		if err != nil {
+			invalid++
 			fmt.Fprintf(out, "%s\tinvalid address\n", s)
 			return
 		}
@@ -68,18 +106,99 @@ func run(w io.Writer, csvPath string, tsv bool, args []string) error {
 			fmt.Fprintf(out, "%s\t-\n", s)
 		}
 	}
-	if len(args) == 0 {
-		if st, err := os.Stdin.Stat(); err == nil && st.Mode()&os.ModeCharDevice == 0 {
-			sc := bufio.NewScanner(os.Stdin)
-			for sc.Scan() {
-				lookup(sc.Text())
-			}
-			return sc.Err()
+	p.set("looking up addresses", "addresses looked up")
+	switch {
+	case len(args) > 0:
+		for _, a := range args {
+			lookup(a)
 		}
-		args = sample
+	case stdin != nil:
+		sc := bufio.NewScanner(stdin)
+		for sc.Scan() {
+			lookup(sc.Text())
+		}
+		if err := sc.Err(); err != nil {
+			return fmt.Errorf("ipdb: reading standard input: %w", err)
+		}
+	default:
+		for _, a := range sample {
+			lookup(a)
+		}
 	}
-	for _, a := range args {
-		lookup(a)
+	if invalid > 0 {
+		return fmt.Errorf("ipdb: %d invalid addresses", invalid)
 	}
 	return nil
+}
+
+// loadTable returns the embedded table, or the one in the CSV at path.
+func loadTable(path string, tsv bool, p *progress) (*ipdb.Table, error) {
+	if path == "" {
+		return ipdb.Datacenters(), nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("ipdb: %w", err)
+	}
+	defer f.Close()
+	opts := &ipdb.LoadOptions{Source: path, Comment: '#'}
+	if tsv {
+		opts.Comma = '\t'
+	}
+	p.set("loading "+path, "bytes read")
+	return ipdb.Load(&countingReader{r: f, n: &p.count}, opts)
+}
+
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c *countingReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// progress reports the current stage and a count on a writer every tick
+// until stopped; work shorter than one tick prints nothing.
+type progress struct {
+	mu          sync.Mutex
+	stage, unit string
+	count       atomic.Int64
+	done        chan struct{}
+	wg          sync.WaitGroup
+}
+
+func startProgress(w io.Writer, tick time.Duration) *progress {
+	p := &progress{stage: "starting", done: make(chan struct{})}
+	start := time.Now()
+	p.wg.Go(func() {
+		t := time.NewTicker(tick)
+		defer t.Stop()
+		for {
+			select {
+			case <-p.done:
+				return
+			case <-t.C:
+				p.mu.Lock()
+				fmt.Fprintf(w, "ipdb: %s: %d %s (%v)\n", p.stage, p.count.Load(), p.unit, time.Since(start).Round(100*time.Millisecond))
+				p.mu.Unlock()
+			}
+		}
+	})
+	return p
+}
+
+// set starts a stage whose count is in unit.
+func (p *progress) set(stage, unit string) {
+	p.mu.Lock()
+	p.stage, p.unit = stage, unit
+	p.count.Store(0)
+	p.mu.Unlock()
+}
+
+func (p *progress) stop() {
+	close(p.done)
+	p.wg.Wait()
 }
