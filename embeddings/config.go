@@ -205,10 +205,12 @@ const (
 	maxMarkers  = 255     // marker indexes are bytes; 0 means no marker
 )
 
-// ConfigError reports a [Config] field outside its documented range. It
-// wraps [ErrConfig]. It is not modified after it is returned and is safe
-// for concurrent reads.
+// ConfigError reports a [Config] or [JourneyConfig] field outside its
+// documented range. It wraps [ErrConfig]. It is not modified after it is
+// returned and is safe for concurrent reads.
 type ConfigError struct {
+	// Struct names the configuration type: "Config" or "JourneyConfig".
+	Struct string
 	// Field names the field as written in Go, with the map key for
 	// map entries: "Dim", `Weights["cart"]`.
 	Field string
@@ -222,9 +224,9 @@ type ConfigError struct {
 // `embeddings: Config.Dim = -3: must be >= 0 (0 means 100)`.
 func (e *ConfigError) Error() string {
 	if e.Value == nil {
-		return fmt.Sprintf("embeddings: Config.%s %s", e.Field, e.Reason)
+		return fmt.Sprintf("embeddings: %s.%s %s", e.Struct, e.Field, e.Reason)
 	}
-	return fmt.Sprintf("embeddings: Config.%s = %v: %s", e.Field, e.Value, e.Reason)
+	return fmt.Sprintf("embeddings: %s.%s = %v: %s", e.Struct, e.Field, e.Value, e.Reason)
 }
 
 // Unwrap returns [ErrConfig].
@@ -234,7 +236,7 @@ func (e *ConfigError) Unwrap() error { return ErrConfig }
 // outside its documented range.
 func (cfg *Config) validate() error {
 	bad := func(field string, value any, reason string) error {
-		return &ConfigError{Field: field, Value: value, Reason: reason}
+		return &ConfigError{Struct: "Config", Field: field, Value: value, Reason: reason}
 	}
 	ints := []struct {
 		name     string

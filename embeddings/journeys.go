@@ -2,6 +2,7 @@ package embeddings
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -12,37 +13,113 @@ import (
 
 // JourneyConfig describes a synthetic marketplace whose user journeys have
 // a planted structure: every item, shop and query belongs to one
-// category. Zero fields take the defaults in brackets. It is a plain
-// value, safe for concurrent reads.
+// category. Zero fields take the defaults in brackets; a field outside its
+// range makes [Journeys.Err] report a [*ConfigError]. It is a plain value,
+// safe for concurrent reads.
 type JourneyConfig struct {
-	// Sessions is the number of sessions (lines) to generate [10000].
+	// Sessions is the number of sessions (lines) to generate, >= 0
+	// [10000].
 	Sessions int
-	// Categories is the number of planted categories [20].
+	// Categories is the number of planted categories, at most 1,000,000
+	// [20].
 	Categories int
-	// ItemsPerCategory is the number of items per category [1000].
+	// ItemsPerCategory is the number of items per category, at most
+	// 1<<20 [1000]; it costs 8 bytes each. Categories times each
+	// PerCategory count must stay below 1<<31.
 	ItemsPerCategory int
 	// ShopsPerCategory is the number of shops per category [20].
 	ShopsPerCategory int
 	// QueriesPerCategory is the number of search queries per category [20].
 	QueriesPerCategory int
-	// SessionLength is the mean number of actions per session [12].
+	// SessionLength is the mean number of actions per session, in
+	// 2..65536 [12].
 	SessionLength int
-	// Zipf is the exponent of item popularity within a category [1.1].
+	// Zipf is the exponent of item popularity within a category, finite
+	// and >= 0 [1.1].
 	Zipf float64
 	// Wander is the probability that an action is taken in a random
-	// other category, the noise of the journeys [0.3].
+	// other category, the noise of the journeys, in [0, 1] [0.3].
 	Wander float64
 	// PurchaseRate is the fraction of sessions ending with a purchase in
-	// the session's category [0.2].
+	// the session's category, in [0, 1] [0.2].
 	PurchaseRate float64
-	// CartRate is the probability that an item click is an add-to-cart
-	// [0.1].
+	// CartRate is the probability that an item click is an add-to-cart,
+	// in [0, 1] [0.1].
 	CartRate float64
 	// Skipped is the number of skipped impressions per session, drawn
-	// from random categories [3].
+	// from random categories, at most 1000 [3]; a negative value means
+	// none.
 	Skipped int
 	// Seed seeds the generator; equal configs generate equal journeys.
 	Seed uint64
+}
+
+// Bounds of JourneyConfig.
+const (
+	maxJourneyCategories = 1000000
+	maxJourneyItems      = 1 << 20
+	maxJourneyTokens     = math.MaxInt32 // Categories × a PerCategory count
+	maxSessionLength     = 1 << 16
+	maxJourneySkipped    = 1000
+)
+
+// validate reports the first field of c, as the caller passed it, outside
+// its range.
+func (c JourneyConfig) validate() error {
+	bad := func(field string, value any, reason string) error {
+		return &ConfigError{Struct: "JourneyConfig", Field: field, Value: value, Reason: reason}
+	}
+	ints := []struct {
+		name   string
+		v, max int
+		def    string
+	}{
+		{"Sessions", c.Sessions, math.MaxInt, "10000"},
+		{"Categories", c.Categories, maxJourneyCategories, "20"},
+		{"ItemsPerCategory", c.ItemsPerCategory, maxJourneyItems, "1000"},
+		{"ShopsPerCategory", c.ShopsPerCategory, maxJourneyTokens, "20"},
+		{"QueriesPerCategory", c.QueriesPerCategory, maxJourneyTokens, "20"},
+	}
+	for _, f := range ints {
+		if f.v < 0 {
+			return bad(f.name, f.v, "must be >= 0 (0 means "+f.def+")")
+		}
+		if f.v > f.max {
+			return bad(f.name, f.v, fmt.Sprintf("must be <= %d", f.max))
+		}
+	}
+	d := c.withDefaults()
+	for _, f := range []struct {
+		name   string
+		raw, v int
+	}{
+		{"ItemsPerCategory", c.ItemsPerCategory, d.ItemsPerCategory},
+		{"ShopsPerCategory", c.ShopsPerCategory, d.ShopsPerCategory},
+		{"QueriesPerCategory", c.QueriesPerCategory, d.QueriesPerCategory},
+	} {
+		if f.v > maxJourneyTokens/d.Categories {
+			return bad(f.name, f.raw, fmt.Sprintf("Categories × %s must be <= %d", f.name, maxJourneyTokens))
+		}
+	}
+	if c.SessionLength != 0 && (c.SessionLength < 2 || c.SessionLength > maxSessionLength) {
+		return bad("SessionLength", c.SessionLength, fmt.Sprintf("must be 0 or in 2..%d", maxSessionLength))
+	}
+	if !(c.Zipf >= 0) || math.IsInf(c.Zipf, 0) {
+		return bad("Zipf", c.Zipf, "must be finite and >= 0 (0 means 1.1)")
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+		def  string
+	}{{"Wander", c.Wander, "0.3"}, {"PurchaseRate", c.PurchaseRate, "0.2"}, {"CartRate", c.CartRate, "0.1"}} {
+		if !(f.v >= 0 && f.v <= 1) {
+			return bad(f.name, f.v, "must be in [0, 1] (0 means "+f.def+")")
+		}
+	}
+	if c.Skipped > maxJourneySkipped {
+		return bad("Skipped", c.Skipped, fmt.Sprintf("must be <= %d (0 means 3, negative none)", maxJourneySkipped))
+	}
+	return nil
 }
 
 func (c JourneyConfig) withDefaults() JourneyConfig {
@@ -78,10 +155,16 @@ func (c JourneyConfig) withDefaults() JourneyConfig {
 type Journeys struct {
 	cfg JourneyConfig
 	cum []float64 // cumulative Zipf weights over item ranks
+	err error
 }
 
-// NewJourneys returns a generator for cfg.
+// NewJourneys returns a generator for cfg. For a cfg outside the ranges
+// documented on [JourneyConfig] the generator yields no sessions: [Journeys.Err],
+// [Journeys.WriteTo] and [Journeys.WritePlain] return a [*ConfigError].
 func NewJourneys(cfg JourneyConfig) *Journeys {
+	if err := cfg.validate(); err != nil {
+		return &Journeys{cfg: cfg, err: err}
+	}
 	cfg = cfg.withDefaults()
 	cum := make([]float64, cfg.ItemsPerCategory)
 	s := 0.0
@@ -91,6 +174,9 @@ func NewJourneys(cfg JourneyConfig) *Journeys {
 	}
 	return &Journeys{cfg: cfg, cum: cum}
 }
+
+// Err returns the error of an invalid [JourneyConfig], or nil.
+func (j *Journeys) Err() error { return j.err }
 
 // Config returns the configuration with defaults applied.
 func (j *Journeys) Config() JourneyConfig { return j.cfg }
@@ -130,6 +216,9 @@ func (j *Journeys) Category(token string) (int, bool) {
 // markers; see [DefaultWeights].
 func (j *Journeys) All() func(yield func(Session) bool) {
 	return func(yield func(Session) bool) {
+		if j.err != nil {
+			return
+		}
 		cfg := j.cfg
 		r := rand.New(rand.NewPCG(cfg.Seed, 0x6a6f75726e657973))
 		item := func(cat int) string {
@@ -189,6 +278,9 @@ func (j *Journeys) WriteTo(w io.Writer) (int64, error) { return j.write(w, false
 func (j *Journeys) WritePlain(w io.Writer) (int64, error) { return j.write(w, true) }
 
 func (j *Journeys) write(w io.Writer, plain bool) (int64, error) {
+	if j.err != nil {
+		return 0, j.err
+	}
 	bw := bufio.NewWriterSize(w, 1<<16)
 	var n int64
 	for s := range j.All() {
@@ -210,8 +302,12 @@ func (j *Journeys) write(w io.Writer, plain bool) (int64, error) {
 
 // PrecisionAtK returns the mean, over the model's tokens of type typ with
 // a planted category, of the fraction of their k nearest tokens of the
-// same type that share their category. It runs the queries on all cores.
+// same type that share their category (k <= 0 means 10, as in [Query]).
+// It runs the queries on all cores.
 func (j *Journeys) PrecisionAtK(m *Model, typ string, k int) float64 {
+	if k <= 0 {
+		k = 10
+	}
 	var qs []Query
 	var cats []int
 	for i := range m.Len() {
