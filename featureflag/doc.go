@@ -1,0 +1,129 @@
+// Package featureflag turns features on and off by configuration: on/off,
+// staff, beta groups, user lists, percentage ramps and A/B variants, with
+// checks cheap enough to run on every request.
+//
+// Start here:
+//   - Call [Parse] (or [Load] with [Options]) on a JSON config; it returns
+//     an immutable [*Set] or every problem in the config at once.
+//   - Call [Set.Enabled], [Set.Variant] or [Set.Evaluate] with a [Subject]
+//     (at least a UserID); they answer without allocating.
+//   - For hot reload run a [Watcher]; for request overrides and exposure
+//     logging wrap handlers with [Middleware] and read [FromContext].
+//
+// # Config
+//
+// The document follows Etsy's feature library
+// (https://github.com/etsy/feature): an object mapping each flag name to a
+// string shorthand ("on", "off", a variant name), a percentage, or an
+// object with these keys:
+//
+//	enabled              "on" | "off" | variant | percentage | {variant: percentage, ...}
+//	users                user | [users] | {variant: user or [users]}
+//	groups               group | [groups] | {variant: group or [groups]}
+//	admin, internal      variant | "on" | "off" | true | false
+//	public_url_override  true: staff may override the flag per request
+//	bucketing            "user" (default) | "visitor" (Etsy's "uaid") | "random"
+//
+// and these additions:
+//
+//	start, end           RFC 3339 times; outside [start, end) the flag is off
+//	exclude_groups       [groups] never served the flag
+//	attributes           {"country": ["DE", "FR"]}: the ramp applies only to
+//	                     subjects whose Attributes match every key
+//	killed               [variants] never served (users of them get off)
+//	layout               "stable" (default) | "cumulative" (Etsy's)
+//	salt                 bucketing key instead of the flag name
+//	user_files           path | [paths] | {variant: path or [paths]}: lists of
+//	                     numeric user ids held as roaring bitmaps ([ParseList])
+//	params               {name: {"type": "number"|"string"|"duration"|"bool",
+//	                     "default": v, "variants": {variant: v}}} ([Set.Value])
+//	environments         {env: shorthand or object}: with [Options.Environment]
+//	                     set to env, its keys replace the flag's
+//	description          free text
+//
+// A list given where variants are possible (users, groups, user_files)
+// serves the first variant, or "on" for a flag without variants. A
+// variant named only by users, groups, admin or internal is served to
+// them but has no percentage. Percentages are in [0, 100] and sum to at
+// most 100 per flag. Every environment entry is validated whichever one
+// is chosen. All problems are reported at once, each as a [*FieldError]
+// with its dotted path and line, such as
+//
+//	featureflag: line 2: checkout_v2.enabled: variant percentages sum to 120
+//
+// # Precedence
+//
+// Rules are tried in this order; the first that applies decides, and its
+// [Reason] is returned with the variant in a [Decision].
+//
+//	 #  rule                                      reason      result
+//	 1  no such flag                              unknown-flag off
+//	 2  "enabled" is a string                     fixed       that variant, or off
+//	 3  staff/admin request override, if allowed  override    the override
+//	 4  outside start/end                         schedule    off
+//	 5  in an exclude_groups group                excluded    off
+//	 6  UserID in users                           user        its variant (or off)
+//	 7  numeric UserID in a user_files list       user-list   its variant
+//	 8  a group in groups                         group       its variant
+//	 9  Admin and "admin" set                     admin       its variant
+//	10  Staff and "internal" set                  internal    its variant
+//	11  attributes do not match                   targeting   off
+//	12  no id to bucket by                        no-id       off
+//	13  bucket inside a percentage                rollout     that variant
+//	14  bucket outside every percentage           outside     off
+//
+// Rows 2 and 6-13 are Etsy's order (its URL override sits between 2 and
+// 6 too). A variant listed in "killed" is never served: a rule choosing
+// it returns off with reason killed.
+//
+// # Bucketing hash
+//
+// A subject's bucket is a point in [0, 1) computed from the flag's key
+// (its "salt", else its name) and the bucketing id; the hash is frozen
+// and pinned by golden vectors (testdata/hash_vectors.txt):
+//
+//	h   = FNV-1a 64 over key, the byte '-', then id
+//	h  ^= h>>33; h *= 0xff51afd7ed558ccd; h ^= h>>33;
+//	h  *= 0xc4ceb9fe1a85ec53; h ^= h>>33        (MurmurHash3's fmix64)
+//	bucket = (h >> 11) / 2^53
+//
+// It hashes "name-id" as Etsy does, but with a cheap hash instead of
+// SHA-256, continuing from the key's state precomputed at load. [Bucket]
+// computes it.
+//
+// # Variant layout
+//
+// In the default [Stable] layout each variant owns a lane: variant i (in
+// config order) starts at 0, 1/2, 1/4, 3/4, 1/8, ... and grows from
+// there. A flag without variants is one lane from 0, so a p % ramp is
+// exactly the buckets below p/100 and ramps are nested. While variants
+// fit their lanes (two variants up to 50 % each, three up to 50/25/25,
+// four up to 25 % each), ramping up keeps every user in, and ramping,
+// adding or killing variants moves no user between variants that stay.
+// To replace A/B with C/B, put C where A was ({"C": 50, "B": 50}): B keeps
+// all its users. A variant that outgrows its lane takes free space after
+// the next lane; those spilled users can move when earlier variants
+// change. [Cumulative] is Etsy's layout, opt-in for compatibility: there,
+// ramping {foo: 1, bar: 1} to {foo: 5, bar: 5} moves every bar user to
+// foo (TestStableLayout measures both).
+//
+// # Limits
+//
+// Documents up to [MaxConfigBytes], [MaxFlags] flags, [MaxVariants]
+// variants per flag, nesting depth 32; user-list files of up to
+// [MaxListIDs] ids in [0, 2^32). Larger input is rejected with
+// [ErrTooLarge], never truncated.
+//
+// # Costs
+//
+// Measured on a shared 2-core machine (bench_test.go): a 5 % rollout
+// check costs about 20-40 ns and 0 allocations (TestNoAllocs), a check
+// of a variant flag with users and groups about twice that; loading
+// 10,000 flags about 60-80 ms of CPU; a user-list membership test of a
+// 10M-id list about 10-30 ns. Please evaluate for your specific use.
+//
+// # Concurrency
+//
+// A [Set] is immutable and safe for concurrent use; a [Watcher] swaps
+// Sets atomically, so checks never wait for a reload.
+package featureflag

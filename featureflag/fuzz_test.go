@@ -1,0 +1,71 @@
+package featureflag
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// FuzzParse checks that no document crashes Parse, that every error is a
+// *FieldError, and that a parsed Set answers checks consistently.
+func FuzzParse(f *testing.F) {
+	seeds := []string{
+		`{"a": "on", "b": "off", "c": "blue", "d": 5}`,
+		`{"f": {"enabled": {"a": 10, "b": 20}, "users": {"a": ["x"]}, "groups": ["beta"], "admin": "b", "internal": "on",
+		  "public_url_override": true, "bucketing": "uaid", "exclude_groups": ["bots"], "attributes": {"country": ["DE"]},
+		  "killed": ["b"], "layout": "cumulative", "salt": "s", "start": "2026-01-01T00:00:00Z",
+		  "params": {"n": {"type": "number", "default": 1, "variants": {"a": 2}}}, "environments": {"dev": "on", "prod": {"enabled": 1}}}}`,
+		`{"x": {"enabled": {"a": 60, "b": 60}}}`,
+		`{"x": {"enabled": {"a": 30, "b": 30, "c": 30, "d": 9.99}}}`,
+		`[1, 2]`, `{"a": "\u00e9\ud83d\ude00"}`, `{"a": {"enabled": 1e400}}`, `{"a": {"users": {"off": "x"}}}`,
+		string(manyFlags(8)),
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	subjects := []Subject{{UserID: "1"}, {UserID: "x", Groups: []string{"beta"}, Staff: true, Admin: true,
+		Overrides: Overrides{"a": "b", "f": "off"}}, {VisitorID: "v", Attributes: map[string]string{"country": "DE"}}}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 1<<16 {
+			return
+		}
+		s, err := Parse(data)
+		if err != nil {
+			for _, e := range unwrapAll(err) {
+				if _, ok := e.(*FieldError); !ok {
+					t.Fatalf("Parse error %T %v is not a *FieldError", e, e)
+				}
+				if !strings.HasPrefix(e.Error(), "featureflag: ") {
+					t.Fatalf("error %q lacks the package prefix", e)
+				}
+			}
+			return
+		}
+		for _, name := range s.Flags() {
+			pct := s.Percentages(name)
+			sum := 0.0
+			for _, p := range pct {
+				sum += p
+			}
+			if sum > 100+1e-9 {
+				t.Fatalf("flag %s: percentages sum to %v", name, sum)
+			}
+			for _, sub := range subjects {
+				d := s.Evaluate(name, sub)
+				if d.Variant != s.Variant(name, sub) || d.On() != s.Enabled(name, sub) {
+					t.Fatalf("flag %s: Evaluate %+v disagrees with Variant/Enabled", name, d)
+				}
+			}
+		}
+	})
+}
+
+func unwrapAll(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	if errors.Unwrap(err) == nil {
+		return []error{err}
+	}
+	return []error{err}
+}
