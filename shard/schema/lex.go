@@ -24,6 +24,8 @@ type token struct {
 	text string
 	line int
 	col  int
+	off  int // byte offset of the token's first byte
+	end  int // byte offset just past the token
 }
 
 func (t token) String() string {
@@ -61,6 +63,7 @@ func lex(src string) ([]token, error) {
 		if err != nil {
 			return l.toks, err
 		}
+		t.end = l.pos
 		l.toks = append(l.toks, t)
 		if t.kind == tkEOF {
 			return l.toks, nil
@@ -160,9 +163,9 @@ func (l *lexer) next() (token, error) {
 		if l.inExec {
 			return token{}, l.errorf("unterminated executable comment")
 		}
-		return token{kind: tkEOF, line: l.line, col: l.col}, nil
+		return token{kind: tkEOF, line: l.line, col: l.col, off: l.pos}, nil
 	}
-	start := token{line: l.line, col: l.col}
+	start := token{line: l.line, col: l.col, off: l.pos}
 	rest := l.src[l.pos:]
 	if l.lineStart && len(rest) > 10 && strings.EqualFold(rest[:9], "DELIMITER") && (rest[9] == ' ' || rest[9] == '\t') {
 		i := strings.IndexByte(rest, '\n')
