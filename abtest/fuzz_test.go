@@ -1,6 +1,7 @@
 package abtest
 
 import (
+	"errors"
 	"math"
 	"testing"
 )
@@ -62,6 +63,9 @@ func FuzzBoundaries(f *testing.F) {
 		if err != nil {
 			return
 		}
+		if b-a < MinSpacing*(1-1e-9) || c-b < MinSpacing*(1-1e-9) {
+			t.Fatalf("Boundaries accepted looks %v closer than MinSpacing", []float64{a, b, c})
+		}
 		for _, x := range got {
 			if math.IsNaN(x) {
 				t.Fatalf("Boundaries = %v", got)
@@ -101,6 +105,157 @@ func FuzzPlanning(f *testing.F) {
 				if !(v >= 0 && v <= 1) {
 					t.Fatalf("Adjust = %v", got)
 				}
+			}
+		}
+	})
+}
+
+// FuzzGroupSequential appends arbitrary fractions to a design: it must
+// never panic, hang or return NaN; accepted looks are increasing, at most
+// 1 and at least MinSpacing apart; Peek agrees with Append.
+func FuzzGroupSequential(f *testing.F) {
+	f.Add(0.25, 0.5, 0.75, 1.0, 0.05, true, uint8(0), 2.0)
+	f.Add(0.5, math.Nextafter(0.5, 1), 0.9, 1.0, 0.05, true, uint8(1), 1.0)
+	f.Add(1e-300, 1e-4, 0.5, 1.0, 0.01, false, uint8(2), 3.0)
+	f.Add(0.1, 0.1001, 0.9, 0.9001, 0.05, false, uint8(3), -4.0)
+	f.Fuzz(func(t *testing.T, a, b, c, d, alpha float64, two bool, kind uint8, par float64) {
+		sides := OneSided
+		if two {
+			sides = TwoSided
+		}
+		spend := []SpendingFunc{OBrienFlemingSpending, PocockSpending, PowerSpending(par), HwangShihDeCaniSpending(par)}[kind%4]
+		g, err := NewGroupSequential(alpha, sides, spend)
+		if err != nil {
+			return
+		}
+		for _, x := range []float64{a, b, c, d} {
+			p, perr := g.Peek(x)
+			got, err := g.Append(x)
+			if (err == nil) != (perr == nil) || err == nil && p != got && !(math.IsNaN(p) && math.IsNaN(got)) {
+				t.Fatalf("Peek(%v) = %v, %v but Append = %v, %v", x, p, perr, got, err)
+			}
+			if err != nil {
+				continue
+			}
+			if math.IsNaN(got) || got <= 0 && sides == TwoSided {
+				t.Fatalf("Append(%v) = %v", x, got)
+			}
+		}
+		info := g.Info()
+		for i := 1; i < len(info); i++ {
+			if info[i]-info[i-1] < MinSpacing*(1-1e-9) || info[i] > 1 {
+				t.Fatalf("looks %v accepted", info)
+			}
+		}
+	})
+}
+
+// FuzzSample feeds arbitrary sufficient statistics to the functions that
+// take them: impossible samples are refused by every one, possible ones
+// give finite results, and an AlwaysValid never holds NaN.
+func FuzzSample(f *testing.F) {
+	f.Add(int64(1000), 100.0, 100.0, int64(1000), 120.0, 120.0)
+	f.Add(int64(10), 20.0, 20.0, int64(10), 1.0, 1.0)
+	f.Add(int64(10), 50.0, 100.0, int64(10), 55.0, 385.0)
+	f.Add(int64(0), 1.0, 1.0, int64(5), -3.0, -3.0)
+	f.Add(int64(200), 20.0, math.NaN(), int64(200), math.Inf(1), 1.0)
+	f.Fuzz(func(t *testing.T, nc int64, sc, qc float64, nt int64, st, qt float64) {
+		c, tr := Sample{nc, sc, qc}, Sample{nt, st, qt}
+		bad := c.Validate() != nil || tr.Validate() != nil
+		if c.Validate() == nil && c.Variance() < 0 {
+			t.Fatalf("Variance(%+v) = %v", c, c.Variance())
+		}
+		_, cerr := Compare(c, tr, 0.05, TwoSided)
+		_, aerr := CompareAll(c, []Sample{tr}, 0.05, TwoSided, Holm)
+		r, merr := MSPRT{Alpha: 0.05}.Evaluate(c, tr)
+		for name, err := range map[string]error{"Compare": cerr, "CompareAll": aerr, "MSPRT.Evaluate": merr} {
+			if bad && (err == nil || errors.Is(err, ErrNoData)) {
+				t.Fatalf("%s(%+v, %+v) accepted an impossible sample: %v", name, c, tr, err)
+			}
+		}
+		var av AlwaysValid
+		if err := av.Add(r); merr == nil && err != nil {
+			t.Fatalf("AlwaysValid.Add(%+v) = %v for a valid evaluation", r, err)
+		}
+		if math.IsNaN(av.PValue) || math.IsNaN(av.Low) || math.IsNaN(av.High) {
+			t.Fatalf("AlwaysValid = %+v after Add(%+v)", av, r)
+		}
+		m, err := NewMonitor(&MonitorOptions{TargetN: 1000, MinDays: 1, BurnIn: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := m.Observe(1, c, tr)
+		if bad && err == nil {
+			t.Fatalf("Monitor.Observe(%+v, %+v) = %+v, want an error", c, tr, rep)
+		}
+		if err == nil {
+			checkReport(t, rep)
+		}
+	})
+}
+
+// FuzzAdjustEstimate feeds arbitrary stopping statistics to AdjustEstimate
+// on a fixed five-look design: no panic, finite results when it succeeds,
+// and the interval holds the adjusted estimate.
+func FuzzAdjustEstimate(f *testing.F) {
+	f.Add(1, 3.5, 0.01, 0.05, true)
+	f.Add(4, -2.1, 1e-300, 0.5, true)
+	f.Add(0, 40.0, 1e300, 1e-9, false)
+	f.Add(-1, math.NaN(), 1.0, 0.05, false)
+	info := []float64{0.2, 0.4, 0.6, 0.8, 1}
+	bounds := map[bool][]float64{}
+	for _, two := range []bool{false, true} {
+		sides := OneSided
+		if two {
+			sides = TwoSided
+		}
+		b, err := Boundaries(info, 0.05, sides, OBrienFlemingSpending)
+		if err != nil {
+			f.Fatal(err)
+		}
+		bounds[two] = b
+	}
+	f.Fuzz(func(t *testing.T, look int, z, se, alpha float64, two bool) {
+		sides := OneSided
+		if two {
+			sides = TwoSided
+		}
+		h, err := AdjustEstimate(info, bounds[two], sides, look, z, se, alpha)
+		if err != nil {
+			return
+		}
+		if !finite(h.Raw, h.Adjusted, h.Ratio, h.Low, h.High) || h.Low > h.High {
+			t.Fatalf("AdjustEstimate(look %d, z %v, se %v, alpha %v, %v) = %+v", look, z, se, alpha, sides, h)
+		}
+	})
+}
+
+// FuzzDesigns evaluates the cheap designs and threshold curves with
+// arbitrary parameters: no panic, thresholds in [0, 1].
+func FuzzDesigns(f *testing.F) {
+	f.Add(0.05, 0.1, int64(100), int64(1000), 243, 31, 1.0, 20)
+	f.Add(1e-300, 0.0, int64(0), int64(1), 1, 1, 0.0, 1)
+	f.Add(0.5, 1e300, int64(-1), int64(math.MaxInt64), math.MaxInt, math.MinInt, math.Inf(1), 10001)
+	f.Fuzz(func(t *testing.T, alpha, effect float64, burn, horizon int64, n, d int, ratio float64, points int) {
+		fr := []float64{0.25, 0.5, 0.75, 1}
+		designs := []Design{
+			MSPRT{Alpha: alpha, Effect: effect, BurnIn: burn, Horizon: horizon},
+			MillerPlan{N: n, D: d, Ratio: ratio},
+			FixedHorizon{Alpha: alpha}, Naive{Alpha: alpha}, Hybrid{Alpha: alpha},
+		}
+		for _, ds := range designs {
+			th, err := ds.Thresholds(fr)
+			if err == nil {
+				for _, v := range th {
+					if !(v >= 0 && v <= 1) {
+						t.Fatalf("%+v.Thresholds = %v", ds, th)
+					}
+				}
+			}
+		}
+		if points < 1000 { // larger curves are valid but slow for a fuzz iteration
+			if curve, err := ThresholdCurve(designs[0], points); err == nil && len(curve) != points {
+				t.Fatalf("ThresholdCurve(%d) has %d points", points, len(curve))
 			}
 		}
 	})

@@ -294,3 +294,16 @@ func TestRepeatedIntegrationBounded(t *testing.T) {
 		t.Errorf("Inflation(%d looks) error = %v, want ErrTooLarge", k, err)
 	}
 }
+
+// PlanMillerSplit's search spends a bounded number of cell updates.
+func TestMillerSplitBudget(t *testing.T) {
+	w := millerWalk{spent: millerSplitBudget - 1000}
+	if _, _, _, err := w.run(20, 1, 0.5, 0.55, 0.05, 0.8); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("run with 1000 cell updates left: error = %v, want ErrTooLarge", err)
+	}
+	w = millerWalk{}
+	n, _, _, err := w.run(21, 0.3/0.7, 0.3, 0.3*1.4/(0.3*1.4+0.7), 0.05, 0.8)
+	require.NoError(t, err)
+	assert.Positive(t, n)
+	assert.Positive(t, w.spent)
+}

@@ -11,6 +11,11 @@ import (
 const (
 	maxMillerN      = 300_000
 	maxMillerSplitN = 50_000
+
+	// millerSplitBudget bounds the dynamic-programming cell updates of
+	// one PlanMillerSplit call over all the thresholds it tries (a few
+	// seconds on an idle 2-core machine).
+	millerSplitBudget = 4_000_000_000
 )
 
 // MillerPlan is Evan Miller's simple sequential test
@@ -136,8 +141,10 @@ func PlanMiller(relativeMDE, alpha, power float64) (MillerPlan, error) {
 // The rule becomes T − r·C ≥ D with r = share/(1−share), so that under no
 // effect the walk has no drift; probabilities are computed exactly by
 // dynamic programming over the number of treatment conversions. Because
-// that costs about N^1.5 per threshold, it returns [ErrTooLarge] beyond
-// 50000 conversions.
+// that costs about N^1.5 per threshold tried, it returns [ErrTooLarge]
+// beyond 50000 conversions or when the search would take more than 4e9
+// cell updates (a few seconds on an idle 2-core machine; plans near 50000
+// conversions with a share far from 0.5 can hit it).
 func PlanMillerSplit(relativeMDE, alpha, power, share float64) (MillerPlan, error) {
 	return planMiller("PlanMillerSplit", relativeMDE, alpha, power, share)
 }
@@ -231,14 +238,20 @@ func planMiller(fn string, mde, alpha, power, share float64) (MillerPlan, error)
 	}
 }
 
-// millerWalk holds the dynamic-programming buffers.
-type millerWalk struct{ null, alt []float64 }
+// millerWalk holds the dynamic-programming buffers and the cell updates
+// spent over all runs (at most millerSplitBudget).
+type millerWalk struct {
+	null, alt []float64
+	spent     int64
+}
 
 // run propagates the distribution of the number of treatment conversions
 // under no effect (probability share) and under the lift (p1), absorbing
 // paths where T − r·C ≥ d, until the lift's crossing probability reaches
 // power. It returns that N and both crossing probabilities, or n = −1 if
-// the no-effect crossing probability exceeds alpha first.
+// the no-effect crossing probability exceeds alpha first, and
+// ErrTooLarge beyond maxMillerSplitN conversions or once the budget is
+// spent.
 func (w *millerWalk) run(d int, r, p0, p1, alpha, power float64) (n int, fa, fp float64, err error) {
 	w.null = append(w.null[:0], 1)
 	w.alt = append(w.alt[:0], 1)
@@ -246,7 +259,11 @@ func (w *millerWalk) run(d int, r, p0, p1, alpha, power float64) (n int, fa, fp 
 	// Slots below lo hold less than 1e-30 each (under both hypotheses);
 	// dropping them changes the probabilities by far less than rounding.
 	const tiny = 1e-30
-	for n = 1; n <= maxMillerN; n++ {
+	for n = 1; n <= maxMillerSplitN; n++ {
+		w.spent += int64(top - lo + 2)
+		if w.spent > millerSplitBudget {
+			return 0, fa, fp, ErrTooLarge
+		}
 		top++
 		if top == len(w.null) {
 			w.null = append(w.null, 0)
