@@ -8,9 +8,14 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
+
+// ErrTooLarge is wrapped by the error of [Train] and [TrainFile] when the
+// vectors of the vocabulary would take more than [Config.MaxVectorBytes].
+var ErrTooLarge = errors.New("embeddings: model too large")
 
 // ErrConfig is wrapped by every [*ConfigError]: a [Config] field outside
 // its documented range.
@@ -26,6 +31,8 @@ const (
 	DefaultEpochs   = 5
 	DefaultSample   = 1e-3
 	DefaultAlpha    = 0.025
+
+	DefaultMaxVectorBytes = 16 << 30 // see Config.MaxVectorBytes
 )
 
 // Config holds the training hyperparameters and the session extensions.
@@ -121,6 +128,12 @@ type Config struct {
 	// about every ProgressEvery, and once at the end. Calls never overlap.
 	// It must be fast.
 	Progress func(Progress)
+	// MaxVectorBytes bounds the memory of the vectors, 2·Len·Dim·4 bytes
+	// for Len kept tokens: a vocabulary that needs more is refused with an
+	// error wrapping [ErrTooLarge] before anything is allocated, instead
+	// of exhausting memory. It must be >= 0 (0 means 16 GiB).
+	MaxVectorBytes int64
+
 	// ProgressEvery is the minimum interval between Progress calls, >= 0
 	// (0 means one second).
 	ProgressEvery time.Duration
@@ -184,6 +197,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.Alpha == 0 {
 		cfg.Alpha = DefaultAlpha
+	}
+	if cfg.MaxVectorBytes == 0 {
+		cfg.MaxVectorBytes = DefaultMaxVectorBytes
 	}
 	if cfg.ProgressEvery == 0 {
 		cfg.ProgressEvery = time.Second
@@ -273,6 +289,8 @@ func (cfg *Config) validate() error {
 		return bad("MinAlpha", cfg.MinAlpha, "must be finite")
 	case cfg.MinAlpha < 0:
 		return bad("MinAlpha", cfg.MinAlpha, "must be >= 0")
+	case cfg.MaxVectorBytes < 0:
+		return bad("MaxVectorBytes", cfg.MaxVectorBytes, "must be >= 0 (0 means 16 GiB)")
 	case cfg.ProgressEvery < 0:
 		return bad("ProgressEvery", cfg.ProgressEvery, "must be >= 0 (0 means 1s)")
 	}
@@ -304,4 +322,20 @@ func (cfg *Config) validate() error {
 		}
 	}
 	return nil
+}
+
+// checkSize refuses a vocabulary of n tokens whose vectors would take more
+// than cfg.MaxVectorBytes.
+func (cfg *Config) checkSize(n int) error {
+	need := 8 * float64(n) * float64(cfg.Dim) // input and output vectors, float32
+	if need <= float64(cfg.MaxVectorBytes) {
+		return nil
+	}
+	return fmt.Errorf("%w: %d tokens of Dim %d need %s of vectors, above Config.MaxVectorBytes (%s): raise MinCount or MaxVectorBytes",
+		ErrTooLarge, n, cfg.Dim, mib(need), mib(float64(cfg.MaxVectorBytes)))
+}
+
+// mib formats a byte count in MiB, to one decimal.
+func mib(b float64) string {
+	return strconv.FormatFloat(math.Round(b/(1<<20)*10)/10, 'f', -1, 64) + " MiB"
 }

@@ -3,6 +3,7 @@ package embeddings
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -162,5 +163,42 @@ func TestStepSigmoidIndex(t *testing.T) {
 		l1 := tr.in[0:1]
 		w.step(l1, w.neu1e, 0, 1, 0.025) // must not panic
 		w.step(l1, w.neu1e, 0, 0, 0.025)
+	}
+}
+
+// TestMaxVectorBytes checks that a vocabulary whose vectors would exceed
+// Config.MaxVectorBytes is refused before they are allocated.
+func TestMaxVectorBytes(t *testing.T) {
+	var b strings.Builder
+	for i := range 40000 {
+		fmt.Fprintf(&b, "t%d ", i)
+	}
+	corpus := b.String() // 40,000 distinct tokens in 269 KB
+	path := filepath.Join(t.TempDir(), "corpus.txt")
+	if err := os.WriteFile(path, []byte(corpus), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{Dim: maxDim, MinCount: 1, Threads: 1},
+			"embeddings: model too large: 40000 tokens of Dim 65536 need 20000 MiB of vectors, above Config.MaxVectorBytes (16384 MiB): raise MinCount or MaxVectorBytes"},
+		{Config{Dim: 100, MinCount: 1, Threads: 1, MaxVectorBytes: 1 << 20},
+			"embeddings: model too large: 40000 tokens of Dim 100 need 30.5 MiB of vectors, above Config.MaxVectorBytes (1 MiB): raise MinCount or MaxVectorBytes"},
+	} {
+		for name, train := range map[string]func() (*Model, error){
+			"Train":     func() (*Model, error) { return Train(context.Background(), strings.NewReader(corpus), tt.cfg) },
+			"TrainFile": func() (*Model, error) { return TrainFile(context.Background(), path, tt.cfg) },
+		} {
+			_, err := train()
+			if err == nil || err.Error() != tt.want || !errors.Is(err, ErrTooLarge) {
+				t.Errorf("%s: error %v, want %q wrapping ErrTooLarge", name, err, tt.want)
+			}
+		}
+	}
+	_, err := Train(context.Background(), strings.NewReader(corpus), Config{MaxVectorBytes: -1})
+	if want := "embeddings: Config.MaxVectorBytes = -1: must be >= 0 (0 means 16 GiB)"; err == nil || err.Error() != want {
+		t.Errorf("negative MaxVectorBytes: %v, want %q", err, want)
 	}
 }

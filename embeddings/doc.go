@@ -132,8 +132,10 @@
 //     value is refused.
 //   - [Train] keeps 4 bytes per corpus token and 20 per session (see
 //     Costs); [TrainFile] a few blocks of 10,000 tokens. Both allocate
-//     8·Dim bytes per vocabulary token, at most 512 KiB per distinct
-//     token of the input at Dim 65536.
+//     8·Dim bytes of vectors per kept token (at most 512 KiB, at Dim
+//     65536), and refuse with [ErrTooLarge], before allocating, a
+//     vocabulary that would need more than [Config.MaxVectorBytes]
+//     (16 GiB by default).
 //   - [EvaluateAnalogies] answers 1024 questions at a time (about
 //     1024·(4·Dim+100) bytes) whatever the file's length; lines are at
 //     most 1 MiB.

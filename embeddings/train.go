@@ -33,8 +33,9 @@ const (
 // Train returns ctx.Err() (wrapped) when ctx is cancelled, a *ParseError
 // for a malformed line, an error wrapping [ErrEmptyVocabulary] when no
 // token reaches its minimum count, a [*ConfigError] for a Config field
-// outside its documented range and an error wrapping [ErrDiverged] when
-// the vectors overflow. It never panics and never returns a model with a
+// outside its documented range, an error wrapping [ErrTooLarge] when the
+// vocabulary's vectors would take more than Config.MaxVectorBytes, and an
+// error wrapping [ErrDiverged] when the vectors overflow. It never panics and never returns a model with a
 // NaN or infinite component.
 func Train(ctx context.Context, r io.Reader, cfg Config) (*Model, error) {
 	if err := cfg.validate(); err != nil {
@@ -56,6 +57,9 @@ func trainReader(ctx context.Context, r io.Reader, cfg *Config) (*Model, error) 
 	}
 	if len(mc.vocab.tokens) == 0 {
 		return nil, emptyVocabulary(cfg)
+	}
+	if err := cfg.checkSize(len(mc.vocab.tokens)); err != nil {
+		return nil, err
 	}
 	// Return the memory of the long tail of the vocabulary before the
 	// vectors are allocated: it lowers the peak by the size of the
@@ -119,6 +123,9 @@ func TrainFile(ctx context.Context, path string, cfg Config) (*Model, error) {
 	vocab, remap := buildVocabulary(&cfg, c.names, c.counts)
 	if len(vocab.tokens) == 0 {
 		return nil, emptyVocabulary(&cfg)
+	}
+	if err := cfg.checkSize(len(vocab.tokens)); err != nil {
+		return nil, err
 	}
 	_ = remap
 	var perEpoch int64
