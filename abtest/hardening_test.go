@@ -307,3 +307,47 @@ func TestMillerSplitBudget(t *testing.T) {
 	assert.Positive(t, n)
 	assert.Positive(t, w.spent)
 }
+
+// AuditConversion keeps only the band of counts holding probability: it
+// matches the full-matrix computation and its memory follows the band,
+// not pairs².
+func TestAuditWindow(t *testing.T) {
+	naive, err := DesignRule(Naive{Alpha: 0.1}, 400, TwoSided)
+	require.NoError(t, err)
+	seq, err := DesignRule(SpendingDesign{Alpha: 0.05}, 300, OneSided)
+	require.NoError(t, err)
+	plan, err := PlanMiller(0.4, 0.05, 0.8)
+	require.NoError(t, err)
+	never := func(n, c, t int) bool { return false }
+	tests := []struct {
+		name  string
+		p     float64
+		pairs int
+		rule  Rule
+	}{
+		{"naive p=0.5", 0.5, 400, naive},
+		{"naive p=0.02", 0.02, 400, naive},
+		{"spending p=0.3", 0.3, 300, seq},
+		{"miller p=0.1", 0.1, 700, MillerRule(plan)},
+		{"never p=0.9", 0.9, 350, never},
+		{"one pair", 0.5, 1, naive},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := AuditConversion(tt.p, tt.pairs, tt.rule)
+			require.NoError(t, err)
+			if want := auditFull(tt.p, tt.pairs, tt.rule); got != want {
+				t.Errorf("AuditConversion(%v, %d) = %v, full matrix %v", tt.p, tt.pairs, got, want)
+			}
+		})
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err = AuditConversion(0.01, 3000, never)
+	runtime.ReadMemStats(&after)
+	require.NoError(t, err)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 2<<20 {
+		t.Errorf("AuditConversion(0.01, 3000) allocated %d bytes, want ≤ 2 MiB (the full matrix is %d)", got, 8*3001*3001)
+	}
+}
