@@ -72,6 +72,29 @@
 // responder's zone: business hours 8-18 Monday to Friday, off hours
 // 18-22 weekdays and 8-22 weekends, sleep hours 22-8.
 //
+// # Context and rendering
+//
+// A [Registry] builds a [Message] for a notification: the
+// [BaseFormatter] (subject, pager text, output, details, links; every
+// notification [Type] handled) and then the formatter named by the
+// notification's [FormatterLabel] (nagios-herald's
+// _message_formatter_name), by [Registry].Services, or by
+// [Registry].Default; an unknown name falls back to the base formatter.
+// [NewDefaultRegistry] has check_disk ([DiskFormatter]: volumes fullest
+// first, breaching rows marked, stacked bars, df rows against the
+// thresholds, sudden or gradual growth and time to full from a
+// caller-supplied history, see [AnalyzeGrowth]), check_cpu, check_load
+// and check_memory; [GraphFormatter] charts series from a caller's
+// [SeriesProvider] and fills link templates; [FrequencyFormatter] adds
+// the alert's history from a [Snapshot].
+//
+// [RenderText], [RenderPager] (a byte limit, cut on a rune boundary),
+// [RenderHTML] (html/template: all notification text escaped; charts as
+// <img>, which runs no script) and [RenderMIME] (multipart/related with
+// text, HTML and cid:-referenced SVG images; encoded headers) render a
+// message. [StackedBars], [TrendChart], [HeatMap] and [LineChart] write
+// SVG with deterministic bytes that parses with encoding/xml.
+//
 // # Bounds
 //
 // Log lines: [MaxLineBytes] (64 KiB) unless [ParseOptions] says

@@ -1,10 +1,12 @@
 package alerts_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -32,4 +34,11 @@ func goldenJSON(t *testing.T, name string, v any) {
 	b, err := json.MarshalIndent(v, "", "  ")
 	require.NoError(t, err)
 	golden(t, name, append(b, '\n'))
+}
+
+func decodeB64(t *testing.T, b []byte) string {
+	t.Helper()
+	out, err := base64.StdEncoding.DecodeString(strings.NewReplacer("\r", "", "\n", "").Replace(string(b)))
+	require.NoError(t, err)
+	return string(out)
 }
