@@ -92,12 +92,14 @@ func (m *Model) Search(q Query) ([]Neighbor, error) {
 }
 
 // SearchBatch runs the queries on threads goroutines (runtime.GOMAXPROCS(0)
-// when threads <= 0) and returns their results in order. It returns the
+// when threads <= 0, at most 4096 and at most one per query) and returns
+// their results in order. It returns the
 // errors of failed queries joined; their result is nil.
 func (m *Model) SearchBatch(qs []Query, threads int) ([][]Neighbor, error) {
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
+	threads = min(threads, maxThreads)
 	out := make([][]Neighbor, len(qs))
 	errs := make([]error, len(qs))
 	var cursor atomic.Int64
@@ -167,6 +169,7 @@ func (s *searcher) search(m *Model, q Query) ([]Neighbor, error) {
 			s.exclude = append(s.exclude, i)
 		}
 	}
+	slices.Sort(s.exclude) // binary search: long exclusion lists stay cheap
 	// Unit query, so that scores are cosines.
 	s.q = append(s.q[:0], vec...)
 	if n := dot(s.q, s.q); n > 0 {
@@ -205,7 +208,7 @@ func (s *searcher) search(m *Model, q Query) ([]Neighbor, error) {
 			if sc < floor || (len(h) == k && sc == floor) {
 				continue
 			}
-			if slices.Contains(s.exclude, i) {
+			if _, found := slices.BinarySearch(s.exclude, i); found {
 				continue
 			}
 			c := candidate{sc, int32(i)}

@@ -209,3 +209,26 @@ func TestEvaluateAnalogiesBatches(t *testing.T) {
 		{Name: "one", Correct: n, Total: n}, {Name: "two", Correct: 0, Total: 1},
 	}}, res)
 }
+
+// TestSearchLongExclude checks exclusion lists longer than the model, with
+// unknown and repeated tokens, against the naive search.
+func TestSearchLongExclude(t *testing.T) {
+	m := randomModel(500, 8, 3)
+	exclude := map[string]bool{}
+	var list []string
+	for i := 0; i < 500; i += 2 {
+		tok := m.Token(i)
+		exclude[tok] = true
+		list = append(list, tok, tok, "nope:"+strconv.Itoa(i))
+	}
+	q, _ := m.Vector("item:7")
+	got, err := m.Search(Query{Vector: q, K: 20, Exclude: list})
+	require.NoError(t, err)
+	want := naiveSearch(m, q, 20, "", exclude)
+	require.Len(t, got, len(want))
+	for i := range want {
+		if got[i].Token != want[i].Token || math.Abs(float64(got[i].Score-want[i].Score)) > 1e-5 {
+			t.Fatalf("Search[%d] = %v, want %v", i, got[i], want[i])
+		}
+	}
+}
