@@ -157,3 +157,20 @@ func ExampleRunner() {
 	// Output:
 	// 1 decision(s) made asynchronously
 }
+
+// Example_readme is the README's fraudgraph snippet, line for line.
+func Example_readme() {
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	g := fraudgraph.New(fraudgraph.Config{})
+	g.AddInvite(1, 2, at)
+	g.AddInvite(2, 3, at.Add(time.Hour))
+	g.AddFingerprint(3, "card", "4111 1111 1111 1111")
+	g.AddFingerprint(4, "card", "4111 1111 1111 1111")
+	rel, err := g.Related(1, fraudgraph.Query{MaxHops: 3}) // [{2 1 invite} {3 2 invite} {4 3 card}]
+	fmt.Println(rel, err)
+	ex, err := g.Explain(1, 4) // typed paths, per-kind evidence, score
+	fmt.Println(ex.Hops, len(ex.Paths), ex.Paths[0][2].Kind, len(ex.Evidence), ex.Score > 0, err)
+	// Output:
+	// [{2 1 invite} {3 2 invite} {4 3 card}] <nil>
+	// 3 1 card 2 true <nil>
+}

@@ -141,3 +141,23 @@ func ExampleTimeBuilder_Build() {
 	// 14 late true
 	// 22  false
 }
+
+// Example_readme is the README's ipdb snippet, line for line (the file f
+// is a string here, with one bad row).
+func Example_readme() {
+	dc := ipdb.Datacenters() // the embedded ipcat list, 3,429 ranges
+	rec, ok := dc.Lookup(netip.MustParseAddr("64.5.32.1"))
+	fmt.Println(rec.Owner, ok, dc.Len())
+
+	f := strings.NewReader("10.0.0.0,10.0.0.255,A,\n10.0.1.0,10.0.0.9,B,\n")
+	t, err := ipdb.Load(f, nil) // start,end,owner,URL CSV (IPv4 or IPv6); nil options = ipcat layout
+	var pe *ipdb.ParseError
+	if errors.As(err, &pe) {
+		fmt.Println(pe.Line, err) // bad rows are named (the first 100, then a count): overlaps (both lines), start after end, bad addresses
+	}
+	fmt.Println(t == nil)
+	// Output:
+	// ThePlanet.com Internet Services, Inc. true 3429
+	// 2 ipdb: line 2: "10.0.1.0,10.0.0.9,B,": start after end
+	// true
+}
