@@ -1,6 +1,9 @@
 package abtest
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 func benchBoundaries(b *testing.B, k int, spend SpendingFunc) {
 	info := equalInfo(k)
@@ -17,6 +20,34 @@ func BenchmarkBoundaries20(b *testing.B)         { benchBoundaries(b, 20, OBrien
 func BenchmarkBoundaries100(b *testing.B)        { benchBoundaries(b, 100, OBrienFlemingSpending) }
 func BenchmarkBoundaries1000(b *testing.B)       { benchBoundaries(b, 1000, OBrienFlemingSpending) }
 func BenchmarkBoundaries1000Pocock(b *testing.B) { benchBoundaries(b, 1000, PocockSpending) }
+
+// BenchmarkBoundariesCloseLooks measures one of the slowest schedules the
+// MinSpacing rule allows: pairs of looks MinSpacing apart, 0.01 between
+// pairs (200 looks), one-sided so the continuation region stays wide.
+func BenchmarkBoundariesCloseLooks(b *testing.B) {
+	var info []float64
+	for x := 0.005; x+MinSpacing <= 1; x += 0.01 {
+		info = append(info, x, x+MinSpacing)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Boundaries(info, 0.05, OneSided, PocockSpending); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBoundariesOneULP measures the refusal of looks 1 ulp apart,
+// which once needed a 37 GB grid.
+func BenchmarkBoundariesOneULP(b *testing.B) {
+	info := []float64{0.5, math.Nextafter(0.5, 1), 1}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Boundaries(info, 0.05, TwoSided, OBrienFlemingSpending); err == nil {
+			b.Fatal("accepted")
+		}
+	}
+}
 
 // BenchmarkAppend measures adding the 1000th look to a stored design of
 // 999 looks (Peek does the same work as Append without storing it).

@@ -194,10 +194,16 @@ func (g *GroupSequential) next(t float64, dst *grid, fn string, idx int) (float6
 	return c, nil
 }
 
+// monitorLook names a Monitor's look in errors (see lookName).
+const monitorLook = -2
+
 // lookName names the fraction of an appended look in errors: info[idx],
-// or t for idx < 0.
+// the information fraction of a Monitor's look for monitorLook, or t.
 func lookName(idx int) string {
-	if idx < 0 {
+	switch {
+	case idx == monitorLook:
+		return "information fraction"
+	case idx < 0:
 		return "t"
 	}
 	return "info[" + strconv.Itoa(idx) + "]"

@@ -213,6 +213,9 @@ func TestMillerDecideAfterCap(t *testing.T) {
 			t.Errorf("Decide(%d, %d) = %v, want %v", tt.c, tt.t, got, tt.want)
 		}
 	}
+	if got := (MillerPlan{}).Decide(0, 0); got == MillerTreatmentWins {
+		t.Errorf("zero plan Decide(0, 0) = %v", got)
+	}
 	// MillerRule agrees with Decide on every state up to the cap.
 	rule := MillerRule(p)
 	for c := 0; c <= p.N+5; c++ {

@@ -70,10 +70,14 @@ func (d MillerDecision) String() string {
 // whatever T − Ratio·C is, because a winner can only be declared by
 // checking after every conversion up to N (Decide cannot tell from the
 // totals whether D was reached before N). Negative counts, which no test
-// can reach, give [MillerContinue].
+// can reach, give [MillerContinue]; a plan with N or D below 1 (such as
+// the zero value) never declares a winner.
 func (p MillerPlan) Decide(control, treatment int) MillerDecision {
 	if control < 0 || treatment < 0 {
 		return MillerContinue
+	}
+	if p.N < 1 || p.D < 1 {
+		return MillerNoWinner
 	}
 	total := int64(control) + int64(treatment) // no overflow on 32-bit int
 	if total > int64(p.N) {

@@ -209,7 +209,7 @@ func (m *Monitor) observe(day int, control, treatment Sample) (Report, error) {
 	// it keeps that look's boundary (the design could not resolve it).
 	if r.Fraction > 0 && (k == 0 || r.Fraction > last && !closeLooks(last, r.Fraction)) {
 		var err error
-		if c, err = m.gs.append(fn, -1, r.Fraction); err != nil {
+		if c, err = m.gs.append(fn, monitorLook, r.Fraction); err != nil {
 			return Report{}, err
 		}
 	} else if r.Fraction < last*(1-1e-9) {
