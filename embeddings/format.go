@@ -75,7 +75,8 @@ func parseHeader(line []byte) (n, dim int, err error) {
 	}
 	n, err1 := strconv.Atoi(string(f[0]))
 	dim, err2 := strconv.Atoi(string(f[1]))
-	if err1 != nil || err2 != nil || n < 0 || dim <= 0 || dim > maxDim {
+	// "0 0" is the header of the zero Model; otherwise dim must be positive.
+	if err1 != nil || err2 != nil || n < 0 || dim < 0 || (dim == 0 && n > 0) || dim > maxDim {
 		return 0, 0, fmt.Errorf("%w: header %q", ErrFormat, line)
 	}
 	return n, dim, nil

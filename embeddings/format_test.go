@@ -69,6 +69,7 @@ var readTextTests = []struct {
 	{"empty", "", false},
 	{"bad header", "x 2\n", false},
 	{"zero dim", "1 0\na\n", false},
+	{"zero model", "0 0\n", true},
 	{"short row", "1 2\na 1\n", false},
 	{"long row", "1 2\na 1 2 3\n", false},
 	{"bad float", "1 2\na 1 x\n", false},
@@ -91,8 +92,29 @@ func TestReadText(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			assert.Equal(t, 2, m.Dim())
+			if m.Len() > 0 {
+				assert.Equal(t, 2, m.Dim())
+			}
 		})
+	}
+}
+
+// TestZeroModelRoundTrip writes the zero Model in both formats and reads
+// it back.
+func TestZeroModelRoundTrip(t *testing.T) {
+	var m Model
+	var text, bin bytes.Buffer
+	require.NoError(t, m.WriteText(&text))
+	require.NoError(t, m.WriteBinary(&bin))
+	for name, read := range map[string]func() (*Model, error){
+		"text":   func() (*Model, error) { return ReadText(&text) },
+		"binary": func() (*Model, error) { return ReadBinary(&bin) },
+	} {
+		got, err := read()
+		require.NoError(t, err, name)
+		assert.Equal(t, 0, got.Len(), name)
+		_, err = got.Nearest("a", 1)
+		assert.ErrorIs(t, err, ErrUnknownToken, name)
 	}
 }
 
