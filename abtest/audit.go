@@ -18,9 +18,9 @@ type Rule func(n, control, treatment int) bool
 // up to pairs pairs. It is computed by dynamic programming over the joint
 // distribution of the two conversion counts (no simulation); the cost is
 // at most about pairs³/3 rule calls (counts holding less than 1e-30 are
-// dropped, so far fewer for small p) and memory is about 32·W² bytes for
-// a band of W counts still holding probability (under 1 MB for p = 0.01
-// and 3000 pairs, 20 MB for p = 0.5 and 5000 pairs).
+// dropped, so far fewer for small p) and memory is at most 32·W² bytes
+// for a band of W counts still holding probability (15 MB for p = 0.5 and
+// 2000 pairs, under 1 MB for p = 0.01 and 3000 pairs).
 //
 // With the [Naive] design at alpha 0.1, p = 0.5 and 500 pairs the rate is
 // about 0.74, not 0.1.

@@ -106,7 +106,12 @@
 //     [GroupSequential.Inflation] (about 40). A [Monitor] assumes at most
 //     100 further looks when it adjusts an early stop.
 //   - [AuditConversion] and [DesignRule] take at most 5000 pairs;
-//     [PlanMiller] at most 300000 conversions and [PlanMillerSplit] 50000.
+//     AuditConversion keeps only the band of counts still holding
+//     probability: measured 15 MB allocated in all for p = 0.5 and 2000
+//     pairs (the full matrix was 32 MB), under 1 MB for p = 0.01 and 3000
+//     pairs (72 MB); the band grows like √pairs. [PlanMiller] plans at most 300000
+//     conversions, [PlanMillerSplit] 50000 and 4e9 dynamic-programming
+//     cell updates per call ([ErrTooLarge] beyond).
 //   - Sufficient statistics are validated by every function taking a
 //     [Sample] ([Sample.Validate]): negative counts, more conversions than
 //     units, a sum of squares below Sum²/N and non-finite sums are refused
