@@ -38,6 +38,7 @@ type Options struct {
 type Set struct {
 	flags map[string]*flagDef
 	names []string // sorted
+	files []string // user-list files read, sorted
 	now   func() time.Time
 }
 
@@ -89,6 +90,7 @@ func Load(data []byte, o *Options) (*Set, error) {
 		return nil, err
 	}
 	s.names = slices.Sorted(maps.Keys(s.flags))
+	s.files = slices.Sorted(maps.Keys(c.lists))
 	return s, nil
 }
 

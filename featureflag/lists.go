@@ -90,9 +90,9 @@ func (c *compiler) loadList(name string, n node, p string) *listFile {
 // [MaxListIDs] ids with [ErrTooLarge]. The returned bitmap is run-length
 // optimized.
 func ParseList(data []byte) (*roaring.Bitmap, *FieldError) {
-	bm := roaring.New()
-	buf := make([]uint32, 0, 4096)
-	line, count := 0, 0
+	ids := make([]uint32, 0, min(bytes.Count(data, []byte{'\n'})+1, MaxListIDs))
+	sorted := true
+	line := 0
 	for len(data) > 0 {
 		line++
 		var l []byte
@@ -109,18 +109,44 @@ func ParseList(data []byte) (*roaring.Bitmap, *FieldError) {
 		if !ok {
 			return nil, &FieldError{Line: line, Msg: fmt.Sprintf("%q is not a user id (a decimal number below 2^32)", truncate(l)), Err: ErrFile}
 		}
-		if count++; count > MaxListIDs {
+		if len(ids) >= MaxListIDs {
 			return nil, &FieldError{Line: line, Msg: fmt.Sprintf("more than %d ids", MaxListIDs), Err: ErrTooLarge}
 		}
-		buf = append(buf, id)
-		if len(buf) == cap(buf) {
-			bm.AddMany(buf)
-			buf = buf[:0]
+		if n := len(ids); n > 0 && id < ids[n-1] {
+			sorted = false
 		}
+		ids = append(ids, id)
 	}
-	bm.AddMany(buf)
+	if !sorted {
+		radixSort(ids)
+	}
+	bm := roaring.New()
+	bm.AddMany(ids) // sorted input appends to each container
 	bm.RunOptimize()
 	return bm, nil
+}
+
+// radixSort sorts ids in two 16-bit passes (O(n), one scratch copy).
+func radixSort(ids []uint32) {
+	tmp := make([]uint32, len(ids))
+	src, dst := ids, tmp
+	for shift := 0; shift < 32; shift += 16 {
+		var count [1 << 16]int
+		for _, x := range src {
+			count[(x>>shift)&0xffff]++
+		}
+		pos := 0
+		for i, c := range count {
+			count[i] = pos
+			pos += c
+		}
+		for _, x := range src {
+			k := (x >> shift) & 0xffff
+			dst[count[k]] = x
+			count[k]++
+		}
+		src, dst = dst, src
+	}
 }
 
 func trimSpace(b []byte) []byte {
