@@ -1,6 +1,10 @@
 // Package address formats, validates and lays out input forms for postal
 // addresses of every country, with the rules of Google's libaddressinput.
 //
+// Start here: fill an [Address] and call [Format] (text) or [FormatHTML].
+// Check user input with [Validate]; build the input form with [Form].
+// For a site's own format string use [ParseTemplate]; for site rules, [Rules.Require].
+//
 // A marketplace that ships worldwide must ask for and print each address
 // the way its country writes it: no "state" for Germany, the postal code
 // first and the recipient last in Japan, "CH-" before Swiss postal codes.
@@ -35,7 +39,16 @@
 // upper-case English on its own line) and a choice of [Rules].
 // [ParseTemplate] compiles user-supplied formats, with the letters above
 // and Etsy-style named tokens (%name, %first_line, %second_line, %city,
-// %state, %zip, %country_name), to the same form.
+// %state, %zip, %country_name), to the same form. Format strings stored in
+// databases and configuration files write line breaks as the two
+// characters '\' 'n' (`%name\n%first_line\n...`); ParseTemplate reads those
+// as line breaks too, and `\\` as a backslash.
+//
+// [HTMLOptions] choose the HTML markup of [Template.AppendHTML] and of a
+// [Formatter]: the element around each value, its class names
+// ([TokenClasses] gives the named tokens' classes: name, first-line,
+// second-line, city, state, zip, country-name) and the line break. Values
+// and class names are always escaped.
 //
 // India's 2025 format adds %T, %F and %L (landmark lines). Address has no
 // such fields, so these tokens are skipped, exactly as the C++ parser
@@ -52,6 +65,12 @@
 // and the postal pattern; input order puts the recipient first and, where
 // the region asks for it, the postal code before the street.
 //
+// # Site rules
+//
+// [Rules.Require] adds fields a site requires on top of the data, such as
+// the recipient's name, in every region that prints them; the region
+// table is shared, not copied: site, err := address.Default().Require(address.Name).
+//
 // # Data
 //
 // The embedded table (regions_gen.go, about 220 KB of Go literals holding
@@ -65,6 +84,19 @@
 // were made with. Address metadata © Google, from the libaddressinput
 // project / Google Address Data Service, licensed CC-BY 4.0; see NOTICE
 // and data/SOURCE.md.
+//
+// # Limits
+//
+// No function panics on any input ([MustParseTemplate] panics by design,
+// for hard-coded templates). [ParseTemplate] refuses templates longer than
+// [MaxTemplateSize] (16 KiB) and allocates at most 64 bytes per byte of
+// template. [ParseRules] takes time linear in its input, allocates at most
+// 512 bytes per input byte, and refuses postal patterns that would expand
+// (more than 4 regexp instructions per byte, or a Unicode class) and
+// unknown format tokens and duplicate nodes, naming line, node and field.
+// Formatting writes each value once (HTML: at most 6 bytes per value byte,
+// for "'" as "&#39;", plus the markup); [ValidationError] quotes at most 64
+// bytes of each value.
 //
 // # Concurrency and cost
 //

@@ -65,7 +65,7 @@ func (w *lineWriter) literal(dst []byte, e *element) []byte {
 		// Close the previous value and write the literal in one append.
 		w.spanOpen = false
 		w.lineHas = true
-		return append(dst, e.endHTML...)
+		return append(append(dst, "</span>"...), e.litHTML...)
 	}
 	dst = w.finish(dst)
 	dst = w.begin(dst)
@@ -241,6 +241,28 @@ const htmlClass = "\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\
 	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
 	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
 	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02"
+
+// needsEscape reports whether appendEscaped would change s.
+func needsEscape(s string) bool {
+	for i := 0; i < len(s); {
+		switch htmlClass[s[i]] {
+		case 0:
+			i++
+		case 1:
+			return true
+		default:
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && n == 1 {
+				return true
+			}
+			i += n
+		}
+	}
+	return false
+}
+
+// escapedLen returns an upper bound of the length of s escaped.
+func escapedLen(s string) int { return 5 * len(s) }
 
 // htmlSafe reports whether ASCII byte c is copied unchanged.
 func htmlSafe(c byte) bool { return htmlClass[c] == 0 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"maps"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strings"
 	"sync"
@@ -240,10 +241,14 @@ func jsonPosition(err error) error {
 // node given twice (also "US" beside "data/US"), a format (fmt, lfmt)
 // with a token other than %N %O %A %D %C %S %Z %X %n and India's %T %F %L,
 // or a postal-code pattern (zip, sub_zips) that Go's regexp package
-// cannot compile. ParseRules reads the whole input; it keeps at most a
-// small multiple of the input's size (about 3x) and its time is linear in
-// the input, plus the compilation of each pattern (RE2: linear in the
-// pattern's size, bounded by regexp's own limits).
+// cannot compile, that uses a Unicode class (\p, \P: kilobytes each) or
+// that expands to more than 4 regexp instructions per byte of its text
+// (plus 16; "a{1000}" would compile to 100 KB; the published data needs
+// at most 3), and an empty subdivision key. ParseRules reads the whole
+// input; its time is linear in the input and it allocates at most 512
+// bytes per input byte (about 300 for the worst shape known, one-letter
+// subdivisions; checked by TestParseRulesAllocBound). Postal patterns are
+// compiled on first use, each at most a few KB per byte of pattern.
 func ParseRules(r io.Reader) (*Rules, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
@@ -372,8 +377,15 @@ func checkNode(key string, n *node) (field string, err error) {
 		if isSub {
 			expr = "^(?:" + n.Zip + ")" // a prefix, as newRegion compiles it
 		}
-		if _, err := regexp.Compile(expr); err != nil {
+		if err := checkPattern(n.Zip, expr); err != nil {
 			return "zip", fmt.Errorf("invalid pattern %s: %w", quote(n.Zip), err)
+		}
+	}
+	if n.SubKeys != "" {
+		for i, k := range strings.Split(n.SubKeys, "~") {
+			if k == "" {
+				return "sub_keys", fmt.Errorf("empty key at position %d", i+1)
+			}
 		}
 	}
 	if n.SubZips != "" {
@@ -382,7 +394,7 @@ func checkNode(key string, n *node) (field string, err error) {
 			if z == "" {
 				continue
 			}
-			if _, err := regexp.Compile("^(?:" + z + ")"); err != nil {
+			if err := checkPattern(z, "^(?:"+z+")"); err != nil {
 				k := ""
 				if i < len(keys) {
 					k = keys[i]
@@ -392,6 +404,72 @@ func checkNode(key string, n *node) (field string, err error) {
 		}
 	}
 	return "", nil
+}
+
+// maxPatternGrowth bounds the regexp instructions of a postal-code
+// pattern per byte of its text (plus patternSlack): RE2 compiles
+// "\pL{1000}" (9 bytes) to a thousand instructions, about 120 KB, while
+// the patterns of libaddressinput's data need at most 3 per byte.
+const (
+	maxPatternGrowth = 4
+	patternSlack     = 16
+)
+
+// checkPattern checks that pattern z, compiled as expr, is valid for Go's
+// regexp package and small once expanded: at most maxPatternGrowth
+// instructions per byte (plus patternSlack), counted on the parsed tree
+// before anything is expanded.
+func checkPattern(z, expr string) error {
+	if strings.Contains(z, `\p`) || strings.Contains(z, `\P`) {
+		// Each Unicode class is kilobytes of ranges; postal codes need none.
+		return errors.New(`Unicode classes (\p, \P) are not accepted in postal patterns`)
+	}
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return err
+	}
+	limit := maxPatternGrowth*len(z) + patternSlack
+	if n := patternSize(re, limit); n > limit {
+		return fmt.Errorf("pattern expands to more than %d regexp instructions (%d per byte)", limit, maxPatternGrowth)
+	}
+	return nil // regexp.Compile fails only where syntax.Parse does
+}
+
+// patternSize returns an upper estimate of the instructions RE2 compiles
+// re to, or a value above limit as soon as it exceeds limit.
+func patternSize(re *syntax.Regexp, limit int) int {
+	sum := func(subs []*syntax.Regexp, each int) int {
+		n := 0
+		for _, sub := range subs {
+			if n += patternSize(sub, limit) + each; n > limit {
+				return limit + 1
+			}
+		}
+		return n
+	}
+	switch re.Op {
+	case syntax.OpLiteral:
+		return len(re.Rune)
+	case syntax.OpConcat:
+		return sum(re.Sub, 0)
+	case syntax.OpAlternate:
+		return sum(re.Sub, 1)
+	case syntax.OpCapture:
+		return sum(re.Sub, 2)
+	case syntax.OpStar, syntax.OpPlus, syntax.OpQuest:
+		return sum(re.Sub, 1)
+	case syntax.OpRepeat:
+		times := re.Max
+		if times < re.Min {
+			times = re.Min + 1 // {n,}: n copies and a star
+		}
+		per := sum(re.Sub, 1)
+		if per > 0 && times > limit/per {
+			return limit + 1
+		}
+		return times * per
+	}
+	return 1
 }
 
 // checkDataFormat reports a token of a libaddressinput format that

@@ -137,3 +137,16 @@ func TestDefaultPatternsCompile(t *testing.T) {
 		t.Fatalf("checked %d patterns, want at least 200", n)
 	}
 }
+
+func TestParseRulesRefusesExpandingPatterns(t *testing.T) {
+	for _, zip := range []string{`\\pL{1000}`, `\\pL`, `[\\PN]`, `a{1000}`, `(?:\\d{30}){30}`, `a{2,}{999}`, `(?:[\\x{0}-\\x{10FFFF}]{100}){9}`} {
+		_, err := ParseRules(strings.NewReader(`data/US={"zip":"` + zip + `"}`))
+		pe, ok := errors.AsType[*ParseError](err)
+		if !ok || pe.Field != "zip" {
+			t.Errorf("ParseRules(zip %s) = %v, want a *ParseError on field zip", zip, err)
+		}
+	}
+	// Long but honest patterns are fine.
+	_, err := ParseRules(strings.NewReader(`data/US={"zip":"\\d{5}(?:[ \\-]\\d{4})?","sub_keys":"A","sub_zips":"9[0-6]|97[0-4]"}`))
+	assert.NoError(t, err)
+}

@@ -6,6 +6,10 @@ import (
 	"strings"
 )
 
+// MaxTemplateSize is the length of the longest template [ParseTemplate]
+// accepts, in bytes; an address format is a few dozen.
+const MaxTemplateSize = 16 << 10
+
 // ErrSyntax is wrapped by every *SyntaxError.
 var ErrSyntax = errors.New("address: invalid template")
 
@@ -46,15 +50,17 @@ type element struct {
 	lines   uint8
 	lit     string
 	litHTML string // lit escaped for HTML, computed once by escapeLiterals
-	endHTML string // "</span>" + litHTML, for a literal right after a value
 }
 
-// escapeLiterals fills in the HTML form of every literal of elems.
+// escapeLiterals fills in the HTML form of every literal of elems; a
+// literal with nothing to escape shares its text.
 func escapeLiterals(elems []element) []element {
 	for i := range elems {
-		if elems[i].kind == elemLiteral {
-			elems[i].litHTML = string(appendEscaped(nil, elems[i].lit, false))
-			elems[i].endHTML = "</span>" + elems[i].litHTML
+		if e := &elems[i]; e.kind == elemLiteral {
+			e.litHTML = e.lit
+			if needsEscape(e.lit) {
+				e.litHTML = string(appendEscaped(make([]byte, 0, escapedLen(e.lit)), e.lit, false))
+			}
 		}
 	}
 	return elems
@@ -104,45 +110,111 @@ func namedTokens() [7]namedToken {
 // text between tokens is kept, and dropped next to empty fields exactly as
 // libaddressinput does.
 //
-// ParseTemplate takes time linear in len(s) and keeps at most a few
-// times len(s) bytes (one element per token, the literals once as text
-// and once escaped for HTML).
+// A template longer than [MaxTemplateSize] is a *SyntaxError.
+// ParseTemplate takes time linear in len(s) and allocates at most 64
+// bytes per byte of s (one element per token, the literals once as text
+// and twice escaped for HTML; checked by TestParseTemplateAllocBound).
 func ParseTemplate(s string) (Template, error) {
-	var elems []element
-	addLit := func(lit string) {
-		if lit == "" {
-			return
-		}
-		if n := len(elems); n > 0 && elems[n-1].kind == elemLiteral {
-			elems[n-1].lit += lit
-			return
-		}
-		elems = append(elems, element{kind: elemLiteral, lit: lit})
+	if len(s) > MaxTemplateSize {
+		return Template{}, &SyntaxError{Template: s[:64], Offset: MaxTemplateSize, Msg: "template longer than " + itoa(MaxTemplateSize) + " bytes"}
 	}
+	// Two passes: the first counts the elements, so that the second
+	// allocates them once.
+	var p templateParser
+	if err := p.parse(s); err != nil {
+		return Template{}, err
+	}
+	p.elems = make([]element, 0, p.n)
+	p.n = 0
+	_ = p.parse(s)
+	return Template{src: s, elems: escapeLiterals(p.elems)}, nil
+}
+
+// templateParser is one pass of ParseTemplate: it counts elements in n
+// and, when elems has room, appends them.
+type templateParser struct {
+	elems  []element
+	n      int             // elements so far
+	lit    strings.Builder // the literal being gathered
+	inLit  bool            // a literal is being gathered
+	litBeg int             // where it started in the source, if it is one run
+	litEnd int             // where that run ends; -1 once it is not one run
+}
+
+// literal adds literal text; src is where it is in the source, or -1.
+func (p *templateParser) literal(s string, text string, src int) {
+	if text == "" {
+		return
+	}
+	if !p.inLit {
+		p.inLit, p.litBeg, p.litEnd = true, src, src
+	}
+	if p.litEnd >= 0 && src == p.litEnd {
+		p.litEnd += len(text) // still one run of the source: no copy needed
+		return
+	}
+	if p.litEnd >= 0 {
+		p.lit.WriteString(s[p.litBeg:p.litEnd])
+		p.litEnd = -1
+	}
+	p.lit.WriteString(text)
+}
+
+// flush ends the literal being gathered.
+func (p *templateParser) flush(s string) {
+	if !p.inLit {
+		return
+	}
+	p.inLit = false
+	p.n++
+	if cap(p.elems) == 0 {
+		p.lit.Reset()
+		return
+	}
+	lit := ""
+	if p.litEnd >= 0 {
+		lit = s[p.litBeg:p.litEnd]
+	} else {
+		lit = p.lit.String()
+		p.lit = strings.Builder{}
+	}
+	p.elems = append(p.elems, element{kind: elemLiteral, lit: lit})
+}
+
+// add adds a newline or field element.
+func (p *templateParser) add(s string, e element) {
+	p.flush(s)
+	p.n++
+	if cap(p.elems) > 0 {
+		p.elems = append(p.elems, e)
+	}
+}
+
+func (p *templateParser) parse(s string) error {
 	i := 0
 	for i < len(s) {
 		j := strings.IndexAny(s[i:], "%\n\\")
 		if j < 0 {
-			addLit(s[i:])
+			p.literal(s, s[i:], i)
 			break
 		}
-		addLit(s[i : i+j])
+		p.literal(s, s[i:i+j], i)
 		i += j
 		switch {
 		case s[i] == '\n':
-			elems = append(elems, element{kind: elemNewline})
+			p.add(s, element{kind: elemNewline})
 			i++
 			continue
 		case strings.HasPrefix(s[i:], `\n`):
-			elems = append(elems, element{kind: elemNewline})
+			p.add(s, element{kind: elemNewline})
 			i += 2
 			continue
 		case strings.HasPrefix(s[i:], `\\`):
-			addLit(`\`)
+			p.literal(s, `\`, i)
 			i += 2
 			continue
 		case s[i] == '\\':
-			addLit(`\`)
+			p.literal(s, `\`, i)
 			i++
 			continue
 		}
@@ -150,7 +222,7 @@ func ParseTemplate(s string) (Template, error) {
 		matched := false
 		for _, t := range namedTokens() {
 			if strings.HasPrefix(rest, t.name) {
-				elems = append(elems, t.elem)
+				p.add(s, t.elem)
 				i += 1 + len(t.name)
 				matched = true
 				break
@@ -160,13 +232,13 @@ func ParseTemplate(s string) (Template, error) {
 			continue
 		}
 		if rest == "" {
-			return Template{}, &SyntaxError{Template: s, Offset: i, Msg: "dangling %"}
+			return &SyntaxError{Template: s, Offset: i, Msg: "dangling %"}
 		}
 		switch c := rest[0]; {
 		case c == 'n':
-			elems = append(elems, element{kind: elemNewline})
+			p.add(s, element{kind: elemNewline})
 		case c == '%':
-			addLit("%")
+			p.literal(s, "%", i+1)
 		default:
 			f, ok := fieldForLetter(c)
 			if !ok {
@@ -174,13 +246,14 @@ func ParseTemplate(s string) (Template, error) {
 				for end < len(s)-i && end < 8 && s[i+end] >= 'a' && s[i+end] <= 'z' {
 					end++
 				}
-				return Template{}, &SyntaxError{Template: s, Offset: i, Msg: "unknown token " + quote(s[i:i+min(end, len(s)-i)])}
+				return &SyntaxError{Template: s, Offset: i, Msg: "unknown token " + quote(s[i:i+min(end, len(s)-i)])}
 			}
-			elems = append(elems, element{kind: elemField, field: f})
+			p.add(s, element{kind: elemField, field: f})
 		}
 		i += 2
 	}
-	return Template{src: s, elems: escapeLiterals(elems)}, nil
+	p.flush(s)
+	return nil
 }
 
 // MustParseTemplate is like [ParseTemplate] but panics on error. It is for
@@ -198,14 +271,22 @@ func MustParseTemplate(s string) Template {
 // fields, any other "%x" pair is skipped (India's 2025 %T %F %L landmark
 // tokens among them), and literal runs are kept as separate elements.
 func compileData(s string) []element {
-	var elems []element
+	n := 0
+	compileDataPass(s, func(element) { n++ })
+	elems := make([]element, 0, n)
+	compileDataPass(s, func(e element) { elems = append(elems, e) })
+	return escapeLiterals(elems)
+}
+
+// compileDataPass calls emit with each element of a data format.
+func compileDataPass(s string, emit func(element)) {
 	prev := 0
 	for i := 0; i < len(s); i++ {
 		if s[i] != '%' {
 			continue
 		}
 		if prev < i {
-			elems = append(elems, element{kind: elemLiteral, lit: s[prev:i]})
+			emit(element{kind: elemLiteral, lit: s[prev:i]})
 		}
 		if i+1 >= len(s) {
 			prev = len(s)
@@ -213,16 +294,15 @@ func compileData(s string) []element {
 		}
 		i++
 		if s[i] == 'n' {
-			elems = append(elems, element{kind: elemNewline})
+			emit(element{kind: elemNewline})
 		} else if f, ok := fieldForLetter(s[i]); ok {
-			elems = append(elems, element{kind: elemField, field: f})
+			emit(element{kind: elemField, field: f})
 		}
 		prev = i + 1
 	}
 	if prev < len(s) {
-		elems = append(elems, element{kind: elemLiteral, lit: s[prev:]})
+		emit(element{kind: elemLiteral, lit: s[prev:]})
 	}
-	return escapeLiterals(elems)
 }
 
 // String returns a template source that parses back to t: libaddressinput
