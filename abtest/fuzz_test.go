@@ -260,3 +260,68 @@ func FuzzDesigns(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAudit audits arbitrary small peeking plans: the rate is a
+// probability and the windowed computation matches the full matrix.
+func FuzzAudit(f *testing.F) {
+	f.Add(0.5, 40, 0.1, 0.01, true, 243, 31, 1.0)
+	f.Add(1e-9, 1, 1.0, 0.0, false, 0, 0, 0.0)
+	f.Add(0.999, 59, math.NaN(), -1.0, true, math.MaxInt, math.MinInt, math.Inf(1))
+	f.Fuzz(func(t *testing.T, p float64, pairs int, th1, th2 float64, two bool, n, d int, ratio float64) {
+		pairs %= 60 // the cost grows like pairs³
+		sides := OneSided
+		if two {
+			sides = TwoSided
+		}
+		th := make([]float64, max(pairs, 0))
+		for i := range th {
+			th[i] = th1
+			if i%2 == 1 {
+				th[i] = th2
+			}
+		}
+		for _, rule := range []Rule{ZTestRule(th, sides), MillerRule(MillerPlan{N: n, D: d, Ratio: ratio})} {
+			got, err := AuditConversion(p, pairs, rule)
+			if err != nil {
+				continue
+			}
+			if !(got >= 0 && got <= 1+1e-12) {
+				t.Fatalf("AuditConversion(%v, %d) = %v", p, pairs, got)
+			}
+			if want := auditFull(p, pairs, rule); got != want {
+				t.Fatalf("AuditConversion(%v, %d) = %v, full matrix %v", p, pairs, got, want)
+			}
+		}
+	})
+}
+
+// FuzzMiller plans Miller tests with arbitrary inputs and checks Decide on
+// arbitrary counts: never a winner past N, and a plan's exact rates
+// respect its inputs. Effects below 0.2 and shares outside [0.02, 0.98]
+// are folded back so that an iteration stays cheap (searches that spend
+// PlanMillerSplit's whole work limit take seconds each).
+func FuzzMiller(f *testing.F) {
+	f.Add(0.4, 0.05, 0.8, 0.5, 68, 100)
+	f.Add(0.4, 0.05, 0.8, 0.3, 0, 300)
+	f.Add(1e9, 1e-9, 0.999999, 0.9, math.MaxInt, math.MaxInt)
+	f.Add(math.NaN(), 0.5, 0.5, 0.0, -1, 5)
+	f.Fuzz(func(t *testing.T, mde, alpha, power, share float64, c, tr int) {
+		if !(mde >= 0.2) && !math.IsNaN(mde) {
+			mde = 0.2 + math.Abs(math.Mod(mde, 1)) // keep plans small
+		}
+		if share < 0.02 || share > 0.98 {
+			share = 0.02 + 0.96*math.Abs(math.Mod(share, 1))
+		}
+		p, err := PlanMillerSplit(mde, alpha, power, share)
+		if err != nil {
+			return
+		}
+		if p.N < 1 || p.D < 1 || p.Alpha > alpha || p.Power < power {
+			t.Fatalf("PlanMillerSplit(%v, %v, %v, %v) = %+v", mde, alpha, power, share, p)
+		}
+		dec := p.Decide(c, tr)
+		if c >= 0 && tr >= 0 && int64(c)+int64(tr) > int64(p.N) && dec == MillerTreatmentWins {
+			t.Fatalf("%+v.Decide(%d, %d) = %v past N", p, c, tr, dec)
+		}
+	})
+}
