@@ -128,23 +128,6 @@ func checkInfo(fn string, info []float64) error {
 	return nil
 }
 
-// MinSpacing is the smallest gap between two consecutive information
-// fractions that designs computed by numerical integration accept
-// ([Boundaries], [GroupSequential.Append], [SpendingDesign.Thresholds],
-// [AdjustEstimate]): closer looks would need an integration grid finer than
-// the gap's standard deviation, so memory and time would grow without
-// bound. It equals the spacing of the largest design, 10000 equally
-// spaced looks; a gap short of it by rounding only (a relative 1e-9) is
-// accepted. A [Monitor] merges a look closer than MinSpacing into the
-// previous one. The first look may be at any fraction above 0.
-const MinSpacing = 1e-4
-
-// spacingTol forgives rounding in fractions computed as i/k.
-const spacingTol = 1e-9
-
-// closeLooks reports whether a look at t is too close to one at prev.
-func closeLooks(prev, t float64) bool { return t-prev < MinSpacing*(1-spacingTol) }
-
 // checkSpacing reports the first two consecutive looks closer than MinSpacing.
 func checkSpacing(fn string, info []float64) error {
 	for i := 1; i < len(info); i++ {
