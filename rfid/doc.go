@@ -1,5 +1,9 @@
 // Package rfid decodes Wiegand card readers and checks the cards they read.
 //
+// Start here: create a [Decoder] with [NewDecoder], feed it edges with
+// [Decoder.Edge] and call [Decoder.Tick] (or [Decoder.Flush] at the end) to
+// get the last [Frame]; turn a frame into a [Card] with [Frame.Card].
+//
 // Most 125 kHz RFID readers speak Wiegand: two wires, DATA0 and DATA1,
 // idle high; the reader pulls DATA0 low for about 40 µs to send a 0 bit and
 // DATA1 to send a 1, one bit every 2 ms or so, with no clock and no framing
@@ -102,6 +106,17 @@
 //
 // time is nanoseconds (or a Go duration such as 2.04ms), line is D0 or D1,
 // edge is fall or rise, and seq the optional kernel sequence number.
+//
+// # Limits
+//
+// No function panics on any input ([Generator.Frame] panics only when it
+// needs randomness and Rand is nil, a programming error). A [Decoder]
+// keeps constant state: feeding it any number of edges, in any order,
+// with any timestamps and sequence numbers, never allocates, and a frame
+// holds at most [MaxBits] bits. [ReadCapture] refuses lines longer than
+// 1024 bytes and allocates at most 8 bytes per byte of capture (16 KB at
+// least); [ParseEvent] does not allocate for valid lines. Errors quote at
+// most 64 bytes of a line.
 //
 // # Concurrency
 //

@@ -50,8 +50,8 @@
 //
 // A line holds at most [MaxRecordSize] (64 KiB) bytes; Append refuses a
 // longer record and OpenLedger a longer line, so OpenLedger never buffers
-// more than that and keeps about the file's size in memory for the
-// records. No function of the package panics on data; [New] panics only
+// more than that, keeps about the file's size in memory for the records
+// and allocates at most 64 bytes per byte of file in all. No function of the package panics on data; [New] panics only
 // on a nil Directory or Ledger (a programming error).
 //
 // # Privacy

@@ -128,6 +128,7 @@ func TestLedgerFileCorrupt(t *testing.T) {
 		{"two records on a line", strings.TrimSuffix(good, "\n") + good, 1, "line 1: data after the record"},
 		{"checked out twice", good + "\n" + good, 3, "line 3: checkout: device already checked out"[len("line 3: checkout: "):]},
 		{"line too long", good + strings.Repeat(" ", MaxRecordSize) + "\n", 2, "line 2: invalid record: line longer than 65536 bytes"},
+		{"no time", strings.Replace(good, `"time":"2026-01-05T09:00:00Z",`, "", 1), 1, "line 1: record without time"},
 		{"invalid UTF-8 name", strings.Replace(good, "Ada\",\"by", "\xff\",\"by", 1), 1, "line 1: invalid record: line is not valid UTF-8"},
 	}
 	for _, tt := range tests {
@@ -242,5 +243,33 @@ func killChild(path string) {
 			os.Exit(2)
 		}
 		fmt.Println("ack", i)
+	}
+}
+
+// TestOpenLedgerAllocBound checks the documented bound of OpenLedger: at
+// most 64 bytes allocated per byte of file, on the shortest records.
+func TestOpenLedgerAllocBound(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lab.jsonl")
+	var b strings.Builder
+	for i := range 20000 {
+		action := "out"
+		if i%2 == 1 {
+			action = "in"
+		}
+		fmt.Fprintf(&b, `{"time":"2026-01-05T09:00:00Z","action":"%s","tag":"1:%d"}`+"\n", action, i/2)
+	}
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	l, _, err := OpenLedger(path)
+	runtime.ReadMemStats(&after)
+	require.NoError(t, err)
+	defer l.Close()
+	require.Len(t, l.History(), 20000)
+	r := float64(after.TotalAlloc-before.TotalAlloc) / float64(b.Len())
+	t.Logf("%.1f bytes per byte", r)
+	if r > 64 {
+		t.Errorf("OpenLedger allocated %.1f bytes per byte of file, want at most 64", r)
 	}
 }
