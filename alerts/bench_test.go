@@ -44,3 +44,21 @@ func BenchmarkParseNagiosLine(b *testing.B) {
 		}
 	}
 }
+
+// TestParseNagiosLineAllocs pins the per-line cost of the log parser:
+// one allocation, the field slice (strings are views of the line).
+func TestParseNagiosLineAllocs(t *testing.T) {
+	line := "[1368738002] SERVICE NOTIFICATION: ops;web01;Disk Space;CRITICAL;notify-service-by-email;DISK CRITICAL - free space: / 7002 MB (18% inode 60%)"
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, ok, err := alerts.ParseNagiosLine(line, alerts.DialectAuto); !ok || err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 1 {
+		t.Errorf("ParseNagiosLine allocates %v times per line, want at most 1", allocs)
+	}
+	other := "[1368738001] SERVICE ALERT: web01;Disk Space;CRITICAL;HARD;3;DISK CRITICAL"
+	if a := testing.AllocsPerRun(100, func() { alerts.ParseNagiosLine(other, alerts.DialectAuto) }); a != 0 {
+		t.Errorf("ParseNagiosLine allocates %v times for a non-notification line, want 0", a)
+	}
+}

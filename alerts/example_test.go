@@ -3,6 +3,8 @@ package alerts_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -55,4 +57,69 @@ func ExampleSnapshot_Week() {
 	// Output:
 	// 3 notifications: 1 action, 2 no action, signal/noise 0.33
 	// top host: web1 2
+}
+
+func ExampleOpenFile() {
+	dir, _ := os.MkdirTemp("", "alerts")
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+	store, err := alerts.OpenFile(filepath.Join(dir, "alerts.jsonl"), alerts.FileConfig{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer store.Close()
+	n := alerts.Notification{Time: time.Date(2026, 3, 2, 3, 4, 5, 0, time.UTC), Contact: "ann", Host: "db1", Service: "Disk", State: "CRITICAL"}
+	c := alerts.Classification{NotificationID: n.ID(), Tag: "thresholdincorrect", Note: "raise to 95%", By: "ann", At: n.Time.AddDate(0, 0, 7)}
+	// One batch, one fsync: durable when Append returns nil.
+	if err := store.Append(ctx, []alerts.Record{{Notification: &n}, {Classification: &c}}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	snap, err := alerts.Load(ctx, store, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	got, _ := snap.Classification(n.ID())
+	fmt.Println(snap.Len(), got.Tag, snap.Category(n.ID()))
+	// Output:
+	// 1 thresholdincorrect noaction
+}
+
+func ExampleRegistry_Format() {
+	n := alerts.Notification{
+		Time: time.Date(2026, 3, 2, 3, 4, 5, 0, time.UTC), Host: "db1", Service: "Disk Space", State: "CRITICAL",
+		Output:   "DISK CRITICAL - free space: /var 900 MB (4% inode 40%):",
+		Perfdata: "/var=19100MB;16000;18000;0;20000 /=4000MB;16000;18000;0;20000",
+	}
+	m, err := alerts.NewDefaultRegistry().Format(context.Background(), n)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(m.Subject)
+	fmt.Println(alerts.RenderPager(m, 80))
+	// Output:
+	// ** PROBLEM Service Alert: db1/Disk Space is CRITICAL **
+	// PROBLEM db1/Disk Space CRITICAL: DISK CRITICAL - free space: /var 900 MB (4%…
+}
+
+func ExampleDecodeWebhook() {
+	body := `{"version":"4","status":"firing","receiver":"pager",
+	  "alerts":[{"status":"firing","labels":{"alertname":"DiskFull","instance":"db1:9100"},
+	             "annotations":{"summary":"/var 96% full"},"startsAt":"2026-03-02T03:04:05Z"},
+	            {"status":"resolved","labels":{"alertname":"HighLoad","instance":"web1:9100"},
+	             "startsAt":"2026-03-02T01:00:00Z","endsAt":"2026-03-02T02:00:00Z"}]}`
+	m, err := alerts.DecodeWebhook(strings.NewReader(body))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, n := range m.Notifications() {
+		fmt.Println(n.Time.Format(time.TimeOnly), n.Contact, n.Host, n.Service, n.State, n.Output)
+	}
+	// Output:
+	// 03:04:05 pager db1:9100 DiskFull FIRING /var 96% full
+	// 02:00:00 pager web1:9100 HighLoad RESOLVED
 }

@@ -68,13 +68,14 @@ func ParsePagerDutyCSV(r io.Reader, cols Columns) ([]Notification, error) {
 		if err == io.EOF {
 			return out, nil
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			line := 0 // FieldPos may not be called after an error
 			if pe, ok := errors.AsType[*csv.ParseError](err); ok {
 				line = pe.Line
 			}
 			return nil, newParseError(line, "", err)
 		}
+		line, _ := cr.FieldPos(0)
 		get := func(col string) (string, error) {
 			if col == "" {
 				return "", nil

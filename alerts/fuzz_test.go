@@ -6,6 +6,7 @@ import (
 	"os"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/craftkit/craftkit/alerts"
 )
@@ -162,5 +163,26 @@ func FuzzParsePagerDutyCSV(f *testing.F) {
 				t.Fatalf("incomplete notification %+v", n)
 			}
 		}
+	})
+}
+
+func FuzzParseSleepLog(f *testing.F) {
+	f.Add([]byte("start,end\n2026-03-02T23:00:00Z,2026-03-03T02:00:00Z\n2026-03-03T02:30:00Z,2026-03-03T04:00:00Z\n"))
+	f.Add([]byte(`[{"start":"2026-03-03T02:30:00Z","end":"2026-03-03T04:00:00Z"}]`))
+	f.Add([]byte("start,end\n\"unterminated"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if len(in) > fuzzMax {
+			return
+		}
+		ps, err := alerts.ParseSleepLog(bytes.NewReader(in))
+		if err != nil {
+			return
+		}
+		for i, p := range ps {
+			if !p.End.After(p.Start) || i > 0 && p.Start.Before(ps[i-1].End) {
+				t.Fatalf("accepted bad or overlapping period %d: %+v", i, p)
+			}
+		}
+		alerts.Sleep([]alerts.Notification{{Time: time.Unix(1772500000, 0)}}, ps, nil)
 	})
 }

@@ -30,17 +30,31 @@ const (
 	numTypes
 )
 
-var typeNames = [numTypes]string{
-	Problem:           "PROBLEM",
-	Recovery:          "RECOVERY",
-	Acknowledgement:   "ACKNOWLEDGEMENT",
-	FlappingStart:     "FLAPPINGSTART",
-	FlappingStop:      "FLAPPINGSTOP",
-	FlappingDisabled:  "FLAPPINGDISABLED",
-	DowntimeStart:     "DOWNTIMESTART",
-	DowntimeEnd:       "DOWNTIMEEND",
-	DowntimeCancelled: "DOWNTIMECANCELLED",
-	Custom:            "CUSTOM",
+// typeName returns the Nagios spelling of t, "" if t is out of range.
+func typeName(t Type) string {
+	switch t {
+	case Problem:
+		return "PROBLEM"
+	case Recovery:
+		return "RECOVERY"
+	case Acknowledgement:
+		return "ACKNOWLEDGEMENT"
+	case FlappingStart:
+		return "FLAPPINGSTART"
+	case FlappingStop:
+		return "FLAPPINGSTOP"
+	case FlappingDisabled:
+		return "FLAPPINGDISABLED"
+	case DowntimeStart:
+		return "DOWNTIMESTART"
+	case DowntimeEnd:
+		return "DOWNTIMEEND"
+	case DowntimeCancelled:
+		return "DOWNTIMECANCELLED"
+	case Custom:
+		return "CUSTOM"
+	}
+	return ""
 }
 
 // Types lists every notification type in declaration order.
@@ -55,8 +69,8 @@ func Types() []Type {
 // String returns the Nagios spelling of t, such as "PROBLEM" or
 // "DOWNTIMECANCELLED".
 func (t Type) String() string {
-	if t < numTypes {
-		return typeNames[t]
+	if n := typeName(t); n != "" {
+		return n
 	}
 	return "Type(" + strconv.Itoa(int(t)) + ")"
 }
@@ -68,9 +82,9 @@ func ParseType(s string) (Type, bool) {
 	if u == "FLAPPINGEND" {
 		return FlappingStop, true
 	}
-	for i, n := range typeNames {
-		if n == u {
-			return Type(i), true
+	for t := range numTypes {
+		if typeName(t) == u {
+			return t, true
 		}
 	}
 	return 0, false

@@ -129,13 +129,14 @@ func ParseSleepLog(r io.Reader) ([]SleepPeriod, error) {
 			if err == io.EOF {
 				break
 			}
-			line, _ := cr.FieldPos(0)
 			if err != nil {
+				line := 0 // FieldPos may not be called after an error
 				if pe, ok := errors.AsType[*csv.ParseError](err); ok {
 					line = pe.Line
 				}
 				return nil, newParseError(line, "", err)
 			}
+			line, _ := cr.FieldPos(0)
 			if si >= len(rec) || ei >= len(rec) {
 				return nil, newParseError(line, strings.Join(rec, ","), ErrMissing)
 			}

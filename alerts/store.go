@@ -22,8 +22,6 @@ type Record struct {
 	Extra          map[string]json.RawMessage
 }
 
-var recordKeys = []string{"notification", "classification", "update", "meeting"}
-
 // MarshalJSON writes {"notification": {...}} (or the key of whichever
 // pointer is set) plus the Extra fields.
 func (r Record) MarshalJSON() ([]byte, error) {
@@ -64,7 +62,7 @@ func (r *Record) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*r = Record{}
-	for _, k := range recordKeys {
+	for _, k := range []string{"notification", "classification", "update", "meeting"} {
 		raw, ok := m[k]
 		if !ok {
 			continue

@@ -213,10 +213,10 @@ func decide(data []byte, name string, ns []alerts.Notification, by string) ([]al
 		if err == io.EOF {
 			return out, nil
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) != 4 {
 			return nil, fmt.Errorf("%s: line %d: %d fields, want 4", name, line, len(rec))
 		}
