@@ -1,6 +1,7 @@
 package address
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -154,7 +155,23 @@ func FuzzParseRules(f *testing.F) {
 		}
 		rs, err := ParseRules(strings.NewReader(data))
 		if err != nil {
+			if _, ok := errors.AsType[*ParseError](err); !ok {
+				t.Fatalf("ParseRules error %T %v, want *ParseError", err, err)
+			}
 			return
+		}
+		// Every pattern ParseRules accepted compiles: checkPattern's
+		// syntax.Parse fails wherever regexp.Compile would.
+		for _, code := range rs.Regions() {
+			r := rs.lookup(code)
+			if r.zip != "" && r.zipRE.get() == nil {
+				t.Fatalf("%s: accepted pattern %q does not compile", code, r.zip)
+			}
+			for i := range r.subs {
+				if s := &r.subs[i]; s.zip != "" && s.zipRE.get() == nil {
+					t.Fatalf("%s/%s: accepted pattern %q does not compile", code, s.key, s.zip)
+				}
+			}
 		}
 		fm := Formatter{Rules: rs}
 		label := Formatter{Rules: rs, PostalLabel: true, SingleLine: true}

@@ -635,7 +635,8 @@ func newRegion(code string, n, zz *node, nodes map[string]*node) *region {
 }
 
 // lazyRegexp compiles its expression on first use. A pattern Go cannot
-// compile yields nil (no check). The fast path is one atomic load and does
+// compile would yield nil (no check); ParseRules refuses such patterns and
+// TestDefaultPatternsCompile checks the embedded ones. The fast path is one atomic load and does
 // not allocate.
 type lazyRegexp struct {
 	expr string

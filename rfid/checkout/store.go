@@ -80,6 +80,10 @@ type jsonRecord struct {
 // and the line; nothing is dropped then and the file is not changed.
 // Blank lines are skipped.
 //
+// A ledger file belongs to one Ledger at a time: OpenLedger does not lock
+// it, and two processes appending to one file would each decide loans
+// from their own state.
+//
 // OpenLedger reads the file once, line by line: it buffers at most
 // MaxRecordSize bytes of it at a time, keeps the records (about the
 // file's size in memory) and allocates at most 64 bytes per byte of file
