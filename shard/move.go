@@ -156,6 +156,11 @@ func (m *Mover) saveState(ctx context.Context, st moveState) error {
 // step. When id has a recorded, unfinished move, Move resumes it (and
 // dst must match). It returns the report of the last step done.
 func (m *Mover) Move(ctx context.Context, id uint64, dst string) (StepReport, error) {
+	return m.runWith(ctx, id, dst, nil)
+}
+
+// runWith is Move with an observer of each step.
+func (m *Mover) runWith(ctx context.Context, id uint64, dst string, observe func(StepReport)) (StepReport, error) {
 	to, ok := m.r.topo.shards[dst]
 	if !ok {
 		return StepReport{}, fmt.Errorf("shard: move of %d: unknown shard %s", id, quote(dst))
@@ -169,7 +174,7 @@ func (m *Mover) Move(ctx context.Context, id uint64, dst string) (StepReport, er
 			return StepReport{}, fmt.Errorf("shard: object %d is already moving to %s", id, m.r.topo.Shards[st.to].Name)
 		}
 		st.resumed = true
-		return m.run(ctx, st)
+		return m.run(ctx, st, observe)
 	}
 	rt, err := m.r.lookupIndex(ctx, id)
 	if err != nil {
@@ -185,7 +190,7 @@ func (m *Mover) Move(ctx context.Context, id uint64, dst string) (StepReport, er
 		id, m.r.topo.Shards[st.from].Name, dst, int(StepPlanned), st.startedNS); err != nil {
 		return StepReport{}, fmt.Errorf("shard: recording move of %d: %w", id, err)
 	}
-	return m.run(ctx, st)
+	return m.run(ctx, st, observe)
 }
 
 // Pending returns the ids of recorded, unfinished moves.
@@ -239,7 +244,7 @@ func (m *Mover) Resume(ctx context.Context) ([]StepReport, error) {
 			continue
 		}
 		st.resumed = true
-		rep, err := m.run(ctx, st)
+		rep, err := m.run(ctx, st, nil)
 		out = append(out, rep)
 		errs = append(errs, err)
 	}
@@ -247,7 +252,7 @@ func (m *Mover) Resume(ctx context.Context) ([]StepReport, error) {
 }
 
 // run performs the steps after st.step.
-func (m *Mover) run(ctx context.Context, st moveState) (StepReport, error) {
+func (m *Mover) run(ctx context.Context, st moveState, observe func(StepReport)) (StepReport, error) {
 	var last StepReport
 	for st.step < StepDone {
 		if err := ctx.Err(); err != nil {
@@ -293,6 +298,9 @@ func (m *Mover) run(ctx context.Context, st moveState) (StepReport, error) {
 		}
 		rep.Took = m.r.cfg.Now().Sub(start)
 		last = rep
+		if observe != nil {
+			observe(rep)
+		}
 		if m.cfg.OnStep != nil {
 			if err := m.cfg.OnStep(rep); err != nil {
 				return last, err
@@ -490,7 +498,7 @@ func (m *Mover) Cancel(ctx context.Context, id uint64) error {
 	}
 	if st.step >= StepFlipped {
 		st.resumed = true
-		_, err := m.run(ctx, st)
+		_, err := m.run(ctx, st, nil)
 		return err
 	}
 	src, dst := m.writeSide(id, st.from), m.writeSide(id, st.to)
