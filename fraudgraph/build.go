@@ -62,8 +62,11 @@ func NewBuilder(cfg Config) *Builder {
 }
 
 // Grow preallocates room for the given numbers of accounts, invites and
-// fingerprint presentations.
+// fingerprint presentations. It allocates what it is asked for (about 8
+// bytes per invite and 12 per presentation, plus the id table); negative
+// numbers count as 0.
 func (b *Builder) Grow(accounts, invites, fingerprints int) {
+	accounts, invites, fingerprints = max(accounts, 0), max(invites, 0), max(fingerprints, 0)
 	if b.g.nAcc.Load() == 0 && accounts > 0 {
 		b.g.ids.reset(func(int) int { return accounts >> idShardBits })
 	}
@@ -181,6 +184,7 @@ func (b *Builder) AddFingerprintHash(account uint64, kind string, h uint64) {
 func (b *Builder) resolveFingerprints() []pairs {
 	g := b.g
 	drop := g.set.cfg.DropUnshared
+	b.initBuckets() // a build without fingerprints still sizes every table shard
 	nb := len(b.buckets)
 	var longest int
 	for i := range b.buckets {

@@ -240,3 +240,26 @@ func TestSnapshotForgedCountsBounded(t *testing.T) {
 		})
 	}
 }
+
+// A bulk build of invites only (no fingerprint at all) works: it used to
+// index an empty bucket list.
+func TestBuilderInvitesOnly(t *testing.T) {
+	b := NewBuilder(Config{})
+	b.AddInvite(1, 2, time.Unix(1e9, 0))
+	g, err := b.Graph()
+	require.NoError(t, err)
+	checkFPKeys(t, g, map[uint64][]uint64{1: {2}, 2: {1}})
+	require.NoError(t, g.AddFingerprint(3, "card", "x"))
+	require.NoError(t, g.AddFingerprint(1, "card", "x"))
+	checkFPKeys(t, g, map[uint64][]uint64{3: {1}})
+}
+
+// Grow is a capacity hint: negative numbers are ignored, not a panic.
+func TestBuilderGrowNegative(t *testing.T) {
+	b := NewBuilder(Config{})
+	b.Grow(-1, -5, -7)
+	b.AddInvite(1, 2, time.Unix(1e9, 0))
+	g, err := b.Graph()
+	require.NoError(t, err)
+	checkFPKeys(t, g, map[uint64][]uint64{1: {2}})
+}

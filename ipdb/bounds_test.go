@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"net/netip"
 	"runtime"
 	"strings"
 	"testing"
@@ -262,4 +263,15 @@ func TestDecodeAllocBound(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Grow is a capacity hint: a negative one is ignored, not a panic.
+func TestGrowNegative(t *testing.T) {
+	var b ipdb.Builder
+	b.Grow(-1)
+	b.Grow(0)
+	b.Add(ipdb.Range{From: netip.MustParseAddr("1.0.0.0"), To: netip.MustParseAddr("1.0.0.9")}, ipdb.Record{Owner: "a"})
+	tab, err := b.Build()
+	require.NoError(t, err)
+	assert.Equal(t, 1, tab.Len())
 }

@@ -44,8 +44,12 @@ type Builder struct {
 }
 
 // Grow reserves room for n more IPv4 ranges, to avoid copying when the
-// number of rows is known in advance (IPv6 rows grow as needed).
+// number of rows is known in advance (IPv6 rows grow as needed). It
+// allocates what it is asked for (12 bytes a range); n <= 0 does nothing.
 func (b *Builder) Grow(n int) {
+	if n <= 0 {
+		return
+	}
 	b.rows4 = slices.Grow(b.rows4, n)
 	if b.ownerID == nil && n > 0 {
 		b.ownerID = make(map[Record]uint32, min(n/4, 1<<16)) // real lists: about one owner per 4 rows
