@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -286,8 +287,13 @@ func TestSideFileRun(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		topo := mustTopology(t, 1)
 		path := filepath.Join(t.TempDir(), "disabled_sides")
+		var mu sync.Mutex
 		var errs []error
-		f := &SideFile{Path: path, Topology: topo, Interval: time.Second, OnError: func(err error) { errs = append(errs, err) }}
+		f := &SideFile{Path: path, Topology: topo, Interval: time.Second, OnError: func(err error) {
+			mu.Lock()
+			errs = append(errs, err)
+			mu.Unlock()
+		}}
 		ctx, cancel := context.WithCancel(t.Context())
 		done := make(chan error)
 		go func() { done <- f.Run(ctx) }()
@@ -299,7 +305,11 @@ func TestSideFileRun(t *testing.T) {
 		}
 		WriteSideFile(path, []string{"shard_001_B", "shard_001_A"})
 		time.Sleep(time.Second)
-		if !topo.IsDisabled("shard_001_B") || topo.IsDisabled("shard_001_A") || len(errs) == 0 {
+		synctest.Wait()
+		mu.Lock()
+		nerr := len(errs)
+		mu.Unlock()
+		if !topo.IsDisabled("shard_001_B") || topo.IsDisabled("shard_001_A") || nerr == 0 {
 			t.Errorf("bad file: disabled %v, errors %v", topo.Disabled(), errs)
 		}
 		cancel()
