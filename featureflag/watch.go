@@ -148,7 +148,7 @@ func (w *Watcher) Reload() (Changes, error) {
 	w.stamp = stamp
 	next, err := Load(data, &w.cfg.Options)
 	if err != nil {
-		err = fmt.Errorf("featureflag: config %s rejected, keeping the previous one: %w", w.path, err)
+		err = fmt.Errorf("config %s rejected, keeping the previous one: %w", w.path, err)
 		w.report(err)
 		return Changes{}, err
 	}
