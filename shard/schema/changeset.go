@@ -77,6 +77,12 @@ type DryRun struct {
 	// BaseStatements is the number of schema statements loaded first.
 	BaseStatements int              `json:"base_statements"`
 	Errors         []StatementError `json:"errors,omitempty"`
+	// Checksums, recorded when a Checksummer was given, holds the
+	// checksums of the tables the changeset touches before its first
+	// statement (index 0) and after each statement i (index i). A runner
+	// resuming after a crash uses them to tell whether an interrupted
+	// statement ran.
+	Checksums []map[string]string `json:"checksums,omitempty"`
 }
 
 // StatementError is one statement that failed.
@@ -98,7 +104,9 @@ type Step struct {
 	Side string `json:"side,omitempty"`
 	// Server names the database, never its DSN.
 	Server string `json:"server,omitempty"`
-	Action string `json:"action"`
+	// Statement is the 1-based changeset statement an "apply" step runs.
+	Statement int    `json:"statement,omitempty"`
+	Action    string `json:"action"`
 	// State is "begin", "ok", "failed", "paused" or "info".
 	State  string `json:"state"`
 	Detail string `json:"detail,omitempty"`

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,9 +17,17 @@ import (
 
 var t0 = time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)
 
+// clock returns a fake clock, safe for concurrent use, that advances one
+// second per reading.
 func clock() func() time.Time {
+	var mu sync.Mutex
 	t := t0
-	return func() time.Time { t = t.Add(time.Second); return t }
+	return func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		t = t.Add(time.Second)
+		return t
+	}
 }
 
 func scratchDB(t *testing.T) *sql.DB {

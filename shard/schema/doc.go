@@ -48,6 +48,59 @@
 //
 // Id columns are "id", "*_id" and camelCase "*Id" by default ([IsID]).
 //
+// # Changesets and dry runs
+//
+// A [Changeset] is the recipe and the record of one schema change: SQL,
+// author, creation time, lint findings ([Changeset.RunLint]), the dry-run
+// result, the expected checksums of the tables it touches, a status and a
+// numbered step log. It is stored as JSON ([Changeset.WriteFile] writes a
+// temporary file, syncs it and renames it into place; [ReadChangeset]
+// validates every field and refuses unknown ones). [Changeset.RunDryRun]
+// loads the current schema (no rows; [DumpSchema] reads it from a live
+// server) into an empty scratch database, applies the change statement by
+// statement, and records each failing statement with its line and error;
+// with a [Checksummer] it records table checksums before and after every
+// statement. A changeset whose lint and dry run pass is ready to run.
+//
+// # Strict mode, replay audit, utf8mb4 and id audits
+//
+// [CheckStrict] is a start-up self-check: it holds several pooled
+// connections at once and reads each one's sql_mode and connection
+// character sets, so a setting made in one session rather than in the DSN
+// shows as missing. [ReadLog] reads captured queries (one per line, or the
+// general or slow query log of MySQL/MariaDB); [Replay] runs them with N
+// workers (8 by default) against a strict-mode test database and groups
+// the errors by server error code ([ErrorCode] reads go-sql-driver/mysql
+// errors by their Number field or text, without importing the driver) and
+// by [Normalize]d query (literals replaced by "?"), with counts and
+// throughput. [LoadInfo] reads information_schema; [ConvertUTF8MB4] plans
+// the ALTERs to utf8mb4 and reports the columns it cannot convert because
+// a key over 191 characters covers them; [NarrowIDs] and [ClampAudit]
+// ([AuditIDs] across servers) find id columns under 64 bits and values
+// sitting at 2147483647 or 4294967295.
+//
+// # Running a change side by side
+//
+// A [Runner] applies a ready changeset to a fleet of master-master pairs
+// one side at a time, following Etsy's Schemanator: for each [Side],
+// preflight hook (cluster status, replication, can the other side carry
+// the load), [Downtime] set, side disabled through a [SideControl]
+// (*shard.Topology satisfies it), a hook that confirms traffic has left,
+// the statements on every database of the side in parallel jobs, each
+// connection with `SET SESSION sql_log_bin=0` so nothing replicates to the
+// side still serving, progress read from the process list, checksums
+// verified against the dry run's (or, lacking those, equal across the
+// side and then required of the next side), side enabled, downtime
+// cancelled, and a hook that waits for replication to catch up. Every
+// step is logged to the changeset and saved before the next begins.
+// Run pauses at configured points ([ErrPaused]) and resumes from the
+// record, also after a crash: a statement that began but was not logged
+// as done is recognised as applied, or not, by comparing the server's
+// checksums with the dry run's before and after that statement. A
+// statement failing on some servers stops the run with an [*ApplyError]
+// naming them, with the side still out; [Runner.Abort] puts every side
+// back in.
+//
 // # Limits and costs
 //
 // Input over [Options].MaxBytes (default 16 MiB) is refused with one
@@ -58,5 +111,9 @@
 //
 // # Concurrency
 //
-// Lint is a pure function and safe for concurrent use.
+// Lint, Split, Normalize, ConvertUTF8MB4 and NarrowIDs are pure functions
+// and safe for concurrent use. A Changeset is not safe for concurrent
+// use; a Runner owns its changeset while it runs and calls its Now and
+// Progress hooks from several goroutines at once. Replay is safe to call
+// concurrently; it starts its workers and waits for them before returning.
 package schema

@@ -122,6 +122,20 @@ func (c *Changeset) RunDryRun(ctx context.Context, scratch *sql.DB, base string,
 	}
 	defer conn.Close()
 	dr := &DryRun{BaseStatements: len(baseStmts), Statements: len(changeStmts)}
+	tables := c.Tables()
+	snapshot := func() {
+		if sum == nil {
+			return
+		}
+		m := map[string]string{}
+		for _, t := range tables {
+			// A table not created yet, or dropped, has no checksum.
+			if s, err := sum(ctx, conn, t); err == nil {
+				m[t] = s
+			}
+		}
+		dr.Checksums = append(dr.Checksums, m)
+	}
 	run := func(stage string, stmts []Statement) error {
 		for i, s := range stmts {
 			if _, err := conn.ExecContext(ctx, s.Text); err != nil {
@@ -130,6 +144,9 @@ func (c *Changeset) RunDryRun(ctx context.Context, scratch *sql.DB, base string,
 				}
 				dr.Errors = append(dr.Errors, StatementError{Stage: stage, Index: i + 1, Line: s.Line, SQL: s.Text, Err: err.Error()})
 			}
+			if stage == "change" {
+				snapshot()
+			}
 		}
 		return nil
 	}
@@ -137,23 +154,18 @@ func (c *Changeset) RunDryRun(ctx context.Context, scratch *sql.DB, base string,
 		return nil, fmt.Errorf("schema: dry run of %q: %w", c.ID, err)
 	}
 	if len(dr.Errors) == 0 {
+		snapshot()
 		if err := run("change", changeStmts); err != nil {
 			return nil, fmt.Errorf("schema: dry run of %q: %w", c.ID, err)
 		}
 	}
 	dr.OK = len(dr.Errors) == 0
 	dr.At = now().UTC()
+	if !dr.OK {
+		dr.Checksums = nil
+	}
 	if dr.OK && sum != nil && len(c.Checksums) == 0 {
-		sums := map[string]string{}
-		for _, t := range c.Tables() {
-			s, err := sum(ctx, conn, t)
-			if err != nil {
-				// A table the changeset created and dropped again has none.
-				continue
-			}
-			sums[t] = s
-		}
-		c.Checksums = sums
+		c.Checksums = dr.Checksums[len(dr.Checksums)-1]
 	}
 	c.DryRun = dr
 	switch {
