@@ -75,3 +75,19 @@ func benchmarkSearch(b *testing.B, n int) {
 		}
 	}
 }
+
+// BenchmarkReadBinary loads 20,000 100-d vectors; B/op is what loading
+// allocates (the vectors alone are 7.6 MiB).
+func BenchmarkReadBinary(b *testing.B) {
+	var buf bytes.Buffer
+	if err := randomModel(20000, 100, 1).WriteBinary(&buf); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(buf.Len()))
+	for b.Loop() {
+		if _, err := ReadBinary(bytes.NewReader(buf.Bytes())); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

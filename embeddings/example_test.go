@@ -24,8 +24,12 @@ func Example() {
 	if _, err := j.WriteTo(&sessions); err != nil {
 		panic(err)
 	}
-	path := filepath.Join(os.TempDir(), "embeddings-example.bin")
-	defer os.Remove(path)
+	dir, err := os.MkdirTemp("", "embeddings-example")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "model.bin")
 
 	m, err := embeddings.Train(ctx, &sessions, embeddings.Config{ // one session per line
 		Weights:          embeddings.DefaultWeights(), // item:7@cart weighs 2, @purchase 4
