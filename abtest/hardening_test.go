@@ -354,3 +354,32 @@ func TestAuditWindow(t *testing.T) {
 		t.Errorf("AuditConversion(0.01, 3000) allocated %d bytes, want ≤ 2 MiB (the full matrix is %d)", got, 8*3001*3001)
 	}
 }
+
+// A huge mSPRT Effect used to give NaN thresholds and p-values (found by
+// FuzzDesigns); extreme but valid samples give finite results.
+func TestMSPRTExtremes(t *testing.T) {
+	for _, e := range []float64{1e300, 1001, math.Inf(1), math.NaN(), -1} {
+		m := MSPRT{Alpha: 0.5, Effect: e, Horizon: math.MaxInt64}
+		if _, err := m.Thresholds([]float64{0.5, 1}); !errors.Is(err, ErrArgument) {
+			t.Errorf("Effect %v: Thresholds error = %v, want ErrArgument", e, err)
+		}
+		if _, err := m.Evaluate(Conversions(1000, 100), Conversions(1000, 120)); !errors.Is(err, ErrArgument) {
+			t.Errorf("Effect %v: Evaluate error = %v, want ErrArgument", e, err)
+		}
+	}
+	th, err := MSPRT{Alpha: 0.5, Effect: 1000, Horizon: math.MaxInt64}.Thresholds([]float64{0.5, 1})
+	require.NoError(t, err)
+	for _, v := range th {
+		if !(v >= 0 && v <= 1) {
+			t.Fatalf("Thresholds = %v", th)
+		}
+	}
+	big := Sample{N: 200, Sum: 1e152, SumSquares: 1e306}
+	for _, m := range []MSPRT{{Alpha: 0.05}, {Alpha: 0.05, Effect: 1000}, {Alpha: 1e-300, Effect: 1e-9}} {
+		r, err := m.Evaluate(Conversions(1000, 100), big)
+		require.NoError(t, err)
+		if !finite(r.PValue, r.Low, r.High) {
+			t.Errorf("%+v.Evaluate = %+v, want finite", m, r)
+		}
+	}
+}

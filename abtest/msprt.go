@@ -30,7 +30,7 @@ type MSPRT struct {
 	// mixing standard deviation is τ = Effect·σ, with σ the pooled
 	// per-observation standard deviation. Zero means the effect detectable
 	// with 80 % power by a fixed test of Horizon per arm, or 0.1 without a
-	// Horizon.
+	// Horizon. It must be at most 1000.
 	Effect float64
 	// BurnIn is the minimum number of observations per arm before any
 	// decision; zero means [DefaultBurnIn].
@@ -40,14 +40,18 @@ type MSPRT struct {
 	Horizon int64
 }
 
-// check validates the fields: Alpha in (0, 1), Effect finite and not
-// negative, BurnIn and Horizon not negative.
+// maxEffect bounds MSPRT.Effect, in standard deviations: larger mixing
+// scales only make the test unable to reject, and overflow.
+const maxEffect = 1000
+
+// check validates the fields: Alpha in (0, 1), Effect in [0, maxEffect],
+// BurnIn and Horizon not negative.
 func (m MSPRT) check(fn string) error {
 	if err := checkAlpha(fn, m.Alpha); err != nil {
 		return err
 	}
-	if !(m.Effect >= 0) || math.IsInf(m.Effect, 0) {
-		return argErr(fn, "Effect", m.Effect, ErrArgument)
+	if !(m.Effect >= 0 && m.Effect <= maxEffect) {
+		return reasonErr(fn, "Effect", m.Effect, ErrArgument, "Effect = %v: must be in [0, %d] standard deviations", m.Effect, maxEffect)
 	}
 	if m.BurnIn < 0 {
 		return argErr(fn, "BurnIn", float64(m.BurnIn), ErrArgument)
@@ -86,7 +90,9 @@ type MSPRTResult struct {
 // Evaluate computes the mSPRT statistic from the two arms' sufficient
 // statistics. It returns [ErrNoData] before the burn-in or when the
 // variance is zero, and an error for invalid fields (Alpha outside
-// (0, 1), a negative or infinite Effect, a negative BurnIn or Horizon).
+// (0, 1), an Effect outside [0, 1000], a negative BurnIn or Horizon),
+// for impossible samples (see [Sample.Validate]) and when the difference
+// in means overflows.
 func (m MSPRT) Evaluate(control, treatment Sample) (MSPRTResult, error) {
 	const fn = "MSPRT.Evaluate"
 	if err := m.check(fn); err != nil {
@@ -107,19 +113,27 @@ func (m MSPRT) Evaluate(control, treatment Sample) (MSPRTResult, error) {
 	if !(v > 0) {
 		return MSPRTResult{}, ErrNoData
 	}
-	e := m.effect()
-	tau2 := e * e * (vc + vt) / 2
 	d := treatment.Mean() - control.Mean()
-	return msprtAt(d, v, tau2, m.Alpha), nil
+	if !finite(d) {
+		return MSPRTResult{}, reasonErr(fn, "treatment.Mean()", treatment.Mean(), ErrArgument,
+			"difference in means %v − %v overflows", treatment.Mean(), control.Mean())
+	}
+	e := m.effect()
+	rho := e * e * ((vc/2 + vt/2) / v) // τ²/V
+	return msprtAt(d, v, rho, m.Alpha), nil
 }
 
-func msprtAt(d, v, tau2, alpha float64) MSPRTResult {
-	logL := 0.5*math.Log(v/(v+tau2)) + tau2*d*d/(2*v*(v+tau2))
+// msprtAt evaluates the mSPRT for the difference d with variance v and
+// mixing variance τ² = rho·v. It works with rho and z = d/√v, so no
+// intermediate overflows where the result is finite.
+func msprtAt(d, v, rho, alpha float64) MSPRTResult {
+	z := d / math.Sqrt(v)
+	logL := 0.5*(rho/(1+rho))*z*z - 0.5*math.Log1p(rho)
 	p := 1.0
 	if logL > 0 {
 		p = math.Exp(-logL)
 	}
-	half := math.Sqrt(v * (v + tau2) / tau2 * (math.Log((v+tau2)/v) - 2*math.Log(alpha)))
+	half := math.Sqrt(v) * math.Sqrt((1+rho)/rho*(math.Log1p(rho)-2*math.Log(alpha)))
 	return MSPRTResult{Diff: d, Lambda: math.Exp(logL), PValue: p, Low: d - half, High: d + half}
 }
 
