@@ -202,3 +202,30 @@ func TestMaxVectorBytes(t *testing.T) {
 		t.Errorf("negative MaxVectorBytes: %v, want %q", err, want)
 	}
 }
+
+// TestTrainDivergesWithError trains with the largest rate and weight the
+// ranges allow, through both entry points and with two Hogwild threads:
+// the vectors overflow, and training must say so rather than return them.
+func TestTrainDivergesWithError(t *testing.T) {
+	corpus := strings.Repeat("a@x b@x c@x d@x e@x f@x g@x h@x\nh@x g@x f@x e@x d@x c@x b@x a@x\n", 50)
+	path := filepath.Join(t.TempDir(), "corpus.txt")
+	if err := os.WriteFile(path, []byte(corpus), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, threads := range []int{1, hogwildThreads(2)} {
+		cfg := Config{Dim: 16, MinCount: 1, Epochs: 3, Threads: threads, Seed: 1, Alpha: maxAlpha, Weights: map[string]float32{"x": maxWeight}}
+		for name, train := range map[string]func() (*Model, error){
+			"Train":     func() (*Model, error) { return Train(context.Background(), strings.NewReader(corpus), cfg) },
+			"TrainFile": func() (*Model, error) { return TrainFile(context.Background(), path, cfg) },
+		} {
+			m, err := train()
+			if !errors.Is(err, ErrDiverged) {
+				t.Errorf("%s with %d threads: model %v, error %v, want ErrDiverged", name, threads, m != nil, err)
+				continue
+			}
+			if want := "embeddings: training diverged in epoch "; !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("%s: error %q, want it to start with %q", name, err, want)
+			}
+		}
+	}
+}
