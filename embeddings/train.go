@@ -35,8 +35,8 @@ const (
 // token reaches its minimum count, a [*ConfigError] for a Config field
 // outside its documented range, an error wrapping [ErrTooLarge] when the
 // vocabulary's vectors would take more than Config.MaxVectorBytes, and an
-// error wrapping [ErrDiverged] when the vectors overflow. It never panics and never returns a model with a
-// NaN or infinite component.
+// error wrapping [ErrDiverged] when the vectors overflow. It never panics
+// and never returns a model with a NaN or infinite component.
 func Train(ctx context.Context, r io.Reader, cfg Config) (*Model, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
