@@ -4,6 +4,11 @@
 // relatedness queries in microseconds while new signups stream in, explains
 // every link, and runs fraud checks at signup, credit grant and checkout.
 //
+// Start here:
+//   - g := fraudgraph.New(fraudgraph.Config{}) makes an empty graph.
+//   - Feed it g.AddInvite(inviter, invitee, at) and g.AddFingerprint(account, "card", value).
+//   - Ask g.Related(account, fraudgraph.Query{MaxHops: 3}), and g.Explain(a, b) for why two accounts link.
+//
 // # Model
 //
 // Accounts are linked by invites (directed, with time; searches follow them

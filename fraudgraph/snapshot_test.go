@@ -110,6 +110,10 @@ func FuzzLoad(f *testing.F) {
 			}
 			return
 		}
+		// Nothing may follow an accepted snapshot.
+		if _, err := Load(bytes.NewReader(append(bytes.Clone(data), 0)), Config{}); !errors.Is(err, ErrSnapshotCorrupt) {
+			t.Fatalf("Load(accepted snapshot + 1 byte) = %v, want ErrSnapshotCorrupt", err)
+		}
 		// Whatever loads must answer queries without panicking.
 		n := h.Stats().Accounts
 		for d := range min(n, 50) {

@@ -5,6 +5,11 @@
 // network: the table is compiled ahead of time, shipped with the code and
 // searched in memory.
 //
+// Start here:
+//   - dc := ipdb.Datacenters() decodes the embedded table; keep it.
+//   - rec, ok := dc.Lookup(addr) says who owns a netip.Addr (rec.Owner, rec.URL).
+//   - For your own list, t, err := ipdb.Load(file, nil) reads start,end,owner,URL CSV.
+//
 // The embedded table, from github.com/client9/ipcat (MIT), works out of
 // the box:
 //
