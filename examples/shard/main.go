@@ -60,7 +60,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	for _, c := range []struct {
-		name     string
+		name      string
 		v, lo, hi int
 	}{{"shards", o.shards, 2, 16}, {"objects", o.objects, 1, 1000}, {"writes", o.writes, 1, 10000}} {
 		if c.v < c.lo || c.v > c.hi {
