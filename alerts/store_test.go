@@ -309,7 +309,7 @@ func TestCrashChild(t *testing.T) {
 	pad := strings.Repeat("x", 120)
 	w := bufio.NewWriter(os.Stdout)
 	for {
-		recs := make([]alerts.Record, 1+rng.IntN(100))
+		recs := make([]alerts.Record, 1+rng.IntN(500)) // up to ~70 KB a write
 		for i := range recs {
 			u := alerts.WeeklyUpdate{Person: pad[:rng.IntN(len(pad))], Text: strconv.Itoa(next + i)}
 			recs[i] = alerts.Record{Update: &u}
@@ -347,20 +347,43 @@ func TestCrash(t *testing.T) {
 		out, err := cmd.StdoutPipe()
 		require.NoError(t, err)
 		require.NoError(t, cmd.Start())
-		// Kill at a random moment: during start-up, the open (and its
-		// repair of the previous round's torn tail), a write or an fsync.
-		// time.Sleep here only picks the moment; nothing waits on it.
-		time.Sleep(time.Duration(rng.IntN(150_000)) * time.Microsecond)
+		// Let the child acknowledge a random number of batches (0 to 4),
+		// then kill it a random 0-20 ms later: during start-up, the open
+		// (and its repair of the previous round's torn tail), a write or
+		// an fsync. time.Sleep here only picks the moment.
+		acks := make(chan int)
+		bad := make(chan string, 1)
+		go func() {
+			defer close(acks)
+			sc := bufio.NewScanner(out)
+			for sc.Scan() {
+				n, ok := strings.CutPrefix(sc.Text(), "ack ")
+				if !ok {
+					bad <- sc.Text()
+					continue
+				}
+				v, _ := strconv.Atoi(n)
+				acks <- v
+			}
+		}()
+		wantAcks := rng.IntN(5)
+		for got := 0; got < wantAcks; got++ {
+			v, ok := <-acks
+			if !ok {
+				break
+			}
+			acked = v
+		}
+		time.Sleep(time.Duration(rng.IntN(20_000)) * time.Microsecond)
 		require.NoError(t, cmd.Process.Kill())
 		// Every ack the child printed before it died is acknowledged.
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			line := sc.Text()
-			n, ok := strings.CutPrefix(line, "ack ")
-			if !ok {
-				t.Fatalf("round %d: child said %q", round, line)
-			}
-			acked, _ = strconv.Atoi(n)
+		for v := range acks {
+			acked = v
+		}
+		select {
+		case line := <-bad:
+			t.Fatalf("round %d: child said %q", round, line)
+		default:
 		}
 		_ = cmd.Wait()
 
@@ -379,4 +402,58 @@ func TestCrash(t *testing.T) {
 		require.GreaterOrEqual(t, next-1, acked, "round %d: acknowledged record %d lost (store has up to %d)", round, acked, next-1)
 	}
 	t.Logf("%d rounds, last acknowledged record %d, torn tails repaired: %d", rounds, acked, torn)
+}
+
+// TestFileStoreCutAnywhere simulates a crash at every kind of point: a
+// store file cut at random byte offsets reopens with exactly the records
+// whose line was complete, warns iff the cut fell inside a line, and
+// accepts appends afterwards.
+func TestFileStoreCutAnywhere(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	full := filepath.Join(dir, "full.jsonl")
+	s, err := alerts.OpenFile(full, alerts.FileConfig{NoSync: true})
+	require.NoError(t, err)
+	recs := sampleRecords(30, 3)
+	for i := 0; i < len(recs); i += 7 {
+		require.NoError(t, s.Append(ctx, recs[i:min(i+7, len(recs))]))
+	}
+	require.NoError(t, s.Close())
+	data, err := os.ReadFile(full)
+	require.NoError(t, err)
+	rng := rand.New(rand.NewPCG(9, 9))
+	for k := range 200 {
+		cut := rng.IntN(len(data) + 1)
+		if k == 0 {
+			cut = len(data)
+		}
+		prefix := data[:cut]
+		wantRecs := strings.Count(string(prefix), "\n")
+		path := filepath.Join(dir, fmt.Sprintf("cut%d.jsonl", k))
+		require.NoError(t, os.WriteFile(path, prefix, 0o644))
+		warned := 0
+		s, err := alerts.OpenFile(path, alerts.FileConfig{NoSync: true, Warn: func(error) { warned++ }})
+		require.NoError(t, err, "cut at %d", cut)
+		torn := cut > 0 && prefix[cut-1] != '\n'
+		if (warned == 1) != torn {
+			t.Errorf("cut at %d: %d warnings, torn %v", cut, warned, torn)
+		}
+		n := 0
+		for _, err := range s.Scan(ctx) {
+			require.NoError(t, err)
+			n++
+		}
+		require.Equal(t, wantRecs, n, "cut at %d", cut)
+		require.NoError(t, s.Append(ctx, recs[:1]))
+		require.NoError(t, s.Close())
+		s, err = alerts.OpenFile(path, alerts.FileConfig{NoSync: true, Warn: func(err error) { t.Errorf("cut at %d: second open warns %v", cut, err) }})
+		require.NoError(t, err)
+		n = 0
+		for _, err := range s.Scan(ctx) {
+			require.NoError(t, err)
+			n++
+		}
+		require.Equal(t, wantRecs+1, n)
+		require.NoError(t, s.Close())
+	}
 }
