@@ -77,6 +77,11 @@ const (
 // into a failure.
 const RequireEnv = "CRAFTKIT_REQUIRE_SERVICES"
 
+// BinDirEnv, when set, is the only directory searched for mariadbd and
+// mariadb-install-db (to test another build, or, set to an empty
+// directory, the behaviour when MariaDB is absent).
+const BinDirEnv = "CRAFTKIT_MARIADB_BIN"
+
 // Required reports whether CRAFTKIT_REQUIRE_SERVICES=1 is set.
 func Required() bool { return os.Getenv(RequireEnv) == "1" }
 
@@ -135,6 +140,13 @@ type binaries struct {
 
 func findBinaries() (binaries, error) {
 	look := func(name string) (string, error) {
+		if dir := os.Getenv(BinDirEnv); dir != "" {
+			p := filepath.Join(dir, name)
+			if st, err := os.Stat(p); err != nil || st.IsDir() {
+				return "", fmt.Errorf("%s not found in %s=%s", name, BinDirEnv, dir)
+			}
+			return p, nil
+		}
 		if p, err := exec.LookPath(name); err == nil {
 			return p, nil
 		}
