@@ -213,33 +213,86 @@ func planMiller(fn string, mde, alpha, power, share float64) (MillerPlan, error)
 	}
 	d := d0
 	if ok {
-		// walk down while still feasible; stop after three infeasible in a row
-		miss := 0
-		for dd := d0 - 1; dd >= 1 && miss < 3; dd-- {
+		// d0 is feasible; smaller thresholds need fewer conversions until
+		// the no-effect rate passes alpha. Gallop down (d0−1, d0−2, d0−4,
+		// ...) to an infeasible threshold or 0, bisect for the smallest
+		// feasible one, then take the smallest N among it and its three
+		// neighbours on each side (the lattice makes N and feasibility
+		// slightly irregular in d): O(log d) runs instead of one per d.
+		good, bad, step := best, 0, 1
+		for {
+			dd := good.D - step
+			if dd < 1 {
+				break
+			}
 			p, ok2, err := try(dd)
 			if err != nil {
 				return MillerPlan{}, argErr(fn, "relativeMDE", mde, err)
 			}
+			if !ok2 {
+				bad = dd
+				break
+			}
+			good, step = p, 2*step
+		}
+		for good.D-bad > 1 {
+			mid := bad + (good.D-bad)/2
+			p, ok2, err := try(mid)
+			if err != nil {
+				return MillerPlan{}, argErr(fn, "relativeMDE", mde, err)
+			}
 			if ok2 {
-				if p.N <= best.N {
-					best = p
-				}
-				miss = 0
+				good = p
 			} else {
-				miss++
+				bad = mid
+			}
+		}
+		best = good
+		for dd := max(good.D-3, 1); dd <= good.D+3; dd++ {
+			if dd == good.D {
+				continue
+			}
+			p, ok2, err := try(dd)
+			if err != nil {
+				return MillerPlan{}, argErr(fn, "relativeMDE", mde, err)
+			}
+			if ok2 && (p.N < best.N || p.N == best.N && p.D < best.D) {
+				best = p
 			}
 		}
 		return best, nil
 	}
-	for d = d0 + 1; ; d++ {
+	// d0 is infeasible (the no-effect crossing rate passes alpha before the
+	// power is reached); a larger threshold lowers that rate. Gallop up
+	// (d0+1, d0+2, d0+4, ...) to a feasible threshold, then bisect for
+	// the smallest feasible one: O(log d) runs instead of one per d.
+	bad, step := d0, 1
+	var good MillerPlan
+	for {
+		d = bad + step
 		p, ok2, err := try(d)
 		if err != nil {
 			return MillerPlan{}, argErr(fn, "relativeMDE", mde, err)
 		}
 		if ok2 {
-			return p, nil
+			good = p
+			break
+		}
+		bad, step = d, 2*step
+	}
+	for good.D-bad > 1 {
+		mid := bad + (good.D-bad)/2
+		p, ok2, err := try(mid)
+		if err != nil {
+			return MillerPlan{}, argErr(fn, "relativeMDE", mde, err)
+		}
+		if ok2 {
+			good = p
+		} else {
+			bad = mid
 		}
 	}
+	return good, nil
 }
 
 // millerWalk holds the dynamic-programming buffers and the cell updates
