@@ -53,7 +53,12 @@
 // both shards; flip the index; delete the source rows. Each step is
 // recorded in the index (shard_moves) and safe to repeat, so
 // [Mover.Resume] finishes moves after a crash at any step, and
-// [Mover.Cancel] undoes one that has not flipped. [PlanMoves] proposes
+// [Mover.Cancel] undoes one that has not flipped. Do not change the
+// disabled sides of a shard while one of its objects is between
+// StepLocked and StepFlipped: the freeze is made on the write side and
+// reaches the other side by replication, so for that lag a write routed
+// to the other side could miss the delta copy. (A [Runner] can be
+// paused around side changes.) [PlanMoves] proposes
 // moves that fill new or idle shards within a bound on bytes moved; a
 // [Runner] executes them with a concurrency limit, pause and abort.
 //

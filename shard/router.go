@@ -416,6 +416,14 @@ func (r *Router) Create(ctx context.Context, id uint64) (Route, error) {
 	irt := r.route(id, r.topo.indexPair())
 	is := shardSide(r.topo.indexPair(), irt.Write)
 	if _, err := r.exec(ctx, is, "INSERT INTO "+indexTable+" (object_id, shard, locked) VALUES (?, ?, 0)", id, r.topo.Shards[p].Name); err != nil {
+		// Do not leave a state row the index does not point to (a
+		// concurrent Create of the same id may have won).
+		if rt2, lerr := r.lookupIndex(ctx, id); lerr == nil {
+			if rt2.Shard != p {
+				r.exec(ctx, s, "DELETE FROM "+objectsTable+" WHERE object_id = ? AND state = ?", id, stateHome)
+			}
+			return Route{}, fmt.Errorf("shard: object %d: %w", id, ErrExists)
+		}
 		return Route{}, fmt.Errorf("shard: indexing object %d on %s: %w", id, r.sideName(is), err)
 	}
 	r.loadMu.Lock()

@@ -302,3 +302,51 @@ func TestNoPasswordInOutput(t *testing.T) {
 		t.Errorf("Stats show the password: %s", s)
 	}
 }
+
+// TestCreateRace creates the same id from several routers at once: one
+// wins, the others get ErrExists, and only the winner's shard keeps a
+// state row.
+func TestCreateRace(t *testing.T) {
+	r := newTestRouter(t, 4, &Config{Placement: Random{}, Rand: rand.New(rand.NewPCG(9, 9))})
+	ctx := t.Context()
+	for id := uint64(1); id <= 20; id++ {
+		errs := make(chan error, 4)
+		for g := range 4 {
+			go func() {
+				r2, err := NewRouter(r.topo, &Config{Open: openSQLite, Dialect: SQLite, Placement: Random{}, Rand: rand.New(rand.NewPCG(id, uint64(g)))})
+				if err != nil {
+					errs <- err
+					return
+				}
+				defer r2.Close()
+				_, err = r2.Create(ctx, id)
+				errs <- err
+			}()
+		}
+		won := 0
+		for range 4 {
+			err := <-errs
+			switch {
+			case err == nil:
+				won++
+			case !errors.Is(err, ErrExists):
+				t.Fatalf("Create(%d): %v", id, err)
+			}
+		}
+		if won != 1 {
+			t.Fatalf("Create(%d) succeeded %d times, want 1", id, won)
+		}
+		rt, err := r.Lookup(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, p := range r.topo.Shards {
+			db, _ := r.DB(p.Side(false))
+			var n int
+			db.QueryRow("SELECT COUNT(*) FROM shard_objects WHERE object_id = ?", id).Scan(&n)
+			if want := map[bool]int{true: 1, false: 0}[i == rt.Shard]; n != want {
+				t.Errorf("object %d: %d state rows on %s, want %d", id, n, p.Name, want)
+			}
+		}
+	}
+}
