@@ -52,8 +52,11 @@ func (fakeDriver) Open(dsn string) (driver.Conn, error) {
 
 type fakeConn struct{ h fakeHandler }
 
+// fakeClosed counts closed fake connections.
+var fakeClosed atomic.Int64
+
 func (c *fakeConn) Prepare(string) (driver.Stmt, error) { return nil, errors.New("fake: no prepare") }
-func (c *fakeConn) Close() error                        { return nil }
+func (c *fakeConn) Close() error                        { fakeClosed.Add(1); return nil }
 func (c *fakeConn) Begin() (driver.Tx, error)           { return nil, errors.New("fake: no tx") }
 
 func (c *fakeConn) ExecContext(_ context.Context, q string, _ []driver.NamedValue) (driver.Result, error) {

@@ -3,6 +3,7 @@ package schema
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io"
@@ -452,7 +453,13 @@ func (r *Runner) applyTarget(ctx context.Context, side *Side, t Target, ok, begu
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
+	defer func() {
+		// The session has the binary log off: never hand it back to the
+		// pool, which the application may share (its writes would then
+		// not replicate). Returning ErrBadConn from Raw closes it.
+		conn.Raw(func(any) error { return driver.ErrBadConn })
+		conn.Close()
+	}()
 	if !r.cfg.KeepBinlog {
 		if _, err := conn.ExecContext(ctx, "SET SESSION sql_log_bin=0"); err != nil {
 			return fmt.Errorf("disabling the binary log: %w", err)

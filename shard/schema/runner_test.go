@@ -397,8 +397,13 @@ func TestRunnerBinlogOff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	closed := fakeClosed.Load()
 	if err := r.Run(context.Background()); err != nil {
 		t.Fatal(err)
+	}
+	// The connection with the binary log off was closed, not pooled.
+	if fakeClosed.Load() != closed+1 {
+		t.Errorf("%d connections closed during the run, want 1", fakeClosed.Load()-closed)
 	}
 	want := []string{"SET SESSION sql_log_bin=0", "ALTER TABLE t ADD c BIGINT NOT NULL DEFAULT 0", "SHOW CREATE TABLE `t`"}
 	if !slices.Equal(queries, want) {
