@@ -186,3 +186,64 @@ func FuzzParseSleepLog(f *testing.F) {
 		alerts.Sleep([]alerts.Notification{{Time: time.Unix(1772500000, 0)}}, ps, nil)
 	})
 }
+
+// FuzzRecordJSON checks the store's record decoding (with its one-key
+// fast path) against a plain map-based reference, and round trips.
+func FuzzRecordJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"notification":{"time":"2026-03-02T03:04:05Z","host":"h","state":"OK","type":"RECOVERY"}}`,
+		`{"classification":{"notification":"ab","tag":"issue","by":"ann","at":"2026-03-02T03:04:05Z","note":"a,\"b\"}{"}}`,
+		`{"update":{"person":"ann","text":"x"},"future":[1,{"a":"}"}]}`,
+		`{"meeting":{"text":"}"} , "x":1}`,
+		`{"notif\u0069cation":{"host":"h"}}`,
+		`{"hologram":{}}`, ` { "update" : { } } `, `{}`, `{"update":null}`,
+		`{"notification":{"host":"h"},"classification":{"tag":"issue"}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if len(in) > fuzzMax {
+			return
+		}
+		var got alerts.Record
+		errGot := json.Unmarshal(in, &got)
+		var ref map[string]json.RawMessage
+		errRef := json.Unmarshal(in, &ref)
+		if errRef != nil {
+			if errGot == nil {
+				t.Fatalf("accepted %q that is not a JSON object", in)
+			}
+			return
+		}
+		if errGot != nil {
+			return // a known key with a bad value
+		}
+		known := map[string]bool{"notification": true, "classification": true, "update": true, "meeting": true}
+		set := map[string]bool{"notification": got.Notification != nil, "classification": got.Classification != nil,
+			"update": got.Update != nil, "meeting": got.Meeting != nil}
+		for k := range known {
+			if raw, ok := ref[k]; ok && string(raw) != "null" && !set[k] {
+				t.Fatalf("field %q of %q not decoded", k, in)
+			}
+		}
+		for k := range ref {
+			if !known[k] {
+				if _, ok := got.Extra[k]; !ok {
+					t.Fatalf("unknown field %q lost from %q", k, in)
+				}
+			}
+		}
+		out, err := json.Marshal(got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var again alerts.Record
+		if err := json.Unmarshal(out, &again); err != nil {
+			t.Fatalf("re-decoding %s: %v", out, err)
+		}
+		out2, _ := json.Marshal(again)
+		if !bytes.Equal(out, out2) {
+			t.Fatalf("round trip differs:\n%s\n%s", out, out2)
+		}
+	})
+}

@@ -64,32 +64,40 @@ func (b *snapshotBuilder) add(r Record) {
 		b.updates = make(map[[2]string]WeeklyUpdate)
 		b.meetings = make(map[int64]MeetingNotes)
 	}
-	switch {
-	case r.Notification != nil:
+	known := false
+	if r.Notification != nil {
+		known = true
 		id := r.Notification.ID()
 		if !b.seen[id] {
 			b.seen[id] = true
 			b.ns = append(b.ns, *r.Notification)
 			b.ids = append(b.ids, id)
 		}
-	case r.Classification != nil:
+	}
+	if r.Classification != nil {
+		known = true
 		c := *r.Classification
 		if old, ok := b.class[c.NotificationID]; !ok || !c.At.Before(old.At) {
 			b.class[c.NotificationID] = c
 		}
-	case r.Update != nil:
+	}
+	if r.Update != nil {
+		known = true
 		u := *r.Update
 		k := [2]string{u.Person, u.Week.UTC().Format(time.RFC3339)}
 		if old, ok := b.updates[k]; !ok || !u.At.Before(old.At) {
 			b.updates[k] = u
 		}
-	case r.Meeting != nil:
+	}
+	if r.Meeting != nil {
+		known = true
 		m := *r.Meeting
 		k := m.Week.Unix()
 		if old, ok := b.meetings[k]; !ok || !m.At.Before(old.At) {
 			b.meetings[k] = m
 		}
-	default:
+	}
+	if !known {
 		b.skipped++
 	}
 }
@@ -149,6 +157,8 @@ func compareStrings(a, b string) int {
 	}
 	return 0
 }
+
+var _ Source = (*Snapshot)(nil)
 
 // Tags returns the snapshot's tag set.
 func (s *Snapshot) Tags() *TagSet { return s.tags }

@@ -11,7 +11,8 @@ import (
 	"sync"
 )
 
-// Record is one entry of a store: exactly one of its pointers is set.
+// Record is one entry of a store: normally exactly one of its pointers
+// is set (a record with several is written and read with all of them).
 // Unknown top-level JSON fields (written by a newer version) are kept in
 // Extra and written back unchanged.
 type Record struct {
@@ -22,21 +23,23 @@ type Record struct {
 	Extra          map[string]json.RawMessage
 }
 
-// MarshalJSON writes {"notification": {...}} (or the key of whichever
-// pointer is set) plus the Extra fields.
+// MarshalJSON writes {"notification": {...}} (the key of each pointer
+// set) plus the Extra fields.
 func (r Record) MarshalJSON() ([]byte, error) {
 	m := make(map[string]any, 1+len(r.Extra))
 	for k, v := range r.Extra {
 		m[k] = v
 	}
-	switch {
-	case r.Notification != nil:
+	if r.Notification != nil {
 		m["notification"] = r.Notification
-	case r.Classification != nil:
+	}
+	if r.Classification != nil {
 		m["classification"] = r.Classification
-	case r.Update != nil:
+	}
+	if r.Update != nil {
 		m["update"] = r.Update
-	case r.Meeting != nil:
+	}
+	if r.Meeting != nil {
 		m["meeting"] = r.Meeting
 	}
 	return json.Marshal(m)
@@ -44,18 +47,30 @@ func (r Record) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads what MarshalJSON writes, keeping unknown fields.
 func (r *Record) UnmarshalJSON(b []byte) error {
-	// Fast path: only known keys.
-	var known struct {
-		Notification   *Notification   `json:"notification"`
-		Classification *Classification `json:"classification"`
-		Update         *WeeklyUpdate   `json:"update"`
-		Meeting        *MeetingNotes   `json:"meeting"`
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&known); err == nil {
-		*r = Record{Notification: known.Notification, Classification: known.Classification, Update: known.Update, Meeting: known.Meeting}
-		return nil
+	// Fast path: the one-key objects this package writes.
+	if key, val, ok := singleKey(b); ok {
+		var dst any
+		*r = Record{}
+		switch key {
+		case "notification":
+			r.Notification = new(Notification)
+			dst = r.Notification
+		case "classification":
+			r.Classification = new(Classification)
+			dst = r.Classification
+		case "update":
+			r.Update = new(WeeklyUpdate)
+			dst = r.Update
+		case "meeting":
+			r.Meeting = new(MeetingNotes)
+			dst = r.Meeting
+		}
+		if dst != nil {
+			if err := json.Unmarshal(val, dst); err != nil {
+				return fmt.Errorf("%s: %w", key, err)
+			}
+			return nil
+		}
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(b, &m); err != nil {
@@ -92,6 +107,66 @@ func (r *Record) UnmarshalJSON(b []byte) error {
 	}
 	return nil
 }
+
+// singleKey reports whether b is a JSON object with exactly one key
+// (written without escapes) and returns the key and its raw value. It
+// only splits; the value is validated by whoever decodes it.
+func singleKey(b []byte) (key string, val []byte, ok bool) {
+	b = bytes.TrimSpace(b)
+	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
+		return "", nil, false
+	}
+	i := 1
+	for i < len(b) && isSpace(b[i]) {
+		i++
+	}
+	if i >= len(b) || b[i] != '"' {
+		return "", nil, false
+	}
+	end := bytes.IndexByte(b[i+1:], '"')
+	if end < 0 || bytes.IndexByte(b[i+1:i+1+end], '\\') >= 0 {
+		return "", nil, false
+	}
+	key = string(b[i+1 : i+1+end])
+	i += end + 2
+	for i < len(b) && isSpace(b[i]) {
+		i++
+	}
+	if i >= len(b) || b[i] != ':' {
+		return "", nil, false
+	}
+	i++
+	start := i
+	depth, inStr := 0, false
+	for ; i < len(b)-1; i++ {
+		c := b[i]
+		switch {
+		case inStr:
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inStr = false
+			}
+		case c == '"':
+			inStr = true
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			depth--
+			if depth < 0 {
+				return "", nil, false
+			}
+		case c == ',' && depth == 0:
+			return "", nil, false // a second key
+		}
+	}
+	if inStr || depth != 0 {
+		return "", nil, false
+	}
+	return key, b[start : len(b)-1], true
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // Store keeps records, append-only. Append makes a batch durable before
 // it returns nil; Scan yields every record in append order, stopping at
