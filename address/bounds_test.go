@@ -23,6 +23,9 @@ func allocPerByte(n int, f func()) float64 {
 // allocate most: a new line every two bytes, tiny literals that escape to
 // five times their size, named tokens, and the longest template allowed.
 func TestParseTemplateAllocBound(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation bounds are checked without the race detector")
+	}
 	shapes := map[string]string{
 		"new lines":          strings.Repeat("%n", MaxTemplateSize/2),
 		"escaped new lines":  strings.Repeat(`\n`, MaxTemplateSize/2),
@@ -58,6 +61,9 @@ func TestParseTemplateAllocBound(t *testing.T) {
 // allocated per byte of input, on many small nodes, long subdivision
 // lists and the largest postal patterns allowed.
 func TestParseRulesAllocBound(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation bounds are checked without the race detector")
+	}
 	var lines, subs, zips strings.Builder
 	for i := range 26 * 26 {
 		fmt.Fprintf(&lines, "data/%c%c={\"fmt\":\"%%N%%n%%A%%n%%C\",\"zip\":\"\\\\d{5}\"}\n", 'A'+i/26%26, 'A'+i%26)

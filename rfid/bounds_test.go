@@ -22,6 +22,9 @@ func allocPerByte(n int, f func()) float64 {
 // 8 bytes allocated per byte of capture, on the shortest event lines,
 // the longest allowed line, comments and blank lines.
 func TestReadCaptureAllocBound(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation bounds are checked without the race detector")
+	}
 	shapes := map[string]string{
 		"shortest events":      strings.Repeat("0 0 f\n", 200000),
 		"shortest events, odd": strings.Repeat("0 0 f\n", 333333),
@@ -48,6 +51,9 @@ func TestReadCaptureAllocBound(t *testing.T) {
 // TestDecoderEdgeBound feeds a million edges of every kind: the decoder
 // keeps constant state and never allocates.
 func TestDecoderEdgeBound(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation bounds are checked without the race detector")
+	}
 	for _, both := range []bool{false, true} {
 		d, err := NewDecoder(&Options{BothEdges: both, Gap: time.Millisecond})
 		if err != nil {

@@ -163,6 +163,9 @@ func TestLedgerFileRecordTooLong(t *testing.T) {
 // TestOpenLedgerMemoryBound opens a file whose last line is 16 MB without
 // a line end: OpenLedger must not buffer it whole.
 func TestOpenLedgerMemoryBound(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation bounds are checked without the race detector")
+	}
 	path := filepath.Join(t.TempDir(), "lab.jsonl")
 	const size = 16 << 20
 	require.NoError(t, os.WriteFile(path, []byte(strings.Repeat("y", size)), 0o644))
@@ -249,6 +252,9 @@ func killChild(path string) {
 // TestOpenLedgerAllocBound checks the documented bound of OpenLedger: at
 // most 64 bytes allocated per byte of file, on the shortest records.
 func TestOpenLedgerAllocBound(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation bounds are checked without the race detector")
+	}
 	path := filepath.Join(t.TempDir(), "lab.jsonl")
 	var b strings.Builder
 	for i := range 20000 {

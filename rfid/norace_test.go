@@ -1,0 +1,5 @@
+//go:build !race
+
+package rfid
+
+const raceEnabled = false
