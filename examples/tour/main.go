@@ -35,6 +35,9 @@ func steps() []step {
 		{"fraudgraph", tourFraudgraph},
 		{"embeddings", tourEmbeddings},
 		{"rfid", tourRFID},
+		{"featureflag", tourFeatureflag},
+		{"shard", tourShard},
+		{"alerts", tourAlerts},
 	}
 }
 
