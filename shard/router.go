@@ -224,18 +224,26 @@ func mix64(x uint64) uint64 {
 	return x
 }
 
-// route computes the sides of id on pair p.
+// route computes the sides of id on pair p. It is kept small enough to
+// inline into Cached.
 func (r *Router) route(id uint64, p int) Route {
 	off := r.topo.disabled.Load().off
 	w := r.pin(id)
 	if off[2*p+int(w)] {
 		w ^= 1
 	}
-	rd := w
-	if r.cfg.SpreadReads && !off[2*p+int(w^1)] {
-		rd = w ^ 1
+	if r.cfg.SpreadReads {
+		return Route{Shard: p, Write: w, Read: spreadRead(off, p, w)}
 	}
-	return Route{Shard: p, Write: w, Read: rd}
+	return Route{Shard: p, Write: w, Read: w}
+}
+
+// spreadRead returns the side other than w when it is enabled.
+func spreadRead(off []bool, p int, w SideOf) SideOf {
+	if !off[2*p+int(w^1)] {
+		return w ^ 1
+	}
+	return w
 }
 
 // Cached returns id's route when the cache holds its shard. It does not
