@@ -226,7 +226,7 @@ func (rs *Rules) Form(country, language string) (FormLayout, error) {
 	for _, rw := range ordered {
 		out := make([]FormField, len(rw))
 		for i, f := range rw {
-			ff := FormField{Field: f, Required: (r.require | rs.require).has(f), Uppercase: r.upper.has(f), Width: Long}
+			ff := FormField{Field: f, Required: (r.require | rs.siteRequire()).has(f), Uppercase: r.upper.has(f), Width: Long}
 			if len(rw) > 1 {
 				ff.Width = Short
 			}

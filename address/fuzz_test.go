@@ -11,6 +11,7 @@ func FuzzParseTemplate(f *testing.F) {
 	for _, s := range []string{
 		"%N%n%O%n%A%n%C, %S %Z", "%name%n%first_line%n%second_line%n%city, %state %zip%n%country_name",
 		"〒%Z%n%S%n%A%n%O%n%N", "%O%n%N%n%A%nAX-%Z %C%nÅLAND", "%", "%%", "%n" + "ame", "%Q", "a\nb",
+		etsyFormat, `a\\b\\nc\`, `\name%%\n%%`,
 	} {
 		f.Add(s)
 	}

@@ -76,6 +76,12 @@ func TestRulesRequire(t *testing.T) {
 	assert.False(t, lay.Rows[0][0].Required, "Default() must not change")
 	_, err = Default().Require(Field(42))
 	assert.True(t, errors.Is(err, ErrField), "Require(Field(42)) = %v", err)
+	var none *Rules
+	assert.Error(t, none.Validate(Address{Country: "US"}), "a nil *Rules is the zero Rules")
+	assert.Empty(t, none.Regions())
+	_, err = none.Form("US", "")
+	assert.Error(t, err)
+	assert.NotEmpty(t, (&Formatter{Rules: none}).Format(usAddress))
 	var zero Rules
 	zs, err := zero.Require(Name)
 	require.NoError(t, err)

@@ -69,8 +69,8 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // upper-case fields, postal-code patterns and subdivisions. Build one with
 // [ParseRules] or use [Default]. A Rules is immutable and safe for
 // concurrent use; postal-code patterns are compiled on first use.
-// The zero Rules knows no region and formats every address with the
-// libaddressinput default format.
+// The zero Rules, like a nil *Rules, knows no region and formats every
+// address with the libaddressinput default format.
 type Rules struct {
 	regions [26 * 26]*region
 	zz      *region
@@ -90,7 +90,10 @@ var ErrField = errors.New("address: invalid field")
 // not changed. Require returns an error matching [ErrField] for a value
 // that is not a field of an Address.
 func (rs *Rules) Require(fields ...Field) (*Rules, error) {
-	c := *rs
+	var c Rules
+	if rs != nil {
+		c = *rs
+	}
 	for _, f := range fields {
 		if f == Country || f >= numFields {
 			return nil, fmt.Errorf("%w: %d", ErrField, uint8(f))
@@ -681,9 +684,17 @@ func regionIndex(code string) int {
 	return int(code[0]-'A')*26 + int(code[1]-'A')
 }
 
+// siteRequire returns the fields Require added; none for a nil rs.
+func (rs *Rules) siteRequire() fieldSet {
+	if rs == nil {
+		return 0
+	}
+	return rs.require
+}
+
 // lookup returns the region for an ISO code in any case, or nil.
 func (rs *Rules) lookup(code string) *region {
-	if len(code) != 2 {
+	if rs == nil || len(code) != 2 {
 		return nil
 	}
 	a, b := code[0]&^0x20, code[1]&^0x20
@@ -698,7 +709,7 @@ func (rs *Rules) region(code string) *region {
 	if r := rs.lookup(code); r != nil {
 		return r
 	}
-	if rs.zz == nil {
+	if rs == nil || rs.zz == nil {
 		return zeroRegion()
 	}
 	return rs.zz
@@ -710,7 +721,12 @@ var zeroRegion = sync.OnceValue(func() *region { //nolint:gochecknoglobals // im
 })
 
 // Regions returns the ISO codes of the regions rs knows, sorted.
-func (rs *Rules) Regions() []string { return slices.Clone(rs.codes) }
+func (rs *Rules) Regions() []string {
+	if rs == nil {
+		return nil
+	}
+	return slices.Clone(rs.codes)
+}
 
 // Has reports whether rs knows the region with ISO code code (any case).
 func (rs *Rules) Has(code string) bool { return rs.lookup(code) != nil }

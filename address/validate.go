@@ -177,7 +177,7 @@ func (rs *Rules) Validate(a Address) error {
 	for f := Name; f < numFields; f++ {
 		empty := a.isEmpty(f)
 		switch {
-		case empty && (r.require | rs.require).has(f) && r.used.has(f):
+		case empty && (r.require | rs.siteRequire()).has(f) && r.used.has(f):
 			ps = append(ps, Problem{f, MissingRequired})
 		case !empty && !r.used.has(f):
 			ps = append(ps, Problem{f, UnusedField})
