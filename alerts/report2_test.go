@@ -136,6 +136,11 @@ func TestSleep(t *testing.T) {
 	assert.True(t, rep.Impacts[2].Abandoned)
 	assert.Equal(t, alerts.Interruptions{Business: 1, Sleep: 3}, rep.Windows)
 
+	assert.Equal(t, alerts.Asleep, alerts.SleepStateAt(ps, at("2026-03-03T01:00:00Z")))
+	assert.Equal(t, alerts.Awake, alerts.SleepStateAt(ps, at("2026-03-03T02:00:00Z")), "periods are half-open")
+	assert.Equal(t, alerts.Awake, alerts.SleepStateAt(ps, at("2026-03-02T22:00:00Z")))
+	assert.Equal(t, alerts.SleepUnknown, alerts.SleepStateAt(nil, at("2026-03-03T01:00:00Z")))
+
 	js := `[{"start":"2026-03-03T02:30:00Z","end":"2026-03-03T04:00:00Z"},{"start":"2026-03-02T23:00:00Z","end":"2026-03-03T02:00:00Z"}]`
 	ps2, err := alerts.ParseSleepLog(strings.NewReader(js))
 	require.NoError(t, err)

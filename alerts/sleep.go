@@ -262,3 +262,17 @@ func sortSearchPeriods(ps []SleepPeriod, t time.Time) int {
 	}
 	return lo
 }
+
+// SleepStateAt returns the sleep state at t from a sorted sleep log, to
+// pre-fill [Classification].Sleep: [Asleep] inside a period, [Awake]
+// outside, [SleepUnknown] with no periods at all.
+func SleepStateAt(periods []SleepPeriod, t time.Time) SleepState {
+	if len(periods) == 0 {
+		return SleepUnknown
+	}
+	i := sortSearchPeriods(periods, t) - 1
+	if i >= 0 && t.Before(periods[i].End) {
+		return Asleep
+	}
+	return Awake
+}
