@@ -250,7 +250,7 @@ func (f *topologyJSON) build() (*Topology, error) {
 		if s.Weight < 0 || s.Weight != s.Weight || s.Weight > 1e9 {
 			add(field+".weight", "weight %v outside [0, 1e9]", s.Weight)
 		}
-		t.Shards = append(t.Shards, Pair{Name: s.Name, A: s.A, B: s.B, Weight: s.Weight})
+		t.Shards = append(t.Shards, Pair(s))
 	}
 	if f.Index == nil {
 		add("index", "missing")

@@ -350,9 +350,7 @@ func (h *Harness) Start(specs ...Spec) ([]*Server, error) {
 	}
 	wg.Wait()
 	h.mu.Lock()
-	for _, s := range out {
-		h.servers = append(h.servers, s)
-	}
+	h.servers = append(h.servers, out...)
 	h.mu.Unlock()
 	return out, errors.Join(errs...)
 }
