@@ -121,15 +121,25 @@ func (t *Set) Percentages(flag string) []float64 {
 // field is one key of a flag object with the path it came from (the base
 // object or an environment entry).
 type field struct {
-	key  string
-	val  node
-	path string
+	key    string
+	val    node
+	parent string // dotted path of the containing object
+	whole  bool   // parent is the value's own path (shorthands, nested values)
+}
+
+// path returns the field's dotted path; it is built only for messages.
+func (f field) path() string {
+	if f.whole {
+		return f.parent
+	}
+	return f.parent + "." + f.key
 }
 
 type compiler struct {
 	p     *problems
 	o     *Options
 	lists map[string]*listFile // loaded files by path, shared by flags
+	buf   []byte               // scratch for canonical sources
 }
 
 // flag compiles one flag, validating every environment entry too.
@@ -175,20 +185,20 @@ type envFields struct {
 func (c *compiler) fields(name string, n node) ([]field, []envFields) {
 	switch n.kind {
 	case kString, kNumber:
-		return []field{{"enabled", n, name}}, nil
+		return []field{{"enabled", n, name, true}}, nil
 	case kObject:
 	default:
 		c.p.at(n, name, ErrType, "flag must be a string (\"on\", \"off\", a variant), a percentage or an object, not a %s", n.kind)
 		return nil, nil
 	}
-	base := []field{}
+	base := make([]field, 0, len(n.obj))
 	var envs []envFields
 	for _, m := range n.obj {
-		path := name + "." + m.key
 		if m.key != "environments" {
-			base = append(base, field{m.key, m.val, path})
+			base = append(base, field{m.key, m.val, name, false})
 			continue
 		}
+		path := name + "." + m.key
 		if m.val.kind != kObject {
 			c.p.at(m.val, path, ErrType, "environments must be an object, not a %s", m.val.kind)
 			continue
@@ -197,7 +207,7 @@ func (c *compiler) fields(name string, n node) ([]field, []envFields) {
 			epath := path + "." + e.key
 			switch e.val.kind {
 			case kString:
-				envs = append(envs, envFields{e.key, []field{{"enabled", e.val, epath}}})
+				envs = append(envs, envFields{e.key, []field{{"enabled", e.val, epath, true}}})
 			case kObject:
 				var fs []field
 				for _, em := range e.val.obj {
@@ -205,7 +215,7 @@ func (c *compiler) fields(name string, n node) ([]field, []envFields) {
 						c.p.at(em.val, epath+".environments", ErrValue, "environments cannot nest")
 						continue
 					}
-					fs = append(fs, field{em.key, em.val, epath + "." + em.key})
+					fs = append(fs, field{em.key, em.val, epath, false})
 				}
 				envs = append(envs, envFields{e.key, fs})
 			default:
@@ -235,7 +245,7 @@ func mergeFields(base, over []field) []field {
 func (c *compiler) build(name string, fields []field, load bool) *flagDef {
 	f := &flagDef{name: name, fixed: noVariant, admin: noVariant, internal: noVariant, key: name}
 	before := len(c.p.errs) + c.p.dropped
-	var src strings.Builder
+	src := c.buf[:0]
 	byKey := func(key string) (field, bool) {
 		for _, fd := range fields {
 			if fd.key == key {
@@ -245,10 +255,10 @@ func (c *compiler) build(name string, fields []field, load bool) *flagDef {
 		return field{}, false
 	}
 	for _, fd := range fields {
-		src.WriteString(fd.key)
-		src.WriteByte('=')
-		writeCanonical(&src, fd.val)
-		src.WriteByte(';')
+		src = append(src, fd.key...)
+		src = append(src, '=')
+		src = appendCanonical(src, fd.val)
+		src = append(src, ';')
 	}
 	// "enabled" first: it declares the variants the other keys refer to.
 	if fd, ok := byKey("enabled"); ok {
@@ -261,7 +271,7 @@ func (c *compiler) build(name string, fields []field, load bool) *flagDef {
 		switch fd.key {
 		case "enabled", "description":
 			if fd.key == "description" && fd.val.kind != kString {
-				c.p.at(fd.val, fd.path, ErrType, "description must be a string, not a %s", fd.val.kind)
+				c.p.at(fd.val, fd.path(), ErrType, "description must be a string, not a %s", fd.val.kind)
 			}
 		case "users":
 			f.users = c.members(f, fd, "user")
@@ -291,7 +301,7 @@ func (c *compiler) build(name string, fields []field, load bool) *flagDef {
 				if i := f.variantIndex(v); i >= 0 {
 					f.killed[i] = true
 				} else {
-					c.p.at(fd.val, fd.path, ErrValue, "killed variant %q is not a variant of the flag (variants: %s)", v, strings.Join(f.variants, ", "))
+					c.p.at(fd.val, fd.path(), ErrValue, "killed variant %q is not a variant of the flag (variants: %s)", v, strings.Join(f.variants, ", "))
 				}
 			}
 		case "layout":
@@ -301,7 +311,7 @@ func (c *compiler) build(name string, fields []field, load bool) *flagDef {
 			case "cumulative":
 				f.layout = Cumulative
 			default:
-				c.p.at(fd.val, fd.path, ErrValue, "layout %q is not \"stable\" or \"cumulative\"", s)
+				c.p.at(fd.val, fd.path(), ErrValue, "layout %q is not \"stable\" or \"cumulative\"", s)
 			}
 		case "salt":
 			if s := c.str(fd); s != "" {
@@ -312,19 +322,20 @@ func (c *compiler) build(name string, fields []field, load bool) *flagDef {
 		case "params":
 			f.params = c.params(f, fd)
 		default:
-			c.p.at(fd.val, fd.path, ErrUnknownKey, "unknown key %q", fd.key)
+			c.p.at(fd.val, fd.path(), ErrUnknownKey, "unknown key %q", fd.key)
 		}
 	}
 	if !f.start.IsZero() && !f.end.IsZero() && !f.start.Before(f.end) {
 		fd, _ := byKey("end")
-		c.p.at(fd.val, fd.path, ErrValue, "end %s is not after start %s", f.end.Format(time.RFC3339), f.start.Format(time.RFC3339))
+		c.p.at(fd.val, fd.path(), ErrValue, "end %s is not after start %s", f.end.Format(time.RFC3339), f.start.Format(time.RFC3339))
 	}
 	if len(c.p.errs)+c.p.dropped > before {
 		return nil
 	}
 	f.state = keyState(f.key)
 	f.segs = buildLayout(f.layout, f.pct)
-	f.source = src.String()
+	f.source = string(src)
+	c.buf = src
 	return f
 }
 
@@ -335,7 +346,7 @@ func (c *compiler) addVariant(f *flagDef, fd field, name string) int32 {
 		return i
 	}
 	if len(f.variants) >= MaxVariants {
-		c.p.at(fd.val, fd.path, ErrTooLarge, "more than %d variants", MaxVariants)
+		c.p.at(fd.val, fd.path(), ErrTooLarge, "more than %d variants", MaxVariants)
 		return noVariant
 	}
 	f.variants = append(f.variants, name)
@@ -353,7 +364,7 @@ func (c *compiler) variantRef(f *flagDef, fd field, name string) int32 {
 	case "on":
 		return 0
 	case "":
-		c.p.at(fd.val, fd.path, ErrValue, "variant name is empty")
+		c.p.at(fd.val, fd.path(), ErrValue, "variant name is empty")
 		return noVariant
 	}
 	return c.addVariant(f, fd, name)
@@ -371,38 +382,38 @@ func (c *compiler) enabled(f *flagDef, fd field) {
 			f.variants, f.pct, f.killed = []string{"on"}, []float64{100}, []bool{false}
 			f.fixed = 0
 		case "":
-			c.p.at(n, fd.path, ErrValue, "enabled is an empty string")
+			c.p.at(n, fd.path(), ErrValue, "enabled is an empty string")
 		default:
 			f.variants, f.pct, f.killed = []string{n.str}, []float64{100}, []bool{false}
 			f.fixed = 0
 		}
 	case kNumber:
 		if !validPct(n.num) {
-			c.p.at(n, fd.path, ErrValue, "percentage %s is not in [0, 100]", n.str)
+			c.p.at(n, fd.path(), ErrValue, "percentage %v is not in [0, 100]", n.num)
 			return
 		}
 		f.variants, f.pct, f.killed = []string{"on"}, []float64{n.num}, []bool{false}
 	case kObject:
 		if len(n.obj) == 0 {
-			c.p.at(n, fd.path, ErrValue, "no variants")
+			c.p.at(n, fd.path(), ErrValue, "no variants")
 			return
 		}
 		if len(n.obj) > MaxVariants {
-			c.p.at(n, fd.path, ErrTooLarge, "%d variants, more than %d", len(n.obj), MaxVariants)
+			c.p.at(n, fd.path(), ErrTooLarge, "%d variants, more than %d", len(n.obj), MaxVariants)
 			return
 		}
 		sum, ok := 0.0, true
 		for _, m := range n.obj {
-			vpath := fd.path + "." + m.key
+			vpath := func() string { return fd.path() + "." + m.key }
 			switch {
 			case m.key == "" || m.key == "on" || m.key == "off":
-				c.p.at(m.val, vpath, ErrValue, "variant name %q is reserved", m.key)
+				c.p.at(m.val, vpath(), ErrValue, "variant name %q is reserved", m.key)
 				ok = false
 			case m.val.kind != kNumber:
-				c.p.at(m.val, vpath, ErrType, "variant percentage must be a number, not a %s", m.val.kind)
+				c.p.at(m.val, vpath(), ErrType, "variant percentage must be a number, not a %s", m.val.kind)
 				ok = false
 			case !validPct(m.val.num):
-				c.p.at(m.val, vpath, ErrValue, "percentage %s is not in [0, 100]", m.val.str)
+				c.p.at(m.val, vpath(), ErrValue, "percentage %v is not in [0, 100]", m.val.num)
 				ok = false
 			}
 			f.variants = append(f.variants, m.key)
@@ -411,10 +422,10 @@ func (c *compiler) enabled(f *flagDef, fd field) {
 			sum += m.val.num
 		}
 		if ok && sum > 100+1e-9 {
-			c.p.at(n, fd.path, ErrValue, "variant percentages sum to %s", strconv.FormatFloat(sum, 'g', 6, 64))
+			c.p.at(n, fd.path(), ErrValue, "variant percentages sum to %s", strconv.FormatFloat(sum, 'g', 6, 64))
 		}
 	default:
-		c.p.at(n, fd.path, ErrType, "enabled must be \"on\", \"off\", a variant name, a percentage or an object of variant percentages, not a %s", n.kind)
+		c.p.at(n, fd.path(), ErrType, "enabled must be \"on\", \"off\", a variant name, a percentage or an object of variant percentages, not a %s", n.kind)
 	}
 }
 
@@ -430,7 +441,7 @@ func (c *compiler) members(f *flagDef, fd field, what string) map[string]int32 {
 		case kString:
 			names = []string{n.str}
 		case kArray:
-			names = c.strings(field{fd.key, n, path})
+			names = c.strings(field{fd.key, n, path, true})
 		default:
 			c.p.at(n, path, ErrType, "%ss must be a string or a list of strings, not a %s", what, n.kind)
 		}
@@ -444,12 +455,12 @@ func (c *compiler) members(f *flagDef, fd field, what string) map[string]int32 {
 	switch fd.val.kind {
 	case kObject:
 		for _, m := range fd.val.obj {
-			path := fd.path + "." + m.key
-			v := c.variantRef(f, field{fd.key, m.val, path}, m.key)
+			path := fd.path() + "." + m.key
+			v := c.variantRef(f, field{fd.key, m.val, path, true}, m.key)
 			add(m.val, path, v)
 		}
 	default:
-		add(fd.val, fd.path, 0)
+		add(fd.val, fd.path(), 0)
 	}
 	return out
 }
@@ -465,20 +476,20 @@ func (c *compiler) single(f *flagDef, fd field) int32 {
 	case kString:
 		return c.variantRef(f, fd, fd.val.str)
 	}
-	c.p.at(fd.val, fd.path, ErrType, "%s must be a variant name, \"on\", \"off\" or a boolean, not a %s", fd.key, fd.val.kind)
+	c.p.at(fd.val, fd.path(), ErrType, "%s must be a variant name, \"on\", \"off\" or a boolean, not a %s", fd.key, fd.val.kind)
 	return noVariant
 }
 
 func (c *compiler) boolean(fd field) bool {
 	if fd.val.kind != kBool {
-		c.p.at(fd.val, fd.path, ErrType, "%s must be a boolean, not a %s", fd.key, fd.val.kind)
+		c.p.at(fd.val, fd.path(), ErrType, "%s must be a boolean, not a %s", fd.key, fd.val.kind)
 	}
 	return fd.val.b
 }
 
 func (c *compiler) str(fd field) string {
 	if fd.val.kind != kString {
-		c.p.at(fd.val, fd.path, ErrType, "%s must be a string, not a %s", fd.key, fd.val.kind)
+		c.p.at(fd.val, fd.path(), ErrType, "%s must be a string, not a %s", fd.key, fd.val.kind)
 	}
 	return fd.val.str
 }
@@ -488,13 +499,13 @@ func (c *compiler) strings(fd field) []string {
 		return []string{fd.val.str}
 	}
 	if fd.val.kind != kArray {
-		c.p.at(fd.val, fd.path, ErrType, "%s must be a list of strings, not a %s", fd.key, fd.val.kind)
+		c.p.at(fd.val, fd.path(), ErrType, "%s must be a list of strings, not a %s", fd.key, fd.val.kind)
 		return nil
 	}
 	out := make([]string, 0, len(fd.val.arr))
 	for i, e := range fd.val.arr {
 		if e.kind != kString {
-			c.p.at(e, fmt.Sprintf("%s[%d]", fd.path, i), ErrType, "list item must be a string, not a %s", e.kind)
+			c.p.at(e, fmt.Sprintf("%s[%d]", fd.path(), i), ErrType, "list item must be a string, not a %s", e.kind)
 			continue
 		}
 		out = append(out, e.str)
@@ -511,7 +522,7 @@ func (c *compiler) bucketing(fd field) Bucketing {
 	case "random":
 		return ByRequest
 	default:
-		c.p.at(fd.val, fd.path, ErrValue, "bucketing %q is not \"user\", \"visitor\" (or \"uaid\") or \"random\"", s)
+		c.p.at(fd.val, fd.path(), ErrValue, "bucketing %q is not \"user\", \"visitor\" (or \"uaid\") or \"random\"", s)
 	}
 	return ByUser
 }
@@ -523,21 +534,21 @@ func (c *compiler) time(fd field) time.Time {
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		c.p.at(fd.val, fd.path, ErrValue, "time %q is not RFC 3339 (2006-01-02T15:04:05Z07:00)", s)
+		c.p.at(fd.val, fd.path(), ErrValue, "time %q is not RFC 3339 (2006-01-02T15:04:05Z07:00)", s)
 	}
 	return t
 }
 
 func (c *compiler) attributes(fd field) []attrRule {
 	if fd.val.kind != kObject {
-		c.p.at(fd.val, fd.path, ErrType, "attributes must be an object of attribute to allowed values, not a %s", fd.val.kind)
+		c.p.at(fd.val, fd.path(), ErrType, "attributes must be an object of attribute to allowed values, not a %s", fd.val.kind)
 		return nil
 	}
 	var out []attrRule
 	for _, m := range fd.val.obj {
-		vals := c.strings(field{m.key, m.val, fd.path + "." + m.key})
+		vals := c.strings(field{m.key, m.val, fd.path(), false})
 		if len(vals) == 0 && m.val.kind == kArray {
-			c.p.at(m.val, fd.path+"."+m.key, ErrValue, "no allowed values (the flag could never match)")
+			c.p.at(m.val, fd.path()+"."+m.key, ErrValue, "no allowed values (the flag could never match)")
 		}
 		out = append(out, attrRule{m.key, vals})
 	}
@@ -546,12 +557,12 @@ func (c *compiler) attributes(fd field) []attrRule {
 
 func (c *compiler) params(f *flagDef, fd field) map[string]*param {
 	if fd.val.kind != kObject {
-		c.p.at(fd.val, fd.path, ErrType, "params must be an object, not a %s", fd.val.kind)
+		c.p.at(fd.val, fd.path(), ErrType, "params must be an object, not a %s", fd.val.kind)
 		return nil
 	}
 	out := map[string]*param{}
 	for _, m := range fd.val.obj {
-		ppath := fd.path + "." + m.key
+		ppath := fd.path() + "." + m.key
 		if m.val.kind != kObject {
 			c.p.at(m.val, ppath, ErrType, "parameter must be an object with \"type\", \"default\" and \"variants\", not a %s", m.val.kind)
 			continue
@@ -633,37 +644,38 @@ func (c *compiler) value(typ ValueType, n node, path string) Value {
 	return v
 }
 
-// writeCanonical writes n compactly (object keys in document order) for
-// change detection.
-func writeCanonical(b *strings.Builder, n node) {
+// appendCanonical appends n compactly (object keys in document order)
+// for change detection.
+func appendCanonical(b []byte, n node) []byte {
 	switch n.kind {
 	case kNull:
-		b.WriteString("null")
+		b = append(b, "null"...)
 	case kBool:
-		b.WriteString(strconv.FormatBool(n.b))
+		b = strconv.AppendBool(b, n.b)
 	case kNumber:
-		b.WriteString(strconv.FormatFloat(n.num, 'g', -1, 64))
+		b = strconv.AppendFloat(b, n.num, 'g', -1, 64)
 	case kString:
-		b.WriteString(strconv.Quote(n.str))
+		b = strconv.AppendQuote(b, n.str)
 	case kArray:
-		b.WriteByte('[')
+		b = append(b, '[')
 		for i, e := range n.arr {
 			if i > 0 {
-				b.WriteByte(',')
+				b = append(b, ',')
 			}
-			writeCanonical(b, e)
+			b = appendCanonical(b, e)
 		}
-		b.WriteByte(']')
+		b = append(b, ']')
 	case kObject:
-		b.WriteByte('{')
+		b = append(b, '{')
 		for i, m := range n.obj {
 			if i > 0 {
-				b.WriteByte(',')
+				b = append(b, ',')
 			}
-			b.WriteString(strconv.Quote(m.key))
-			b.WriteByte(':')
-			writeCanonical(b, m.val)
+			b = strconv.AppendQuote(b, m.key)
+			b = append(b, ':')
+			b = appendCanonical(b, m.val)
 		}
-		b.WriteByte('}')
+		b = append(b, '}')
 	}
+	return b
 }

@@ -116,11 +116,17 @@
 //
 // # Costs
 //
-// Measured on a shared 2-core machine (bench_test.go): a 5 % rollout
-// check costs about 20-40 ns and 0 allocations (TestNoAllocs), a check
-// of a variant flag with users and groups about twice that; loading
-// 10,000 flags about 60-80 ms of CPU; a user-list membership test of a
-// 10M-id list about 10-30 ns. Please evaluate for your specific use.
+// Measured on a shared, heavily loaded 2-core machine (bench_test.go,
+// bench/featureflag): a 5 % rollout check is 0 allocations
+// (TestNoAllocs) and about 350 instructions (callgrind; 20 ns), against
+// 2,600-5,100 for GrowthBook's Go SDK and 8,800 for the OpenFeature
+// client; a check of a variant flag with users and groups costs about
+// twice a rollout check. A check against a 10M-id user list adds one
+// roaring lookup (about 0.14 bytes per id for dense ids, about 2.4 bytes
+// per id for ids spread over 2^32). Loading a 10M-id list file takes
+// 1.3-2.6 s (sorted) on that machine, mostly text parsing; loading
+// 10,000 flags takes about 55 ms of CPU. Please evaluate for your
+// specific use.
 //
 // # Concurrency
 //

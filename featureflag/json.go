@@ -34,7 +34,7 @@ type node struct {
 	line int
 	b    bool
 	num  float64
-	str  string // string value, or the raw number text
+	str  string // string value
 	arr  []node
 	obj  []member
 }
@@ -58,6 +58,10 @@ type reader struct {
 	data []byte
 	pos  int
 	line int
+	// Members and elements of the objects and arrays being read, as
+	// stacks: each value's are copied out at its end in one allocation.
+	members []member
+	elems   []node
 }
 
 // parseJSON parses one JSON document.
@@ -132,7 +136,9 @@ func (r *reader) literal(s string) bool {
 func (r *reader) object(depth int) (node, error) {
 	n := node{kind: kObject, line: r.line}
 	var keys map[string]struct{} // set once the object has 16 keys
-	r.pos++                      // {
+	base := len(r.members)
+	defer func() { r.members = r.members[:base] }()
+	r.pos++ // {
 	r.space()
 	if r.pos < len(r.data) && r.data[r.pos] == '}' {
 		r.pos++
@@ -153,12 +159,12 @@ func (r *reader) object(depth int) (node, error) {
 			_, dup = keys[key]
 			keys[key] = struct{}{}
 		} else {
-			for _, m := range n.obj {
+			for _, m := range r.members[base:] {
 				dup = dup || m.key == key
 			}
-			if len(n.obj) == 16 {
+			if len(r.members)-base == 16 {
 				keys = make(map[string]struct{}, 64)
-				for _, m := range n.obj {
+				for _, m := range r.members[base:] {
 					keys[m.key] = struct{}{}
 				}
 				keys[key] = struct{}{}
@@ -177,7 +183,7 @@ func (r *reader) object(depth int) (node, error) {
 		if err != nil {
 			return node{}, err
 		}
-		n.obj = append(n.obj, member{key, v})
+		r.members = append(r.members, member{key, v})
 		r.space()
 		if r.pos >= len(r.data) {
 			return node{}, r.errorf("unexpected end of input in object")
@@ -187,6 +193,7 @@ func (r *reader) object(depth int) (node, error) {
 			r.pos++
 		case '}':
 			r.pos++
+			n.obj = append([]member(nil), r.members[base:]...)
 			return n, nil
 		default:
 			return node{}, r.errorf("expected ',' or '}' in object, found %q", r.data[r.pos])
@@ -196,6 +203,8 @@ func (r *reader) object(depth int) (node, error) {
 
 func (r *reader) array(depth int) (node, error) {
 	n := node{kind: kArray, line: r.line}
+	base := len(r.elems)
+	defer func() { r.elems = r.elems[:base] }()
 	r.pos++ // [
 	r.space()
 	if r.pos < len(r.data) && r.data[r.pos] == ']' {
@@ -208,7 +217,7 @@ func (r *reader) array(depth int) (node, error) {
 		if err != nil {
 			return node{}, err
 		}
-		n.arr = append(n.arr, v)
+		r.elems = append(r.elems, v)
 		r.space()
 		if r.pos >= len(r.data) {
 			return node{}, r.errorf("unexpected end of input in array")
@@ -218,6 +227,7 @@ func (r *reader) array(depth int) (node, error) {
 			r.pos++
 		case ']':
 			r.pos++
+			n.arr = append([]node(nil), r.elems[base:]...)
 			return n, nil
 		default:
 			return node{}, r.errorf("expected ',' or ']' in array, found %q", r.data[r.pos])
@@ -256,12 +266,11 @@ func (r *reader) number() (node, error) {
 			return node{}, r.errorf("invalid number %q", r.data[start:r.pos])
 		}
 	}
-	text := string(r.data[start:r.pos])
-	f, err := strconv.ParseFloat(text, 64)
+	f, err := strconv.ParseFloat(string(r.data[start:r.pos]), 64)
 	if err != nil {
-		return node{}, &jsonError{line: line, msg: fmt.Sprintf("number %s out of range", text)}
+		return node{}, &jsonError{line: line, msg: fmt.Sprintf("number %s out of range", r.data[start:r.pos])}
 	}
-	return node{kind: kNumber, line: line, num: f, str: text}, nil
+	return node{kind: kNumber, line: line, num: f}, nil
 }
 
 // string reads a quoted string at r.pos (which holds '"').
@@ -277,7 +286,7 @@ func (r *reader) string() (string, error) {
 			if !utf8.Valid(s) {
 				return "", r.errorf("invalid UTF-8 in string")
 			}
-			return string(s), nil
+			return intern(s), nil
 		}
 		if c == '\\' {
 			break
@@ -368,4 +377,46 @@ func (r *reader) hex4() (rune, bool) {
 	}
 	r.pos += 4
 	return v, true
+}
+
+// intern returns the config keys and words that recur in every flag
+// without allocating.
+func intern(b []byte) string {
+	switch string(b) {
+	case "enabled":
+		return "enabled"
+	case "users":
+		return "users"
+	case "groups":
+		return "groups"
+	case "admin":
+		return "admin"
+	case "internal":
+		return "internal"
+	case "on":
+		return "on"
+	case "off":
+		return "off"
+	case "public_url_override":
+		return "public_url_override"
+	case "bucketing":
+		return "bucketing"
+	case "params":
+		return "params"
+	case "type":
+		return "type"
+	case "default":
+		return "default"
+	case "variants":
+		return "variants"
+	case "environments":
+		return "environments"
+	case "start":
+		return "start"
+	case "end":
+		return "end"
+	case "attributes":
+		return "attributes"
+	}
+	return string(b)
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"strings"
 
 	"github.com/RoaringBitmap/roaring/v2"
 )
@@ -18,10 +17,10 @@ type listFile struct {
 
 // userFiles compiles "user_files": a path, a list of paths (served the
 // first variant) or an object of variant to path or list of paths.
-func (c *compiler) userFiles(f *flagDef, fd field, load bool, src *strings.Builder) []userList {
+func (c *compiler) userFiles(f *flagDef, fd field, load bool, src *[]byte) []userList {
 	var out []userList
 	addPaths := func(n node, p string, v int32) {
-		for _, name := range c.strings(field{fd.key, n, p}) {
+		for _, name := range c.strings(field{fd.key, n, p, true}) {
 			if c.o.FS == nil {
 				c.p.at(n, p, ErrFile, "user-list file %q: no file system given (Options.FS)", name)
 				continue
@@ -37,18 +36,18 @@ func (c *compiler) userFiles(f *flagDef, fd field, load bool, src *strings.Build
 			if lf == nil {
 				continue
 			}
-			fmt.Fprintf(src, "file %s: %d ids, checksum %x;", name, lf.ids.GetCardinality(), listChecksum(lf.ids))
+			*src = fmt.Appendf(*src, "file %s: %d ids, checksum %x;", name, lf.ids.GetCardinality(), listChecksum(lf.ids))
 			out = append(out, userList{ids: lf.ids, variant: v})
 		}
 	}
 	if fd.val.kind == kObject {
 		for _, m := range fd.val.obj {
-			p := fd.path + "." + m.key
-			v := c.variantRef(f, field{fd.key, m.val, p}, m.key)
+			p := fd.path() + "." + m.key
+			v := c.variantRef(f, field{fd.key, m.val, p, true}, m.key)
 			addPaths(m.val, p, v)
 		}
 	} else {
-		addPaths(fd.val, fd.path, 0)
+		addPaths(fd.val, fd.path(), 0)
 	}
 	return out
 }
