@@ -33,11 +33,21 @@ func PagerDutyColumns() Columns {
 		State: "urgency", Output: "description", Contact: "assigned_to"}
 }
 
-// LogstashColumns are the field names Nagios events carry in Logstash's
-// nagios input (the "nagios_*" fields) with Elasticsearch's @timestamp.
+// LogstashColumns are the fields of Logstash's legacy grok pattern
+// NAGIOS_SERVICE_NOTIFICATION (the contact is in nagios_notifyname;
+// nagios_contact holds the notification command) with @timestamp. The
+// state field may carry the type, as in "ACKNOWLEDGEMENT (CRITICAL)".
 func LogstashColumns() Columns {
 	return Columns{Time: "@timestamp", Host: "nagios_hostname", Service: "nagios_service",
-		State: "nagios_state", Type: "nagios_notifytype", Output: "nagios_message", Contact: "nagios_contact"}
+		State: "nagios_state", Output: "nagios_message", Contact: "nagios_notifyname"}
+}
+
+// ECSColumns are the Elastic Common Schema fields of the current Nagios
+// grok patterns: user.name, host.hostname, service.name, service.state,
+// message and @timestamp.
+func ECSColumns() Columns {
+	return Columns{Time: "@timestamp", Host: "host.hostname", Service: "service.name",
+		State: "service.state", Output: "message", Contact: "user.name"}
 }
 
 // SplunkColumns are the field names of a Splunk search export of Nagios
@@ -236,14 +246,26 @@ func mapFields(get func(string) (string, error), c Columns, source string) (Noti
 	if err != nil {
 		return n, err
 	}
-	switch {
-	case typ != "":
+	if typ != "" {
 		t, ok := ParseType(typ)
 		if !ok {
 			return n, &FieldError{Field: c.Type, Value: typ, Err: ErrUnknownType}
 		}
 		n.Type = t
-	case n.State == "OK" || n.State == "UP" || n.State == "RESOLVED":
+		return n, nil
+	}
+	// The state field may carry the type, as Nagios logs it:
+	// "ACKNOWLEDGEMENT (CRITICAL)", "FLAPPINGSTART (OK)", "RECOVERY".
+	if word, paren, hasParen, err := splitTypeState(n.State); err == nil {
+		if t, ok := ParseType(word); ok {
+			n.Type, n.State = t, paren
+			if !hasParen && t == Recovery {
+				n.State = "OK"
+			}
+			return n, nil
+		}
+	}
+	if n.State == "OK" || n.State == "UP" || n.State == "RESOLVED" {
 		n.Type = Recovery
 	}
 	return n, nil

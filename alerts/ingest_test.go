@@ -334,14 +334,14 @@ func TestCSVAndJSONExports(t *testing.T) {
 	_, err = alerts.ParsePagerDutyCSV(strings.NewReader(csvIn), cols)
 	assert.ErrorIs(t, err, alerts.ErrMissing)
 
-	nd := `{"@timestamp":"2026-03-02T03:04:05Z","nagios_hostname":"db1","nagios_service":"Disk","nagios_state":"CRITICAL","nagios_notifytype":"PROBLEM","nagios_message":"full","nagios_contact":"ops"}
-{"@timestamp":"2026-03-02T04:04:05Z","nagios_hostname":"db1","nagios_service":"Disk","nagios_state":"OK","nagios_notifytype":"RECOVERY","nagios_message":"ok","nagios_contact":"ops"}
+	nd := `{"@timestamp":"2026-03-02T03:04:05Z","nagios_hostname":"db1","nagios_service":"Disk","nagios_state":"CRITICAL","nagios_message":"full","nagios_notifyname":"ops"}
+{"@timestamp":"2026-03-02T04:04:05Z","nagios_hostname":"db1","nagios_service":"Disk","nagios_state":"OK","nagios_message":"ok","nagios_notifyname":"ops"}
 `
 	ls, err := alerts.ParseJSONExport(strings.NewReader(nd), alerts.SourceLogstash, alerts.LogstashColumns())
 	require.NoError(t, err)
 	require.Len(t, ls, 2)
 	assert.Equal(t, alerts.Recovery, ls[1].Type)
-	es := `{"hits":{"total":1,"hits":[{"_source":{"@timestamp":"2026-03-02T03:04:05Z","nagios_hostname":"db1","nagios_state":"WARNING","nagios_contact":"ops"}}]}}`
+	es := `{"hits":{"total":1,"hits":[{"_source":{"@timestamp":"2026-03-02T03:04:05Z","nagios_hostname":"db1","nagios_state":"WARNING","nagios_notifyname":"ops"}}]}}`
 	es1, err := alerts.ParseJSONExport(strings.NewReader(es), alerts.SourceLogstash, alerts.LogstashColumns())
 	require.NoError(t, err)
 	require.Len(t, es1, 1)
@@ -373,4 +373,34 @@ func TestListSource(t *testing.T) {
 	all, err := src.Notifications(context.Background(), "", t0, t0.Add(4*time.Hour))
 	require.NoError(t, err)
 	assert.Len(t, all, 4)
+}
+
+func TestExportsGolden(t *testing.T) {
+	open := func(name string) *os.File {
+		f, err := os.Open(filepath.Join("testdata", "exports", name))
+		require.NoError(t, err)
+		t.Cleanup(func() { f.Close() })
+		return f
+	}
+	pd, err := alerts.ParsePagerDutyCSV(open("pagerduty.csv"), alerts.PagerDutyColumns())
+	require.NoError(t, err)
+	require.Len(t, pd, 2)
+	assert.Equal(t, time.Date(2026, 3, 2, 13, 10, 0, 0, time.UTC), pd[1].Time, "zone offset honoured")
+	ls, err := alerts.ParseJSONExport(open("logstash.ndjson"), alerts.SourceLogstash, alerts.LogstashColumns())
+	require.NoError(t, err)
+	require.Len(t, ls, 3)
+	assert.Equal(t, alerts.Acknowledgement, ls[2].Type)
+	es, err := alerts.ParseJSONExport(open("elasticsearch.json"), alerts.SourceLogstash, alerts.LogstashColumns())
+	require.NoError(t, err)
+	require.Len(t, es, 2)
+	assert.Equal(t, time.UnixMilli(1772424000000).UTC(), es[1].Time, "epoch milliseconds")
+	sp, err := alerts.ParseJSONExport(open("splunk.ndjson"), alerts.SourceSplunk, alerts.SplunkColumns())
+	require.NoError(t, err)
+	require.Len(t, sp, 2)
+	assert.Equal(t, "", sp[1].Service, "host notification")
+	ecs, err := alerts.ParseJSONExport(open("ecs.ndjson"), alerts.SourceLogstash, alerts.ECSColumns())
+	require.NoError(t, err)
+	require.Len(t, ecs, 1)
+	assert.Equal(t, "ann", ecs[0].Contact, "nested ECS fields")
+	goldenJSON(t, "exports.json", map[string][]alerts.Notification{"pagerduty": pd, "logstash": ls, "elasticsearch": es, "splunk": sp, "ecs": ecs})
 }

@@ -159,6 +159,7 @@ func (h *handler) parseTemplates() error {
 	base, err := template.New("layout.html").Funcs(template.FuncMap{
 		"pct":  pct,
 		"link": h.link,
+		"add":  func(a, b int) int { return a + b },
 	}).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return fmt.Errorf("web: templates: %w", err)
