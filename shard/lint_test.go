@@ -32,7 +32,7 @@ func TestLintSchemaContract(t *testing.T) {
 			t.Errorf("LintSchema(%q) = %v, want a %q finding", tt.ddl, got, tt.rule)
 		})
 	}
-	clean := "CREATE TABLE t (id BIGINT UNSIGNED NOT NULL, owner_id BIGINT UNSIGNED NOT NULL, name VARCHAR(64) NOT NULL, PRIMARY KEY (id), KEY (owner_id)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"
+	clean := "CREATE TABLE t (id BIGINT UNSIGNED NOT NULL, owner_id BIGINT UNSIGNED NOT NULL, amount BIGINT UNSIGNED NOT NULL, name VARCHAR(64) NOT NULL, PRIMARY KEY (id), KEY (owner_id)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"
 	if got := shard.LintSchema(clean); len(got) != 0 {
 		t.Errorf("LintSchema(clean) = %v, want none", got)
 	}

@@ -43,7 +43,8 @@
 //	generated         AUTO_INCREMENT, SERIAL, DEFAULT/ON UPDATE CURRENT_TIMESTAMP, NOW(), RAND(),
 //	                  UUID(), SYSDATE() ...; Options.AllowGenerated exempts the ticket tables
 //	index-length      key part over 767 bytes (191 utf8mb4 chars); suggests a hash column
-//	unsigned-counter  warning: UNSIGNED integer outside keys (c = c + VALUES(c) fails on a decrement)
+//	unsigned-counter  warning: UNSIGNED counter ("view_count", "hits"; [IsCounter]) outside keys
+//	                  (c = c + VALUES(c) fails on a decrement)
 //	temporal          optional: DATE/TIME/DATETIME/TIMESTAMP/YEAR columns
 //
 // Id columns are "id", "*_id" and camelCase "*Id" by default ([IsID]).

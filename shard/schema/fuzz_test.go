@@ -50,3 +50,30 @@ func FuzzLint(f *testing.F) {
 		t.Fatalf("Lint(%q + garbage) has no parse finding: %v", ddl, bad)
 	})
 }
+
+// FuzzSplit checks that Split never panics and returns statements that
+// are non-empty pieces of the input, in order, with lines in range.
+func FuzzSplit(f *testing.F) {
+	for _, tt := range lintCases {
+		f.Add(tt.ddl)
+	}
+	f.Add("DELIMITER ;;\nCREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW BEGIN SET NEW.x = 1; END;;\nDELIMITER ;\nSELECT 2;")
+	f.Fuzz(func(t *testing.T, script string) {
+		if len(script) > 1<<16 {
+			t.Skip()
+		}
+		stmts, err := Split(script)
+		if err != nil {
+			return
+		}
+		rest := script
+		lines := strings.Count(script, "\n") + 1
+		for _, s := range stmts {
+			i := strings.Index(rest, s.Text)
+			if s.Text == "" || i < 0 || s.Line < 1 || s.Line > lines {
+				t.Fatalf("Split(%q): statement %+v is empty, out of order or out of range", script, s)
+			}
+			rest = rest[i+len(s.Text):]
+		}
+	})
+}

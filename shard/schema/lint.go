@@ -40,8 +40,9 @@ const (
 	// RuleIndexLength flags key parts longer than [Options].MaxIndexBytes
 	// (767: 191 utf8mb4 characters) and suggests a hash column.
 	RuleIndexLength = "index-length"
-	// RuleUnsignedCounter warns about UNSIGNED integer columns outside
-	// keys: `c = c + VALUES(c)` with a negative delta fails on them.
+	// RuleUnsignedCounter warns about UNSIGNED integer counters (see
+	// [Options].IsCounter) outside keys: `c = c + VALUES(c)` with a
+	// negative delta fails on them.
 	RuleUnsignedCounter = "unsigned-counter"
 	// RuleTemporal, off by default, forbids DATE, TIME, DATETIME,
 	// TIMESTAMP and YEAR columns (store Unix times in BIGINT instead).
@@ -150,6 +151,9 @@ type Options struct {
 	MaxIndexBytes int
 	// IsID reports whether a column name is an id; nil means [IsID].
 	IsID func(column string) bool
+	// IsCounter reports whether a column name is a counter; nil means
+	// [IsCounter].
+	IsCounter func(column string) bool
 	// MaxBytes bounds the input size; 0 means [DefaultMaxBytes]. Larger
 	// input yields one RuleParse finding.
 	MaxBytes int
@@ -166,6 +170,35 @@ func IsID(column string) bool {
 	return n > 2 && (column[n-2:] == "Id" || column[n-2:] == "ID") && unicode.IsLower(rune(column[n-3]))
 }
 
+// counterWords are the name parts [IsCounter] looks for.
+var counterWords = []string{"count", "counter", "hits", "views", "clicks", "total", "num", "qty", "quantity",
+	"balance", "score", "votes", "likes", "favorites", "favorers", "stock", "inventory", "credits", "points",
+	"visits", "sales", "plays", "downloads", "followers", "shares", "reviews"}
+
+// IsCounter is the default counter-column test: a name holding one of
+// count, counter, hits, views, clicks, total, num, qty, quantity,
+// balance, score, votes, likes, favorites, stock, inventory, credits,
+// points, visits, sales, plays, downloads, followers, shares, reviews
+// as a word ("view_count", "num_sales", "hits") or camelCase part.
+func IsCounter(column string) bool {
+	var words []string
+	start := 0
+	for i := 1; i <= len(column); i++ {
+		if i == len(column) || column[i] == '_' || column[i] >= 'A' && column[i] <= 'Z' && column[i-1] >= 'a' && column[i-1] <= 'z' {
+			if w := strings.Trim(column[start:i], "_"); w != "" {
+				words = append(words, strings.ToLower(w))
+			}
+			start = i
+		}
+	}
+	for _, w := range words {
+		if slices.Contains(counterWords, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // linter holds one Lint call's resolved options.
 type linter struct {
 	on       map[string]bool
@@ -173,6 +206,7 @@ type linter struct {
 	allowGen map[string]bool
 	maxIdx   int
 	isID     func(string) bool
+	isCount  func(string) bool
 	m        *model
 	refCols  map[string]map[string]bool // table -> columns other tables reference
 	out      []Finding
@@ -219,7 +253,7 @@ func newLinter(opts *Options) *linter {
 		opts = &Options{}
 	}
 	l := &linter{on: map[string]bool{}, sev: map[string]Severity{}, allowGen: map[string]bool{},
-		maxIdx: 767, isID: IsID}
+		maxIdx: 767, isID: IsID, isCount: IsCounter}
 	for _, r := range Rules {
 		l.on[r] = !defaultOff[r]
 	}
@@ -247,6 +281,9 @@ func newLinter(opts *Options) *linter {
 	}
 	if opts.IsID != nil {
 		l.isID = opts.IsID
+	}
+	if opts.IsCounter != nil {
+		l.isCount = opts.IsCounter
 	}
 	return l
 }
@@ -347,7 +384,7 @@ func (l *linter) column(t *table, c *column, fk, indexed bool) {
 		l.add(Finding{Rule: RuleGenerated, Table: t.name, Column: c.name, Line: c.line,
 			Message: fmt.Sprintf("%s: the database must not generate values (sides would diverge); set it in the application", strings.Join(c.generated, ", "))})
 	}
-	if intTypes[c.typ] && c.unsigned && !isID && !fk && !indexed {
+	if intTypes[c.typ] && c.unsigned && !isID && !fk && !indexed && l.isCount(c.name) {
 		l.add(Finding{Rule: RuleUnsignedCounter, Table: t.name, Column: c.name, Line: c.line,
 			Message: fmt.Sprintf("%s outside any key: `%s = %s + VALUES(%s)` with a negative delta fails (error 1690); use signed BIGINT for counters", typeString(c), c.name, c.name, c.name)})
 	}

@@ -77,6 +77,9 @@ var lintCases = []struct {
 	{name: "max index bytes 3072", opts: &Options{MaxIndexBytes: 3072}, ddl: "CREATE TABLE u (id BIGINT UNSIGNED NOT NULL PRIMARY KEY, email VARCHAR(255) NOT NULL, UNIQUE KEY (email)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 ROW_FORMAT=DYNAMIC"},
 	{name: "unsigned counter", ddl: "CREATE TABLE s (id BIGINT UNSIGNED NOT NULL PRIMARY KEY, views INT UNSIGNED NOT NULL DEFAULT 0) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4", want: []string{"unsigned-counter s.views"}},
 	{name: "unsigned indexed not counter", ddl: "CREATE TABLE s (id BIGINT UNSIGNED NOT NULL PRIMARY KEY, rank_pos INT UNSIGNED NOT NULL, KEY (rank_pos)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"},
+	{name: "unsigned amount not a counter", ddl: "CREATE TABLE s (id BIGINT UNSIGNED NOT NULL PRIMARY KEY, amount BIGINT UNSIGNED NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"},
+	{name: "camelCase counter", ddl: "CREATE TABLE s (id BIGINT UNSIGNED NOT NULL PRIMARY KEY, viewCount INT UNSIGNED NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4", want: []string{"unsigned-counter s.viewCount"}},
+	{name: "custom IsCounter", opts: &Options{IsCounter: func(string) bool { return true }}, ddl: "CREATE TABLE s (id BIGINT UNSIGNED NOT NULL PRIMARY KEY, amount BIGINT UNSIGNED NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4", want: []string{"unsigned-counter s.amount"}},
 	{name: "signed counter ok", ddl: "CREATE TABLE s (id BIGINT UNSIGNED NOT NULL PRIMARY KEY, views BIGINT NOT NULL DEFAULT 0) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"},
 	{name: "temporal off by default", ddl: "CREATE TABLE e (id BIGINT UNSIGNED NOT NULL PRIMARY KEY, born DATE NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"},
 	{name: "temporal enabled", opts: &Options{Enable: []string{RuleTemporal}}, ddl: "CREATE TABLE e (id BIGINT UNSIGNED NOT NULL PRIMARY KEY, born DATE NOT NULL, at DATETIME NOT NULL, t TIME, y YEAR(4)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
@@ -210,7 +213,7 @@ func TestLintLines(t *testing.T) {
 }
 
 func TestSeverity(t *testing.T) {
-	got := Lint("CREATE TABLE s (id BIGINT UNSIGNED NOT NULL PRIMARY KEY, v INT UNSIGNED NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4", nil)
+	got := Lint("CREATE TABLE s (id BIGINT UNSIGNED NOT NULL PRIMARY KEY, hits INT UNSIGNED NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4", nil)
 	if len(got) != 1 || got[0].Severity != Warning || Failed(got) {
 		t.Errorf("unsigned counter: %v, Failed = %v; want one warning that does not fail", got, Failed(got))
 	}
