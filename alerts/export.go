@@ -50,8 +50,10 @@ func ECSColumns() Columns {
 		State: "service.state", Output: "message", Contact: "user.name"}
 }
 
-// SplunkColumns are the field names of a Splunk search export of Nagios
-// notifications (_time plus the extracted fields).
+// SplunkColumns is a layout for a Splunk export of Nagios notifications:
+// _time plus fields named after the Nagios macros (host_name,
+// service_description, state, notification_type, output, contact). Map
+// your own field extractions with a [Columns] value.
 func SplunkColumns() Columns {
 	return Columns{Time: "_time", Host: "host_name", Service: "service_description",
 		State: "state", Type: "notification_type", Output: "output", Contact: "contact"}
