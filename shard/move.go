@@ -70,6 +70,9 @@ type MoverConfig struct {
 	// MaxRows bounds the rows of one object per table held in memory
 	// during a move; 0 means 1,000,000.
 	MaxRows int
+	// Retries is how often a failed step is run again before the move
+	// stops (steps are idempotent); 0 means 5, negative means none.
+	Retries int
 }
 
 // A Mover moves objects between shards: copy, lock in the index, copy
@@ -99,6 +102,12 @@ func NewMover(r *Router, cfg *MoverConfig) (*Mover, error) {
 	}
 	if m.cfg.MaxRows <= 0 {
 		m.cfg.MaxRows = 1_000_000
+	}
+	switch {
+	case m.cfg.Retries == 0:
+		m.cfg.Retries = 5
+	case m.cfg.Retries < 0:
+		m.cfg.Retries = 0
 	}
 	return m, nil
 }
@@ -262,22 +271,16 @@ func (m *Mover) run(ctx context.Context, st moveState, observe func(StepReport))
 		start := m.r.cfg.Now()
 		rep := StepReport{Object: st.id, From: m.r.topo.Shards[st.from].Name, To: m.r.topo.Shards[st.to].Name, Step: next, Resumed: st.resumed}
 		var err error
-		switch next {
-		case StepCopied:
-			rep.Rows, err = m.copy(ctx, st)
-		case StepLocked:
-			err = m.lock(ctx, st)
-			st.lockedNS = m.r.cfg.Now().UnixNano()
-		case StepDelta:
-			rep.Rows, err = m.delta(ctx, st)
-		case StepVerified:
-			rep.Checksum, err = m.verify(ctx, st)
-		case StepFlipped:
-			err = m.flip(ctx, st)
-			st.pauseNS = m.r.cfg.Now().UnixNano() - st.lockedNS
-			rep.Pause = time.Duration(st.pauseNS)
-		case StepDone:
-			rep.Rows, err = m.cleanup(ctx, st)
+		for attempt := 0; ; attempt++ {
+			err = m.step(ctx, &st, next, &rep)
+			// Steps are idempotent, so a failed one (a deadlock victim, a
+			// lost connection) is simply run again, a few times.
+			if err == nil || ctx.Err() != nil || errors.Is(err, ErrChecksum) || attempt >= m.cfg.Retries {
+				break
+			}
+			if sleepCtx(ctx, time.Duration(attempt+1)*10*time.Millisecond) != nil {
+				break
+			}
 		}
 		if err != nil {
 			return last, fmt.Errorf("shard: move of %d from %s to %s, step %v: %w", st.id, rep.From, rep.To, next, err)
@@ -308,6 +311,30 @@ func (m *Mover) run(ctx context.Context, st moveState, observe func(StepReport))
 		}
 	}
 	return last, nil
+}
+
+// step does the work of step next.
+func (m *Mover) step(ctx context.Context, st *moveState, next MoveStep, rep *StepReport) error {
+	var err error
+	switch next {
+	case StepCopied:
+		rep.Rows, err = m.copy(ctx, *st)
+	case StepLocked:
+		if err = m.lock(ctx, *st); err == nil {
+			st.lockedNS = m.r.cfg.Now().UnixNano()
+		}
+	case StepDelta:
+		rep.Rows, err = m.delta(ctx, *st)
+	case StepVerified:
+		rep.Checksum, err = m.verify(ctx, *st)
+	case StepFlipped:
+		err = m.flip(ctx, *st)
+		st.pauseNS = m.r.cfg.Now().UnixNano() - st.lockedNS
+		rep.Pause = time.Duration(st.pauseNS)
+	case StepDone:
+		rep.Rows, err = m.cleanup(ctx, *st)
+	}
+	return err
 }
 
 // writeSide returns the side number now taking writes for id on shard p.
