@@ -471,6 +471,8 @@ func (e *errRetry) Error() string { return fmt.Sprintf("object in state %d", e.s
 // a move it follows the index to the new shard. fn must not commit or
 // roll back; its error is returned as is and rolls the transaction back.
 // fn runs at most once: the waits and retries happen before it is called.
+// A deadlock or lock-wait error from the server is returned as is; the
+// transaction was rolled back, so the caller may run Update again.
 func (r *Router) Update(ctx context.Context, id uint64, fn func(*sql.Tx) error) error {
 	return r.run(ctx, id, true, fn)
 }
