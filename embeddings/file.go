@@ -1,13 +1,10 @@
 package embeddings
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"syscall"
+
+	"github.com/craftkit/craftkit/internal/atomicfile"
 )
 
 // WriteTextFile writes the model to path in word2vec's text format (see
@@ -23,53 +20,9 @@ func (m *Model) WriteTextFile(path string) error { return writeFile(path, m.Writ
 func (m *Model) WriteBinaryFile(path string) error { return writeFile(path, m.WriteBinary) }
 
 // writeFile replaces path with what write writes, atomically.
-func writeFile(path string, write func(io.Writer) error) (err error) {
-	perm := fs.FileMode(0o644)
-	if fi, err := os.Stat(path); err == nil {
-		perm = fi.Mode().Perm()
-	}
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
+func writeFile(path string, write func(io.Writer) error) error {
+	if err := atomicfile.Write(path, write); err != nil {
 		return fmt.Errorf("embeddings: write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-			err = fmt.Errorf("embeddings: write %s: %w", path, err)
-		}
-	}()
-	if err := write(f); err != nil {
-		return err
-	}
-	if err := f.Chmod(perm); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	return syncDir(dir)
-}
-
-// syncDir flushes a directory's entries, so that a rename in it survives
-// a crash. Systems that cannot open a directory for syncing (Windows)
-// skip it.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return nil
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, errors.ErrUnsupported) && !errors.Is(err, syscall.EINVAL) {
-		return err
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/craftkit/craftkit/internal/atomicfile"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -169,7 +170,7 @@ func TestWriteFile(t *testing.T) {
 	checkFPKeys(t, h, map[uint64][]uint64{1: {2}})
 
 	boom := errors.New("disk full")
-	err = writeFileAtomic(name, func(w io.Writer) error {
+	err = atomicfile.Write(name, func(w io.Writer) error {
 		w.Write([]byte("FRAUDGR\x00 half a snapshot"))
 		return boom
 	})

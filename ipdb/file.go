@@ -2,10 +2,8 @@ package ipdb
 
 import (
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
-	"runtime"
+
+	"github.com/craftkit/craftkit/internal/atomicfile"
 )
 
 // WriteFile saves the binary form of t ([Table.MarshalBinary]) as the
@@ -19,64 +17,8 @@ func (t *Table) WriteFile(name string) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(name, func(w io.Writer) error {
-		_, err := w.Write(blob)
-		return err
-	})
-}
-
-// writeFileAtomic writes name through write by way of a synced temporary
-// file in the same directory renamed over name; on any error the
-// temporary file is removed and name is untouched.
-func writeFileAtomic(name string, write func(io.Writer) error) (err error) {
-	dir := filepath.Dir(name)
-	perm := os.FileMode(0o644)
-	if fi, err := os.Stat(name); err == nil {
-		perm = fi.Mode().Perm()
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(name)+".tmp*")
-	if err != nil {
+	if err := atomicfile.WriteBytes(name, blob); err != nil {
 		return fmt.Errorf("ipdb: writing %s: %w", name, err)
 	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-			err = fmt.Errorf("ipdb: writing %s: %w", name, err)
-		}
-	}()
-	if err = write(f); err != nil {
-		return err
-	}
-	if err = f.Chmod(perm); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp, name); err != nil {
-		return err
-	}
-	return syncDir(dir)
-}
-
-// syncDir makes a rename in dir durable. Windows cannot open a directory
-// for syncing, and its renames need no such step.
-func syncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return nil
 }
