@@ -118,9 +118,13 @@ type RunnerConfig struct {
 	// Downtime is told before a side goes out and after it is back; nil
 	// means NoDowntime.
 	Downtime Downtime
-	// Preflight checks that a side may go out: cluster status, replication
-	// healthy, and whether the other side can carry the load. Nil skips it.
+	// Preflight checks that a side may go out: cluster status and
+	// replication healthy. Nil skips it.
 	Preflight func(ctx context.Context, side *Side) error
+	// Capacity, run in the preflight step after Preflight, says whether
+	// the other side can carry the whole load while this one is out
+	// ("can half the servers carry the load"). Nil skips it.
+	Capacity func(ctx context.Context, side *Side) error
 	// TrafficGone returns once no traffic reaches the disabled side (for
 	// shard: no connection used it for N seconds), or an error. Nil skips it.
 	TrafficGone func(ctx context.Context, side *Side) error
@@ -385,7 +389,14 @@ func (r *Runner) do(ctx context.Context, side *Side, act string, ok, begun map[s
 	switch act {
 	case ActPreflight:
 		if r.cfg.Preflight != nil {
-			return r.cfg.Preflight(ctx, side)
+			if err := r.cfg.Preflight(ctx, side); err != nil {
+				return err
+			}
+		}
+		if r.cfg.Capacity != nil {
+			if err := r.cfg.Capacity(ctx, side); err != nil {
+				return fmt.Errorf("capacity: %w", err)
+			}
 		}
 	case ActDowntimeSet:
 		return r.cfg.Downtime.Set(ctx, names, "schema change "+r.cfg.Changeset.ID)

@@ -140,7 +140,7 @@ func (f *fleet) config() RunnerConfig {
 	}
 	return RunnerConfig{
 		Changeset: f.cs, Path: f.path, Sides: f.sides, Control: f.control,
-		Preflight: hook("preflight"), TrafficGone: hook("traffic-gone"), CaughtUp: hook("caught-up"),
+		Preflight: hook("preflight"), Capacity: hook("capacity"), TrafficGone: hook("traffic-gone"), CaughtUp: hook("caught-up"),
 		Checksum: SQLiteChecksum, KeepBinlog: true, Now: clock(),
 	}
 }
@@ -172,8 +172,8 @@ func TestRunner(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		"preflight A", "disable s1_A,s2_A", "traffic-gone A", "enable s1_A,s2_A", "caught-up A",
-		"preflight B", "disable s1_B,s2_B", "traffic-gone B", "enable s1_B,s2_B", "caught-up B",
+		"preflight A", "capacity A", "disable s1_A,s2_A", "traffic-gone A", "enable s1_A,s2_A", "caught-up A",
+		"preflight B", "capacity B", "disable s1_B,s2_B", "traffic-gone B", "enable s1_B,s2_B", "caught-up B",
 	}
 	if !slices.Equal(f.events, want) {
 		t.Errorf("events = %q, want %q", f.events, want)
@@ -301,6 +301,26 @@ func TestRunnerAbort(t *testing.T) {
 	}
 	if err := r.Run(context.Background()); err == nil {
 		t.Error("Run after Abort = nil")
+	}
+}
+
+func TestRunnerCapacityRefuses(t *testing.T) {
+	f := newFleet(t, runnerChange)
+	cfg := f.config()
+	cfg.Capacity = func(_ context.Context, s *Side) error {
+		if s.Name == "B" {
+			return errors.New("side A would run at 140% CPU")
+		}
+		return nil
+	}
+	r, _ := NewRunner(cfg)
+	err := r.Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "capacity: side A would run at 140% CPU") {
+		t.Fatalf("Run = %v, want the capacity refusal", err)
+	}
+	// Side A is done and back in; side B never went out.
+	if out := f.control.out(); len(out) != 0 || !applied(t, f.dbs["s1_A"]) || applied(t, f.dbs["s1_B"]) {
+		t.Errorf("out %v, A applied %v, B applied %v", out, applied(t, f.dbs["s1_A"]), applied(t, f.dbs["s1_B"]))
 	}
 }
 
