@@ -77,12 +77,13 @@ func Load(data []byte, o *Options) (*Set, error) {
 		s.now = time.Now
 	}
 	c := compiler{p: &p, o: o, lists: map[string]*listFile{}}
-	for _, m := range root.obj {
+	for i := range root.obj {
+		m := &root.obj[i]
 		if m.key == "" {
 			p.at(m.val, `""`, ErrValue, "flag name is empty")
 			continue
 		}
-		if f := c.flag(m.key, m.val); f != nil {
+		if f := c.flag(m.key, &m.val); f != nil {
 			s.flags[m.key] = f
 		}
 	}
@@ -122,7 +123,7 @@ func (t *Set) Percentages(flag string) []float64 {
 // object or an environment entry).
 type field struct {
 	key    string
-	val    node
+	val    *node
 	parent string // dotted path of the containing object
 	whole  bool   // parent is the value's own path (shorthands, nested values)
 }
@@ -143,7 +144,7 @@ type compiler struct {
 }
 
 // flag compiles one flag, validating every environment entry too.
-func (c *compiler) flag(name string, n node) *flagDef {
+func (c *compiler) flag(name string, n *node) *flagDef {
 	base, envs := c.fields(name, n)
 	if base == nil {
 		return nil
@@ -182,20 +183,21 @@ type envFields struct {
 // fields splits a flag value into its base fields and environment entries.
 // A string shorthand is {"enabled": s}. It returns nil base fields after
 // reporting a problem.
-func (c *compiler) fields(name string, n node) ([]field, []envFields) {
+func (c *compiler) fields(name string, n *node) ([]field, []envFields) {
 	switch n.kind {
 	case kString, kNumber:
 		return []field{{"enabled", n, name, true}}, nil
 	case kObject:
 	default:
-		c.p.at(n, name, ErrType, "flag must be a string (\"on\", \"off\", a variant), a percentage or an object, not a %s", n.kind)
+		c.p.at(*n, name, ErrType, "flag must be a string (\"on\", \"off\", a variant), a percentage or an object, not a %s", n.kind)
 		return nil, nil
 	}
 	base := make([]field, 0, len(n.obj))
 	var envs []envFields
-	for _, m := range n.obj {
+	for i := range n.obj {
+		m := &n.obj[i]
 		if m.key != "environments" {
-			base = append(base, field{m.key, m.val, name, false})
+			base = append(base, field{m.key, &m.val, name, false})
 			continue
 		}
 		path := name + "." + m.key
@@ -203,19 +205,21 @@ func (c *compiler) fields(name string, n node) ([]field, []envFields) {
 			c.p.at(m.val, path, ErrType, "environments must be an object, not a %s", m.val.kind)
 			continue
 		}
-		for _, e := range m.val.obj {
+		for j := range m.val.obj {
+			e := &m.val.obj[j]
 			epath := path + "." + e.key
 			switch e.val.kind {
 			case kString:
-				envs = append(envs, envFields{e.key, []field{{"enabled", e.val, epath, true}}})
+				envs = append(envs, envFields{e.key, []field{{"enabled", &e.val, epath, true}}})
 			case kObject:
 				var fs []field
-				for _, em := range e.val.obj {
+				for k := range e.val.obj {
+					em := &e.val.obj[k]
 					if em.key == "environments" {
 						c.p.at(em.val, epath+".environments", ErrValue, "environments cannot nest")
 						continue
 					}
-					fs = append(fs, field{em.key, em.val, epath, false})
+					fs = append(fs, field{em.key, &em.val, epath, false})
 				}
 				envs = append(envs, envFields{e.key, fs})
 			default:
@@ -257,7 +261,7 @@ func (c *compiler) build(name string, fields []field, load bool) *flagDef {
 	for _, fd := range fields {
 		src = append(src, fd.key...)
 		src = append(src, '=')
-		src = appendCanonical(src, fd.val)
+		src = appendCanonical(src, *fd.val)
 		src = append(src, ';')
 	}
 	// "enabled" first: it declares the variants the other keys refer to.
@@ -441,7 +445,7 @@ func (c *compiler) members(f *flagDef, fd field, what string) map[string]int32 {
 		case kString:
 			names = []string{n.str}
 		case kArray:
-			names = c.strings(field{fd.key, n, path, true})
+			names = c.strings(field{fd.key, &n, path, true})
 		default:
 			c.p.at(n, path, ErrType, "%ss must be a string or a list of strings, not a %s", what, n.kind)
 		}
@@ -454,13 +458,14 @@ func (c *compiler) members(f *flagDef, fd field, what string) map[string]int32 {
 	}
 	switch fd.val.kind {
 	case kObject:
-		for _, m := range fd.val.obj {
+		for i := range fd.val.obj {
+			m := &fd.val.obj[i]
 			path := fd.path() + "." + m.key
-			v := c.variantRef(f, field{fd.key, m.val, path, true}, m.key)
+			v := c.variantRef(f, field{fd.key, &m.val, path, true}, m.key)
 			add(m.val, path, v)
 		}
 	default:
-		add(fd.val, fd.path(), 0)
+		add(*fd.val, fd.path(), 0)
 	}
 	return out
 }
@@ -545,8 +550,9 @@ func (c *compiler) attributes(fd field) []attrRule {
 		return nil
 	}
 	var out []attrRule
-	for _, m := range fd.val.obj {
-		vals := c.strings(field{m.key, m.val, fd.path(), false})
+	for i := range fd.val.obj {
+		m := &fd.val.obj[i]
+		vals := c.strings(field{m.key, &m.val, fd.path(), false})
 		if len(vals) == 0 && m.val.kind == kArray {
 			c.p.at(m.val, fd.path()+"."+m.key, ErrValue, "no allowed values (the flag could never match)")
 		}

@@ -125,7 +125,7 @@
 // roaring lookup (about 0.14 bytes per id for dense ids, about 2.4 bytes
 // per id for ids spread over 2^32). Loading a 10M-id list file takes
 // 1.3-2.6 s (sorted) on that machine, mostly text parsing; loading
-// 10,000 flags takes about 55 ms of CPU. Please evaluate for your
+// 10,000 flags takes 45-50 ms of CPU. Please evaluate for your
 // specific use.
 //
 // # Concurrency

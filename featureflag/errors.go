@@ -89,8 +89,13 @@ func (p *problems) add(e *FieldError) {
 	p.errs = append(p.errs, e)
 }
 
-func (p *problems) at(n node, path string, sentinel error, format string, args ...any) {
-	p.add(&FieldError{Line: n.line, Path: path, Msg: fmt.Sprintf(format, args...), Err: sentinel})
+// lined is a node or a node pointer: something with a document line.
+type lined interface{ lineNo() int }
+
+func (n node) lineNo() int { return n.line }
+
+func (p *problems) at(n lined, path string, sentinel error, format string, args ...any) {
+	p.add(&FieldError{Line: n.lineNo(), Path: path, Msg: fmt.Sprintf(format, args...), Err: sentinel})
 }
 
 func (p *problems) err() error {

@@ -20,7 +20,7 @@ type listFile struct {
 func (c *compiler) userFiles(f *flagDef, fd field, load bool, src *[]byte) []userList {
 	var out []userList
 	addPaths := func(n node, p string, v int32) {
-		for _, name := range c.strings(field{fd.key, n, p, true}) {
+		for _, name := range c.strings(field{fd.key, &n, p, true}) {
 			if c.o.FS == nil {
 				c.p.at(n, p, ErrFile, "user-list file %q: no file system given (Options.FS)", name)
 				continue
@@ -41,13 +41,14 @@ func (c *compiler) userFiles(f *flagDef, fd field, load bool, src *[]byte) []use
 		}
 	}
 	if fd.val.kind == kObject {
-		for _, m := range fd.val.obj {
+		for i := range fd.val.obj {
+			m := &fd.val.obj[i]
 			p := fd.path() + "." + m.key
-			v := c.variantRef(f, field{fd.key, m.val, p, true}, m.key)
+			v := c.variantRef(f, field{fd.key, &m.val, p, true}, m.key)
 			addPaths(m.val, p, v)
 		}
 	} else {
-		addPaths(fd.val, fd.path(), 0)
+		addPaths(*fd.val, fd.path(), 0)
 	}
 	return out
 }
