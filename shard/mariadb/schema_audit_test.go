@@ -141,6 +141,7 @@ func TestSchemaReplayAudit(t *testing.T) {
 	ctx := t.Context()
 	s := tickets[1] // not replicated
 	lax := openMode(t, s, "schema_capture", "NO_ENGINE_SUBSTITUTION")
+	execAll(t, lax, "DROP TABLE IF EXISTS stats, users, orders, listings")
 	execAll(t, lax, replayTables...)
 	seedListings(t, lax)
 	queries, want := replayQueries(2000, 1)
