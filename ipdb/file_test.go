@@ -33,4 +33,3 @@ func TestWriteFileRoundTrip(t *testing.T) {
 		t.Errorf("mode %v, want 0644", fi.Mode().Perm())
 	}
 }
-
