@@ -137,7 +137,11 @@ type RunnerConfig struct {
 	Progress      func(Progress)
 	ProgressEvery time.Duration
 	// Checksum reads a table definition's checksum for the verify step;
-	// nil means [MySQLChecksum].
+	// nil means [MySQLChecksum]. The changeset's expected checksums come
+	// from its dry run, so that must have run on the same engine and
+	// version with the same Checksummer (a SQLite dry run's checksums
+	// never match MySQL's; clear Changeset.Checksums and DryRun.Checksums
+	// to have the first side set the expectation instead).
 	Checksum Checksummer
 	// Jobs is how many databases of a side are changed at once; 0 means all.
 	Jobs int
