@@ -133,11 +133,10 @@ func (m *Mover) indexSide(id uint64) int {
 func (m *Mover) loadState(ctx context.Context, id uint64) (moveState, bool, error) {
 	var st moveState
 	var from, to string
-	var step, side int
-	var copied int64
+	var step int
 	err := m.r.queryRow(ctx, m.indexSide(id),
-		"SELECT src, dst, step, write_side, started_ns, locked_ns, pause_ns, copied FROM "+movesTable+" WHERE object_id = ?",
-		[]any{id}, &from, &to, &step, &side, &st.startedNS, &st.lockedNS, &st.pauseNS, &copied)
+		"SELECT src, dst, step, started_ns, locked_ns, pause_ns FROM "+movesTable+" WHERE object_id = ?",
+		[]any{id}, &from, &to, &step, &st.startedNS, &st.lockedNS, &st.pauseNS)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, false, nil
 	}
@@ -156,8 +155,8 @@ func (m *Mover) loadState(ctx context.Context, id uint64) (moveState, bool, erro
 
 func (m *Mover) saveState(ctx context.Context, st moveState) error {
 	_, err := m.r.exec(ctx, m.indexSide(st.id),
-		"REPLACE INTO "+movesTable+" (object_id, src, dst, step, write_side, started_ns, locked_ns, pause_ns, copied) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
-		st.id, m.r.topo.Shards[st.from].Name, m.r.topo.Shards[st.to].Name, int(st.step), 0, st.startedNS, st.lockedNS, st.pauseNS)
+		"REPLACE INTO "+movesTable+" (object_id, src, dst, step, started_ns, locked_ns, pause_ns) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		st.id, m.r.topo.Shards[st.from].Name, m.r.topo.Shards[st.to].Name, int(st.step), st.startedNS, st.lockedNS, st.pauseNS)
 	return err
 }
 
@@ -195,7 +194,7 @@ func (m *Mover) runWith(ctx context.Context, id uint64, dst string, observe func
 	st = moveState{id: id, from: rt.Shard, to: to, step: StepPlanned, startedNS: m.r.cfg.Now().UnixNano()}
 	// INSERT, not REPLACE: a concurrent Move of the same object fails here.
 	if _, err := m.r.exec(ctx, m.indexSide(id),
-		"INSERT INTO "+movesTable+" (object_id, src, dst, step, write_side, started_ns, locked_ns, pause_ns, copied) VALUES (?, ?, ?, ?, 0, ?, 0, 0, 0)",
+		"INSERT INTO "+movesTable+" (object_id, src, dst, step, started_ns, locked_ns, pause_ns) VALUES (?, ?, ?, ?, ?, 0, 0)",
 		id, m.r.topo.Shards[st.from].Name, dst, int(StepPlanned), st.startedNS); err != nil {
 		return StepReport{}, fmt.Errorf("shard: recording move of %d: %w", id, err)
 	}

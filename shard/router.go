@@ -361,7 +361,7 @@ func (r *Router) Setup(ctx context.Context) error {
 	}
 	indexDDL := []string{
 		"CREATE TABLE IF NOT EXISTS " + indexTable + " (object_id BIGINT UNSIGNED NOT NULL PRIMARY KEY, shard VARCHAR(64) NOT NULL, locked TINYINT NOT NULL)" + suffix,
-		"CREATE TABLE IF NOT EXISTS " + movesTable + " (object_id BIGINT UNSIGNED NOT NULL PRIMARY KEY, src VARCHAR(64) NOT NULL, dst VARCHAR(64) NOT NULL, step TINYINT NOT NULL, write_side TINYINT NOT NULL, started_ns BIGINT NOT NULL, locked_ns BIGINT NOT NULL, pause_ns BIGINT NOT NULL, copied BIGINT NOT NULL)" + suffix,
+		"CREATE TABLE IF NOT EXISTS " + movesTable + " (object_id BIGINT UNSIGNED NOT NULL PRIMARY KEY, src VARCHAR(64) NOT NULL, dst VARCHAR(64) NOT NULL, step TINYINT NOT NULL, started_ns BIGINT NOT NULL, locked_ns BIGINT NOT NULL, pause_ns BIGINT NOT NULL)" + suffix,
 	}
 	shardDDL := []string{
 		"CREATE TABLE IF NOT EXISTS " + objectsTable + " (object_id BIGINT UNSIGNED NOT NULL PRIMARY KEY, state TINYINT NOT NULL)" + suffix,
