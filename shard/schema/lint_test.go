@@ -110,6 +110,7 @@ var lintCases = []struct {
 	{name: "rename then alter", ddl: clean + "RENAME TABLE t TO t2;\nALTER TABLE t2 ENGINE=MyISAM;", want: []string{"engine t2."}},
 	{name: "drop table forgets", ddl: "CREATE TABLE t (id INT PRIMARY KEY) ENGINE=MyISAM;\nDROP TABLE IF EXISTS t;"},
 	{name: "delimiter and trigger", ddl: clean + "DELIMITER ;;\nCREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW BEGIN SET NEW.id = 1; END ;;\nDELIMITER ;\n", want: []string{"unchecked ."}},
+	{name: "statement before delimiter line", ddl: "CREATE TABLE t (id BIGINT UNSIGNED NOT NULL PRIMARY KEY) ENGINE=MyISAM DEFAULT CHARSET=utf8mb4\nDELIMITER ;;\n", want: []string{"engine t."}},
 	{name: "view unchecked", ddl: "/*!50001 CREATE ALGORITHM=UNDEFINED */\n/*!50013 DEFINER=`root`@`localhost` SQL SECURITY DEFINER */\n/*!50001 VIEW `v` AS select 1 AS `x` */;", want: []string{"unchecked ."}},
 	{name: "create table like", ddl: "CREATE TABLE t2 LIKE t;", want: []string{"parse t2."}},
 	{name: "create table select", ddl: "CREATE TABLE t2 AS SELECT * FROM t;", want: []string{"parse t2."}},

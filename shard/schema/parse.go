@@ -25,32 +25,33 @@ type parseError struct {
 // read lexes src and applies every statement to a new model.
 func read(src string) *model {
 	m := &model{}
-	toks, err := lex(src)
-	if err != nil {
-		le := err.(*lexError)
-		m.notes = append(m.notes, Finding{Rule: RuleParse, Severity: Error, Line: le.line,
-			Message: fmt.Sprintf("col %d: %s; the rest of the input is not checked", le.col, le.msg)})
-		// Lint what was read before the error, up to the last complete statement.
-		last := -1
-		for i, t := range toks {
-			if t.kind == tkEnd {
-				last = i
-			}
+	// Lex one statement at a time: memory holds the largest statement's
+	// tokens, not the whole input's.
+	l := lexer{src: src, line: 1, col: 1, delim: ";"}
+	var stmt []token
+	for {
+		t, err := l.next()
+		if err != nil {
+			le := err.(*lexError)
+			m.notes = append(m.notes, Finding{Rule: RuleParse, Severity: Error, Line: le.line,
+				Message: fmt.Sprintf("col %d: %s; the rest of the input is not checked", le.col, le.msg)})
+			return m
 		}
-		toks = append(toks[:last+1:last+1], token{kind: tkEOF})
-	}
-	start := 0
-	for i, t := range toks {
+		t.end = l.pos
+		stmt = append(stmt, t)
 		if t.kind != tkEnd && t.kind != tkEOF {
 			continue
 		}
-		if i > start && t.text != "DELIMITER" {
-			p := &parser{toks: toks[start : i+1], m: m, line: toks[start].line}
+		// A DELIMITER line also ends a statement left without its delimiter.
+		if len(stmt) > 1 {
+			p := &parser{toks: stmt, m: m, line: stmt[0].line}
 			p.statement()
 		}
-		start = i + 1
+		if t.kind == tkEOF {
+			return m
+		}
+		stmt = stmt[:0]
 	}
-	return m
 }
 
 func (p *parser) statement() {
