@@ -38,10 +38,16 @@ func read(src string) *model {
 			return m
 		}
 		t.end = l.pos
-		stmt = append(stmt, t)
 		if t.kind != tkEnd && t.kind != tkEOF {
+			// Rows of a dump's INSERT statements are not kept: they can
+			// be megabytes per statement and change no table.
+			if len(stmt) == 1 && stmt[0].kind == tkWord && (strings.EqualFold(stmt[0].text, "INSERT") || strings.EqualFold(stmt[0].text, "REPLACE")) {
+				continue
+			}
+			stmt = append(stmt, t)
 			continue
 		}
+		stmt = append(stmt, t)
 		// A DELIMITER line also ends a statement left without its delimiter.
 		if len(stmt) > 1 {
 			p := &parser{toks: stmt, m: m, line: stmt[0].line}
