@@ -8,10 +8,11 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/craftkit/craftkit/internal/atomicfile"
 )
 
 // MaxSideFileSize is the largest disabled-sides file read.
@@ -55,35 +56,7 @@ func WriteSideFile(path string, sides []string) error {
 		b.WriteString(s)
 		b.WriteByte('\n')
 	}
-	return writeAtomic(path, []byte(b.String()))
-}
-
-func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	return atomicfile.WriteBytes(path, []byte(b.String()))
 }
 
 // A SideFile keeps a topology's disabled set in step with a file. An
