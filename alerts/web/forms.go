@@ -4,6 +4,7 @@ import (
 	"errors"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/craftkit/craftkit/alerts"
@@ -85,9 +86,24 @@ func (h *handler) classify(r *http.Request, user string) (string, error) {
 		}
 		return nil
 	}
-	for _, it := range rep.Items {
+	byIndex := false
+	if d, ok := fieldOK(r, "rows"); ok && d != "" {
+		if d != rowsDigest(rep.Items) {
+			return "", errorf(http.StatusConflict, "the week's notifications changed since the page was loaded; reload it and submit again")
+		}
+		byIndex = true
+	}
+	for i, it := range rep.Items {
 		tag, hasTag := fieldOK(r, "t."+it.ID)
 		note, hasNote := fieldOK(r, "n."+it.ID)
+		if byIndex {
+			if v, ok := fieldOK(r, "t"+strconv.Itoa(i)); ok {
+				tag, hasTag = v, true
+			}
+			if v, ok := fieldOK(r, "n"+strconv.Itoa(i)); ok {
+				note, hasNote = v, true
+			}
+		}
 		if !hasTag && !hasNote {
 			continue
 		}

@@ -304,7 +304,6 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, v *view) {
 	if wantsJSON(r) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		enc := json.NewEncoder(w)
-		enc.SetIndent("", " ")
 		if err := enc.Encode(v.json); err != nil {
 			h.opts.Logger.Warn("web: writing JSON", "page", v.name, "err", err)
 		}

@@ -5,9 +5,10 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"time"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/craftkit/craftkit/alerts"
 )
@@ -74,14 +75,14 @@ func TestPagesHTMLAndJSON(t *testing.T) {
 	ns := fixture()
 	e := newEnv(t, ns, nil)
 	want := map[string]string{
-		"/":                     "HTTP CRITICAL - 503",
-		"/week?contact=*":       "queue depth 5000",
-		"/update":               "What happened on call",
-		"/meeting":              "<svg",
-		"/search?q=web1":        "2 results",
-		"/year":                 "<svg",
-		"/personal?person=bob":  "bob, 2026",
-		"/sleep":                "interruption windows",
+		"/":                    "HTTP CRITICAL - 503",
+		"/week?contact=*":      "queue depth 5000",
+		"/update":              "What happened on call",
+		"/meeting":             "<svg",
+		"/search?q=web1":       "2 results",
+		"/year":                "<svg",
+		"/personal?person=bob": "bob, 2026",
+		"/sleep":               "interruption windows",
 		"/history?alert=" + url.QueryEscape(ns[0].AlertID()): "Fired in 7 days",
 	}
 	for _, p := range pageList(ns) {
@@ -179,7 +180,7 @@ func TestClassifyThroughForm(t *testing.T) {
 	if !strings.Contains(page, `restarted &lt;b&gt;nginx&lt;/b&gt;`) {
 		t.Error("note not shown escaped")
 	}
-	if !strings.Contains(page, `<option value="checkfaulty" selected>`) {
+	if !strings.Contains(page, `<option selected>checkfaulty`) {
 		t.Error("saved tag not selected")
 	}
 	// Posting the same values again stores nothing.
@@ -190,6 +191,38 @@ func TestClassifyThroughForm(t *testing.T) {
 	}
 	mustStatus(t, "POST unknown tag", e.post("/classify", "ann", fmtForm("csrf", tok, "week", lastWeek, "t."+idOf(ns, 1), "nosuchtag")), 400)
 	mustStatus(t, "POST long note", e.post("/classify", "ann", fmtForm("csrf", tok, "week", lastWeek, "n."+idOf(ns, 1), strings.Repeat("x", MaxNoteBytes+1))), 400)
+}
+
+var digestRE = regexp.MustCompile(`name="rows" value="([0-9a-f]+)"`)
+
+// TestClassifyByRowNumber submits the form as a browser does: fields
+// named by row number plus the digest of the rows, which must still
+// match when the form comes back.
+func TestClassifyByRowNumber(t *testing.T) {
+	ns := fixture()
+	e := newEnv(t, ns, nil)
+	page := e.get("/", "ann").body
+	tok := csrfRE.FindStringSubmatch(page)[1]
+	dg := digestRE.FindStringSubmatch(page)
+	if dg == nil || !strings.Contains(page, `name="t2"`) || !strings.Contains(page, `name="n3"`) {
+		t.Fatal("page lacks the row digest or row-numbered fields")
+	}
+	// Rows are in time order: row 2 is ns[2] (db1).
+	r := e.post("/classify", "ann", fmtForm("csrf", tok, "week", lastWeek, "rows", dg[1], "t2", "thresholdincorrect", "n2", "raise to 95%", "t0", "", "n0", ""))
+	mustStatus(t, "POST by row number", r, http.StatusSeeOther)
+	if c, _ := e.snapshot().Classification(idOf(ns, 2)); c.Tag != "thresholdincorrect" || c.Note != "raise to 95%" {
+		t.Errorf("row 2 = %+v", c)
+	}
+	// A notification arriving in the week shifts the rows: the old form is refused.
+	late := alerts.Notification{Time: ns[0].Time.Add(-time.Hour), Contact: "ann", Host: "late", State: "DOWN"}
+	if err := e.store.Append(t.Context(), alerts.NotificationRecords([]alerts.Notification{late})); err != nil {
+		t.Fatal(err)
+	}
+	n := e.store.Len()
+	mustStatus(t, "POST with a stale digest", e.post("/classify", "ann", fmtForm("csrf", tok, "week", lastWeek, "rows", dg[1], "t2", "issue")), http.StatusConflict)
+	if e.store.Len() != n {
+		t.Error("a stale form stored something")
+	}
 }
 
 func TestBulkClassify(t *testing.T) {

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"html/template"
 	"net/http"
 	"slices"
@@ -88,6 +90,7 @@ func (h *handler) nav(w alerts.Week, viewer *time.Location) weekNav {
 
 type weekRow struct {
 	ID, AlertID, Time, Host, Service, State, Output, Note, TagLabel string
+	Index                                                           int
 	StateClass                                                      string
 	Edit                                                            bool
 	Options                                                         template.HTML
@@ -104,6 +107,7 @@ type weekData struct {
 	Tags            []alerts.Tag
 	CSRF            string
 	SignalNoise     string
+	Digest          string
 }
 
 func stateClass(s string) string {
@@ -130,25 +134,33 @@ func shorten(s string, n int) string {
 }
 
 // tagOptions renders the <option> list of the tag set once per selected
-// tag, so rows share the markup.
+// tag, so rows share the markup. To keep a week of 1,000 rows small, an
+// option shows the tag's key (the page lists every key with its label
+// once, above the table) and the key is the option's text and value.
 func (h *handler) tagOptions() map[string]template.HTML {
 	out := make(map[string]template.HTML, len(h.tags))
 	for _, sel := range h.tags {
 		var b strings.Builder
 		for _, t := range h.tags {
-			b.WriteString(`<option value="`)
-			b.WriteString(template.HTMLEscapeString(t.Key))
-			if t.Key == sel.Key {
-				b.WriteString(`" selected>`)
-			} else {
-				b.WriteString(`">`)
-			}
-			b.WriteString(template.HTMLEscapeString(t.Label))
-			b.WriteString(`</option>`)
+			b.WriteString(optionHTML(t.Key, t.Key == sel.Key))
 		}
 		out[sel.Key] = template.HTML(b.String())
 	}
 	return out
+}
+
+func optionHTML(key string, selected bool) string {
+	var b strings.Builder
+	b.WriteString("<option")
+	if key == "" || strings.TrimSpace(key) != key || strings.Contains(key, "  ") {
+		b.WriteString(` value="` + template.HTMLEscapeString(key) + `"`)
+	}
+	if selected {
+		b.WriteString(" selected")
+	}
+	b.WriteString(">")
+	b.WriteString(template.HTMLEscapeString(key)) // the untagged option is blank
+	return b.String()
 }
 
 func signalNoise(tagged int, sn float64) string {
@@ -179,10 +191,10 @@ func (h *handler) weekPage(r *http.Request, snap *alerts.Snapshot) (*view, error
 	opts := h.tagOptions()
 	hosts, services := map[string]bool{}, map[string]bool{}
 	d.Rows = make([]weekRow, 0, len(rep.Items))
-	for _, it := range rep.Items {
+	for i, it := range rep.Items {
 		n := &it.Notification
 		row := weekRow{
-			ID: it.ID, AlertID: n.AlertID(), Time: n.Time.In(viewer).Format("Mon 02 15:04"),
+			Index: i, ID: it.ID, AlertID: n.AlertID(), Time: n.Time.In(viewer).Format("Mon 02 15:04"),
 			Host: n.Host, Service: n.Service, State: n.State, StateClass: stateClass(n.State),
 			Output: shorten(n.Output, maxOutputShown), Note: it.Classification.Note, TagLabel: it.Tag.Label,
 			Edit: h.mayClassify(user, n),
@@ -205,6 +217,7 @@ func (h *handler) weekPage(r *http.Request, snap *alerts.Snapshot) (*view, error
 	d.Hosts, d.Services = sortedKeys(hosts), sortedKeys(services)
 	if d.Editable {
 		d.CSRF = h.token(user)
+		d.Digest = rowsDigest(rep.Items)
 	}
 	return &view{
 		name: "week", title: "On-call week", data: d,
@@ -453,4 +466,16 @@ func windowsOrNil(d *sleepData) *alerts.Interruptions {
 		return nil
 	}
 	return &d.Windows
+}
+
+// rowsDigest fingerprints the notification IDs of a week page in order:
+// the form names its fields by row number ("t3", "n3") to stay small, and
+// the digest proves on submit that the rows are still the same ones.
+func rowsDigest(items []alerts.Item) string {
+	h := sha256.New()
+	for _, it := range items {
+		h.Write([]byte(it.ID))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:12])
 }
