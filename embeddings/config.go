@@ -122,6 +122,14 @@ type Config struct {
 	// of a session with a "skipped=" section is pushed away from each
 	// skipped token.
 	SkippedNegatives bool
+	// PlainText reads the corpus as plain text: each line is a sentence of
+	// tokens separated by ASCII white space, and '|', '@', ',' and '=' are
+	// ordinary characters of a token. No line is refused for its content.
+	// It excludes the session extensions, which need the session syntax:
+	// with PlainText, Weights must be nil and PurchaseContext and
+	// SkippedNegatives false. The zero value reads the session format (see
+	// [ParseSession]).
+	PlainText bool
 
 	// Progress, when not nil, is called once when training starts (after
 	// the vocabulary is built, with Tokens 0), from a training goroutine
@@ -300,6 +308,16 @@ func (cfg *Config) validate() error {
 	for _, typ := range slices.Sorted(maps.Keys(cfg.TypeMinCount)) {
 		if n := cfg.TypeMinCount[typ]; n < 0 {
 			return bad(fmt.Sprintf("TypeMinCount[%q]", typ), n, "must be >= 0")
+		}
+	}
+	if cfg.PlainText {
+		switch {
+		case cfg.Weights != nil:
+			return bad("Weights", nil, "must be nil with PlainText: plain text has no interaction markers")
+		case cfg.PurchaseContext:
+			return bad("PurchaseContext", true, "must be false with PlainText: plain text has no purchase sections")
+		case cfg.SkippedNegatives:
+			return bad("SkippedNegatives", true, "must be false with PlainText: plain text has no skipped sections")
 		}
 	}
 	if len(cfg.Weights) > maxMarkers {

@@ -197,7 +197,7 @@ type memCorpus struct {
 // minimum count and renumbers the rest by frequency.
 func readCorpus(ctx context.Context, r io.Reader, cfg *Config) (*memCorpus, error) {
 	lr := newLineReader(r)
-	p := &lineParser{markers: newMarkerSet(cfg.Weights)}
+	p := newLineParser(cfg)
 	c := newCounter()
 	mc := &memCorpus{}
 	var cur block // scratch, copied out when full

@@ -28,9 +28,20 @@
 //
 // Tokens are separated by spaces. A token "type:value" has the type before
 // its first ':' ("item"); untyped tokens have type "". A line without '|'
-// is an ordinary word2vec sentence, so text corpora work unchanged; a
-// '|' in plain text starts a section and is refused, with a [*ParseError]
+// is an ordinary word2vec sentence; in the session format a '|' always
+// starts a section, and a malformed one is refused with a [*ParseError]
 // naming the line, the text after the '|' and its byte offset.
+//
+// Plain text that may contain '|' is read with [Config.PlainText]: every
+// line is a sentence of space-separated words and '|', '@', ',' and '='
+// are ordinary characters (the session extensions are then unavailable).
+//
+// A search query of several words becomes one token with [QueryToken]:
+// QueryToken("orologio da polso") is "query:orologio_da_polso", the words
+// joined by '_' with '%', '_', '|', ',', '@', '=' and control characters
+// escaped as %XX, so that it contains no space and survives the session
+// syntax, markers and the vector files unchanged; [QueryText] reads the
+// words back. Write the corpus and the queries with the same helper.
 //
 // [Train] reads its reader once and keeps the corpus in memory as 4-byte
 // token ids. [TrainFile] streams a file twice or more (vocabulary, then one
@@ -117,10 +128,11 @@
 //     outside is refused with a [*ConfigError] naming field and value,
 //     never replaced. A training whose vectors still overflow stops with
 //     [ErrDiverged].
-//   - Corpus lines are at most [MaxLineBytes] (64 MiB); a '|' always starts
-//     a "key=value" section, so a plain-text corpus must not contain one:
-//     the [*ParseError] names the file, the line, the section's text and
-//     the byte offset of its '|'.
+//   - Corpus lines are at most [MaxLineBytes] (64 MiB). In the session
+//     format a '|' always starts a "key=value" section and a malformed
+//     one is refused: the [*ParseError] names the file, the line, the
+//     section's text and the byte offset of its '|'. With
+//     [Config.PlainText] no line is refused for its content.
 //   - [ReadText] and [ReadBinary] hold one line or token at a time (at most
 //     MaxLineBytes) and allocate the vectors in chunks of at most 256 KiB
 //     as the data arrives, each sized for the vectors the header still

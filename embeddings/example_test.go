@@ -320,3 +320,30 @@ func ExampleConfig_minAlpha() {
 	// MinAlpha 0: alpha 0.0250 -> 0.0000
 	// MinAlpha 0.0125: alpha 0.0250 -> 0.0125
 }
+
+func ExampleQueryToken() {
+	tok := embeddings.QueryToken("orologio da polso")
+	fmt.Println(tok)
+	s, err := embeddings.ParseSession(tok+" item:7 | purchase=item:7", nil)
+	if err != nil {
+		panic(err)
+	}
+	text, _ := embeddings.QueryText(s.Tokens[0])
+	fmt.Printf("%q\n", text)
+	fmt.Println(embeddings.QueryToken("t_shirt | 50% off"))
+	// Output:
+	// query:orologio_da_polso
+	// "orologio da polso"
+	// query:t%5Fshirt_%7C_50%25_off
+}
+
+func ExampleConfig_plainText() {
+	corpus := strings.Repeat("rock | pop => jazz , blues\n", 20)
+	m, err := embeddings.Train(context.Background(), strings.NewReader(corpus),
+		embeddings.Config{PlainText: true, Dim: 8, MinCount: 1, Threads: 1, Seed: 1})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(m.Len(), m.Count("|"), m.Count("=>"))
+	// Output: 7 20 20
+}

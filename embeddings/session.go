@@ -211,9 +211,18 @@ func newMarkerSet(weights map[string]float32) *markerSet {
 	return ms
 }
 
+// newLineParser returns the parser of corpus lines for cfg.
+func newLineParser(cfg *Config) *lineParser {
+	if cfg.PlainText {
+		return &lineParser{plain: true}
+	}
+	return &lineParser{markers: newMarkerSet(cfg.Weights)}
+}
+
 // lineParser splits a line into byte slices without allocating once its
 // buffers have grown.
 type lineParser struct {
+	plain    bool // Config.PlainText: no sections, no markers
 	markers  *markerSet
 	tokens   [][]byte
 	marks    []uint8
@@ -232,7 +241,7 @@ func (p *lineParser) parse(line []byte) error {
 	p.skipped = p.skipped[:0]
 	head := line
 	var rest []byte
-	if i := bytes.IndexByte(line, '|'); i >= 0 {
+	if i := bytes.IndexByte(line, '|'); i >= 0 && !p.plain {
 		head, rest = line[:i], line[i+1:]
 	}
 	for i := 0; i < len(head); {

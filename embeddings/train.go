@@ -102,7 +102,7 @@ func TrainFile(ctx context.Context, path string, cfg Config) (*Model, error) {
 
 	// Pass 1: vocabulary.
 	lr := newLineReader(f)
-	p := &lineParser{markers: newMarkerSet(cfg.Weights)}
+	p := newLineParser(&cfg)
 	c := newCounter()
 	for {
 		line, err := lr.next()
@@ -181,7 +181,7 @@ func TrainFile(ctx context.Context, path string, cfg Config) (*Model, error) {
 
 // produce streams f once per epoch into blocks.
 func produce(ctx context.Context, f *os.File, path string, cfg *Config, vocab *vocabulary, free <-chan *block, work chan<- *block) error {
-	p := &lineParser{markers: newMarkerSet(cfg.Weights)}
+	p := newLineParser(cfg)
 	lookup := func(t []byte) (uint32, bool) {
 		id, ok := vocab.index[string(t)]
 		return id, ok
