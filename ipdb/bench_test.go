@@ -110,6 +110,16 @@ func BenchmarkLookup4(b *testing.B) {
 				i++
 			}
 		})
+		b.Run(fmt.Sprintf("n=%d/impl=table-match", n), func(b *testing.B) {
+			b.ReportAllocs()
+			i, hits := 0, 0
+			for b.Loop() {
+				if _, ok := tab.LookupMatch(probes[i&(len(probes)-1)]); ok {
+					hits++
+				}
+				i++
+			}
+		})
 		b.Run(fmt.Sprintf("n=%d/impl=sort.Search", n), func(b *testing.B) {
 			b.ReportAllocs()
 			i, hits := 0, 0
@@ -207,6 +217,25 @@ func benchTable(b *testing.B, tab *Table, probes []netip.Addr) {
 	i, hits := 0, 0
 	for b.Loop() {
 		if _, ok := tab.Lookup(probes[i&(len(probes)-1)]); ok {
+			hits++
+		}
+		i++
+	}
+}
+
+func BenchmarkLookupMatchProviders6(b *testing.B) {
+	tab, err := loadProviders("ipv6_merged.txt")
+	if err != nil {
+		b.Skip(err)
+	}
+	var probes []netip.Addr
+	for r := range tab.All() {
+		probes = append(probes, r.From, r.To, r.To.Next())
+	}
+	b.ReportAllocs()
+	i, hits := 0, 0
+	for b.Loop() {
+		if _, ok := tab.LookupMatch(probes[i%len(probes)]); ok {
 			hits++
 		}
 		i++

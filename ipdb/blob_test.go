@@ -154,6 +154,39 @@ func TestLookupNoAllocs(t *testing.T) {
 	_ = sink
 }
 
+func TestLookupMatchNoAllocs(t *testing.T) {
+	d := Datacenters()
+	var b Builder
+	b.AddPrefix(netip.MustParsePrefix("2001:db8::/32"), Record{Owner: "doc"})
+	b.AddPrefix(netip.MustParsePrefix("10.0.0.0/8"), Record{Owner: "ten"})
+	both, err := b.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ips := []netip.Addr{
+		netip.MustParseAddr("3.0.0.1"), netip.MustParseAddr("8.8.8.8"),
+		netip.MustParseAddr("::ffff:10.1.2.3"), netip.MustParseAddr("2001:db8::1"),
+		netip.MustParseAddr("2001:db8::1%eth0"), netip.MustParseAddr("2001:db9::1"),
+	}
+	hits := 0
+	allocs := testing.AllocsPerRun(1000, func() {
+		for _, ip := range ips {
+			if _, ok := d.LookupMatch(ip); ok {
+				hits++
+			}
+			if _, ok := both.LookupMatch(ip); ok {
+				hits++
+			}
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("LookupMatch allocates %v times per run, want 0", allocs)
+	}
+	if hits == 0 {
+		t.Error("LookupMatch found nothing; the probes should hit")
+	}
+}
+
 func TestLayoutBudget(t *testing.T) {
 	for _, n := range []int{3429, 100_000, 1_000_000} {
 		if n > 100_000 && os.Getenv("CRAFTKIT_LONG") == "" {

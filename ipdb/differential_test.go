@@ -47,9 +47,20 @@ func linear[K any](rows []row[K], k K, cmp func(a, b K) int) (uint32, bool) {
 	return 0, false
 }
 
-// checkLookups compares tab.Lookup on every probe with a linear scan of
-// rows, whose owners are named 'a'+val; what prefixes a failure. IPv6
-// probes that are IPv4-mapped are skipped: Lookup reads them as IPv4.
+// linearRow is the reference for LookupMatch: the first row holding k.
+func linearRow[K any](rows []row[K], k K, cmp func(a, b K) int) (row[K], bool) {
+	for _, r := range rows {
+		if cmp(r.lo, k) <= 0 && cmp(k, r.hi) <= 0 {
+			return r, true
+		}
+	}
+	return row[K]{}, false
+}
+
+// checkLookups compares tab.Lookup and tab.LookupMatch on every probe
+// with a linear scan of rows, whose owners are named 'a'+val; what
+// prefixes a failure. IPv6 probes that are IPv4-mapped are skipped:
+// Lookup reads them as IPv4.
 func checkLookups[K any](t testing.TB, what string, tab *Table, rows []row[K], probes []K, cmp func(a, b K) int, addr func(K) netip.Addr) {
 	t.Helper()
 	for _, p := range probes {
@@ -57,10 +68,18 @@ func checkLookups[K any](t testing.TB, what string, tab *Table, rows []row[K], p
 		if ip.Is4In6() {
 			continue
 		}
-		want, wok := linear(rows, p, cmp)
+		want, wok := linearRow(rows, p, cmp)
 		rec, ok := tab.Lookup(ip)
-		if ok != wok || ok && rec.Owner != string(rune('a'+want)) {
-			t.Fatalf("%sLookup(%v) = %v, %v, want %c, %v", what, ip, rec, ok, 'a'+want, wok)
+		if ok != wok || ok && rec.Owner != string(rune('a'+want.val)) {
+			t.Fatalf("%sLookup(%v) = %v, %v, want %c, %v", what, ip, rec, ok, 'a'+want.val, wok)
+		}
+		m, ok := tab.LookupMatch(ip)
+		wantM := Match{}
+		if wok {
+			wantM = Match{Range{addr(want.lo), addr(want.hi)}, rec}
+		}
+		if ok != wok || m != wantM {
+			t.Fatalf("%sLookupMatch(%v) = %v, %v, want %v, %v", what, ip, m, ok, wantM, wok)
 		}
 	}
 }
@@ -161,12 +180,27 @@ func TestDifferential4(t *testing.T) {
 					return 0, false
 				}
 			}
+			ends := make(map[uint32]uint32, len(spans)) // start -> end: the ranges are disjoint
+			for _, s := range spans {
+				ends[s[0]] = s[1]
+			}
 			check := func(index string) {
 				for _, p := range probes {
 					want, wok := ref(p)
-					rec, ok := tab.Lookup(v4addr(p))
+					ip := v4addr(p)
+					rec, ok := tab.Lookup(ip)
 					if ok != wok || ok && rec.Owner != string(rune('a'+want)) {
-						t.Fatalf("%s index: Lookup(%v) = %v, %v, want %c, %v", index, v4addr(p), rec, ok, 'a'+want, wok)
+						t.Fatalf("%s index: Lookup(%v) = %v, %v, want %c, %v", index, ip, rec, ok, 'a'+want, wok)
+					}
+					m, ok := tab.LookupMatch(ip)
+					if ok != wok || m.Record != rec {
+						t.Fatalf("%s index: LookupMatch(%v) = %v, %v, want record %v, %v", index, ip, m, ok, rec, wok)
+					}
+					if !ok {
+						continue
+					}
+					if end, in := ends[v4key(m.Range.From)]; !in || v4key(m.Range.To) != end || !m.Range.Contains(ip) {
+						t.Fatalf("%s index: LookupMatch(%v).Range = %v, not an input range holding it", index, ip, m.Range)
 					}
 				}
 			}

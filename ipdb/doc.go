@@ -7,7 +7,8 @@
 //
 // Start here:
 //   - dc := ipdb.Datacenters() decodes the embedded table; keep it.
-//   - rec, ok := dc.Lookup(addr) says who owns a netip.Addr (rec.Owner, rec.URL).
+//   - rec, ok := dc.Lookup(addr) says who owns a netip.Addr (rec.Owner, rec.URL);
+//     m, ok := dc.LookupMatch(addr) also gives the matched range (m.Range, m.Record).
 //   - For your own list, t, err := ipdb.Load(file, nil) reads start,end,owner,URL CSV.
 //
 // The embedded table, from github.com/client9/ipcat (MIT), works out of

@@ -100,6 +100,29 @@ func ExampleTable_Lookup() {
 	// false
 }
 
+func ExampleTable_LookupMatch() {
+	var b ipdb.Builder
+	b.AddPrefix(netip.MustParsePrefix("203.0.113.0/24"), ipdb.Record{Owner: "Example Net", URL: "https://example.com"})
+	b.AddPrefix(netip.MustParsePrefix("2001:db8::/32"), ipdb.Record{Owner: "Doc Net", URL: "https://example.net"})
+	t, err := b.Build()
+	if err != nil {
+		panic(err)
+	}
+	for _, s := range []string{"203.0.113.77", "::ffff:203.0.113.1", "2001:db8::1", "198.51.100.1"} {
+		m, ok := t.LookupMatch(netip.MustParseAddr(s))
+		if !ok {
+			fmt.Println(s, "no match")
+			continue
+		}
+		fmt.Println(s, "in", m.Range, m.Record.Owner, m.Record.URL)
+	}
+	// Output:
+	// 203.0.113.77 in 203.0.113.0-203.0.113.255 Example Net https://example.com
+	// ::ffff:203.0.113.1 in 203.0.113.0-203.0.113.255 Example Net https://example.com
+	// 2001:db8::1 in 2001:db8::-2001:db8:ffff:ffff:ffff:ffff:ffff:ffff Doc Net https://example.net
+	// 198.51.100.1 no match
+}
+
 func ExampleIntervalBuilder_Build() {
 	// Any disjoint integer intervals: here HTTP status classes.
 	var b ipdb.IntervalBuilder[int, string]

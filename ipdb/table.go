@@ -81,34 +81,85 @@ func (t *Table) Lookup(ip netip.Addr) (Record, bool) {
 	return Record{}, false
 }
 
+// Match is a range of a [Table] with its record: what [Table.LookupMatch]
+// returns. The zero Match (invalid Range, zero Record) means no match.
+// Matches are plain values, safe to copy and to share between goroutines.
+type Match struct {
+	Range  Range  // the table's range holding the address, as stored (IPv4 for IPv4 and IPv4-mapped addresses)
+	Record Record // the range's record, as Lookup returns it
+}
+
+// LookupMatch returns the range containing ip with its record, and
+// whether there is one. It finds the same range as [Table.Lookup] (same
+// handling of IPv4-mapped addresses and zones) and, like it, does not
+// allocate; it costs Lookup plus building the two addresses of the range.
+// For tables built with Innermost, the range is the flattened piece that
+// holds ip, not the original nested row.
+func (t *Table) LookupMatch(ip netip.Addr) (Match, bool) {
+	if ip.Is4() || ip.Is4In6() {
+		k, ho, ok := t.v4.find(v4key(ip.Unmap()))
+		if !ok {
+			return Match{}, false
+		}
+		return Match{Range{v4addr(t.v4.lo[k]), v4addr(uint32(ho >> 32))}, t.owners[uint32(ho)]}, true
+	}
+	if !ip.IsValid() {
+		return Match{}, false
+	}
+	var k uint32
+	var ok bool
+	if t.v6.rawKeys {
+		k, ok = t.v6.find(rawV6key(&ip))
+	} else {
+		k, ok = t.v6.find(v6key(ip))
+	}
+	if !ok {
+		return Match{}, false
+	}
+	c := &t.v6.cells[k]
+	return Match{Range{u128{t.v6.hi[k], c.loLo}.addr(), u128{c.hiHi, c.hiLo}.addr()}, t.owners[c.own]}, true
+}
+
 // Contains reports whether some range holds ip.
 func (t *Table) Contains(ip netip.Addr) bool {
 	_, ok := t.find(ip)
 	return ok
 }
 
+// find returns the owner index of the range holding ip.
 func (t *Table) find(ip netip.Addr) (uint32, bool) {
 	if ip.Is4() {
-		return t.v4.find(v4key(ip))
+		_, ho, ok := t.v4.find(v4key(ip))
+		return uint32(ho), ok
 	}
 	if ip.Is4In6() {
-		return t.v4.find(v4key(ip.Unmap()))
+		_, ho, ok := t.v4.find(v4key(ip.Unmap()))
+		return uint32(ho), ok
 	}
 	if !ip.IsValid() {
 		return 0, false
 	}
+	var k uint32
+	var ok bool
 	if t.v6.rawKeys {
-		return t.v6.find(rawV6key(&ip))
+		k, ok = t.v6.find(rawV6key(&ip))
+	} else {
+		k, ok = t.v6.find(v6key(ip))
 	}
-	return t.v6.find(v6key(ip))
+	if !ok {
+		return 0, false
+	}
+	return t.v6.cells[k].own, true
 }
 
-func (t *table4) find(ip uint32) (uint32, bool) {
+// find returns the index k of the range holding ip and its packed end
+// and owner (ho[k]), loaded with the start.
+func (t *table4) find(ip uint32) (k uint32, ho uint64, ok bool) {
 	var i, j uint32
 	if x := &t.big; x.off != nil {
 		d := ip - x.base
 		if ip < x.base || d > x.span {
-			return 0, false
+			return 0, 0, false
 		}
 		b := x.bucket(d)
 		i = x.blk[b>>denseBlock] + uint32(x.off[b])
@@ -117,12 +168,12 @@ func (t *table4) find(ip uint32) (uint32, bool) {
 		// t.idx.window, written out: the generic method is not inlined.
 		r := &t.idx
 		if ip < r.base {
-			return 0, false
+			return 0, 0, false
 		}
 		d := ip - r.base
 		b := d >> r.shift
 		if b >= r.nb {
-			return 0, false
+			return 0, 0, false
 		}
 		i = r.e[b]
 		if i&childFlag != 0 {
@@ -139,33 +190,34 @@ func (t *table4) find(ip uint32) (uint32, bool) {
 	// them. Both candidates' ends are loaded with their starts, so that
 	// the loads run in parallel rather than one after the other.
 	if j-i <= 1 {
-		lo, ho := t.lo[i], t.ho[i]
+		k, lo, ho := i, t.lo[i], t.ho[i]
 		if lj, hj := t.lo[j], t.ho[j]; lj <= ip {
-			lo, ho = lj, hj
+			k, lo, ho = j, lj, hj
 		}
 		if lo > ip || uint32(ho>>32) < ip {
-			return 0, false
+			return 0, 0, false
 		}
-		return uint32(ho), true
+		return k, ho, true
 	}
 	s := t.lo[i : j+1]
 	n := len(s)
-	k := 0
+	m := 0
 	for n > 1 {
 		half := n >> 1
-		if s[k+half] <= ip {
-			k += half
+		if s[m+half] <= ip {
+			m += half
 		}
 		n -= half
 	}
-	k += int(i)
+	k = i + uint32(m)
 	lo, ho := t.lo[k], t.ho[k]
 	if lo > ip || uint32(ho>>32) < ip {
-		return 0, false
+		return 0, 0, false
 	}
-	return uint32(ho), true
+	return k, ho, true
 }
 
+// find returns the index of the range holding ip.
 func (t *table6) find(ip u128) (uint32, bool) {
 	i, j, ok := t.idx.window(ip.hi)
 	if !ok {
@@ -199,12 +251,12 @@ func (t *table6) find(ip u128) (uint32, bool) {
 	if below|above != 0 {
 		return 0, false
 	}
-	return c.own, true
+	return k, true
 }
 
-// findLow finds ip among candidates [i, k], comparing full 128-bit
-// starts: the binary search of a lookup falling among ranges that share
-// its /64.
+// findLow finds the index of the range holding ip among candidates
+// [i, k], comparing full 128-bit starts: the binary search of a lookup
+// falling among ranges that share its /64.
 func (t *table6) findLow(ip u128, i, k uint32) (uint32, bool) {
 	n := k - i + 1
 	for n > 1 {
@@ -219,7 +271,7 @@ func (t *table6) findLow(ip u128, i, k uint32) (uint32, bool) {
 		c.hiHi < ip.hi || c.hiHi == ip.hi && c.hiLo < ip.lo {
 		return 0, false
 	}
-	return c.own, true
+	return i, true
 }
 
 // All yields every range with its record, IPv4 first, in increasing order.
