@@ -425,7 +425,7 @@ const (
 func checkPattern(z, expr string) error {
 	if strings.Contains(z, `\p`) || strings.Contains(z, `\P`) {
 		// Each Unicode class is kilobytes of ranges; postal codes need none.
-		return errors.New(`Unicode classes (\p, \P) are not accepted in postal patterns`)
+		return errors.New(`postal patterns may not use Unicode classes (\p, \P)`)
 	}
 	re, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {

@@ -150,7 +150,7 @@ func TestSnapshotTrailingGarbage(t *testing.T) {
 	var buf bytes.Buffer
 	_, err := g.WriteTo(&buf)
 	require.NoError(t, err)
-	for _, tail := range []string{"\x00", "garbage", string(buf.Bytes())} {
+	for _, tail := range []string{"\x00", "garbage", buf.String()} {
 		_, err := Load(bytes.NewReader(append(bytes.Clone(buf.Bytes()), tail...)), Config{})
 		require.ErrorIs(t, err, ErrSnapshotCorrupt, "tail %q", tail[:min(len(tail), 8)])
 		assert.Contains(t, err.Error(), "trailing")
