@@ -41,7 +41,13 @@
 // naming its line and quoting it as written (and, for
 // overlaps and duplicates, the other row through [*OverlapError]):
 // malformed addresses, CSV syntax errors, start after end, mixed address
-// families, overlaps, duplicates. Unsorted input is sorted, or refused in
+// families, overlaps, duplicates. Load also reads lists that write IPv4
+// bounds as 32-bit decimal integers (34603008,35127295 is
+// 2.16.0.0-2.23.255.255), recognised field by field or required with
+// [LoadOptions].IntegerBounds; an integer above 4294967295, or one paired
+// with an IPv6 address in a row, is a [*ParseError] naming the line and
+// the column. With [LoadOptions].OwnerURL an owner written as a URL
+// (http://www.akamai.com/) becomes Owner "akamai.com" with that URL. Unsorted input is sorted, or refused in
 // Strict mode. Nested lists, such as the cloud providers' CIDR lists where
 // a crawler's block sits inside its company's block, are accepted with
 // Innermost: each address gets the owner of the smallest range holding it.

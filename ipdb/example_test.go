@@ -100,6 +100,23 @@ func ExampleTable_Lookup() {
 	// false
 }
 
+func ExampleLoad_integerBounds() {
+	// IPv4 bounds as 32-bit integers and owners as URLs, as some lists write them.
+	f := strings.NewReader("34603008,35127295,http://www.akamai.com/\n")
+	t, err := ipdb.Load(f, &ipdb.LoadOptions{IntegerBounds: true, OwnerURL: true})
+	if err != nil {
+		panic(err)
+	}
+	m, ok := t.LookupMatch(netip.MustParseAddr("2.20.1.1"))
+	fmt.Println(m.Range, m.Record.Owner, m.Record.URL, ok)
+
+	_, err = ipdb.Load(strings.NewReader("4294967296,4294967296,x\n"), nil)
+	fmt.Println(err)
+	// Output:
+	// 2.16.0.0-2.23.255.255 akamai.com http://www.akamai.com/ true
+	// ipdb: line 1: "4294967296,4294967296,x": column 1: invalid range: integer address 4294967296 out of range 0..4294967295
+}
+
 func ExampleTable_LookupMatch() {
 	var b ipdb.Builder
 	b.AddPrefix(netip.MustParsePrefix("203.0.113.0/24"), ipdb.Record{Owner: "Example Net", URL: "https://example.com"})

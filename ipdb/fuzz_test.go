@@ -88,9 +88,15 @@ func FuzzLoadOptions(f *testing.F) {
 		"# comment\nprefix\towner\n2001:db8::/32\tsix\n",
 		"10.0.0.0-10.0.0.9\tA\n\"x\ty\n",
 		"\ufeffnet,owner\r\n1.2.3.4,A\r\n",
+		"34603008,35127295,http://www.akamai.com/\n50331648,50331903,https://example.net/\n",
+		"0,4294967295,all\n4294967296,1,x\n",
+		"5,2001:db8::,x\n167772160,10.0.0.255,ten\n",
+		"1,1,http://a.example/,http://b.example/\n2,2,http://[::1]:80/\n3,3,https://www./\n",
 	} {
 		f.Add(s, byte(0), true)
 		f.Add(s, byte(7), false)
+		f.Add(s, byte(128|64), false)
+		f.Add(s, byte(128|32), true)
 	}
 	f.Fuzz(func(t *testing.T, data string, mode byte, strict bool) {
 		if len(data) > 4096 {
@@ -107,6 +113,11 @@ func FuzzLoadOptions(f *testing.F) {
 		if mode&16 != 0 {
 			opts.Columns = Columns{From: 2, To: 1, Owner: 3}
 		}
+		if mode&128 != 0 {
+			opts.Columns = Columns{} // ipcat layout
+		}
+		opts.IntegerBounds = mode&32 != 0
+		opts.OwnerURL = mode&64 != 0
 		tab, err := Load(strings.NewReader(data), opts)
 		if err != nil {
 			var pe *ParseError
@@ -120,6 +131,9 @@ func FuzzLoadOptions(f *testing.F) {
 				if got, ok := tab.Lookup(ip); !ok || got != rec {
 					t.Fatalf("Lookup(%v) = %v, %v, want %v", ip, got, ok, rec)
 				}
+			}
+			if opts.IntegerBounds && !r.From.Is4() {
+				t.Fatalf("IntegerBounds: range %v is not IPv4", r)
 			}
 		}
 	})

@@ -7,6 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
+	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -42,6 +45,19 @@ type LoadOptions struct {
 	Strict bool
 	// Innermost flattens nested ranges, the innermost winning (see [Builder]).
 	Innermost bool
+	// IntegerBounds requires the From and To fields to be IPv4 addresses
+	// written as decimal integers (34603008 is 2.16.0.0), the format of
+	// lists that store addresses as 32-bit numbers; a row in address
+	// notation, IPv6 among them, is then refused, naming its column.
+	// Without it such fields are still recognised, row by row, so a list
+	// may mix integer IPv4 rows with IPv6 rows (but not within one row).
+	IntegerBounds bool
+	// OwnerURL reads an owner field that is an absolute http or https URL
+	// (https://www.example.com/bots) as the owner's URL when the row has
+	// no URL of its own: the record gets Owner "example.com" (the host
+	// name, lower case, without "www.") and URL as written. Other owner
+	// fields are kept as they are.
+	OwnerURL bool
 }
 
 // Load reads ranges from CSV (by default the ipcat layout: start, end,
@@ -167,12 +183,14 @@ func (b *Builder) ReadCSV(r io.Reader, opts *LoadOptions) error {
 			case !ok2:
 				perr = columnError(cols.To)
 			case cols.To <= 0:
-				rg, perr = ParseRange(from)
-			default:
-				rg.From, perr = parseAddr(from)
-				if perr == nil {
-					rg.To, perr = parseAddr(to)
+				if o.IntegerBounds || isDecimal(from) {
+					rg.From, perr = parseBound(from, cols.From, o.IntegerBounds)
+					rg.To = rg.From
+				} else {
+					rg, perr = ParseRange(from)
 				}
+			default:
+				rg, perr = parseBounds(from, to, cols, o.IntegerBounds)
 			}
 		}
 		owner, ok := field(cols.Owner)
@@ -187,11 +205,101 @@ func (b *Builder) ReadCSV(r io.Reader, opts *LoadOptions) error {
 			b.failText(src, line, text, perr)
 			continue
 		}
-		if err := b.add(src, line, rg, Record{Owner: owner, URL: url}, true); err != nil {
+		who := Record{Owner: owner, URL: url}
+		if o.OwnerURL && url == "" {
+			who = ownerURL(owner)
+		}
+		if err := b.add(src, line, rg, who, true); err != nil {
 			b.failText(src, line, text, err)
 		}
 	}
 }
+
+// isDecimal reports whether s is a non-empty run of ASCII digits: an
+// address written as an integer (no address notation is all digits).
+func isDecimal(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// parseBound parses one bound in column col: a decimal integer IPv4
+// address, or (unless integers only) any address notation.
+func parseBound(s string, col int, integers bool) (netip.Addr, error) {
+	if !isDecimal(s) {
+		if integers {
+			if s == "" {
+				return netip.Addr{}, &fieldError{col, errMissingAddr{}}
+			}
+			return netip.Addr{}, &fieldError{col, fmt.Errorf("%w: %q is not a decimal integer address", ErrSyntax, cut(s))}
+		}
+		return parseAddr(s)
+	}
+	v, err := strconv.ParseUint(s, 10, 32)
+	if err != nil { // only a range error: s is all digits
+		return netip.Addr{}, &fieldError{col, fmt.Errorf("%w: integer address %s out of range 0..4294967295", ErrSyntax, cut(s))}
+	}
+	return v4addr(uint32(v)), nil
+}
+
+// parseBounds parses the From and To fields of a row. A row whose one
+// bound is an integer and the other an IPv6 address is refused, naming
+// the IPv6 column.
+func parseBounds(from, to string, cols Columns, integers bool) (Range, error) {
+	var rg Range
+	var err error
+	if rg.From, err = parseBound(from, cols.From, integers); err != nil {
+		return Range{}, err
+	}
+	if rg.To, err = parseBound(to, cols.To, integers); err != nil {
+		return Range{}, err
+	}
+	switch fi, ti := isDecimal(from), isDecimal(to); {
+	case fi && !ti && !rg.To.Is4():
+		return Range{}, &fieldError{cols.To, fmt.Errorf("%w: IPv6 address with an integer IPv4 start", ErrMixedFamily)}
+	case ti && !fi && !rg.From.Is4():
+		return Range{}, &fieldError{cols.From, fmt.Errorf("%w: IPv6 address with an integer IPv4 end", ErrMixedFamily)}
+	}
+	return rg, nil
+}
+
+// cut shortens a field quoted in an error to maxAddrText bytes.
+func cut(s string) string {
+	if len(s) > maxAddrText {
+		return s[:maxAddrText] + "..."
+	}
+	return s
+}
+
+// ownerURL returns the record for an owner field that may be a URL: the
+// host name (lower case, without "www.") as Owner and the field as URL,
+// or the field as Owner when it is not an absolute http(s) URL.
+func ownerURL(owner string) Record {
+	u, err := url.Parse(owner)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+		return Record{Owner: owner}
+	}
+	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	if host == "" {
+		return Record{Owner: owner}
+	}
+	return Record{Owner: host, URL: owner}
+}
+
+// fieldError names the column of a bad field in a row.
+type fieldError struct {
+	col int
+	err error
+}
+
+func (e *fieldError) Error() string { return fmt.Sprintf("column %d: %s", e.col, trimPrefix(e.err)) }
+func (e *fieldError) Unwrap() error { return e.err }
 
 // columnError reports a missing column (ErrColumn); a small integer
 // boxed in an interface costs no allocation.

@@ -199,6 +199,124 @@ func TestLoadColumns(t *testing.T) {
 	}
 }
 
+// TestLoadIntegerBounds reads lists that write IPv4 addresses as 32-bit
+// decimal integers, with owners given as URLs.
+func TestLoadIntegerBounds(t *testing.T) {
+	tests := []struct {
+		name  string
+		input string
+		opts  *ipdb.LoadOptions
+		want  map[string]ipdb.Match // address -> match; a zero Match: no match
+	}{
+		{
+			name:  "integers and owner URLs",
+			input: "34603008,35127295,http://www.akamai.com/\n50331648,50331903,https://Example.NET/bots\n",
+			opts:  &ipdb.LoadOptions{OwnerURL: true},
+			want: map[string]ipdb.Match{
+				"2.16.0.0":     {Range: rng("2.16.0.0", "2.23.255.255"), Record: ipdb.Record{Owner: "akamai.com", URL: "http://www.akamai.com/"}},
+				"2.23.255.255": {Range: rng("2.16.0.0", "2.23.255.255"), Record: ipdb.Record{Owner: "akamai.com", URL: "http://www.akamai.com/"}},
+				"3.0.0.77":     {Range: rng("3.0.0.0", "3.0.0.255"), Record: ipdb.Record{Owner: "example.net", URL: "https://Example.NET/bots"}},
+				"2.24.0.0":     {},
+			},
+		},
+		{
+			name:  "owner URLs off: owner as written",
+			input: "34603008,35127295,http://www.akamai.com/\n",
+			want: map[string]ipdb.Match{
+				"2.16.0.1": {Range: rng("2.16.0.0", "2.23.255.255"), Record: ipdb.Record{Owner: "http://www.akamai.com/"}},
+			},
+		},
+		{
+			name:  "a row's own URL wins and non-URL owners stay",
+			input: "1,1,http://a.example/,http://b.example/\n2,2,ftp://c.example/\n3,3,Plain Owner\n",
+			opts:  &ipdb.LoadOptions{OwnerURL: true},
+			want: map[string]ipdb.Match{
+				"0.0.0.1": {Range: rng("0.0.0.1", "0.0.0.1"), Record: ipdb.Record{Owner: "http://a.example/", URL: "http://b.example/"}},
+				"0.0.0.2": {Range: rng("0.0.0.2", "0.0.0.2"), Record: ipdb.Record{Owner: "ftp://c.example/"}},
+				"0.0.0.3": {Range: rng("0.0.0.3", "0.0.0.3"), Record: ipdb.Record{Owner: "Plain Owner"}},
+			},
+		},
+		{
+			name:  "ends of the 32-bit space, leading zeros",
+			input: "0,000,zero\n4294967295,4294967295,top\n",
+			want: map[string]ipdb.Match{
+				"0.0.0.0":         {Range: rng("0.0.0.0", "0.0.0.0"), Record: ipdb.Record{Owner: "zero"}},
+				"255.255.255.255": {Range: rng("255.255.255.255", "255.255.255.255"), Record: ipdb.Record{Owner: "top"}},
+				"0.0.0.1":         {},
+			},
+		},
+		{
+			name:  "integer and notation rows in one list, IPv6 too",
+			input: "167772160,10.0.0.255,ten\n2001:db8::,2001:db8::ff,six\n",
+			want: map[string]ipdb.Match{
+				"10.0.0.9":    {Range: rng("10.0.0.0", "10.0.0.255"), Record: ipdb.Record{Owner: "ten"}},
+				"2001:db8::9": {Range: rng("2001:db8::", "2001:db8::ff"), Record: ipdb.Record{Owner: "six"}},
+			},
+		},
+		{
+			name:  "single integer column",
+			input: "owner,ip\nsolo,3232235777\n",
+			opts:  &ipdb.LoadOptions{Header: true, Columns: ipdb.Columns{From: 2, Owner: 1}, IntegerBounds: true},
+			want: map[string]ipdb.Match{
+				"192.168.1.1": {Range: rng("192.168.1.1", "192.168.1.1"), Record: ipdb.Record{Owner: "solo"}},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tab, err := ipdb.Load(strings.NewReader(tt.input), tt.opts)
+			require.NoError(t, err)
+			for ip, want := range tt.want {
+				got, ok := tab.LookupMatch(netip.MustParseAddr(ip))
+				if ok != (want != ipdb.Match{}) || got != want {
+					t.Errorf("LookupMatch(%v) = %v, %v, want %v", ip, got, ok, want)
+				}
+			}
+		})
+	}
+}
+
+func TestLoadIntegerBoundsErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		input   string
+		opts    *ipdb.LoadOptions
+		wantErr error
+		wantMsg string
+	}{
+		{"above 2^32-1", "1,2,ok\n4294967296,4294967296,x\n", nil, ipdb.ErrSyntax,
+			`ipdb: line 2: "4294967296,4294967296,x": column 1: invalid range: integer address 4294967296 out of range 0..4294967295`},
+		{"far above", "1,2,ok\n5,99999999999999999999999,x\n", nil, ipdb.ErrSyntax,
+			`ipdb: line 2: "5,99999999999999999999999,x": column 2: invalid range: integer address 99999999999999999999999 out of range 0..4294967295`},
+		{"negative", "1,2,ok\n-5,7,x\n", nil, ipdb.ErrSyntax, `ipdb: line 2: "-5,7,x": invalid range: ParseAddr("-5"): unable to parse IP`},
+		{"integer with IPv6", "1,2,ok\n5,2001:db8::,x\n", nil, ipdb.ErrMixedFamily,
+			`ipdb: line 2: "5,2001:db8::,x": column 2: mixed address families: IPv6 address with an integer IPv4 start`},
+		{"IPv6 with integer", "1,2,ok\n2001:db8::,5,x\n", nil, ipdb.ErrMixedFamily,
+			`ipdb: line 2: "2001:db8::,5,x": column 1: mixed address families: IPv6 address with an integer IPv4 end`},
+		{"integers only: IPv6 row", "1,2,ok\n2001:db8::,2001:db8::1,x\n", &ipdb.LoadOptions{IntegerBounds: true}, ipdb.ErrSyntax,
+			`ipdb: line 2: "2001:db8::,2001:db8::1,x": column 1: invalid range: "2001:db8::" is not a decimal integer address`},
+		{"integers only: dotted end", "1,2,ok\n3,10.0.0.1,x\n", &ipdb.LoadOptions{IntegerBounds: true}, ipdb.ErrSyntax,
+			`ipdb: line 2: "3,10.0.0.1,x": column 2: invalid range: "10.0.0.1" is not a decimal integer address`},
+		{"reversed integers", "1,2,ok\n9,8,x\n", nil, ipdb.ErrReversed, `ipdb: line 2: "9,8,x": start after end`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tab, err := ipdb.Load(strings.NewReader(tt.input), tt.opts)
+			if tab != nil || !errors.Is(err, tt.wantErr) {
+				t.Fatalf("Load = %v, %v, want nil, %v", tab, err, tt.wantErr)
+			}
+			pe, ok := errors.AsType[*ipdb.ParseError](err)
+			require.True(t, ok, "error %v is not a *ParseError", err)
+			assert.Equal(t, 2, pe.Line)
+			assert.Equal(t, tt.wantMsg, err.Error())
+		})
+	}
+}
+
+func rng(from, to string) ipdb.Range {
+	return ipdb.Range{From: netip.MustParseAddr(from), To: netip.MustParseAddr(to)}
+}
+
 func TestReadPrefixesInnermost(t *testing.T) {
 	b := ipdb.Builder{Innermost: true}
 	require.NoError(t, b.ReadPrefixes(strings.NewReader("10.0.0.0/8\n# comment\n\n2001:db8::/32\n"), "corp.txt", ipdb.Record{Owner: "corp"}))
