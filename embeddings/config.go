@@ -115,8 +115,9 @@ type Config struct {
 	Weights map[string]float32
 	// PurchaseContext switches on the global purchase context: every
 	// centre token of a session with a "purchase=" section is also
-	// pulled toward the purchased token (see the package documentation
-	// for the exact update).
+	// pulled toward the output vector of each purchased token (see the
+	// package documentation for the exact update); the effect shows in
+	// IN–OUT scores (KeepOutputs, [Model.NearestOut]).
 	PurchaseContext bool
 	// SkippedNegatives switches on implicit negatives: every centre token
 	// of a session with a "skipped=" section is pushed away from each
@@ -130,6 +131,12 @@ type Config struct {
 	// SkippedNegatives false. The zero value reads the session format (see
 	// [ParseSession]).
 	PlainText bool
+	// KeepOutputs keeps the output (context) vectors in the returned
+	// [Model] besides the input vectors, for [Model.Outputs] and
+	// [Model.NearestOut]. It doubles the memory the model keeps, to
+	// 2·Len·Dim·4 bytes (training holds both sets anyway). The zero value
+	// drops them, as word2vec does.
+	KeepOutputs bool
 
 	// Progress, when not nil, is called once when training starts (after
 	// the vocabulary is built, with Tokens 0), from a training goroutine

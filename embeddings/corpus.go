@@ -58,24 +58,26 @@ func (lr *lineReader) next() ([]byte, error) {
 type span struct {
 	start, end         int32 // token range in block.ids
 	skipStart, skipEnd int32 // range in block.skipped
-	purchase           int32 // vocabulary id, or -1
+	purStart, purEnd   int32 // range in block.purchases
 }
 
 // block is a unit of training work: whole sessions as vocabulary ids.
 type block struct {
-	ids     []uint32
-	marks   []uint8 // nil unless weights are on
-	skipped []uint32
-	spans   []span
-	tokens  int64 // kept session tokens, the sum of the span lengths
-	raw     int   // tokens of the block's lines before dropping rare ones
-	epoch   int
+	ids       []uint32
+	marks     []uint8 // nil unless weights are on
+	skipped   []uint32
+	purchases []uint32
+	spans     []span
+	tokens    int64 // kept session tokens, the sum of the span lengths
+	raw       int   // tokens of the block's lines before dropping rare ones
+	epoch     int
 }
 
 func (b *block) reset() {
 	b.ids = b.ids[:0]
 	b.marks = b.marks[:0]
 	b.skipped = b.skipped[:0]
+	b.purchases = b.purchases[:0]
 	b.spans = b.spans[:0]
 	b.tokens = 0
 	b.raw = 0
@@ -92,7 +94,7 @@ func (b *block) full() bool { return b.raw >= blockTokens }
 // tokens is skipped.
 func (b *block) appendSession(cfg *Config, p *lineParser, lookup, lookupSection func([]byte) (uint32, bool)) {
 	b.raw += len(p.tokens)
-	sp := span{start: int32(len(b.ids)), skipStart: int32(len(b.skipped)), purchase: -1}
+	sp := span{start: int32(len(b.ids)), skipStart: int32(len(b.skipped)), purStart: int32(len(b.purchases))}
 	for i, t := range p.tokens {
 		id, ok := lookup(t)
 		if !ok {
@@ -107,11 +109,14 @@ func (b *block) appendSession(cfg *Config, p *lineParser, lookup, lookupSection 
 	if sp.end == sp.start {
 		return
 	}
-	if cfg.PurchaseContext && p.purchase != nil {
-		if id, ok := lookupSection(p.purchase); ok {
-			sp.purchase = int32(id)
+	if cfg.PurchaseContext {
+		for _, t := range p.purchases {
+			if id, ok := lookupSection(t); ok {
+				b.purchases = append(b.purchases, id)
+			}
 		}
 	}
+	sp.purEnd = int32(len(b.purchases))
 	if cfg.SkippedNegatives {
 		for _, t := range p.skipped {
 			if id, ok := lookupSection(t); ok {
@@ -127,11 +132,12 @@ func (b *block) appendSession(cfg *Config, p *lineParser, lookup, lookupSection 
 // clone returns a copy of b with exactly sized slices.
 func (b *block) clone() block {
 	c := block{
-		ids:     slices.Clone(b.ids),
-		skipped: slices.Clone(b.skipped),
-		spans:   slices.Clone(b.spans),
-		tokens:  b.tokens,
-		raw:     b.raw,
+		ids:       slices.Clone(b.ids),
+		skipped:   slices.Clone(b.skipped),
+		purchases: slices.Clone(b.purchases),
+		spans:     slices.Clone(b.spans),
+		tokens:    b.tokens,
+		raw:       b.raw,
 	}
 	if b.marks != nil {
 		c.marks = slices.Clone(b.marks)
@@ -142,13 +148,13 @@ func (b *block) clone() block {
 // remap rewrites b's provisional ids to vocabulary ids in place, dropping
 // tokens whose id is -1 and sessions left empty.
 func (b *block) remap(remap []int32) {
-	ids, marks, skipped, spans := b.ids[:0], b.marks, b.skipped[:0], b.spans[:0]
+	ids, marks, skipped, purchases, spans := b.ids[:0], b.marks, b.skipped[:0], b.purchases[:0], b.spans[:0]
 	if marks != nil {
 		marks = marks[:0]
 	}
 	b.tokens = 0
 	for _, sp := range b.spans {
-		ns := span{start: int32(len(ids)), skipStart: int32(len(skipped)), purchase: -1}
+		ns := span{start: int32(len(ids)), skipStart: int32(len(skipped)), purStart: int32(len(purchases))}
 		for i := sp.start; i < sp.end; i++ {
 			if id := remap[b.ids[i]]; id >= 0 {
 				ids = append(ids, uint32(id))
@@ -161,9 +167,12 @@ func (b *block) remap(remap []int32) {
 		if ns.end == ns.start {
 			continue
 		}
-		if sp.purchase >= 0 {
-			ns.purchase = remap[sp.purchase]
+		for i := sp.purStart; i < sp.purEnd; i++ {
+			if id := remap[b.purchases[i]]; id >= 0 {
+				purchases = append(purchases, uint32(id))
+			}
 		}
+		ns.purEnd = int32(len(purchases))
 		for i := sp.skipStart; i < sp.skipEnd; i++ {
 			if id := remap[b.skipped[i]]; id >= 0 {
 				skipped = append(skipped, uint32(id))
@@ -173,7 +182,7 @@ func (b *block) remap(remap []int32) {
 		spans = append(spans, ns)
 		b.tokens += int64(ns.end - ns.start)
 	}
-	b.ids, b.marks, b.skipped, b.spans = ids, marks, skipped, spans
+	b.ids, b.marks, b.skipped, b.purchases, b.spans = ids, marks, skipped, purchases, spans
 }
 
 // countLine counts the session tokens of p. Purchase and skipped tokens

@@ -53,9 +53,9 @@ func TestErrorsOnePrefix(t *testing.T) {
 			return err
 		}, "embeddings: empty vocabulary: no token reaches MinCount 5"},
 		{"parse session", func() error {
-			_, err := ParseSession("a | purchase=b,c", nil)
+			_, err := ParseSession("a | purchase=b,,c", nil)
 			return err
-		}, "embeddings: invalid section: purchase takes one token after the '|' at byte 2"},
+		}, "embeddings: invalid section: empty purchase token after the '|' at byte 2"},
 		{"read text value", func() error {
 			_, err := ReadText(strings.NewReader("1 2\na 1 x\n"))
 			return err

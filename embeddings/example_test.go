@@ -183,12 +183,12 @@ func ExampleModel_WriteText() {
 }
 
 func ExampleParseSession() {
-	s, err := embeddings.ParseSession("query:boots item:4 item:9@cart | purchase=item:9 | skipped=item:2", embeddings.DefaultWeights())
+	s, err := embeddings.ParseSession("query:boots item:4 item:9@cart item:5 | purchase=item:9,item:5 | skipped=item:2", embeddings.DefaultWeights())
 	if err != nil {
 		panic(err)
 	}
-	fmt.Printf("%q %q %q %q\n", s.Tokens, s.Markers, s.Purchase, s.Skipped)
-	// Output: ["query:boots" "item:4" "item:9"] ["" "" "cart"] "item:9" ["item:2"]
+	fmt.Printf("%q %q %q %q\n", s.Tokens, s.Markers, s.Purchases, s.Skipped)
+	// Output: ["query:boots" "item:4" "item:9" "item:5"] ["" "" "cart" ""] ["item:9" "item:5"] ["item:2"]
 }
 
 func ExampleEvaluateAnalogies() {

@@ -257,7 +257,7 @@ func (j *Journeys) All() func(yield func(Session) bool) {
 			if r.Float64() < cfg.PurchaseRate {
 				p := item(home)
 				push(p, "purchase")
-				s.Purchase = p
+				s.Purchases = append(s.Purchases, p)
 			}
 			for range max(cfg.Skipped, 0) {
 				s.Skipped = append(s.Skipped, "item:"+strconv.Itoa(r.IntN(cfg.Categories*cfg.ItemsPerCategory)))

@@ -9,6 +9,11 @@ import (
 // ErrUnknownToken is returned for a token that is not in the model.
 var ErrUnknownToken = errors.New("embeddings: unknown token")
 
+// ErrNoOutputs is returned by [Model.NearestOut] for a model without
+// output vectors: trained without [Config.KeepOutputs], or read from a
+// file.
+var ErrNoOutputs = errors.New("embeddings: model has no output vectors")
+
 // Model is a trained or loaded set of token vectors, ordered as they were
 // trained or read (most frequent first after training).
 //
@@ -24,6 +29,7 @@ type Model struct {
 	invNorm []float32 // 1/|v|, 0 for a zero vector
 	types   []string  // distinct token types
 	typeOf  []uint32  // index into types, per token
+	outputs *Model    // output vectors of the same tokens, or nil
 }
 
 // maxChunkBytes bounds one allocation of vector storage. The readers
@@ -150,9 +156,32 @@ func (m *Model) Vector(token string) ([]float32, bool) {
 	return m.row(i), true
 }
 
+// withOutputs attaches the row-major output vectors vecs, which it keeps
+// without copying, to m; they share m's tokens and index.
+func (m *Model) withOutputs(vecs []float32) *Model {
+	o := newModel(m.dim, nil, nil, vecs)
+	o.tokens, o.counts, o.index, o.types, o.typeOf = m.tokens, m.counts, m.index, m.types, m.typeOf
+	o.invNorm = make([]float32, len(m.tokens))
+	for i := range m.tokens {
+		if v := o.row(i); dot(v, v) > 0 {
+			o.invNorm[i] = float32(1 / math.Sqrt(float64(dot(v, v))))
+		}
+	}
+	m.outputs = o
+	return m
+}
+
+// Outputs returns the output (context) vectors of the model's tokens as a
+// Model of their own, in the same order, or nil when the model has none
+// (trained without [Config.KeepOutputs], or read from a file). Use it to
+// write the output set ([Model.WriteBinaryFile]), to look up an output
+// vector ([Model.Vector]), or to search among output vectors. The returned
+// model has no outputs itself.
+func (m *Model) Outputs() *Model { return m.outputs }
+
 // Normalized returns a copy of the model whose vectors have unit length
 // (zero vectors stay zero), as cosine-based tools and vector databases
-// expect.
+// expect. Output vectors, if any, are normalised too.
 func (m *Model) Normalized() *Model {
 	chunks := make([][]float32, len(m.chunks))
 	for c, src := range m.chunks {
@@ -165,7 +194,11 @@ func (m *Model) Normalized() *Model {
 			dst[j] = x * m.invNorm[i]
 		}
 	}
-	return newChunkedModel(m.dim, m.tokens, m.counts, chunks, m.shift)
+	n := newChunkedModel(m.dim, m.tokens, m.counts, chunks, m.shift)
+	if m.outputs != nil {
+		n.outputs = m.outputs.Normalized()
+	}
+	return n
 }
 
 // Types returns the distinct token types in order of first appearance

@@ -57,6 +57,33 @@ func (m *Model) Nearest(token string, k int) ([]Neighbor, error) {
 	return m.Search(Query{Token: token, K: k})
 }
 
+// NearestOut returns the k tokens whose output (context) vectors have the
+// highest cosine with the input vector of token, best first, excluding
+// token itself (k <= 0 means 10): the IN–OUT similarity of Nalisnick et
+// al. ("Improving Document Ranking with Dual Word Embeddings", WWW 2016).
+// Input–input similarity ([Model.Nearest]) ranks tokens used in the same
+// way, substitutes; IN–OUT ranks tokens that occur around token, and,
+// with [Config.PurchaseContext], the items bought in sessions that
+// viewed it. For the reverse question, the items whose sessions lead to
+// purchasing X, search the input vectors with X's output vector:
+//
+//	u, _ := m.Outputs().Vector("item:9")
+//	m.Search(embeddings.Query{Vector: u, Exclude: []string{"item:9"}})
+//
+// It returns [ErrNoOutputs] for a model without output vectors (see
+// [Config.KeepOutputs]) and an error wrapping [ErrUnknownToken] for a
+// token not in the model. It costs what [Model.Nearest] costs.
+func (m *Model) NearestOut(token string, k int) ([]Neighbor, error) {
+	if m.outputs == nil {
+		return nil, ErrNoOutputs
+	}
+	i, err := m.lookup(token)
+	if err != nil {
+		return nil, err
+	}
+	return m.outputs.Search(Query{Vector: m.row(i), K: k, Exclude: []string{token}})
+}
+
 // Analogy answers "a is to b as c is to ?" with the 3CosAdd rule: the
 // tokens nearest to unit(b) − unit(a) + unit(c), excluding a, b and c.
 // For the classic king − man + woman call Analogy("man", "king", "woman", k).

@@ -105,8 +105,9 @@ type Session struct {
 	// Markers holds, for each token, its interaction marker name, or ""
 	// when it has none. It is nil when no token has a marker.
 	Markers []string
-	// Purchase is the token of the "purchase=" section, or "".
-	Purchase string
+	// Purchases are the tokens of the "purchase=" section, in order: the
+	// items bought in the session.
+	Purchases []string
 	// Skipped are the tokens of the "skipped=" section.
 	Skipped []string
 }
@@ -124,9 +125,9 @@ func (s Session) String() string {
 			b.WriteString(s.Markers[i])
 		}
 	}
-	if s.Purchase != "" {
+	if len(s.Purchases) > 0 {
 		b.WriteString(" | purchase=")
-		b.WriteString(s.Purchase)
+		b.WriteString(strings.Join(s.Purchases, ","))
 	}
 	if len(s.Skipped) > 0 {
 		b.WriteString(" | skipped=")
@@ -137,14 +138,15 @@ func (s Session) String() string {
 
 // ParseSession parses one corpus line. The line format is
 //
-//	token[@marker] token[@marker] ... [| purchase=token] [| skipped=token,token,...]
+//	token[@marker] token[@marker] ... [| purchase=token,token,...] [| skipped=token,token,...]
 //
 // Tokens are separated by spaces or tabs. A marker is recognised only when
 // it is a key of markers (see [Config.Weights]); otherwise '@' is part of
 // the token. Sections follow the tokens, each introduced by '|', in any
-// order, each at most once; the only keys are purchase (one token) and
-// skipped (a comma-separated list). A line without '|' is a plain
-// word2vec sentence.
+// order, each at most once; the only keys are purchase (the items bought
+// in the session) and skipped (the items shown and not chosen), each a
+// comma-separated list of tokens. A line without '|' is a plain word2vec
+// sentence. [Config.PlainText] reads lines without this syntax.
 func ParseSession(line string, markers map[string]float32) (Session, error) {
 	var p lineParser
 	p.markers = newMarkerSet(markers)
@@ -167,8 +169,8 @@ func ParseSession(line string, markers map[string]float32) (Session, error) {
 			}
 		}
 	}
-	if p.purchase != nil {
-		s.Purchase = string(p.purchase)
+	for _, t := range p.purchases {
+		s.Purchases = append(s.Purchases, string(t))
 	}
 	for _, t := range p.skipped {
 		s.Skipped = append(s.Skipped, string(t))
@@ -222,12 +224,12 @@ func newLineParser(cfg *Config) *lineParser {
 // lineParser splits a line into byte slices without allocating once its
 // buffers have grown.
 type lineParser struct {
-	plain    bool // Config.PlainText: no sections, no markers
-	markers  *markerSet
-	tokens   [][]byte
-	marks    []uint8
-	purchase []byte
-	skipped  [][]byte
+	plain     bool // Config.PlainText: no sections, no markers
+	markers   *markerSet
+	tokens    [][]byte
+	marks     []uint8
+	purchases [][]byte
+	skipped   [][]byte
 }
 
 func isSpace(c byte) bool {
@@ -237,7 +239,7 @@ func isSpace(c byte) bool {
 func (p *lineParser) parse(line []byte) error {
 	p.tokens = p.tokens[:0]
 	p.marks = p.marks[:0]
-	p.purchase = nil
+	p.purchases = p.purchases[:0]
 	p.skipped = p.skipped[:0]
 	head := line
 	var rest []byte
@@ -270,7 +272,7 @@ func (p *lineParser) parse(line []byte) error {
 		sec = bytes.TrimFunc(sec, func(r rune) bool { return r < 0x80 && isSpace(byte(r)) })
 		key, val, ok := bytes.Cut(sec, []byte{'='})
 		if !ok || len(val) == 0 || bytes.ContainsFunc(val, func(r rune) bool { return r < 0x80 && isSpace(byte(r)) }) {
-			return fmt.Errorf("%w %q after the '|' at byte %d: want purchase=<token> or skipped=<token>,<token>... without spaces ('|' starts a section and cannot be part of a token)",
+			return fmt.Errorf("%w %q after the '|' at byte %d: want purchase=<token>,<token>... or skipped=<token>,<token>... without spaces ('|' starts a section and cannot be part of a token)",
 				ErrSection, truncate(sec), at)
 		}
 		switch string(key) {
@@ -279,10 +281,12 @@ func (p *lineParser) parse(line []byte) error {
 				return fmt.Errorf("%w: duplicate purchase after the '|' at byte %d", ErrSection, at)
 			}
 			seen |= 1
-			if bytes.IndexByte(val, ',') >= 0 {
-				return fmt.Errorf("%w: purchase takes one token after the '|' at byte %d", ErrSection, at)
+			for t := range bytes.SplitSeq(val, []byte{','}) {
+				if len(t) == 0 {
+					return fmt.Errorf("%w: empty purchase token after the '|' at byte %d", ErrSection, at)
+				}
+				p.purchases = append(p.purchases, t)
 			}
-			p.purchase = val
 		case "skipped":
 			if seen&2 != 0 {
 				return fmt.Errorf("%w: duplicate skipped after the '|' at byte %d", ErrSection, at)

@@ -25,17 +25,22 @@ var sessionTests = []struct {
 	{name: "markers off", line: "item:2@cart", want: Session{Tokens: []string{"item:2@cart"}}},
 	{
 		name: "sections", line: "item:1 item:9 | purchase=item:9 | skipped=item:4,item:7",
-		want: Session{Tokens: []string{"item:1", "item:9"}, Purchase: "item:9", Skipped: []string{"item:4", "item:7"}},
+		want: Session{Tokens: []string{"item:1", "item:9"}, Purchases: []string{"item:9"}, Skipped: []string{"item:4", "item:7"}},
 	},
 	{
 		name: "sections reversed", line: "a |skipped=b| purchase=c ",
-		want: Session{Tokens: []string{"a"}, Purchase: "c", Skipped: []string{"b"}},
+		want: Session{Tokens: []string{"a"}, Purchases: []string{"c"}, Skipped: []string{"b"}},
 	},
 	{name: "unknown key", line: "a | bought=b", err: ErrSection},
 	{name: "no value", line: "a | purchase=", err: ErrSection},
 	{name: "no equals", line: "a | purchase", err: ErrSection},
 	{name: "two purchases", line: "a | purchase=b | purchase=c", err: ErrSection},
-	{name: "purchase list", line: "a | purchase=b,c", err: ErrSection},
+	{
+		name: "purchases", line: "item:1 item:9 item:12 | purchase=item:9,item:12",
+		want: Session{Tokens: []string{"item:1", "item:9", "item:12"}, Purchases: []string{"item:9", "item:12"}},
+	},
+	{name: "empty purchase", line: "a | purchase=b,,c", err: ErrSection},
+	{name: "trailing comma", line: "a | purchase=b,", err: ErrSection},
 	{name: "empty skipped", line: "a | skipped=b,,c", err: ErrSection},
 	{name: "space in value", line: "a | skipped=b c", err: ErrSection},
 }

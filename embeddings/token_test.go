@@ -50,7 +50,7 @@ func checkQueryToken(t *testing.T, text, tok string) {
 	if back, ok := QueryText(tok); !ok || back != strings.Join(strings.Fields(text), " ") {
 		t.Fatalf("QueryText(%q) = %q, %v, want %q, true", tok, back, ok, strings.Join(strings.Fields(text), " "))
 	}
-	line := "item:1 " + tok + " " + tok + "@cart | purchase=" + tok + " | skipped=" + tok
+	line := "item:1 " + tok + " " + tok + "@cart | purchase=" + tok + ",item:2 | skipped=" + tok
 	for _, markers := range []map[string]float32{nil, DefaultWeights()} {
 		s, err := ParseSession(line, markers)
 		if err != nil {
@@ -61,8 +61,8 @@ func checkQueryToken(t *testing.T, text, tok string) {
 			wantTokens[2] = tok
 		}
 		if strings.Join(s.Tokens, "\x00") != strings.Join(wantTokens, "\x00") ||
-			s.Purchase != tok || len(s.Skipped) != 1 || s.Skipped[0] != tok {
-			t.Fatalf("ParseSession(%q) = %q, want tokens %q, purchase %q, skipped [%q]", line, s, wantTokens, tok, tok)
+			len(s.Purchases) != 2 || s.Purchases[0] != tok || s.Purchases[1] != "item:2" || len(s.Skipped) != 1 || s.Skipped[0] != tok {
+			t.Fatalf("ParseSession(%q) = %q, want tokens %q, purchases [%q item:2], skipped [%q]", line, s, wantTokens, tok, tok)
 		}
 	}
 	var p lineParser

@@ -450,6 +450,7 @@ func (w *worker) trainBlock(b *block) {
 		}
 		w.sen, w.marks = sen, marks
 		skipped := b.skipped[sp.skipStart:sp.skipEnd]
+		purchases := b.purchases[sp.purStart:sp.purEnd]
 		for pos, c := range sen {
 			half := 1 + int((uint64(uint32(w.r.next()))*window)>>32)
 			lo, hi := max(pos-half, 0), min(pos+half, len(sen)-1)
@@ -462,8 +463,10 @@ func (w *worker) trainBlock(b *block) {
 					w.pair(sen[j], c, a)
 				}
 			}
-			if sp.purchase >= 0 && uint32(sp.purchase) != c {
-				w.single(c, uint32(sp.purchase), 1, a)
+			for _, p := range purchases {
+				if p != c {
+					w.single(c, p, 1, a)
+				}
 			}
 			for _, s := range skipped {
 				if s != c {
@@ -549,15 +552,32 @@ func (t *trainer) diverged(epoch int) error {
 		ErrDiverged, epoch, t.alphaAt(t.done.Load()), t.alpha0)
 }
 
-// model freezes the input vectors into a Model. It returns an error
+// model freezes the input vectors, and the output vectors when
+// Config.KeepOutputs is set, into a Model. It returns an error
 // wrapping ErrDiverged if a component is not finite: the last updates
 // can overflow without a NaN dot product showing it.
 func (t *trainer) model() (*Model, error) {
-	for i, x := range t.in {
-		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-			return nil, fmt.Errorf("%w: component %d of the vector of %q is %v (Config.Alpha %g): lower Alpha or Weights",
-				ErrDiverged, i%t.dim+1, t.vocab.tokens[i/t.dim], x, t.alpha0)
+	sets := []struct {
+		name string
+		vecs []float32
+	}{{"input", t.in}}
+	if t.cfg.KeepOutputs {
+		sets = append(sets, struct {
+			name string
+			vecs []float32
+		}{"output", t.out})
+	}
+	for _, set := range sets {
+		for i, x := range set.vecs {
+			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+				return nil, fmt.Errorf("%w: component %d of the %s vector of %q is %v (Config.Alpha %g): lower Alpha or Weights",
+					ErrDiverged, i%t.dim+1, set.name, t.vocab.tokens[i/t.dim], x, t.alpha0)
+			}
 		}
 	}
-	return newModel(t.dim, t.vocab.tokens, t.vocab.counts, t.in), nil
+	m := newModel(t.dim, t.vocab.tokens, t.vocab.counts, t.in)
+	if t.cfg.KeepOutputs {
+		m.withOutputs(t.out)
+	}
+	return m, nil
 }
