@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -144,6 +145,53 @@ func (f *SideFile) Run(ctx context.Context) error {
 		case <-tick.C:
 		}
 	}
+}
+
+// Disable takes sides out through the file, for every process that reads
+// it: it re-reads the file, checks that its set plus sides is valid (the
+// rules of [Topology.Disable]), writes the new set with [WriteSideFile]
+// and applies it here. On error neither the file nor the topology
+// changes. With Enable it makes a *SideFile the side control of a
+// schema-change runner (shard/schema.SideControl). Run one writer of a
+// file at a time: two writers racing can lose one's change.
+func (f *SideFile) Disable(sides []string) error { return f.change(sides, true) }
+
+// Enable puts sides back in through the file, as [SideFile.Disable] takes
+// them out; an unknown side name is an error wrapping [ErrUnknownSide].
+func (f *SideFile) Enable(sides []string) error { return f.change(sides, false) }
+
+func (f *SideFile) change(sides []string, off bool) error {
+	if _, err := f.Reload(); err != nil {
+		return err
+	}
+	t := f.Topology
+	var errs []error
+	for _, name := range sides {
+		if _, ok := t.byName[name]; !ok {
+			errs = append(errs, &SideError{Side: name, Err: ErrUnknownSide})
+		}
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	next := t.Disabled()
+	for _, name := range sides {
+		i := slices.Index(next, name)
+		switch {
+		case off && i < 0:
+			next = append(next, name)
+		case !off && i >= 0:
+			next = slices.Delete(next, i, i+1)
+		}
+	}
+	if err := t.CheckDisabled(next); err != nil {
+		return err
+	}
+	if err := WriteSideFile(f.Path, next); err != nil {
+		return fmt.Errorf("shard: writing disabled-sides file %s: %w", f.Path, err)
+	}
+	_, err := f.Reload()
+	return err
 }
 
 func slicesEqual(a, b []string) bool {

@@ -333,3 +333,42 @@ func TestRedactDSN(t *testing.T) {
 		}
 	}
 }
+
+// Disable and Enable on a SideFile go through the file, so a second
+// process polling it follows; a refused change leaves the file alone.
+func TestSideFileDisableEnable(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "disabled_sides")
+	runner := &SideFile{Path: path, Topology: mustTopology(t, 2)}
+	app := &SideFile{Path: path, Topology: mustTopology(t, 2)} // another process's view
+	follow := func(want ...string) {
+		t.Helper()
+		if _, err := app.Reload(); err != nil {
+			t.Fatalf("app Reload: %v", err)
+		}
+		if got := app.Topology.Disabled(); !slices.Equal(got, want) {
+			t.Fatalf("app sees disabled %v, want %v", got, want)
+		}
+	}
+	if err := runner.Disable([]string{"shard_001_A", "shard_002_A"}); err != nil {
+		t.Fatal(err)
+	}
+	follow("shard_001_A", "shard_002_A")
+	before, _ := os.ReadFile(path)
+	if err := runner.Disable([]string{"shard_001_B"}); !errors.Is(err, ErrBothSides) {
+		t.Fatalf("Disable(both sides of shard_001) = %v, want ErrBothSides", err)
+	}
+	if err := runner.Enable([]string{"shard_009_A"}); !errors.Is(err, ErrUnknownSide) {
+		t.Fatalf("Enable(unknown) = %v, want ErrUnknownSide", err)
+	}
+	if after, _ := os.ReadFile(path); !slices.Equal(before, after) {
+		t.Fatalf("a refused change rewrote the file:\n%s\nwas\n%s", after, before)
+	}
+	if err := runner.Enable([]string{"shard_001_A"}); err != nil {
+		t.Fatal(err)
+	}
+	follow("shard_002_A")
+	if err := runner.Enable([]string{"shard_002_A"}); err != nil {
+		t.Fatal(err)
+	}
+	follow()
+}

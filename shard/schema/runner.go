@@ -15,8 +15,10 @@ import (
 )
 
 // SideControl takes sides out of service and puts them back, by side
-// name ("shard_001_A"). *shard.Topology satisfies it; so does a type that
-// rewrites the disabled-sides file the application re-reads.
+// name ("shard_001_A"). *shard.Topology satisfies it within one process;
+// *shard.SideFile does it through the disabled-sides file that every
+// application process re-reads, which is what a live change across a
+// fleet uses.
 type SideControl interface {
 	Disable(sides []string) error
 	Enable(sides []string) error
