@@ -107,7 +107,14 @@
 //
 // # Vectors and queries
 //
-// A [Model] holds the input vectors. [Model.WriteText], [Model.WriteBinary],
+// A [Model] holds the input vectors, and with [Config.KeepOutputs] the
+// output (context) vectors too, as a second Model returned by
+// [Model.Outputs] that is written, read and searched like the first.
+// [Model.Nearest] ranks by input–input cosine (tokens used alike:
+// substitutes); [Model.NearestOut] by IN–OUT cosine, the input vector of
+// the query against the output vectors of the candidates (tokens that
+// occur around it: complements, and with the purchase context the items
+// bought after viewing it). [Model.WriteText], [Model.WriteBinary],
 // [ReadText] and [ReadBinary] speak word2vec's formats, which gensim,
 // fastText tooling and vector databases read; [Model.WriteTextFile] and
 // [Model.WriteBinaryFile] replace a file atomically; [Model.Normalized] returns
@@ -176,7 +183,9 @@
 //
 // # Costs
 //
-// Training memory is 2·Len·Dim·4 bytes of vectors plus the vocabulary and
+// A trained Model keeps Len·Dim·4 bytes of vectors, twice that with
+// [Config.KeepOutputs]. Training memory is 2·Len·Dim·4 bytes of vectors
+// plus the vocabulary and
 // 12 bytes per vocabulary token for the sampler and subsampling. [Train]
 // adds 4 bytes per corpus token and 20 per session. Both run one garbage
 // collection that returns memory to the OS between reading and training,

@@ -347,3 +347,38 @@ func ExampleConfig_plainText() {
 	fmt.Println(m.Len(), m.Count("|"), m.Count("=>"))
 	// Output: 7 20 20
 }
+
+// Sessions that view items 1 to 4 end with two purchases; IN–OUT
+// similarity of a viewed item ranks the purchased items first.
+func ExampleModel_NearestOut() {
+	var corpus strings.Builder
+	for range 200 {
+		corpus.WriteString("item:1 item:2 item:3 item:4 | purchase=item:9,item:12\n")
+		corpus.WriteString("item:20 item:9 item:21\nitem:30 item:12 item:31\nitem:40 item:50 item:41\n")
+	}
+	m, err := embeddings.Train(context.Background(), strings.NewReader(corpus.String()), embeddings.Config{
+		Dim: 16, MinCount: 1, Threads: 1, Seed: 1,
+		PurchaseContext: true, KeepOutputs: true,
+	})
+	if err != nil {
+		panic(err)
+	}
+	leads, err := m.NearestOut("item:1", 2)
+	if err != nil {
+		panic(err)
+	}
+	top := []string{leads[0].Token, leads[1].Token}
+	slices.Sort(top)
+	fmt.Println(top)
+
+	// The output vectors are written like the input vectors.
+	var out bytes.Buffer
+	if err := m.Outputs().WriteText(&out); err != nil {
+		panic(err)
+	}
+	header, _, _ := strings.Cut(out.String(), "\n")
+	fmt.Println(header)
+	// Output:
+	// [item:12 item:9]
+	// 13 16
+}

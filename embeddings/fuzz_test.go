@@ -26,7 +26,7 @@ func FuzzTrain(f *testing.F) {
 		cfg := Config{
 			Dim: dim, Window: window, Negative: negative, MinCount: minCount, Epochs: 2, Threads: 1, Seed: 1,
 			Alpha: alpha, Weights: map[string]float32{"cart": weight, "purchase": 4},
-			PurchaseContext: ext, SkippedNegatives: ext,
+			PurchaseContext: ext, SkippedNegatives: ext, KeepOutputs: ext,
 		}
 		m, err := Train(context.Background(), strings.NewReader(corpus), cfg)
 		if err != nil {
@@ -43,6 +43,12 @@ func FuzzTrain(f *testing.F) {
 			t.Fatalf("Train accepted a config validate refuses: %v", err)
 		}
 		assertFinite(t, m)
+		if ext != (m.Outputs() != nil) {
+			t.Fatalf("KeepOutputs %v, Outputs() = %v", ext, m.Outputs())
+		}
+		if ext {
+			assertFinite(t, m.Outputs())
+		}
 		var b bytes.Buffer
 		if err := m.WriteText(&b); err != nil {
 			t.Fatal(err)
