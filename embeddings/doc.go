@@ -114,7 +114,8 @@
 // substitutes); [Model.NearestOut] by IN–OUT cosine, the input vector of
 // the query against the output vectors of the candidates (tokens that
 // occur around it: complements, and with the purchase context the items
-// bought after viewing it). [Model.WriteText], [Model.WriteBinary],
+// bought after viewing it); [Model.SearchOut] adds Search's type filter
+// and exclusions. [Model.WriteText], [Model.WriteBinary],
 // [ReadText] and [ReadBinary] speak word2vec's formats, which gensim,
 // fastText tooling and vector databases read; [Model.WriteTextFile] and
 // [Model.WriteBinaryFile] replace a file atomically; [Model.Normalized] returns

@@ -74,14 +74,27 @@ func (m *Model) Nearest(token string, k int) ([]Neighbor, error) {
 // [Config.KeepOutputs]) and an error wrapping [ErrUnknownToken] for a
 // token not in the model. It costs what [Model.Nearest] costs.
 func (m *Model) NearestOut(token string, k int) ([]Neighbor, error) {
+	return m.SearchOut(Query{Token: token, K: k})
+}
+
+// SearchOut is [Model.Search] with IN–OUT scores (see [Model.NearestOut]):
+// it ranks the output vectors of the candidates by cosine with the input
+// vector of q.Token (excluded from the results), or with q.Vector when it
+// is set; Type, Exclude and Limit filter the candidates as in Search. It
+// returns [ErrNoOutputs] for a model without output vectors.
+func (m *Model) SearchOut(q Query) ([]Neighbor, error) {
 	if m.outputs == nil {
 		return nil, ErrNoOutputs
 	}
-	i, err := m.lookup(token)
-	if err != nil {
-		return nil, err
+	if q.Vector == nil {
+		i, err := m.lookup(q.Token)
+		if err != nil {
+			return nil, err
+		}
+		q.Vector = m.row(i)
+		q.Exclude = append(slices.Clip(q.Exclude), q.Token)
 	}
-	return m.outputs.Search(Query{Vector: m.row(i), K: k, Exclude: []string{token}})
+	return m.outputs.Search(q)
 }
 
 // Analogy answers "a is to b as c is to ?" with the 3CosAdd rule: the

@@ -109,6 +109,23 @@ func TestOutputs(t *testing.T) {
 	if slices.Equal(in, o) {
 		t.Fatal("output vector equals the input vector")
 	}
+	typed, err := m.SearchOut(Query{Token: "item:100", K: 5, Type: "item", Exclude: []string{"item:900"}})
+	if err != nil || len(typed) != 5 {
+		t.Fatalf("SearchOut(typed) = %v, %v, want 5 neighbours", typed, err)
+	}
+	all, err := m.NearestOut("item:100", m.Len())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []Neighbor
+	for _, n := range all {
+		if n.Token != "item:900" && len(want) < 5 {
+			want = append(want, n)
+		}
+	}
+	if !slices.Equal(typed, want) {
+		t.Fatalf("SearchOut with Exclude = %v, want %v", typed, want)
+	}
 	if _, err := m.NearestOut("item:nope", 3); !errors.Is(err, ErrUnknownToken) {
 		t.Fatalf("NearestOut(unknown) error %v, want ErrUnknownToken", err)
 	}

@@ -133,6 +133,7 @@ func train(stdout, stderr io.Writer, cfg config) error {
 		Weights:          embeddings.DefaultWeights(),         // click 1 < cart 2 < purchase 4
 		PurchaseContext:  true,
 		SkippedNegatives: true,
+		KeepOutputs:      true, // for IN–OUT queries: items bought after viewing one
 		ProgressEvery:    100 * time.Millisecond,
 		Now:              cfg.now,
 		Progress: func(p embeddings.Progress) {
@@ -169,6 +170,17 @@ func train(stdout, stderr io.Writer, cfg config) error {
 		cat, _ := journeys.Category(q.Token)
 		fmt.Fprintf(stdout, "%s (category %d), nearest %s tokens:\n ", q.Token, cat, q.Type)
 		for _, n := range nb {
+			c, _ := journeys.Category(n.Token)
+			fmt.Fprintf(stdout, " %s[c%d] %.2f", n.Token, c, n.Score)
+		}
+		fmt.Fprintln(stdout)
+	}
+	// IN–OUT: the items whose output vectors are closest to the input
+	// vector of a viewed item, where the purchase context puts the items
+	// bought in sessions that viewed it.
+	if leads, err := m.SearchOut(embeddings.Query{Token: "item:0", K: 5, Type: "item"}); err == nil {
+		fmt.Fprintf(stdout, "item:0, IN-OUT (bought or viewed next):\n ")
+		for _, n := range leads {
 			c, _ := journeys.Category(n.Token)
 			fmt.Fprintf(stdout, " %s[c%d] %.2f", n.Token, c, n.Score)
 		}

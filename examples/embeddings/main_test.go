@@ -15,7 +15,7 @@ func TestRun(t *testing.T) {
 	if code := run([]string{"-sessions", "1500", "-categories", "4", "-epochs", "2", "-threads", "1"}, &out, &errOut); code != 0 {
 		t.Fatalf("run() = %d, stderr:\n%s", code, errOut.String())
 	}
-	for _, want := range []string{"a session: ", "tokens, 48 dimensions", "nearest item tokens", "precision@5 by planted category, item tokens"} {
+	for _, want := range []string{"a session: ", "tokens, 48 dimensions", "nearest item tokens", "item:0, IN-OUT", "precision@5 by planted category, item tokens"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
