@@ -140,6 +140,36 @@ func ExampleTable_LookupMatch() {
 	// 198.51.100.1 no match
 }
 
+func ExampleTraffic_Count() {
+	dc := ipdb.Datacenters()
+	traffic, err := ipdb.NewTraffic(ipdb.TrafficConfig{Keys: 100, Hours: 24})
+	if err != nil {
+		panic(err)
+	}
+	// In a handler: count each request by owner at its own time.
+	night := time.Date(2026, 12, 5, 3, 15, 0, 0, time.UTC)
+	for i, ip := range []string{"64.5.32.1", "64.5.32.2", "192.0.2.1", "64.5.32.3"} {
+		owner := "people" // not in the datacenter list
+		if rec, ok := dc.Lookup(netip.MustParseAddr(ip)); ok {
+			owner = rec.Owner
+		}
+		traffic.Count(owner, night.Add(time.Duration(i)*20*time.Minute))
+	}
+	h := traffic.Hourly(night.Add(time.Hour), 3) // 02:00, 03:00 and 04:00
+	for k, key := range h.Keys {
+		fmt.Println(key, h.Counts[k])
+	}
+	var svg strings.Builder
+	if err := h.WriteSVG(&svg); err != nil { // serve with Content-Type image/svg+xml
+		panic(err)
+	}
+	fmt.Println(strings.HasPrefix(svg.String(), "<svg"))
+	// Output:
+	// ThePlanet.com Internet Services, Inc. [0 2 1]
+	// people [0 1 0]
+	// true
+}
+
 func ExampleIntervalBuilder_Build() {
 	// Any disjoint integer intervals: here HTTP status classes.
 	var b ipdb.IntervalBuilder[int, string]
