@@ -94,7 +94,13 @@
 //     cosine of the viewed items to each of two purchases rises from
 //     about −0.55 to +0.09, while their input–input cosine falls from
 //     about 0.30 to 0.03: the viewed items come to resemble the items
-//     viewed with the purchases, not the purchases' input vectors.
+//     viewed with the purchases, not the purchases' input vectors. Rank
+//     purchases by IN–OUT: on held-out synthetic journeys
+//     (TestHeldOutPurchaseHits, CRAFTKIT_LONG=1, 5 seeds, 5 epochs) the
+//     bought item is in the top 10 for the viewed items 0.49–0.51 of the
+//     time by IN–OUT against 0.03–0.04 by input–input; the purchase
+//     context adds +0.016 ± 0.011 there (and costs input–input −0.012 ±
+//     0.007), since those journeys' purchases depend on the category only.
 //   - Implicit negatives ([Config.SkippedNegatives]): for a session with
 //     "| skipped=s1,s2", every centre c takes one negative step away from
 //     each skipped token s ≠ c: g = −α·σ(v_c·u_s); u_s += g·v_c;
