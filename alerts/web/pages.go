@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"html/template"
 	"net/http"
 	"slices"
@@ -300,7 +301,7 @@ func (h *handler) meetingPage(r *http.Request, snap *alerts.Snapshot) (*view, er
 		Nav: h.nav(wk, h.zone(user)), R: mr,
 		SignalNoise: signalNoise(mr.Report.Tagged, mr.Report.SignalNoise),
 		Previous:    signalNoise(mr.Previous.Action+mr.Previous.NoAction, mr.Previous.SignalNoise),
-		Diff:        strconv.FormatFloat(mr.SignalNoiseDiff*100, 'f', 0, 64) + " points",
+		Diff:        fmt.Sprintf("%+.0f points", mr.SignalNoiseDiff*100),
 		// The charts' text is XML-escaped by package alerts, and their
 		// inputs here are counts and dates only.
 		Trend: template.HTML(alerts.TrendChart("Signal/noise, last 12 weeks", mr.Trend)),
