@@ -15,15 +15,20 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// chromium finds the browser: $CRAFTKIT_CHROMIUM, then Debian's
-// /usr/bin/chromium, then chromium or chromium-browser on $PATH. With none
-// it skips, or fails when CRAFTKIT_REQUIRE_SERVICES=1.
+// chromium finds the browser: $CRAFTKIT_CHROMIUM if set (and then only
+// it), else Debian's /usr/bin/chromium, then chromium or chromium-browser
+// on $PATH. With none it skips, or fails when CRAFTKIT_REQUIRE_SERVICES=1.
 func chromium(t *testing.T) string {
 	t.Helper()
-	cands := []string{os.Getenv("CRAFTKIT_CHROMIUM"), "/usr/bin/chromium"}
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			cands = append(cands, p)
+	var cands []string
+	if env := os.Getenv("CRAFTKIT_CHROMIUM"); env != "" {
+		cands = []string{env}
+	} else {
+		cands = []string{"/usr/bin/chromium"}
+		for _, name := range []string{"chromium", "chromium-browser"} {
+			if p, err := exec.LookPath(name); err == nil {
+				cands = append(cands, p)
+			}
 		}
 	}
 	for _, c := range cands {

@@ -4,7 +4,7 @@
 // checks the charts and the layout at 360 px, and takes screenshots.
 //
 // Start here:
-//   - apt-get install chromium (or set CRAFTKIT_CHROMIUM to a Chrome binary).
+//   - apt-get install chromium (or set CRAFTKIT_CHROMIUM to a Chrome binary; only it is tried then).
 //   - cd alerts/web/e2e && go test -v ./...
 //   - Set CRAFTKIT_E2E_SHOTS=DIR to keep the screenshots (default: a test temp dir).
 //
