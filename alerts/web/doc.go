@@ -81,7 +81,7 @@
 // Each request loads the store into an [alerts.Snapshot] ([alerts.Load])
 // and renders one report; there is no cache, so a write is visible on
 // the next page. The on-call page for a week of 1,000 notifications (half
-// classified), loading included, took about 37 ms and 14 MB of
+// classified), loading included, took about 35 ms and 9 MB of
 // allocations on the development machine (BenchmarkWeekPage) and is
 // 499 KB of HTML, about 0.5 KB per notification. Loading grows with the
 // whole store, so stores of many years are better served by a caching

@@ -91,7 +91,6 @@ type handler struct {
 	mux   *http.ServeMux
 	pages map[string]*template.Template
 	tags  []alerts.Tag
-	csp   string
 }
 
 // New returns the on-call review handler over store. It returns an error

@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -47,12 +46,15 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// goTool returns the go command that runs this test.
+// goTool returns the go command: the one on $PATH, else $GOROOT/bin/go.
 func goTool() string {
 	if p, err := exec.LookPath("go"); err == nil {
 		return p
 	}
-	return filepath.Join(runtime.GOROOT(), "bin", "go")
+	if r := os.Getenv("GOROOT"); r != "" {
+		return filepath.Join(r, "bin", "go")
+	}
+	return "go"
 }
 
 // startExample builds examples/alerts-web, starts it on a free loopback
