@@ -115,7 +115,7 @@
 // reused for the hour Hours later; further keys go to one "other"
 // bucket, counts older than the window to [Traffic.Late]. A count of a
 // known key allocates nothing and costs a map lookup and an atomic add
-// (about 20-30 ns). [Traffic.Merge] adds another counter's window;
+// (about 15-25 ns). [Traffic.Merge] adds another counter's window;
 // [Traffic.Hourly] takes a snapshot whose [Hourly.WriteSVG] draws the
 // hours as stacked bars, the 8 busiest keys by name.
 //
