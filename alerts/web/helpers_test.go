@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -156,4 +155,3 @@ func fmtForm(kv ...string) url.Values {
 	return v
 }
 
-var _ = fmt.Sprintf
