@@ -154,4 +154,3 @@ func fmtForm(kv ...string) url.Values {
 	}
 	return v
 }
-
