@@ -16,6 +16,7 @@ const (
 	MaxFlags       = 100_000    // flags in one document
 	MaxVariants    = 64         // variants of one flag
 	MaxListIDs     = 50_000_000 // ids in one user-list file
+	MaxListBytes   = 1 << 30    // bytes in one user-list file
 )
 
 // Options tune one [Load]. A nil *Options means the defaults.

@@ -111,8 +111,10 @@
 //
 // Documents up to [MaxConfigBytes], [MaxFlags] flags, [MaxVariants]
 // variants per flag, nesting depth 32; user-list files of up to
-// [MaxListIDs] ids in [0, 2^32). Larger input is rejected with
-// [ErrTooLarge], never truncated.
+// [MaxListBytes] bytes and [MaxListIDs] ids in [0, 2^32). Larger input is
+// rejected with [ErrTooLarge], never truncated: a [Watcher] reads at most
+// MaxConfigBytes+1 bytes of its config and Load at most MaxListBytes+1 of
+// each list file, so an endless or oversized file costs a bounded read.
 //
 // # Costs
 //

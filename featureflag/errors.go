@@ -23,7 +23,7 @@ var (
 	// ErrFile reports a user-list file that cannot be read or parsed.
 	ErrFile = errors.New("featureflag: bad user-list file")
 	// ErrTooLarge reports input beyond a documented limit ([MaxConfigBytes],
-	// [MaxFlags], [MaxVariants], [MaxListIDs]).
+	// [MaxFlags], [MaxVariants], [MaxListIDs], [MaxListBytes]).
 	ErrTooLarge = errors.New("featureflag: input too large")
 	// ErrOverride reports a malformed override list such as "a:b:c".
 	ErrOverride = errors.New("featureflag: invalid override")

@@ -2,7 +2,9 @@ package featureflag
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 
@@ -65,7 +67,12 @@ func (c *compiler) loadList(name string, n node, p string) *listFile {
 	}
 	lf := &listFile{}
 	c.lists[clean] = lf
-	data, err := fs.ReadFile(c.o.FS, clean)
+	data, err := readLimited(c.o.FS, clean, MaxListBytes)
+	if errors.Is(err, ErrTooLarge) {
+		lf.err = true
+		c.p.at(n, p, ErrTooLarge, "user-list file %q is more than %d bytes", name, MaxListBytes)
+		return nil
+	}
 	if err != nil {
 		lf.err = true
 		c.p.at(n, p, ErrFile, "user-list file %q: %v", name, err)
@@ -81,6 +88,31 @@ func (c *compiler) loadList(name string, n node, p string) *listFile {
 	}
 	lf.ids = ids
 	return lf
+}
+
+// readLimited reads the file name of fsys, failing with [ErrTooLarge]
+// once it yields more than limit bytes: at most limit+1 bytes are read
+// (about twice that allocated while the buffer grows).
+func readLimited(fsys fs.FS, name string, limit int64) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readAllLimited(f, limit)
+}
+
+// readAllLimited reads r to its end, failing with [ErrTooLarge] once it
+// yields more than limit bytes.
+func readAllLimited(r io.Reader, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, ErrTooLarge
+	}
+	return data, nil
 }
 
 // ParseList parses a user-list file: one decimal user id in [0, 2^32) per

@@ -1,6 +1,8 @@
 package featureflag
 
 import (
+	"errors"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -120,5 +122,35 @@ func BenchmarkListCheck(b *testing.B) {
 				b.ReportMetric(float64(bm.GetSizeInBytes())/float64(bm.GetCardinality()), "B/id")
 			})
 		}
+	}
+}
+
+// endless is a file system whose every file yields zero bytes forever.
+type endless struct{}
+
+func (endless) Open(name string) (fs.File, error) { return endlessFile{}, nil }
+
+type endlessFile struct{}
+
+func (endlessFile) Stat() (fs.FileInfo, error) { return nil, fs.ErrInvalid }
+func (endlessFile) Close() error               { return nil }
+func (endlessFile) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+// TestReadLimited checks that a file larger than the limit is refused
+// with ErrTooLarge after reading at most limit+1 bytes, even when it
+// never ends, and that a file of exactly the limit is read whole.
+func TestReadLimited(t *testing.T) {
+	if _, err := readLimited(endless{}, "big.txt", 1<<20); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("readLimited(endless) = %v, want ErrTooLarge", err)
+	}
+	fsys := fstest.MapFS{"ok.txt": {Data: []byte("12345")}}
+	if data, err := readLimited(fsys, "ok.txt", 5); err != nil || string(data) != "12345" {
+		t.Fatalf("readLimited(5 bytes, limit 5) = %q, %v", data, err)
+	}
+	if _, err := readLimited(fsys, "ok.txt", 4); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("readLimited(5 bytes, limit 4) = %v, want ErrTooLarge", err)
 	}
 }

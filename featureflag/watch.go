@@ -2,6 +2,7 @@ package featureflag
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"io/fs"
@@ -125,6 +126,16 @@ func NewWatcher(path string, cfg WatcherConfig) (*Watcher, error) {
 	return w, nil
 }
 
+// read reads the config file, at most MaxConfigBytes+1 bytes of it.
+func (w *Watcher) read() ([]byte, error) {
+	f, err := os.Open(w.path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readAllLimited(f, MaxConfigBytes)
+}
+
 // Set returns the Set currently served. It never blocks.
 func (w *Watcher) Set() *Set { return w.set.Load() }
 
@@ -134,7 +145,12 @@ func (w *Watcher) Set() *Set { return w.set.Load() }
 func (w *Watcher) Reload() (Changes, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	data, err := os.ReadFile(w.path)
+	data, err := w.read()
+	if errors.Is(err, ErrTooLarge) {
+		err = fmt.Errorf("featureflag: config %s is more than %d bytes: %w", w.path, MaxConfigBytes, err)
+		w.report(err)
+		return Changes{}, err
+	}
 	if err != nil {
 		err = fmt.Errorf("featureflag: reading config: %w", err)
 		w.report(err)
