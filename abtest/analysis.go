@@ -141,9 +141,15 @@ func Compare(control, treatment Sample, alpha float64, sides Sides) (Comparison,
 	if control.N < 2 || treatment.N < 2 {
 		return Comparison{}, ErrNoData
 	}
-	c, t := control.Mean(), treatment.Mean()
 	vc := control.Variance() / float64(control.N)
 	vt := treatment.Variance() / float64(treatment.N)
+	return compareMeans(control.Mean(), treatment.Mean(), vc, vt, alpha, sides)
+}
+
+// compareMeans fills a Comparison from the two arms' estimates c and t
+// and the variances vc and vt of those estimates; alpha and sides are
+// already checked. It does not allocate.
+func compareMeans(c, t, vc, vt, alpha float64, sides Sides) (Comparison, error) {
 	se := math.Sqrt(vc + vt)
 	if !(se > 0) || math.IsInf(se, 0) {
 		return Comparison{}, ErrNoData

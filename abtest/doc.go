@@ -127,6 +127,33 @@
 // [SRMThreshold]); [CompareAll] and [Adjust] apply Holm or
 // Benjamini-Hochberg to several variants.
 //
+// # Metrics from sufficient statistics
+//
+// Every metric works on per-arm aggregates a warehouse returns, never on
+// raw rows:
+//
+//   - Continuous metrics (order value, time on site): [Compare] on a
+//     [Sample] (COUNT, SUM(y), SUM(y*y)) gives the mean difference with
+//     Welch's unpooled standard error.
+//   - Ratio metrics whose denominator is not the randomisation unit
+//     (revenue per session, clicks per page view, randomised by visitor):
+//     [CompareRatio] on a [Joint] per arm (per-visitor numerator Y and
+//     denominator X: COUNT, SUM(x), SUM(y), SUM(x*x), SUM(y*y), SUM(x*y))
+//     by the delta method (Deng, Knoblich and Lu, KDD 2018). Treating
+//     sessions as independent understates the variance.
+//   - CUPED (Deng, Xu, Kohavi and Walker, WSDM 2013): [CompareCUPED] on a
+//     [Joint] per arm whose X is a pre-period covariate, with θ pooled
+//     across arms; it reports θ, the correlation and the variance
+//     reduction (about ρ²) beside the unadjusted comparison.
+//
+// Measured with fixed seeds (metrics_test.go; 20000 runs with
+// CRAFTKIT_LONG=1): the delta-method SE of revenue per session is 0.989×
+// the empirical SE over 20000 simulated experiments of 400 visitors per
+// arm (1.015× over 2000); CUPED with pre-period correlation 0.7 reduces
+// the variance of the difference by 49.1 % (theory ρ² = 49 %) and keeps
+// the false-positive rate at 0.0524 ± 0.0031 for alpha 0.05 over 20000
+// null experiments of 1000 units per arm (0.0532 ± 0.0070 over 4000).
+//
 // # Reports
 //
 // A [Monitor] takes one look per observation day with an alpha-spending
