@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -116,7 +117,7 @@ type PlanOptions struct {
 	// MaxBytes bounds the bytes the plan moves; 0 means no bound.
 	MaxBytes int64
 	// Weights are the shards' shares (see Pair.Weight); nil or 0 entries
-	// mean 1.
+	// mean 1. Negative, NaN and infinite weights are refused.
 	Weights []float64
 }
 
@@ -140,7 +141,9 @@ type Plan struct {
 // is above its share and another below, it moves the largest object from
 // the most loaded shard that does not overshoot the gap (or, failing
 // that, the smallest that still narrows it) to the least loaded shard.
-// Objects are moved at most once. Cost: O(moves × objects).
+// Objects are moved at most once. Cost: O(moves × (objects + shards)),
+// memory O(objects + shards). shards must be in [1, MaxShards]; objects
+// with a negative, NaN or infinite Size, or negative Bytes, are refused.
 func PlanMoves(shards int, objects []ObjectSize, opts *PlanOptions) (Plan, error) {
 	var o PlanOptions
 	if opts != nil {
@@ -149,12 +152,19 @@ func PlanMoves(shards int, objects []ObjectSize, opts *PlanOptions) (Plan, error
 	if shards <= 0 {
 		return Plan{}, errors.New("shard: PlanMoves: no shards")
 	}
+	if shards > MaxShards {
+		return Plan{}, fmt.Errorf("shard: PlanMoves: %d shards, more than the %d limit", shards, MaxShards)
+	}
 	w := make([]float64, shards)
 	sumW := 0.0
 	for i := range w {
 		w[i] = 1
-		if i < len(o.Weights) && o.Weights[i] > 0 {
-			w[i] = o.Weights[i]
+		if i < len(o.Weights) {
+			if x := o.Weights[i]; x < 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+				return Plan{}, fmt.Errorf("shard: PlanMoves: Weights[%d] = %v, want a finite value >= 0", i, x)
+			} else if x > 0 {
+				w[i] = x
+			}
 		}
 		sumW += w[i]
 	}
@@ -162,12 +172,15 @@ func PlanMoves(shards int, objects []ObjectSize, opts *PlanOptions) (Plan, error
 	byShard := make([][]ObjectSize, shards)
 	total := 0.0
 	for _, ob := range objects {
-		if ob.Shard < 0 || ob.Shard >= shards || ob.Size < 0 {
-			return Plan{}, fmt.Errorf("shard: PlanMoves: object %d on shard %d with size %v", ob.ID, ob.Shard, ob.Size)
+		if ob.Shard < 0 || ob.Shard >= shards || !(ob.Size >= 0) || math.IsInf(ob.Size, 0) || ob.Bytes < 0 {
+			return Plan{}, fmt.Errorf("shard: PlanMoves: object %d on shard %d with size %v and %d bytes (want a shard in [0, %d), a finite size >= 0, bytes >= 0)", ob.ID, ob.Shard, ob.Size, ob.Bytes, shards)
 		}
 		load[ob.Shard] += ob.Size
 		byShard[ob.Shard] = append(byShard[ob.Shard], ob)
 		total += ob.Size
+	}
+	if math.IsInf(total, 0) || math.IsInf(sumW, 0) {
+		return Plan{}, fmt.Errorf("shard: PlanMoves: total size %v or weight %v overflows float64", total, sumW)
 	}
 	for i := range byShard { // largest first
 		slices.SortFunc(byShard[i], func(a, b ObjectSize) int {

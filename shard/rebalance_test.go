@@ -268,3 +268,38 @@ func TestCompare(t *testing.T) {
 	}
 	_ = sql.ErrNoRows
 }
+
+// TestPlanMovesRefusesHostileInput checks that sizes the planner cannot
+// balance, and shard counts it cannot allocate for, are refused with an
+// error naming the value instead of panicking or planning from NaN.
+func TestPlanMovesRefusesHostileInput(t *testing.T) {
+	ok := []ObjectSize{{ID: 1, Shard: 0, Size: 5, Bytes: 10}, {ID: 2, Shard: 0, Size: 3, Bytes: 10}}
+	cases := []struct {
+		name   string
+		shards int
+		objs   []ObjectSize
+		w      []float64
+		want   string
+	}{
+		{"huge shard count", 1 << 40, ok, nil, "1099511627776 shards"},
+		{"max int shards", math.MaxInt, ok, nil, "shards, more than"},
+		{"NaN size", 2, []ObjectSize{{ID: 7, Size: math.NaN()}}, nil, "object 7"},
+		{"Inf size", 2, []ObjectSize{{ID: 8, Size: math.Inf(1)}}, nil, "object 8"},
+		{"negative bytes", 2, []ObjectSize{{ID: 9, Size: 1, Bytes: -5}}, nil, "-5 bytes"},
+		{"overflowing total", 2, []ObjectSize{{ID: 1, Size: math.MaxFloat64}, {ID: 2, Size: math.MaxFloat64}}, nil, "overflows"},
+		{"negative weight", 2, ok, []float64{1, -2}, "Weights[1] = -2"},
+		{"NaN weight", 2, ok, []float64{math.NaN()}, "Weights[0] = NaN"},
+		{"Inf weight", 2, ok, []float64{1, math.Inf(1)}, "Weights[1] = +Inf"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := PlanMoves(c.shards, c.objs, &PlanOptions{Weights: c.w})
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("PlanMoves: err = %v, want one containing %q", err, c.want)
+			}
+		})
+	}
+	if _, err := PlanMoves(MaxShards, ok, nil); err != nil {
+		t.Fatalf("PlanMoves(MaxShards): %v", err)
+	}
+}
