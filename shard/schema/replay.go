@@ -321,12 +321,17 @@ func ErrorCode(err error) (code int, ok bool) {
 	return 0, false
 }
 
+// MaxReplayWorkers is the most concurrent connections [Replay] opens.
+const MaxReplayWorkers = 1024
+
 // ReplayOptions configures [Replay]. Nil means the defaults.
 type ReplayOptions struct {
-	// Workers is the number of concurrent connections; 0 means 8.
+	// Workers is the number of concurrent connections, at most
+	// [MaxReplayWorkers]; 0 means 8. A negative count is refused.
 	Workers int
 	// MaxGroups bounds the distinct error groups kept; errors beyond it
-	// are counted in ReplayReport.Ungrouped. 0 means 10,000.
+	// are counted in ReplayReport.Ungrouped. 0 means 10,000; a negative
+	// bound is refused.
 	MaxGroups int
 	// Now reads the clock for the throughput figure; nil means time.Now.
 	Now func() time.Time
@@ -365,6 +370,12 @@ type ReplayReport struct {
 func Replay(ctx context.Context, db *sql.DB, queries iter.Seq2[Query, error], opts *ReplayOptions) (*ReplayReport, error) {
 	workers, maxGroups, now := 8, 10000, time.Now
 	if opts != nil {
+		if opts.Workers < 0 || opts.Workers > MaxReplayWorkers {
+			return nil, fmt.Errorf("schema: Replay: Workers = %d, want 0 (the default, 8) to %d", opts.Workers, MaxReplayWorkers)
+		}
+		if opts.MaxGroups < 0 {
+			return nil, fmt.Errorf("schema: Replay: MaxGroups = %d, want 0 (the default, 10,000) or more", opts.MaxGroups)
+		}
 		if opts.Workers > 0 {
 			workers = opts.Workers
 		}

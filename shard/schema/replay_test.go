@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -292,4 +293,30 @@ func FuzzReadLog(f *testing.F) {
 			t.Fatalf("ReadLog yielded %d bytes of queries from %d bytes", total, len(in))
 		}
 	})
+}
+
+// TestReplayRefusesBadOptions checks that a worker count Replay cannot
+// honour (a huge one overflowed its channel's size) and negative counts
+// are refused with an error naming the field and value, before any
+// query runs.
+func TestReplayRefusesBadOptions(t *testing.T) {
+	var execs atomic.Int64
+	db := openFake(t, func(q string) ([]string, [][]driver.Value, error) { execs.Add(1); return nil, nil, nil })
+	for _, c := range []struct {
+		opts ReplayOptions
+		want string
+	}{
+		{ReplayOptions{Workers: math.MaxInt}, "Workers = 9223372036854775807"},
+		{ReplayOptions{Workers: MaxReplayWorkers + 1}, "Workers = 1025"},
+		{ReplayOptions{Workers: -1}, "Workers = -1"},
+		{ReplayOptions{MaxGroups: -3}, "MaxGroups = -3"},
+	} {
+		_, err := Replay(context.Background(), db, ReadLog(strings.NewReader("1 Query SELECT 1\n"), LogPlain), &c.opts)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Replay(%+v) = %v, want an error containing %q", c.opts, err, c.want)
+		}
+	}
+	if execs.Load() != 0 {
+		t.Errorf("%d queries ran with refused options", execs.Load())
+	}
 }
