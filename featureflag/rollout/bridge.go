@@ -1,6 +1,8 @@
 package rollout
 
 import (
+	"math"
+
 	"github.com/craftkit/craftkit/abtest"
 	"github.com/craftkit/craftkit/featureflag"
 )
@@ -32,9 +34,10 @@ func (t *Tally) Expose(e featureflag.Exposure) {
 }
 
 // Convert adds value for subject; it is ignored (and reports false) if the
-// subject has not been exposed.
+// subject has not been exposed, or if value is NaN or infinite (one such
+// value would make every later Sample of its arm NaN or infinite).
 func (t *Tally) Convert(subject string, value float64) bool {
-	if _, ok := t.arm[subject]; !ok {
+	if _, ok := t.arm[subject]; !ok || math.IsNaN(value) || math.IsInf(value, 0) {
 		return false
 	}
 	t.total[subject] += value

@@ -1,6 +1,7 @@
 package rollout
 
 import (
+	"math"
 	"testing"
 
 	"github.com/craftkit/craftkit/abtest"
@@ -25,5 +26,21 @@ func TestTally(t *testing.T) {
 	want := map[string]abtest.Sample{"on": {N: 2, Sum: 3, SumSquares: 9}, "": abtest.Conversions(1, 1)}
 	if len(got) != 2 || got["on"] != want["on"] || got[""] != want[""] {
 		t.Errorf("Samples = %v, want %v", got, want)
+	}
+}
+
+// TestTallyRefusesNonFinite checks that a NaN or infinite conversion is
+// refused and leaves the arm's Sample as it was, instead of poisoning it.
+func TestTallyRefusesNonFinite(t *testing.T) {
+	var tl Tally
+	tl.Expose(featureflag.Exposure{Subject: "a", Decision: featureflag.Decision{Variant: "on"}})
+	tl.Convert("a", 2)
+	for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		if tl.Convert("a", v) {
+			t.Errorf("Convert(%v) accepted", v)
+		}
+	}
+	if got, want := tl.Samples()["on"], (abtest.Sample{N: 1, Sum: 2, SumSquares: 4}); got != want {
+		t.Errorf("Samples()[on] = %+v, want %+v", got, want)
 	}
 }
