@@ -23,8 +23,10 @@ func (l Load) weight() float64 {
 }
 
 // A Placement chooses the shard of a new object from the current loads
-// (one per shard, never empty), returning a position in loads. It may
-// draw from rnd, which is never nil.
+// (one per shard, never empty when the Router calls it), returning a
+// position in loads. It may draw from rnd, which is never nil. The
+// placements here return -1 for empty loads, which the Router reports
+// as an error.
 type Placement interface {
 	Place(loads []Load, rnd *rand.Rand) int
 }
@@ -36,6 +38,9 @@ type LeastLoaded struct{}
 
 // Place implements [Placement].
 func (LeastLoaded) Place(loads []Load, rnd *rand.Rand) int {
+	if len(loads) == 0 {
+		return -1
+	}
 	best, n := 0, 0
 	for i, l := range loads {
 		v, b := float64(l.Objects)/l.weight(), float64(loads[best].Objects)/loads[best].weight()
@@ -56,7 +61,12 @@ func (LeastLoaded) Place(loads []Load, rnd *rand.Rand) int {
 type Random struct{}
 
 // Place implements [Placement].
-func (Random) Place(loads []Load, rnd *rand.Rand) int { return rnd.IntN(len(loads)) }
+func (Random) Place(loads []Load, rnd *rand.Rand) int {
+	if len(loads) == 0 {
+		return -1
+	}
+	return rnd.IntN(len(loads))
+}
 
 // Weighted places new objects at random with probability proportional
 // to each shard's weight, whatever its load.

@@ -303,3 +303,14 @@ func TestPlanMovesRefusesHostileInput(t *testing.T) {
 		t.Fatalf("PlanMoves(MaxShards): %v", err)
 	}
 }
+
+// TestPlaceEmptyLoads checks that every placement answers -1 for empty
+// loads (Random panicked in rand.IntN(0)).
+func TestPlaceEmptyLoads(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for _, p := range []Placement{LeastLoaded{}, Random{}, Weighted{}} {
+		if got := p.Place(nil, rnd); got != -1 {
+			t.Errorf("%T.Place(nil) = %d, want -1", p, got)
+		}
+	}
+}
