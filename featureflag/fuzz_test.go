@@ -69,3 +69,31 @@ func unwrapAll(err error) []error {
 	}
 	return []error{err}
 }
+
+// FuzzParseOverrides checks that no override list crashes ParseOverrides,
+// that errors wrap ErrOverride and stay small, and that what it accepts
+// formats back to a list that parses to the same overrides.
+func FuzzParseOverrides(f *testing.F) {
+	for _, s := range []string{"a,b:x,c:off", " a , ,b:on", "a:b:c", "a,a", ":x", strings.Repeat("a,", 70)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		o, err := ParseOverrides(s)
+		if err != nil {
+			if !errors.Is(err, ErrOverride) {
+				t.Fatalf("ParseOverrides(%q) error %v does not wrap ErrOverride", s, err)
+			}
+			if len(err.Error()) > 200 {
+				t.Fatalf("ParseOverrides error is %d bytes", len(err.Error()))
+			}
+			return
+		}
+		if len(o) > MaxOverrides {
+			t.Fatalf("ParseOverrides kept %d overrides, limit %d", len(o), MaxOverrides)
+		}
+		back, err := ParseOverrides(o.String())
+		if err != nil || back.String() != o.String() {
+			t.Fatalf("round trip of %q: %q gives %v, %v", s, o.String(), back, err)
+		}
+	})
+}

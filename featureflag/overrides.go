@@ -17,7 +17,8 @@ type Overrides map[string]string
 // list such as "a,b:x,c:off": a alone means "on", b:x serves variant x,
 // c:off turns c off. Empty items are skipped. It returns an error
 // wrapping [ErrOverride] for an item with two colons, an empty name or
-// value, or more than [MaxOverrides] items.
+// value, a flag named twice ("a,a:off"), or more than [MaxOverrides]
+// items; the error quotes at most 40 bytes of the item.
 func ParseOverrides(s string) (Overrides, error) {
 	if s == "" {
 		return nil, nil
@@ -36,7 +37,10 @@ func ParseOverrides(s string) (Overrides, error) {
 			val = "on"
 		}
 		if name == "" || val == "" || strings.Contains(val, ":") {
-			return nil, fmt.Errorf("%w: %q", ErrOverride, item)
+			return nil, fmt.Errorf("%w: %q", ErrOverride, truncate([]byte(item)))
+		}
+		if _, dup := o[name]; dup {
+			return nil, fmt.Errorf("%w: flag %q named twice", ErrOverride, truncate([]byte(name)))
 		}
 		o[name] = val
 	}

@@ -100,9 +100,13 @@ func TestParseOverrides(t *testing.T) {
 			t.Errorf("ParseOverrides(%q) = %v, %v, want %s", tt.in, o, err, tt.want)
 		}
 	}
-	for _, bad := range []string{"a:b:c", ":x", "a:", strings.Repeat("a,", 70)} {
+	for _, bad := range []string{"a:b:c", ":x", "a:", strings.Repeat("a,", 70), "a,a:off", "b:x, b:y"} {
 		if _, err := ParseOverrides(bad); err == nil {
 			t.Errorf("ParseOverrides(%q) succeeded", bad)
 		}
+	}
+	// A long bad item is quoted in part: the error stays small.
+	if _, err := ParseOverrides(strings.Repeat("x", 1<<20) + ":a:b"); err == nil || len(err.Error()) > 200 {
+		t.Errorf("ParseOverrides(1 MiB item) error is %d bytes, want < 200", len(err.Error()))
 	}
 }
