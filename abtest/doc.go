@@ -164,6 +164,14 @@
 //     [Joint] per arm whose X is a pre-period covariate, with θ pooled
 //     across arms; it reports θ, the correlation and the variance
 //     reduction (about ρ²) beside the unadjusted comparison.
+//   - Winsorisation: [Winsorize] caps raw values at a ceiling and returns
+//     the [Sample]; take the ceiling from the pooled arms ([Quantile]) or
+//     fix it in advance, never per arm, and the test keeps its level
+//     (with a supplied ceiling a warehouse computes the same sums with
+//     LEAST(y, ceiling)). Measured: log-normal (σ = 1.5) revenue capped at
+//     the pooled 99th percentile, 500 units per arm, false-positive rate
+//     0.0487 [0.0458, 0.0518] over 20000 null runs (0.0490 over 2000) at
+//     alpha 0.05, with 0.66× the raw standard error.
 //
 // Measured with fixed seeds (metrics_test.go; 20000 runs with
 // CRAFTKIT_LONG=1): the delta-method SE of revenue per session is 0.989×

@@ -41,3 +41,20 @@ func ExampleCompareCUPED() {
 	// CUPED:      diff 0.402 ± 0.158, p = 6.2e-07
 	// theta 0.80, correlation 0.70, variance reduced by 49 %
 }
+
+// Winsorised revenue: cap both arms at the 90th percentile of the pooled
+// values, then compare the capped means.
+func ExampleWinsorize() {
+	control := []float64{0, 12, 0, 30, 8, 0, 15, 0, 22, 900}
+	treatment := []float64{10, 0, 14, 25, 0, 18, 0, 30, 12, 16}
+	ceiling, err := abtest.Quantile(0.9, control, treatment)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	c, _ := abtest.Winsorize(control, ceiling)
+	t, _ := abtest.Winsorize(treatment, ceiling)
+	fmt.Printf("cap %.1f: means %.2f and %.2f (raw control mean 98.70)\n", ceiling, c.Mean(), t.Mean())
+	// Output:
+	// cap 30.0: means 11.70 and 12.50 (raw control mean 98.70)
+}
