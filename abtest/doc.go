@@ -195,6 +195,11 @@
 //
 // # Concurrency and cost
 //
+// [SequentialSRM] is not safe for concurrent use. [CompareRatio] and
+// [CompareCUPED] take about 0.3 µs and [SequentialSRM.Check] about
+// 0.15 µs for two arms, none allocating; [Quantile] sorts a copy of its
+// input.
+//
 // Functions and value types (designs, plans, [Sample]) are safe for
 // concurrent use; [GroupSequential], [Monitor] and [AlwaysValid] are not.
 // On an idle 2-core machine five-look boundaries take about 0.35 ms,

@@ -72,8 +72,8 @@ func (j Joint) check(fn, name string) error {
 	sxx, syy, sxy := j.centered()
 	n := float64(j.N)
 	// Rounding in the centred sums scales with the raw sums of squares.
-	tol := (1e-9 + 4.4e-16*n) * math.Sqrt(j.SumXX*j.SumYY)
-	if math.Abs(sxy) > math.Sqrt(sxx*syy)+tol {
+	tol := (1e-9 + 4.4e-16*n) * math.Sqrt(j.SumXX) * math.Sqrt(j.SumYY)
+	if math.Abs(sxy) > math.Sqrt(sxx)*math.Sqrt(syy)+tol {
 		return reasonErr(fn, name+".SumXY", j.SumXY, ErrSample,
 			"%s.SumXY = %v gives a covariance beyond what the variances allow (|Sxy| = %v > √(Sxx·Syy) = %v, N = %d)",
 			name, j.SumXY, math.Abs(sxy), math.Sqrt(sxx*syy), j.N)
