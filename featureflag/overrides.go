@@ -33,6 +33,7 @@ func ParseOverrides(s string) (Overrides, error) {
 			continue
 		}
 		name, val, found := strings.Cut(item, ":")
+		name, val = strings.TrimSpace(name), strings.TrimSpace(val)
 		if !found {
 			val = "on"
 		}

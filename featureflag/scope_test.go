@@ -93,7 +93,7 @@ func TestMiddleware(t *testing.T) {
 
 func TestParseOverrides(t *testing.T) {
 	for _, tt := range []struct{ in, want string }{
-		{"a,b:x,c:off", "a,b:x,c:off"}, {" a , ,b:on", "a,b"}, {"", ""},
+		{"a,b:x,c:off", "a,b:x,c:off"}, {" a , ,b:on", "a,b"}, {"", ""}, {"0 :on", "0"}, {"a : x", "a:x"},
 	} {
 		o, err := ParseOverrides(tt.in)
 		if err != nil || o.String() != tt.want {
