@@ -178,6 +178,21 @@ func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action
 	}
 }
 
+// waitNewPage waits until the page marked with window.ckBeforeSubmit has
+// been replaced by a fully loaded new one.
+func waitNewPage(t *testing.T, ctx context.Context) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		done, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.ckBeforeSubmit === undefined && document.readyState === "complete"`))
+		if err == nil && done {
+			return
+		}
+		time.Sleep(50 * time.Millisecond) // evaluating during the navigation may fail: try again
+	}
+	t.Fatal("the page did not change within 15 s of submitting the form")
+}
+
 type box struct {
 	W, H, CW, CH float64
 }
@@ -205,12 +220,15 @@ func TestOnCallReview(t *testing.T) {
 	}
 	steps = append(steps,
 		chromedp.SendKeys(css(`input[name="n0"]`), note),
+		chromedp.Evaluate[chromedp.Void](`window.ckBeforeSubmit = true`),
 		chromedp.Click(css(`main form button[type="submit"]`)),
-		chromedp.WaitVisible(css(`#sn`)),
-		chromedp.Reload(),
-		chromedp.WaitVisible(css(`select[name="t2"]`)),
 	)
 	do(t, ctx, "classifying and saving", steps...)
+	// The submit is a POST answered by a redirect: wait until the new page
+	// has replaced the old one before reloading, or the reload could
+	// cancel the POST.
+	waitNewPage(t, ctx)
+	do(t, ctx, "reloading", chromedp.Reload(), chromedp.WaitVisible(css(`select[name="t2"]`)))
 	for name, tag := range tags {
 		if got := run(t, ctx, "reading "+name, chromedp.Value(css(`select[name="`+name+`"]`))); got != tag {
 			t.Errorf("after reload %s = %q, want %q", name, got, tag)
