@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -139,23 +140,13 @@ func (b *snapshotBuilder) build(tags *TagSet) *Snapshot {
 		if d := a.Week.Compare(c.Week); d != 0 {
 			return d
 		}
-		return compareStrings(a.Person, c.Person)
+		return strings.Compare(a.Person, c.Person)
 	})
 	for _, m := range b.meetings {
 		s.meetings = append(s.meetings, m)
 	}
 	slices.SortFunc(s.meetings, func(a, c MeetingNotes) int { return a.Week.Compare(c.Week) })
 	return s
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 var _ Source = (*Snapshot)(nil)

@@ -1,6 +1,7 @@
 package shard
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -74,18 +75,8 @@ func (m *Mover) Sizes(ctx context.Context, p int) ([]ObjectSize, error) {
 	for _, o := range by {
 		out = append(out, *o)
 	}
-	slices.SortFunc(out, func(a, b ObjectSize) int { return cmpU64(a.ID, b.ID) })
+	slices.SortFunc(out, func(a, b ObjectSize) int { return cmp.Compare(a.ID, b.ID) })
 	return out, nil
-}
-
-func cmpU64(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // objectOf returns the object id of a row: the first key column must be
@@ -190,7 +181,7 @@ func PlanMoves(shards int, objects []ObjectSize, opts *PlanOptions) (Plan, error
 				}
 				return 1
 			}
-			return cmpU64(a.ID, b.ID)
+			return cmp.Compare(a.ID, b.ID)
 		})
 	}
 	plan := Plan{Before: slices.Clone(load)}

@@ -119,7 +119,7 @@ func (f *SideFile) Reload() (changed bool, err error) {
 	}
 	f.last, f.applied = data, true
 	after := f.Topology.Disabled()
-	changed = !slicesEqual(before, after)
+	changed = !slices.Equal(before, after)
 	if changed && f.OnChange != nil {
 		f.OnChange(after)
 	}
@@ -192,18 +192,6 @@ func (f *SideFile) change(sides []string, off bool) error {
 	}
 	_, err := f.Reload()
 	return err
-}
-
-func slicesEqual(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // readLimited reads at most limit bytes of path, failing beyond.
