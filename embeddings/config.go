@@ -119,10 +119,19 @@ type Config struct {
 	// package documentation for the exact update); the effect shows in
 	// IN–OUT scores (KeepOutputs, [Model.NearestOut]).
 	PurchaseContext bool
-	// SkippedNegatives switches on implicit negatives: every centre token
-	// of a session with a "skipped=" section is pushed away from each
-	// skipped token.
+	// SkippedNegatives switches on implicit negatives. An action written
+	// "item:7[skipped=item:4,item:5]" (see [ParseSession]) is pushed away
+	// from the items skipped for it, and so are the tokens within
+	// SkippedWindow of it; see the package documentation for the update.
+	// The older session-level "| skipped=" section pushes every centre
+	// token of the session away from each skipped token, a weaker signal
+	// that ties no skip to the action it belongs to.
 	SkippedNegatives bool
+	// SkippedWindow is the number of tokens on each side of an action
+	// with a per-action skipped list that are pushed away from its skipped
+	// items too (the search query that showed them, say), at most 1<<20
+	// (0 means 1; a negative value pushes the action alone).
+	SkippedWindow int
 	// PlainText reads the corpus as plain text: each line is a sentence of
 	// tokens separated by ASCII white space, and '|', '@', ',' and '=' are
 	// ordinary characters of a token. No line is refused for its content.
@@ -210,6 +219,9 @@ func (cfg Config) withDefaults() Config {
 	if cfg.Sample == 0 {
 		cfg.Sample = DefaultSample
 	}
+	if cfg.SkippedWindow == 0 {
+		cfg.SkippedWindow = 1
+	}
 	if cfg.Alpha == 0 {
 		cfg.Alpha = DefaultAlpha
 	}
@@ -280,6 +292,7 @@ func (cfg *Config) validate() error {
 		{"MinCount", cfg.MinCount, math.MaxInt, "5"},
 		{"Epochs", cfg.Epochs, maxEpochs, "5"},
 		{"Threads", cfg.Threads, maxThreads, "runtime.GOMAXPROCS(0)"},
+		{"SkippedWindow", max(cfg.SkippedWindow, 0), maxWindow, "1"},
 	}
 	for _, f := range ints {
 		if f.v < 0 {

@@ -59,6 +59,13 @@ type span struct {
 	start, end         int32 // token range in block.ids
 	skipStart, skipEnd int32 // range in block.skipped
 	purStart, purEnd   int32 // range in block.purchases
+	actStart, actEnd   int32 // range in block.acts
+}
+
+// act is one action's per-action skipped list: the action's index in
+// block.ids and the range of the skipped tokens in block.actSkipped.
+type act struct {
+	pos, start, end int32
 }
 
 // block is a unit of training work: whole sessions as vocabulary ids.
@@ -67,6 +74,8 @@ type block struct {
 	marks     []uint8 // nil unless weights are on
 	skipped   []uint32
 	purchases []uint32
+	acts      []act
+	actSkip   []uint32
 	spans     []span
 	tokens    int64 // kept session tokens, the sum of the span lengths
 	raw       int   // tokens of the block's lines before dropping rare ones
@@ -78,6 +87,8 @@ func (b *block) reset() {
 	b.marks = b.marks[:0]
 	b.skipped = b.skipped[:0]
 	b.purchases = b.purchases[:0]
+	b.acts = b.acts[:0]
+	b.actSkip = b.actSkip[:0]
 	b.spans = b.spans[:0]
 	b.tokens = 0
 	b.raw = 0
@@ -94,11 +105,30 @@ func (b *block) full() bool { return b.raw >= blockTokens }
 // tokens is skipped.
 func (b *block) appendSession(cfg *Config, p *lineParser, lookup, lookupSection func([]byte) (uint32, bool)) {
 	b.raw += len(p.tokens)
-	sp := span{start: int32(len(b.ids)), skipStart: int32(len(b.skipped)), purStart: int32(len(b.purchases))}
+	sp := span{start: int32(len(b.ids)), skipStart: int32(len(b.skipped)), purStart: int32(len(b.purchases)), actStart: int32(len(b.acts))}
+	acts := p.acts
+	if !cfg.SkippedNegatives {
+		acts = nil
+	}
 	for i, t := range p.tokens {
 		id, ok := lookup(t)
 		if !ok {
+			for len(acts) > 0 && int(acts[0].tok) <= i {
+				acts = acts[1:]
+			}
 			continue
+		}
+		if len(acts) > 0 && int(acts[0].tok) == i {
+			a := act{pos: int32(len(b.ids)), start: int32(len(b.actSkip))}
+			for _, s := range p.actItems[acts[0].start:acts[0].end] {
+				if sid, ok := lookupSection(s); ok {
+					b.actSkip = append(b.actSkip, sid)
+				}
+			}
+			if a.end = int32(len(b.actSkip)); a.end > a.start {
+				b.acts = append(b.acts, a)
+			}
+			acts = acts[1:]
 		}
 		b.ids = append(b.ids, id)
 		if p.markers != nil {
@@ -106,6 +136,7 @@ func (b *block) appendSession(cfg *Config, p *lineParser, lookup, lookupSection 
 		}
 	}
 	sp.end = int32(len(b.ids))
+	sp.actEnd = int32(len(b.acts))
 	if sp.end == sp.start {
 		return
 	}
@@ -135,6 +166,8 @@ func (b *block) clone() block {
 		ids:       slices.Clone(b.ids),
 		skipped:   slices.Clone(b.skipped),
 		purchases: slices.Clone(b.purchases),
+		acts:      slices.Clone(b.acts),
+		actSkip:   slices.Clone(b.actSkip),
 		spans:     slices.Clone(b.spans),
 		tokens:    b.tokens,
 		raw:       b.raw,
@@ -149,14 +182,31 @@ func (b *block) clone() block {
 // tokens whose id is -1 and sessions left empty.
 func (b *block) remap(remap []int32) {
 	ids, marks, skipped, purchases, spans := b.ids[:0], b.marks, b.skipped[:0], b.purchases[:0], b.spans[:0]
+	acts, actSkip := b.acts[:0], b.actSkip[:0]
 	if marks != nil {
 		marks = marks[:0]
 	}
 	b.tokens = 0
 	for _, sp := range b.spans {
-		ns := span{start: int32(len(ids)), skipStart: int32(len(skipped)), purStart: int32(len(purchases))}
+		ns := span{start: int32(len(ids)), skipStart: int32(len(skipped)), purStart: int32(len(purchases)), actStart: int32(len(acts))}
+		next := sp.actStart // the next action of the span with a skipped list
 		for i := sp.start; i < sp.end; i++ {
-			if id := remap[b.ids[i]]; id >= 0 {
+			id := remap[b.ids[i]]
+			if next < sp.actEnd && b.acts[next].pos == i {
+				if a := b.acts[next]; id >= 0 {
+					na := act{pos: int32(len(ids)), start: int32(len(actSkip))}
+					for _, s := range b.actSkip[a.start:a.end] {
+						if sid := remap[s]; sid >= 0 {
+							actSkip = append(actSkip, uint32(sid))
+						}
+					}
+					if na.end = int32(len(actSkip)); na.end > na.start {
+						acts = append(acts, na)
+					}
+				}
+				next++
+			}
+			if id >= 0 {
 				ids = append(ids, uint32(id))
 				if marks != nil {
 					marks = append(marks, b.marks[i])
@@ -164,6 +214,7 @@ func (b *block) remap(remap []int32) {
 			}
 		}
 		ns.end = int32(len(ids))
+		ns.actEnd = int32(len(acts))
 		if ns.end == ns.start {
 			continue
 		}
@@ -183,6 +234,7 @@ func (b *block) remap(remap []int32) {
 		b.tokens += int64(ns.end - ns.start)
 	}
 	b.ids, b.marks, b.skipped, b.purchases, b.spans = ids, marks, skipped, purchases, spans
+	b.acts, b.actSkip = acts, actSkip
 }
 
 // countLine counts the session tokens of p. Purchase and skipped tokens
@@ -227,7 +279,7 @@ func readCorpus(ctx context.Context, r io.Reader, cfg *Config) (*memCorpus, erro
 			return nil, fmt.Errorf("embeddings: train: %w", ctx.Err())
 		}
 		if err := p.parse(line); err != nil {
-			return nil, newParseError(lr.line, line, err)
+			return nil, p.fail(lr.line, line, err)
 		}
 		cur.appendSession(cfg, p, lookup, lookupSection)
 		if cur.full() {

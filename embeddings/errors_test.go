@@ -31,15 +31,23 @@ func TestErrorsOnePrefix(t *testing.T) {
 		{"train section", func() error {
 			_, err := Train(context.Background(), strings.NewReader("a b |\n"), Config{MinCount: 1})
 			return err
-		}, `embeddings: line 1: "a b |": invalid section "" after the '|' at byte 4`},
+		}, `embeddings: line 1, column 5: "a b |": invalid section "" after the '|' at byte 4`},
 		{"train file section", func() error {
 			_, err := TrainFile(context.Background(), corpus, Config{MinCount: 1})
 			return err
-		}, `embeddings: ` + corpus + `: line 2: "fish | chips": invalid section "chips" after the '|' at byte 5`},
+		}, `embeddings: ` + corpus + `: line 2, column 6: "fish | chips": invalid section "chips" after the '|' at byte 5`},
 		{"train unknown key", func() error {
 			_, err := Train(context.Background(), strings.NewReader("a b | colour=red\n"), Config{MinCount: 1})
 			return err
-		}, `embeddings: line 1: "a b | colour=red": invalid section: unknown key "colour" after the '|' at byte 4`},
+		}, `embeddings: line 1, column 5: "a b | colour=red": invalid section: unknown key "colour" after the '|' at byte 4`},
+		{"train action list", func() error {
+			_, err := Train(context.Background(), strings.NewReader("q item:7\nq item:7[skipped=item:4,]\n"), Config{MinCount: 1, SkippedNegatives: true})
+			return err
+		}, `embeddings: line 2, column 25: "q item:7[skipped=item:4,]": invalid section: "item:7[skipped=item:4,]" at byte 2: skipped token "" at byte 24 is empty or contains '[' or ']'`},
+		{"train action unclosed", func() error {
+			_, err := Train(context.Background(), strings.NewReader("q item:7[skipped=item:4 x\n"), Config{MinCount: 1})
+			return err
+		}, `embeddings: line 1, column 9: "q item:7[skipped=item:4 x": invalid section: "item:7[skipped=item:4" at byte 2: the skipped list is not closed by ']' before the next space: want token[skipped=<token>,<token>...]`},
 		{"train missing file", func() error {
 			_, err := TrainFile(context.Background(), filepath.Join(dir, "missing"), Config{})
 			return err

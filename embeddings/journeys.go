@@ -50,6 +50,29 @@ type JourneyConfig struct {
 	// from random categories, at most 1000 [3]; a negative value means
 	// none.
 	Skipped int
+	// SearchSkips, when > 0, plants a preference for the implicit
+	// negatives to find: a fifth of the actions become searches, a query
+	// token followed by a click on an item of the query's category that
+	// the query's users like, written with the SearchSkips items of the
+	// same category shown above it that they do not like, as
+	// "item:7[skipped=item:4,item:5]". Whether a query's users like an
+	// item is a fixed function of the two tokens, the same for every Seed,
+	// so that journeys of another seed are held-out data for
+	// [Journeys.ClickedOverSkipped]. At most 1000; 0 means no searches.
+	SearchSkips int
+	// Funnels plants purchase funnels for the purchase context to find:
+	// a session starts with an entry item of its category, and its
+	// purchase, when there is one, is the entry item's partner, an item
+	// of the same category fixed for each entry item (the same for every
+	// Seed), among its 50 most popular. Measure with
+	// [Journeys.PurchaseHits]. The zero value draws the purchase by
+	// popularity from the session's category.
+	Funnels bool
+	// FocusedCarts plants an interaction type that carries signal for
+	// [Config.Weights]: only actions in the session's own category are
+	// ever added to the cart; wandering actions are plain clicks. The
+	// zero value marks any item click as a cart with CartRate.
+	FocusedCarts bool
 	// Seed seeds the generator; equal configs generate equal journeys.
 	Seed uint64
 }
@@ -115,6 +138,9 @@ func (c JourneyConfig) validate() error {
 		if !(f.v >= 0 && f.v <= 1) {
 			return bad(f.name, f.v, "must be in [0, 1] (0 means "+f.def+")")
 		}
+	}
+	if c.SearchSkips < 0 || c.SearchSkips > maxJourneySkipped {
+		return bad("SearchSkips", c.SearchSkips, fmt.Sprintf("must be in [0, %d]", maxJourneySkipped))
 	}
 	if c.Skipped > maxJourneySkipped {
 		return bad("Skipped", c.Skipped, fmt.Sprintf("must be <= %d (0 means 3, negative none)", maxJourneySkipped))
@@ -226,6 +252,17 @@ func (j *Journeys) All() func(yield func(Session) bool) {
 			rank = min(rank, cfg.ItemsPerCategory-1)
 			return "item:" + strconv.Itoa(cat*cfg.ItemsPerCategory+rank)
 		}
+		// itemWhere draws an item of cat by popularity among those for
+		// which ok holds, giving up after 64 draws.
+		itemWhere := func(cat int, ok func(string) bool) string {
+			var it string
+			for range 64 {
+				if it = item(cat); ok(it) {
+					break
+				}
+			}
+			return it
+		}
 		for range cfg.Sessions {
 			home := int(float64(cfg.Categories) * math.Pow(r.Float64(), 1.5)) // popular categories first
 			n := 2 + r.IntN(2*cfg.SessionLength-3)
@@ -234,15 +271,36 @@ func (j *Journeys) All() func(yield func(Session) bool) {
 				s.Tokens = append(s.Tokens, tok)
 				s.Markers = append(s.Markers, mark)
 			}
+			entry := ""
+			if cfg.Funnels {
+				entry = item(home)
+				push(entry, "")
+				n--
+			}
 			for range n {
 				cat := home
 				if r.Float64() < cfg.Wander {
 					cat = r.IntN(cfg.Categories)
 				}
+				if cfg.SearchSkips > 0 && r.Float64() < 0.2 {
+					q := "query:" + strconv.Itoa(cat*cfg.QueriesPerCategory+r.IntN(cfg.QueriesPerCategory))
+					push(q, "")
+					click := itemWhere(cat, func(it string) bool { return likes(q, it) })
+					shown := make([]string, cfg.SearchSkips)
+					for i := range shown {
+						shown[i] = itemWhere(cat, func(it string) bool { return !likes(q, it) })
+					}
+					push(click, "")
+					for len(s.TokenSkipped) < len(s.Tokens)-1 {
+						s.TokenSkipped = append(s.TokenSkipped, nil)
+					}
+					s.TokenSkipped = append(s.TokenSkipped, shown)
+					continue
+				}
 				switch a := r.Float64(); {
 				case a < 0.70:
 					mark := ""
-					if r.Float64() < cfg.CartRate {
+					if r.Float64() < cfg.CartRate && (!cfg.FocusedCarts || cat == home) {
 						mark = "cart"
 					}
 					push(item(cat), mark)
@@ -256,6 +314,9 @@ func (j *Journeys) All() func(yield func(Session) bool) {
 			}
 			if r.Float64() < cfg.PurchaseRate {
 				p := item(home)
+				if entry != "" {
+					p = j.partner(entry)
+				}
 				push(p, "purchase")
 				s.Purchases = append(s.Purchases, p)
 			}
@@ -267,6 +328,33 @@ func (j *Journeys) All() func(yield func(Session) bool) {
 			}
 		}
 	}
+}
+
+// likes reports whether the users of query q like item it: a fixed
+// pseudo-random half of the items, different for each query.
+func likes(q, it string) bool {
+	return mix(q+"\x00"+it)&1 == 0
+}
+
+// partner returns the item that sessions entering at item it buy: an item
+// of its category among the 50 most popular, fixed for it.
+func (j *Journeys) partner(it string) string {
+	c, _ := j.Category(it)
+	top := uint64(min(50, j.cfg.ItemsPerCategory))
+	return "item:" + strconv.Itoa(c*j.cfg.ItemsPerCategory+int(mix("partner\x00"+it)%top))
+}
+
+// mix hashes s (FNV-1a, then a 64-bit finaliser).
+func mix(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	return h
 }
 
 // WriteTo writes the sessions in the full line format, with markers,
@@ -337,4 +425,111 @@ func (j *Journeys) PrecisionAtK(m *Model, typ string, k int) float64 {
 		sum += float64(hit) / float64(k)
 	}
 	return sum / float64(len(qs))
+}
+
+// ClickedOverSkipped returns the fraction of (clicked, skipped) pairs of
+// the searches in these journeys (see [JourneyConfig.SearchSkips]) for
+// which the model ranks the clicked item above the skipped one for the
+// query, by cosine of input vectors as [Model.Search] ranks them, and the
+// number of pairs counted. Pairs with a token the model lacks are not
+// counted. Generate the journeys with a Seed other than the training
+// corpus's to measure on held-out searches.
+func (j *Journeys) ClickedOverSkipped(m *Model) (frac float64, pairs int) {
+	wins := 0
+	for s := range j.All() {
+		for i, shown := range s.TokenSkipped {
+			if len(shown) == 0 || i == 0 {
+				continue
+			}
+			q, ok := m.index[s.Tokens[i-1]]
+			if !ok {
+				continue
+			}
+			c, ok := m.index[s.Tokens[i]]
+			if !ok {
+				continue
+			}
+			qc := m.cosine(q, c)
+			for _, sk := range shown {
+				k, ok := m.index[sk]
+				if !ok {
+					continue
+				}
+				pairs++
+				if qc > m.cosine(q, k) {
+					wins++
+				}
+			}
+		}
+	}
+	if pairs == 0 {
+		return 0, 0
+	}
+	return float64(wins) / float64(pairs), pairs
+}
+
+// cosine returns the cosine of the vectors of tokens i and k.
+func (m *Model) cosine(i, k int) float32 {
+	return dot(m.row(i), m.row(k)) * m.invNorm[i] * m.invNorm[k]
+}
+
+// PurchaseHits returns the fraction of the sessions with a purchase in
+// these journeys whose first purchased item is among the k items (k <= 0
+// means 10) ranked first for the session's other items, and the number of
+// sessions counted. The items are ranked by [Model.SearchOut] (IN–OUT)
+// when the model has output vectors, by [Model.Search] otherwise, for
+// the sum of the viewed items' unit input vectors, the viewed items
+// excluded. Sessions whose purchase or viewed items the model lacks are
+// not counted. Generate the journeys with a Seed other than the training
+// corpus's to measure on held-out sessions.
+func (j *Journeys) PurchaseHits(m *Model, k int) (frac float64, sessions int) {
+	if k <= 0 {
+		k = 10
+	}
+	hits := 0
+	q := make([]float32, m.Dim())
+	for s := range j.All() {
+		if len(s.Purchases) == 0 {
+			continue
+		}
+		p := s.Purchases[0]
+		if _, ok := m.index[p]; !ok {
+			continue
+		}
+		clear(q)
+		var viewed []string
+		for _, tok := range s.Tokens {
+			i, ok := m.index[tok]
+			if !ok || tok == p || tokenType(tok) != "item" {
+				continue
+			}
+			viewed = append(viewed, tok)
+			axpy(m.invNorm[i], m.row(i), q)
+		}
+		if len(viewed) == 0 {
+			continue
+		}
+		query := Query{Vector: q, K: k, Type: "item", Exclude: viewed}
+		var res []Neighbor
+		var err error
+		if m.outputs != nil {
+			res, err = m.SearchOut(query)
+		} else {
+			res, err = m.Search(query)
+		}
+		if err != nil {
+			continue
+		}
+		sessions++
+		for _, n := range res {
+			if n.Token == p {
+				hits++
+				break
+			}
+		}
+	}
+	if sessions == 0 {
+		return 0, 0
+	}
+	return float64(hits) / float64(sessions), sessions
 }

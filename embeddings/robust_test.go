@@ -30,7 +30,7 @@ func TestTrainHostileInput(t *testing.T) {
 		{"negative everything", small, Config{Dim: 4, Window: -1, Negative: -1, MinCount: -1, Epochs: -1, Threads: -1, Alpha: -1}, "Config.Window = -1: must be >= 0"},
 		{"dim above limit", small, Config{Dim: maxDim + 1, MinCount: 1}, "Config.Dim = 65537: must be <= 65536"},
 		{"weight name never read", "a@ b c@x a\n", Config{Dim: 4, MinCount: 1, Epochs: 1, Weights: map[string]float32{"cart": 1, "": 3}}, `Config.Weights[""] = 3`},
-		{"pipe in plain text", "the cat\nfish | chips\n", Config{MinCount: 1}, `line 2: "fish | chips": invalid section "chips" after the '|' at byte 5`},
+		{"pipe in plain text", "the cat\nfish | chips\n", Config{MinCount: 1}, `line 2, column 6: "fish | chips": invalid section "chips" after the '|' at byte 5`},
 		{"min alpha equal to alpha", small, Config{Dim: 4, MinCount: 1, Epochs: 1, Alpha: 0.01, MinAlpha: 0.01}, ""},
 		{"markers only", "@cart @click\n", Config{Dim: 4, MinCount: 1, Weights: DefaultWeights()}, ""},
 		{"sections only", "| purchase=a\n| skipped=a,b\n", Config{Dim: 4, MinCount: 1, PurchaseContext: true, SkippedNegatives: true}, "no token reaches MinCount 1"},

@@ -27,6 +27,9 @@ type ParseError struct {
 	Path string
 	// Line is the 1-based line number.
 	Line int
+	// Column is the 1-based byte offset in the line of the offending
+	// section or per-action list, or 0 when the whole line is at fault.
+	Column int
 	// Input is the offending line, truncated to 64 bytes.
 	Input string
 	// Err is the cause; it wraps a sentinel such as [ErrSection] or
@@ -35,7 +38,7 @@ type ParseError struct {
 }
 
 // Error returns a message such as
-// `embeddings: corpus.txt: line 3: "a b |": invalid section "" at byte 4: ...`.
+// `embeddings: corpus.txt: line 3, column 5: "a b |": invalid section "" after the '|' at byte 4: ...`.
 func (e *ParseError) Error() string {
 	var b strings.Builder
 	b.WriteString(prefix)
@@ -43,7 +46,11 @@ func (e *ParseError) Error() string {
 		b.WriteString(e.Path)
 		b.WriteString(": ")
 	}
-	fmt.Fprintf(&b, "line %d: %q: %s", e.Line, e.Input, trimPrefix(e.Err))
+	fmt.Fprintf(&b, "line %d", e.Line)
+	if e.Column > 0 {
+		fmt.Fprintf(&b, ", column %d", e.Column)
+	}
+	fmt.Fprintf(&b, ": %q: %s", e.Input, trimPrefix(e.Err))
 	return b.String()
 }
 
@@ -55,6 +62,14 @@ const maxQuote = 64
 
 func newParseError(line int, input []byte, err error) *ParseError {
 	return &ParseError{Line: line, Input: string(truncate(input)), Err: err}
+}
+
+// fail returns the error of the line p failed to parse, with the column
+// p recorded.
+func (p *lineParser) fail(line int, input []byte, err error) *ParseError {
+	e := newParseError(line, input, err)
+	e.Column = p.errAt + 1
+	return e
 }
 
 // in sets the path of the file the line came from.
@@ -108,8 +123,14 @@ type Session struct {
 	// Purchases are the tokens of the "purchase=" section, in order: the
 	// items bought in the session.
 	Purchases []string
-	// Skipped are the tokens of the "skipped=" section.
+	// Skipped are the tokens of the "skipped=" section: items shown in
+	// the session and not chosen, not tied to any action.
 	Skipped []string
+	// TokenSkipped holds, for each token, the items shown above it and
+	// skipped when it was chosen (a token written
+	// "item:7[skipped=item:4,item:5]"), or nil for a token without such a
+	// list. TokenSkipped itself is nil when no token has a list.
+	TokenSkipped [][]string
 }
 
 // String formats s as a corpus line that ParseSession reads back.
@@ -123,6 +144,11 @@ func (s Session) String() string {
 		if i < len(s.Markers) && s.Markers[i] != "" {
 			b.WriteByte('@')
 			b.WriteString(s.Markers[i])
+		}
+		if i < len(s.TokenSkipped) && len(s.TokenSkipped[i]) > 0 {
+			b.WriteString(skipOpen)
+			b.WriteString(strings.Join(s.TokenSkipped[i], ","))
+			b.WriteByte(']')
 		}
 	}
 	if len(s.Purchases) > 0 {
@@ -138,11 +164,20 @@ func (s Session) String() string {
 
 // ParseSession parses one corpus line. The line format is
 //
-//	token[@marker] token[@marker] ... [| purchase=token,token,...] [| skipped=token,token,...]
+//	action action ... [| purchase=token,token,...] [| skipped=token,token,...]
 //
-// Tokens are separated by spaces or tabs. A marker is recognised only when
+// where an action is
+//
+//	token[@marker][[skipped=token,token,...]]
+//
+// Actions are separated by spaces or tabs. A marker is recognised only when
 // it is a key of markers (see [Config.Weights]); otherwise '@' is part of
-// the token. Sections follow the tokens, each introduced by '|', in any
+// the token. A bracketed "[skipped=...]" list after an action names the
+// items shown above it and skipped when it was chosen (a click on the
+// third search result skips the first two): "item:7@cart[skipped=item:4,item:5]".
+// An action containing "[skipped=" must end with ']' after a non-empty
+// list of non-empty tokens without '[' or ']'; other uses of brackets are
+// ordinary characters of the token. Sections follow the tokens, each introduced by '|', in any
 // order, each at most once; the only keys are purchase (the items bought
 // in the session) and skipped (the items shown and not chosen), each a
 // comma-separated list of tokens. A line without '|' is a plain word2vec
@@ -174,6 +209,14 @@ func ParseSession(line string, markers map[string]float32) (Session, error) {
 	}
 	for _, t := range p.skipped {
 		s.Skipped = append(s.Skipped, string(t))
+	}
+	if len(p.acts) > 0 {
+		s.TokenSkipped = make([][]string, len(p.tokens))
+		for _, a := range p.acts {
+			for _, t := range p.actItems[a.start:a.end] {
+				s.TokenSkipped[a.tok] = append(s.TokenSkipped[a.tok], string(t))
+			}
+		}
 	}
 	return s, nil
 }
@@ -230,7 +273,19 @@ type lineParser struct {
 	marks     []uint8
 	purchases [][]byte
 	skipped   [][]byte
+	acts      []parsedAct // per-action skipped lists, in token order
+	actItems  [][]byte    // their tokens
+	errAt     int         // byte offset of the error parse returned, -1 for the whole line
 }
+
+// parsedAct is an action's "[skipped=...]" list: the index of its token in
+// lineParser.tokens and the range of its items in lineParser.actItems.
+type parsedAct struct {
+	tok, start, end int32
+}
+
+// skipOpen opens a per-action skipped list.
+const skipOpen = "[skipped="
 
 func isSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'
@@ -241,6 +296,9 @@ func (p *lineParser) parse(line []byte) error {
 	p.marks = p.marks[:0]
 	p.purchases = p.purchases[:0]
 	p.skipped = p.skipped[:0]
+	p.acts = p.acts[:0]
+	p.actItems = p.actItems[:0]
+	p.errAt = -1
 	head := line
 	var rest []byte
 	if i := bytes.IndexByte(line, '|'); i >= 0 && !p.plain {
@@ -255,7 +313,14 @@ func (p *lineParser) parse(line []byte) error {
 			j++
 		}
 		if j > i {
-			tok, mark := p.splitMarker(head[i:j])
+			tok := head[i:j]
+			if !p.plain {
+				var err error
+				if tok, err = p.splitAction(tok, i); err != nil {
+					return err
+				}
+			}
+			tok, mark := p.splitMarker(tok)
 			p.tokens = append(p.tokens, tok)
 			p.marks = append(p.marks, mark)
 		}
@@ -269,6 +334,7 @@ func (p *lineParser) parse(line []byte) error {
 		if i := bytes.IndexByte(sec, '|'); i >= 0 {
 			sec, rest = sec[:i], sec[i+1:]
 		}
+		p.errAt = at
 		sec = bytes.TrimFunc(sec, func(r rune) bool { return r < 0x80 && isSpace(byte(r)) })
 		key, val, ok := bytes.Cut(sec, []byte{'='})
 		if !ok || len(val) == 0 || bytes.ContainsFunc(val, func(r rune) bool { return r < 0x80 && isSpace(byte(r)) }) {
@@ -302,7 +368,39 @@ func (p *lineParser) parse(line []byte) error {
 			return fmt.Errorf("%w: unknown key %q after the '|' at byte %d: want purchase or skipped", ErrSection, truncate(key), at)
 		}
 	}
+	p.errAt = -1
 	return nil
+}
+
+// splitAction strips an action's "[skipped=...]" list, recording it for
+// the token about to be appended; at is the action's byte offset in the
+// line.
+func (p *lineParser) splitAction(tok []byte, at int) ([]byte, error) {
+	k := bytes.Index(tok, []byte(skipOpen))
+	if k < 0 {
+		return tok, nil
+	}
+	p.errAt = at + k
+	switch {
+	case k == 0:
+		return nil, fmt.Errorf("%w: %q at byte %d has no token before %q: want token[skipped=<token>,<token>...]", ErrSection, truncate(tok), at, skipOpen)
+	case tok[len(tok)-1] != ']':
+		return nil, fmt.Errorf("%w: %q at byte %d: the skipped list is not closed by ']' before the next space: want token[skipped=<token>,<token>...]", ErrSection, truncate(tok), at)
+	}
+	list := tok[k+len(skipOpen) : len(tok)-1]
+	start := int32(len(p.actItems))
+	off := at + k + len(skipOpen)
+	for t := range bytes.SplitSeq(list, []byte{','}) {
+		if len(t) == 0 || bytes.ContainsAny(t, "[]") {
+			p.errAt = off
+			return nil, fmt.Errorf("%w: %q at byte %d: skipped token %q at byte %d is empty or contains '[' or ']'", ErrSection, truncate(tok), at, truncate(t), off)
+		}
+		p.actItems = append(p.actItems, t)
+		off += len(t) + 1
+	}
+	p.acts = append(p.acts, parsedAct{tok: int32(len(p.tokens)), start: start, end: int32(len(p.actItems))})
+	p.errAt = -1
+	return tok[:k], nil
 }
 
 // splitMarker strips a recognised "@marker" suffix.

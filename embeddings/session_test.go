@@ -43,6 +43,24 @@ var sessionTests = []struct {
 	{name: "trailing comma", line: "a | purchase=b,", err: ErrSection},
 	{name: "empty skipped", line: "a | skipped=b,,c", err: ErrSection},
 	{name: "space in value", line: "a | skipped=b c", err: ErrSection},
+	{
+		name: "action skipped", line: "query:boots item:7[skipped=item:4,item:5] item:9",
+		want: Session{Tokens: []string{"query:boots", "item:7", "item:9"}, TokenSkipped: [][]string{nil, {"item:4", "item:5"}, nil}},
+	},
+	{
+		name: "action skipped with marker", line: "q item:7@cart[skipped=item:4] | skipped=item:1", markers: DefaultWeights(),
+		want: Session{
+			Tokens: []string{"q", "item:7"}, Markers: []string{"", "cart"},
+			Skipped: []string{"item:1"}, TokenSkipped: [][]string{nil, {"item:4"}},
+		},
+	},
+	{name: "ordinary brackets", line: "a[1] b]", want: Session{Tokens: []string{"a[1]", "b]"}}},
+	{name: "action list unclosed", line: "item:7[skipped=item:4 b", err: ErrSection},
+	{name: "action list empty", line: "item:7[skipped=]", err: ErrSection},
+	{name: "action list empty token", line: "item:7[skipped=a,,b]", err: ErrSection},
+	{name: "action list bracket", line: "item:7[skipped=a[skipped=b]]", err: ErrSection},
+	{name: "action without token", line: "[skipped=a]", err: ErrSection},
+	{name: "action list after text", line: "item:7[skipped=a]x", err: ErrSection},
 }
 
 func TestParseSession(t *testing.T) {
@@ -73,6 +91,13 @@ func FuzzParseSession(f *testing.F) {
 		var m map[string]float32
 		if markers {
 			m = DefaultWeights()
+		}
+		p := lineParser{markers: newMarkerSet(m)}
+		if err := p.parse([]byte(line)); err != nil {
+			pe := p.fail(1, []byte(line), err)
+			if pe.Column < 0 || pe.Column > len(line) {
+				t.Fatalf("parse(%q): column %d outside the line", line, pe.Column)
+			}
 		}
 		s, err := ParseSession(line, m)
 		if err != nil {

