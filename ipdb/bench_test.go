@@ -110,6 +110,19 @@ func BenchmarkLookup4(b *testing.B) {
 				i++
 			}
 		})
+		if tab.v4.blk != nil {
+			flat := flatLayout(tab)
+			b.Run(fmt.Sprintf("n=%d/impl=table-flat", n), func(b *testing.B) {
+				b.ReportAllocs()
+				i, hits := 0, 0
+				for b.Loop() {
+					if _, ok := flat.Lookup(probes[i&(len(probes)-1)]); ok {
+						hits++
+					}
+					i++
+				}
+			})
+		}
 		b.Run(fmt.Sprintf("n=%d/impl=table-match", n), func(b *testing.B) {
 			b.ReportAllocs()
 			i, hits := 0, 0

@@ -33,7 +33,7 @@ func (t *Table) AppendBinary(b []byte) ([]byte, error) {
 	b = binary.LittleEndian.AppendUint16(b, blobVersion)
 	b = binary.LittleEndian.AppendUint16(b, 0)
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(t.owners)))
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(t.v4.lo)))
+	b = binary.LittleEndian.AppendUint32(b, uint32(t.v4.n()))
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(t.v6.hi)))
 	for _, r := range t.owners {
 		b = binary.AppendUvarint(b, uint64(len(r.Owner)))
@@ -41,15 +41,18 @@ func (t *Table) AppendBinary(b []byte) ([]byte, error) {
 		b = binary.AppendUvarint(b, uint64(len(r.URL)))
 		b = append(b, r.URL...)
 	}
-	for _, lo := range t.v4.lo {
+	t.v4.each(func(lo, _, _ uint32) bool {
 		b = binary.LittleEndian.AppendUint32(b, lo)
-	}
-	for _, ho := range t.v4.ho {
-		b = binary.LittleEndian.AppendUint32(b, uint32(ho>>32))
-	}
-	for _, ho := range t.v4.ho {
-		b = binary.LittleEndian.AppendUint32(b, uint32(ho))
-	}
+		return true
+	})
+	t.v4.each(func(_, hi, _ uint32) bool {
+		b = binary.LittleEndian.AppendUint32(b, hi)
+		return true
+	})
+	t.v4.each(func(_, _, own uint32) bool {
+		b = binary.LittleEndian.AppendUint32(b, own)
+		return true
+	})
 	c6 := t.v6.cells
 	for i, c := range c6 {
 		b = binary.BigEndian.AppendUint64(b, t.v6.hi[i])

@@ -193,6 +193,15 @@ func TestLayoutBudget(t *testing.T) {
 			continue
 		}
 		tab := synthetic4(n, 1)
+		if x := tab.v4.blk; x != nil {
+			// Blocks: lines and index together within 14 bytes a range.
+			perRange := float64(x.bytes()) / float64(x.n)
+			if perRange > 14 {
+				t.Errorf("n=%d: blocks take %.2f bytes per range, want <= 14", n, perRange)
+			}
+			t.Logf("n=%d: blocks, %.2f bytes/range (%.2f ranges a line)", n, perRange, float64(x.n)/float64(len(x.lines)))
+			continue
+		}
 		v := &tab.v4
 		perRange := float64(4*len(v.lo)+8*len(v.ho)) / float64(len(v.lo))
 		index := 4*v.idx.entries() + v.big.bytes()

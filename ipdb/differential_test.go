@@ -205,6 +205,10 @@ func TestDifferential4(t *testing.T) {
 				}
 			}
 			check("built")
+			if tab.v4.blk != nil { // the flat layout too (with its dense index)
+				tab = flatLayout(tab)
+				check("flat")
+			}
 			if tab.v4.big.off == nil {
 				// The dense index of large tables, forced on this one:
 				// spans narrower than its bucket count, the top of the
@@ -489,7 +493,7 @@ func TestDenseFallback(t *testing.T) {
 		rows = append(rows, row[u32]{lo: u32(2 * k), hi: u32(2 * k), val: k % 26})
 	}
 	rows = append(rows, row[u32]{lo: u32(^uint32(0)), hi: u32(^uint32(0)), val: 3})
-	tab := newTable(make([]Record, 26), rows, nil)
+	tab := newTableLayout(make([]Record, 26), rows, nil, false) // blocks would take it
 	for j := range tab.owners {
 		tab.owners[j] = Record{Owner: string(rune('a' + j))}
 	}

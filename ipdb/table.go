@@ -48,6 +48,30 @@ type table4 struct {
 	// big is the index of tables of denseMin ranges or more when it
 	// fits (then idx is empty).
 	big dense
+	// blk holds tables of blockMin ranges or more instead of all the
+	// above (see block.go).
+	blk *blocks4
+}
+
+// n returns the number of ranges.
+func (t *table4) n() int {
+	if t.blk != nil {
+		return t.blk.n
+	}
+	return len(t.lo)
+}
+
+// each yields every range in increasing order.
+func (t *table4) each(yield func(lo, hi, own uint32) bool) {
+	if t.blk != nil {
+		t.blk.each(yield)
+		return
+	}
+	for i, lo := range t.lo {
+		if !yield(lo, uint32(t.ho[i]>>32), uint32(t.ho[i])) {
+			return
+		}
+	}
 }
 
 // table6 keeps IPv6 ranges as a []uint64 of the high halves of their
@@ -69,7 +93,7 @@ type cell6 struct {
 }
 
 // Len returns the number of disjoint ranges (both families).
-func (t *Table) Len() int { return len(t.v4.lo) + len(t.v6.hi) }
+func (t *Table) Len() int { return t.v4.n() + len(t.v6.hi) }
 
 // Lookup returns the record of the range containing ip, and whether there
 // is one. IPv4-mapped IPv6 addresses are looked up as IPv4; zones are
@@ -97,6 +121,13 @@ type Match struct {
 // holds ip, not the original nested row.
 func (t *Table) LookupMatch(ip netip.Addr) (Match, bool) {
 	if ip.Is4() || ip.Is4In6() {
+		if x := t.v4.blk; x != nil {
+			ln, s, ok := x.find(v4key(ip.Unmap()))
+			if !ok {
+				return Match{}, false
+			}
+			return Match{Range{v4addr(ln.lo[s]), v4addr(ln.hi[s])}, t.owners[ln.own[s]]}, true
+		}
 		k, ho, ok := t.v4.find(v4key(ip.Unmap()))
 		if !ok {
 			return Match{}, false
@@ -128,12 +159,16 @@ func (t *Table) Contains(ip netip.Addr) bool {
 
 // find returns the owner index of the range holding ip.
 func (t *Table) find(ip netip.Addr) (uint32, bool) {
-	if ip.Is4() {
-		_, ho, ok := t.v4.find(v4key(ip))
-		return uint32(ho), ok
-	}
-	if ip.Is4In6() {
-		_, ho, ok := t.v4.find(v4key(ip.Unmap()))
+	if ip.Is4() || ip.Is4In6() {
+		k := v4key(ip.Unmap())
+		if x := t.v4.blk; x != nil {
+			ln, s, ok := x.find(k)
+			if !ok {
+				return 0, false
+			}
+			return uint32(ln.own[s]), true
+		}
+		_, ho, ok := t.v4.find(k)
 		return uint32(ho), ok
 	}
 	if !ip.IsValid() {
@@ -277,11 +312,13 @@ func (t *table6) findLow(ip u128, i, k uint32) (uint32, bool) {
 // All yields every range with its record, IPv4 first, in increasing order.
 func (t *Table) All() iter.Seq2[Range, Record] {
 	return func(yield func(Range, Record) bool) {
-		for i, lo := range t.v4.lo {
-			ho := t.v4.ho[i]
-			if !yield(Range{v4addr(lo), v4addr(uint32(ho >> 32))}, t.owners[uint32(ho)]) {
-				return
-			}
+		stop := false
+		t.v4.each(func(lo, hi, own uint32) bool {
+			stop = !yield(Range{v4addr(lo), v4addr(hi)}, t.owners[own])
+			return !stop
+		})
+		if stop {
+			return
 		}
 		for i, c := range t.v6.cells {
 			r := Range{u128{t.v6.hi[i], c.loLo}.addr(), u128{c.hiHi, c.hiLo}.addr()}
@@ -298,7 +335,25 @@ func (t *Table) Owners() []Record { return t.owners }
 
 // newTable lays out settled (sorted, disjoint) rows and builds the indexes.
 func newTable(owners []Record, rows4 []row[u32], rows6 []row[u128]) *Table {
+	return newTableLayout(owners, rows4, rows6, len(rows4) >= blockMin)
+}
+
+// newTableLayout is newTable, with blocks for IPv4 when asked and the
+// owners fit 16 bits.
+func newTableLayout(owners []Record, rows4 []row[u32], rows6 []row[u128], blocks bool) *Table {
 	t := &Table{owners: owners}
+	if blocks && len(owners) <= 1<<16 {
+		lo := make([]uint32, len(rows4))
+		hi := make([]uint32, len(rows4))
+		own := make([]uint32, len(rows4))
+		for i, r := range rows4 {
+			lo[i], hi[i], own[i] = uint32(r.lo), uint32(r.hi), r.val
+		}
+		if x, ok := buildBlocks(lo, hi, own); ok {
+			t.v4.blk = x
+			rows4 = nil
+		}
+	}
 	if len(rows4) > 0 {
 		lo := make([]uint32, len(rows4))
 		ho := make([]uint64, len(rows4))
