@@ -108,29 +108,7 @@ var impls = []impl{
 		}, nil
 	}},
 	{"mmdb", false, func(d *dataset) (func(netip.Addr) (string, bool), error) {
-		w, err := mmdbwriter.New(mmdbwriter.Options{
-			DatabaseType:            "craftkit-bench",
-			IPVersion:               4,
-			RecordSize:              28,
-			IncludeReservedNetworks: true,
-		})
-		if err != nil {
-			return nil, err
-		}
-		vals := make([]mmdbtype.Map, len(d.names))
-		for i, n := range d.names {
-			vals[i] = mmdbtype.Map{"owner": mmdbtype.String(n)}
-		}
-		for i, p := range d.prefixes {
-			if err := w.Insert(&net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}, vals[d.pfxOwner[i]]); err != nil {
-				return nil, err
-			}
-		}
-		var buf bytes.Buffer
-		if _, err := w.WriteTo(&buf); err != nil {
-			return nil, err
-		}
-		db, err := maxminddb.OpenBytes(buf.Bytes())
+		db, err := openMMDB(d)
 		if err != nil {
 			return nil, err
 		}
@@ -145,6 +123,33 @@ var impls = []impl{
 			if err := res.Decode(&rec); err != nil {
 				panic(err)
 			}
+			return rec.Owner, true
+		}, nil
+	}},
+	// mmdb-cached decodes each record once and keeps it by its offset in
+	// the database, as applications with few distinct records do: what
+	// is left is mmdb's tree walk plus a map lookup.
+	{"mmdb-cached", false, func(d *dataset) (func(netip.Addr) (string, bool), error) {
+		db, err := openMMDB(d)
+		if err != nil {
+			return nil, err
+		}
+		owners := make(map[uintptr]string)
+		return func(ip netip.Addr) (string, bool) {
+			res := db.Lookup(ip)
+			if !res.Found() {
+				return "", false
+			}
+			if o, ok := owners[res.Offset()]; ok {
+				return o, true
+			}
+			var rec struct {
+				Owner string `maxminddb:"owner"`
+			}
+			if err := res.Decode(&rec); err != nil {
+				panic(err)
+			}
+			owners[res.Offset()] = rec.Owner
 			return rec.Owner, true
 		}, nil
 	}},
@@ -178,6 +183,44 @@ var impls = []impl{
 	}},
 }
 
+// openMMDB writes the dataset's prefixes as a MaxMind DB (once per
+// dataset; mmdb and mmdb-cached share it) and opens it.
+func openMMDB(d *dataset) (*maxminddb.Reader, error) {
+	mmdbMu.Lock()
+	defer mmdbMu.Unlock()
+	if db, ok := mmdbs[d.name]; ok {
+		return db, nil
+	}
+	w, err := mmdbwriter.New(mmdbwriter.Options{
+		DatabaseType:            "craftkit-bench",
+		IPVersion:               4,
+		RecordSize:              28,
+		IncludeReservedNetworks: true,
+	})
+	if err != nil {
+		return nil, err
+	}
+	vals := make([]mmdbtype.Map, len(d.names))
+	for i, n := range d.names {
+		vals[i] = mmdbtype.Map{"owner": mmdbtype.String(n)}
+	}
+	for i, p := range d.prefixes {
+		if err := w.Insert(&net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}, vals[d.pfxOwner[i]]); err != nil {
+			return nil, err
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := w.WriteTo(&buf); err != nil {
+		return nil, err
+	}
+	db, err := maxminddb.OpenBytes(buf.Bytes())
+	if err != nil {
+		return nil, err
+	}
+	mmdbs[d.name] = db
+	return db, nil
+}
+
 type ownedEntry struct {
 	n     net.IPNet
 	owner int
@@ -204,6 +247,9 @@ var (
 	cacheMu sync.Mutex
 	cache   = map[string]*built{}
 	sets    = map[string]*dataset{}
+
+	mmdbMu sync.Mutex
+	mmdbs  = map[string]*maxminddb.Reader{}
 )
 
 func datasets(tb testing.TB) []*dataset {
@@ -286,7 +332,7 @@ func build(tb testing.TB, im impl, d *dataset) *built {
 	}
 	b := &built{}
 	switch {
-	case im.name != "ipdb" && im.name != "sort.Search" && im.name != "threeway" && !peerWanted(im.name):
+	case im.name != "ipdb" && im.name != "sort.Search" && im.name != "threeway" && !peerWanted(strings.TrimSuffix(im.name, "-cached")):
 		b.skipped = "IPBENCH_PEERS=" + os.Getenv("IPBENCH_PEERS")
 	default:
 		before := heap()
