@@ -136,12 +136,39 @@ func (g *GroupSequential) Append(t float64) (float64, error) {
 // append is Append for fn; idx ≥ 0 names the fraction info[idx] in
 // errors, otherwise t.
 func (g *GroupSequential) append(fn string, idx int, t float64) (float64, error) {
-	c, err := g.next(t, &g.work, fn, idx)
+	return g.appendAt(t, lookAt{fn: fn, idx: idx})
+}
+
+// appendAt appends a look at t as at says and returns its boundary.
+func (g *GroupSequential) appendAt(t float64, at lookAt) (float64, error) {
+	c, err := g.next(t, &g.work, at)
 	if err != nil {
 		return 0, err
 	}
-	g.commit(t, c)
+	g.commit(t, c, at)
 	return c, nil
+}
+
+// lookAt says how a look is appended: errors name fn and call the
+// fraction info[idx] (see lookName); with final set the look spends all
+// the alpha left; with fixed set it takes the boundary bound as given (a
+// design's own threshold) and records the probability it spends.
+type lookAt struct {
+	fn    string
+	idx   int
+	final bool
+	fixed bool
+	bound float64
+}
+
+// AppendFinal adds the experiment's last look at information fraction t
+// (at most 1) and returns its z-scale boundary, which spends all the alpha
+// the earlier looks left unspent: an experiment that ends before its
+// planned sample keeps its full level instead of wasting the rest.
+// Errors are those of [GroupSequential.Append]. No look may follow it in
+// the design's logic, although Append does not refuse one.
+func (g *GroupSequential) AppendFinal(t float64) (float64, error) {
+	return g.appendAt(t, lookAt{fn: "GroupSequential.AppendFinal", idx: -1, final: true})
 }
 
 // Peek returns the boundary a look at fraction t would get, without
@@ -149,8 +176,7 @@ func (g *GroupSequential) append(fn string, idx int, t float64) (float64, error)
 // calls that do not modify g (Peek, Bounds, Info, Threshold, OperatingAt).
 func (g *GroupSequential) Peek(t float64) (float64, error) {
 	var tmp grid
-	c, err := g.next(t, &tmp, "GroupSequential.Peek", -1)
-	return c, err
+	return g.next(t, &tmp, lookAt{fn: "GroupSequential.Peek", idx: -1})
 }
 
 // spentAt evaluates the spending function for both sides at t.
@@ -162,9 +188,9 @@ func (g *GroupSequential) spentAt(t float64) float64 {
 }
 
 // next computes the density at the last look into dst and the boundary
-// of a new look at t; it does not change g. Errors name fn and call the
-// fraction info[idx] (t for idx < 0).
-func (g *GroupSequential) next(t float64, dst *grid, fn string, idx int) (float64, error) {
+// of a new look at t as at says; it does not change g.
+func (g *GroupSequential) next(t float64, dst *grid, at lookAt) (float64, error) {
+	fn, idx := at.fn, at.idx
 	k := len(g.info)
 	last := 0.0
 	if k > 0 {
@@ -183,10 +209,13 @@ func (g *GroupSequential) next(t float64, dst *grid, fn string, idx int) (float6
 	if k >= maxLooks {
 		return 0, argErr(fn, "Len()", float64(k), ErrTooLarge)
 	}
-	s := g.spentAt(t)
 	prevSpent := 0.0
 	if k > 0 {
 		prevSpent = g.spent[k-1]
+	}
+	s := g.alpha
+	if !at.final && !at.fixed {
+		s = g.spentAt(t)
 	}
 	if !finite(s) || s < 0 || s > g.alpha*(1+1e-12) || s < prevSpent-1e-15*g.alpha {
 		arg := lookName(idx)
@@ -199,6 +228,9 @@ func (g *GroupSequential) next(t float64, dst *grid, fn string, idx int) (float6
 		h := g.res.spacing(g.sigma, sig, last)
 		convolve(dst, g.lo, g.hi, h, &g.prev, g.sigma, 0, g.sides == TwoSided)
 		src = dst
+	}
+	if at.fixed {
+		return at.bound, nil
 	}
 	if !(inc > 0) {
 		return math.Inf(1), nil
@@ -227,15 +259,38 @@ func lookName(idx int) string {
 }
 
 // commit records a look computed by next (whose density is in g.work).
-func (g *GroupSequential) commit(t, c float64) {
+func (g *GroupSequential) commit(t, c float64, at lookAt) {
 	k := len(g.info)
 	last := 0.0
 	if k > 0 {
 		last = g.info[k-1]
 		g.prev, g.work = g.work, g.prev
 	}
-	g.sigma = math.Sqrt(t - last)
-	s := g.spentAt(t)
+	sig := math.Sqrt(t - last)
+	var s float64
+	switch {
+	case at.fixed:
+		// The probability the given boundary spends under the null.
+		s = 0
+		if k > 0 {
+			s = g.spent[k-1]
+		}
+		if !math.IsInf(c, 1) {
+			p, _ := upperTail(&g.prev, c*math.Sqrt(t), sig, 0)
+			if k == 0 {
+				p = normSF(c)
+			}
+			if g.sides == TwoSided {
+				p *= 2
+			}
+			s += p
+		}
+	case at.final:
+		s = g.alpha
+	default:
+		s = g.spentAt(t)
+	}
+	g.sigma = sig
 	if k > 0 && s < g.spent[k-1] {
 		s = g.spent[k-1]
 	}

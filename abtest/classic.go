@@ -57,7 +57,7 @@ func classicConstant(fn string, k int, alpha float64, shape func(j int) float64)
 		for j := range c {
 			c[j] = x * sh[j]
 		}
-		forward(t, c, TwoSided, 0, res, false, -1, 0, &out)
+		forward(pass{info: t, upper: c, sides: TwoSided, res: res}, &out)
 		s := 0.0
 		for j := range out.up {
 			s += out.up[j] + out.low[j]

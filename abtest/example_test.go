@@ -47,7 +47,7 @@ func Example() {
 	// Output:
 	// b == [4.8769 3.3570 2.6803 2.2898 2.0310]
 	// stop at T−C = 31, give up at 243 conversions
-	// +8.2 % directional change is correct but magnitude might be inflated green
+	// +8.1 % directional change is correct but magnitude might be inflated green
 }
 
 func ExampleBoundaries() {
@@ -251,7 +251,7 @@ func ExampleMonitor_Observe() {
 		r, _ := m.Observe(day, abtest.Conversions(n, n/10), abtest.Conversions(n, n*109/1000))
 		fmt.Printf("day %2d: %-15s | %s | %s\n", r.Day, r.Status, r.Header, r.Color)
 		if r.Stop {
-			fmt.Printf("raw %+.1f %%, haircut %+.1f %%\n", 100*r.RawLift, 100*r.Lift)
+			fmt.Printf("raw %+.1f %%, shown %+.1f %% (%s)\n", 100*r.RawLift, 100*r.Lift, r.Estimator)
 			break
 		}
 	}
@@ -266,8 +266,8 @@ func ExampleMonitor_Observe() {
 	// day  8: Not enough data | metric is not powered | grey
 	// day  9: Not enough data | metric is not powered | grey
 	// day 10: Not enough data | metric is not powered | grey
-	// day 11: +8.2 %          | directional change is correct but magnitude might be inflated | green
-	// raw +9.0 %, haircut +8.2 %
+	// day 11: +8.1 %          | directional change is correct but magnitude might be inflated | green
+	// raw +9.0 %, shown +8.1 % (conditional median-unbiased lift and interval)
 }
 
 func ExampleAuditConversion() {

@@ -81,7 +81,7 @@ func AdjustEstimate(info, bounds []float64, sides Sides, look int, z, se, alpha 
 	res := resolution{rho: 6, perZ: 40}
 	var out passOut
 	mean := func(eta float64) float64 {
-		forward(info, bounds, sides, eta, res, true, -1, 0, &out)
+		forward(pass{info: info, upper: bounds, sides: sides, eta: eta, res: res, moments: true}, &out)
 		s := 0.0
 		for _, m := range out.mean {
 			s += m
@@ -89,7 +89,7 @@ func AdjustEstimate(info, bounds []float64, sides Sides, look int, z, se, alpha 
 		return s
 	}
 	tail := func(eta float64) float64 {
-		forward(info, bounds, sides, eta, res, false, look, z, &out)
+		forward(pass{info: info, upper: bounds, sides: sides, eta: eta, res: res, tail: &tailLook{look: look, z: z}}, &out)
 		s := out.tailAt
 		for j := 0; j < look; j++ {
 			s += out.up[j]

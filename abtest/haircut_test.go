@@ -22,7 +22,7 @@ func TestWhiteheadMeanMatchesSimulation(t *testing.T) {
 		sum += s / info[k]
 	}
 	var out passOut
-	forward(info, b, TwoSided, eta, resolution{}, true, -1, 0, &out)
+	forward(pass{info: info, upper: b, sides: TwoSided, eta: eta, moments: true}, &out)
 	m := 0.0
 	for _, v := range out.mean {
 		m += v

@@ -106,9 +106,9 @@ func convolve(dst *grid, lo, hi, hTarget float64, src *grid, sigma, mu float64, 
 			jhi = int(math.Floor((c + reach - src.lo) / src.h))
 			jlo = max(jlo, 0)
 			jhi = min(jhi, sn-1)
-		} else if math.Abs(c-src.lo) > reach {
-			jlo, jhi = 1, 0
 		}
+		// A point mass (the start of the trial) is not truncated: its
+		// density is exact however far out.
 		acc := 0.0
 		if jlo <= jhi {
 			d := (c - src.x(jlo)) / sigma
@@ -241,16 +241,36 @@ func solveBound(g *grid, t, sigma, target float64, sides Sides, start float64) f
 type passOut struct {
 	up, low []float64 // crossing probabilities per look
 	mean    []float64 // E[Z_k/√t_k ; stop at k] per look (when moments)
-	tailAt  float64   // P(reach look last, Z_last ≥ zLast) when last ≥ 0
+	tailAt  float64   // P(reach the tail look, Z there ≥ tail z) (when tail is set)
 }
 
-// forward runs the recursion for z-scale boundaries c (upper; lower is −c
-// for TwoSided, none for OneSided) at fractions t, with drift eta: Z_k has
-// mean eta·√t_k. When last ≥ 0 it stops at that look and reports
-// P(continue to it and Z_last ≥ zLast). All mass still present at the
-// final look stops there (relevant for moments only).
-func forward(t, c []float64, sides Sides, eta float64, res resolution, moments bool, last int, zLast float64, out *passOut) {
-	res = res.orDefault()
+// pass describes a forward pass: looks at information fractions info with
+// z-scale upper boundaries upper (the lower one is −upper for TwoSided,
+// none for OneSided), under drift eta: Z_k has mean eta·√t_k.
+type pass struct {
+	info, upper []float64
+	sides       Sides
+	eta         float64
+	res         resolution
+	moments     bool      // also fill passOut.mean; all mass left at the final look stops there
+	tail        *tailLook // stop at tail.look and report P(reach it, Z ≥ tail.z)
+}
+
+// tailLook asks a pass for the upper tail of Z at one look.
+type tailLook struct {
+	look int     // 0-based look at which the pass stops
+	z    float64 // z-scale point of the tail
+}
+
+// forward runs the recursion described by p into out.
+func forward(p pass, out *passOut) {
+	t, c, sides, eta := p.info, p.upper, p.sides, p.eta
+	res := p.res.orDefault()
+	moments := p.moments
+	last, zLast := -1, 0.0
+	if p.tail != nil {
+		last, zLast = p.tail.look, p.tail.z
+	}
 	K := len(t)
 	if last >= 0 {
 		K = last + 1

@@ -227,7 +227,7 @@ func (g *GroupSequential) OperatingAt(drift float64) (Operating, error) {
 		return Operating{}, argErr("GroupSequential.OperatingAt", "drift", drift, ErrArgument)
 	}
 	var out passOut
-	forward(g.info, g.bounds, g.sides, drift, g.res, false, -1, 0, &out)
+	forward(pass{info: g.info, upper: g.bounds, sides: g.sides, eta: drift, res: g.res}, &out)
 	op := Operating{Drift: drift}
 	rest := 1.0
 	for k, t := range g.info {

@@ -1,0 +1,370 @@
+package abtest
+
+import (
+	"math"
+	"strconv"
+)
+
+// Stop describes where a group sequential experiment stopped, for
+// [EstimateStop]. It is a plain value; EstimateStop only reads it.
+type Stop struct {
+	// Info holds the information fractions of the looks taken, in (0, 1]
+	// and increasing; the last one is the stopping look. Looks planned
+	// after the stop do not matter.
+	Info []float64
+	// Bounds holds the z-scale efficacy boundaries of those looks: reject
+	// when Z ≥ Bounds[k] (or Z ≤ −Bounds[k] for a two-sided design);
+	// +Inf where no decision was possible.
+	Bounds []float64
+	// Futility optionally holds z-scale futility boundaries: the
+	// experiment stopped for futility at look k when Z ≤ Futility[k]
+	// (−Inf where there was none). Nil means no futility stopping. Give
+	// them only when they were obeyed: an experiment that ran on through
+	// a non-binding futility boundary is described without it.
+	Futility []float64
+	Sides    Sides   // zero means TwoSided
+	Z        float64 // z statistic at the stopping look; positive favours treatment
+	SE       float64 // standard error of the effect estimate at the stopping look
+	// Last marks the stopping look as the experiment's end whatever Z was
+	// (its planned end or a final look before it): the experiment did not
+	// stop there because a boundary was crossed. A look at Info 1, or one
+	// whose Z crossed no boundary, is always the last.
+	Last bool
+}
+
+// Interval is an estimate with a confidence interval, in the effect's
+// units. It is a plain value.
+type Interval struct {
+	Estimate  float64
+	Low, High float64
+}
+
+// Estimates holds the effect estimates after a sequential stop, in the
+// effect's units (the raw estimate is Z·SE). It is a plain value.
+type Estimates struct {
+	// Raw is the maximum-likelihood estimate Z·SE, biased away from zero
+	// after an early stop.
+	Raw float64
+	// Repeated is the raw estimate with the repeated confidence interval
+	// at the stopping look's boundary, Raw ± Bounds[k]·SE (Jennison and
+	// Turnbull): the intervals of all looks cover the truth together with
+	// probability at least the design's 1 − alpha, whenever the
+	// experiment stops, but each is wide. Infinite where the boundary is.
+	Repeated Interval
+	// Stagewise is the median-unbiased estimate and the 1 − alpha
+	// confidence interval by stagewise ordering (Tsiatis, Rosner and Mehta
+	// 1984; Jennison and Turnbull 2000, chapter 8), as rpact and gsDesign
+	// report them: over all experiments the estimate is below the truth
+	// half the time and the interval covers it with probability
+	// 1 − alpha, and the interval excludes zero exactly when the design
+	// rejected. Among experiments that stopped early the estimate is
+	// still too large on average.
+	Stagewise Interval
+	// Conditional is the median-unbiased estimate and the 1 − alpha
+	// interval conditional on stopping at this look (and, after a
+	// crossing, on having crossed): for every look, among the experiments
+	// that stopped there, the estimate is below the truth half the time
+	// and the interval covers it with probability 1 − alpha, so the same
+	// holds over all experiments and over early stops only. It removes
+	// the winner's curse of an early stop at the price of a wider
+	// interval, which may include zero after a significant early stop.
+	Conditional Interval
+}
+
+// EstimateStop returns the effect estimates and 1 − alpha confidence
+// intervals after an experiment described by s stopped. All intervals
+// come from the normal model of the z statistics (Brownian motion on the
+// information scale) and assume the looks and boundaries were fixed by
+// information, not chosen after seeing the data.
+//
+// It returns an error naming the field for Info that is empty, not
+// increasing, outside (0, 1] or with looks closer than [MinSpacing],
+// Bounds or Futility of the wrong length or NaN, a negative two-sided
+// boundary, a futility boundary above the efficacy one, a non-finite Z,
+// an SE that is not positive and finite, invalid Sides or alpha, and
+// [ErrTooLarge] for more than 1000 looks or grids beyond 2²¹ points in
+// all. It runs one integration over the looks and about 80 cheaper passes
+// over the stored grids: about 0.1 ms for 8 looks and 0.05 s for 1000
+// looks on an idle 2-core machine.
+func EstimateStop(s Stop, alpha float64) (Estimates, error) {
+	const fn = "EstimateStop"
+	m, err := newStopModel(fn, s, alpha)
+	if err != nil {
+		return Estimates{}, err
+	}
+	k := len(s.Info) - 1
+	raw := s.Z * s.SE
+	scale := s.SE * math.Sqrt(s.Info[k]) // effect = η·scale
+	e := Estimates{Raw: raw}
+	c := s.Bounds[k]
+	e.Repeated = Interval{Estimate: raw, Low: raw - c*s.SE, High: raw + c*s.SE}
+	if math.IsInf(c, 1) {
+		e.Repeated.Low, e.Repeated.High = math.Inf(-1), math.Inf(1)
+	}
+	sw := func(eta float64) float64 { return m.stagewise(eta) }
+	cd := func(eta float64) float64 { return m.conditional(eta) }
+	for _, f := range []struct {
+		g   func(float64) float64
+		dst *Interval
+	}{{sw, &e.Stagewise}, {cd, &e.Conditional}} {
+		f.dst.Estimate = m.solve(f.g, 0.5) * scale
+		f.dst.Low = m.solve(f.g, alpha/2) * scale
+		f.dst.High = m.solve(f.g, 1-alpha/2) * scale
+	}
+	if !finite(raw, e.Stagewise.Estimate, e.Stagewise.Low, e.Stagewise.High,
+		e.Conditional.Estimate, e.Conditional.Low, e.Conditional.High) {
+		return Estimates{}, argErr(fn, "SE", s.SE, ErrArgument)
+	}
+	return e, nil
+}
+
+// Limits of the stored model: grids span the continuation region within
+// stopWidth standard deviations of the null and of the base drift, and
+// the drifts tried stay within stopReach standard deviations (at the
+// stopping look) of the base drift, so that likelihood ratios stay within
+// float64 range.
+const (
+	stopWidth  = 12.0
+	stopReach  = 20.0
+	stopBase   = 25.0    // base drift at most this many sd from zero
+	stopPoints = 1 << 21 // stored grid points in all
+)
+
+// stopModel holds the continuation sub-densities of the score S_j = Z_j√t_j
+// before each look j under a base drift eta0; densities under another
+// drift θ follow by the likelihood ratio exp((θ−η0)x − (θ²−η0²)t/2), so
+// each evaluation is a pass over stored grids without convolutions.
+type stopModel struct {
+	eta0  float64
+	looks []stopLook
+	sObs  float64 // observed score at the last look
+	kind  int     // conditioning event at the last look
+	lo    float64 // drift search range
+	hi    float64
+}
+
+const (
+	condReach = iota // condition on reaching the last look
+	condUpper        // on crossing the upper boundary there
+	condLower        // on crossing the lower (efficacy or futility) boundary there
+)
+
+type stopLook struct {
+	t, tPrev, sig float64
+	bu, bl        float64 // score-scale boundaries, ±Inf for none
+	lo, h         float64 // grid of the previous look's continuation density
+	wf            []float64
+}
+
+func newStopModel(fn string, s Stop, alpha float64) (*stopModel, error) {
+	if s.Sides == 0 {
+		s.Sides = TwoSided
+	}
+	if err := checkSides(fn, s.Sides); err != nil {
+		return nil, err
+	}
+	if err := checkAlpha(fn, alpha); err != nil {
+		return nil, err
+	}
+	if len(s.Info) > maxRepeatedLooks {
+		return nil, argErr(fn, "len(Info)", float64(len(s.Info)), ErrTooLarge)
+	}
+	if err := checkInfo(fn, s.Info); err != nil {
+		return nil, err
+	}
+	if err := checkSpacing(fn, s.Info); err != nil {
+		return nil, err
+	}
+	if len(s.Bounds) != len(s.Info) {
+		return nil, argErr(fn, "len(Bounds)", float64(len(s.Bounds)), ErrArgument)
+	}
+	if s.Futility != nil && len(s.Futility) != len(s.Info) {
+		return nil, argErr(fn, "len(Futility)", float64(len(s.Futility)), ErrArgument)
+	}
+	for i, c := range s.Bounds {
+		if math.IsNaN(c) || math.IsInf(c, -1) || c < 0 && s.Sides == TwoSided {
+			return nil, argErr(fn, "Bounds["+strconv.Itoa(i)+"]", c, ErrArgument)
+		}
+		if s.Futility != nil {
+			if a := s.Futility[i]; math.IsNaN(a) || math.IsInf(a, 1) || a > c {
+				return nil, argErr(fn, "Futility["+strconv.Itoa(i)+"]", a, ErrArgument)
+			}
+		}
+	}
+	if !finite(s.Z) {
+		return nil, argErr(fn, "Z", s.Z, ErrArgument)
+	}
+	if !(s.SE > 0) || math.IsInf(s.SE, 0) {
+		return nil, argErr(fn, "SE", s.SE, ErrArgument)
+	}
+	k := len(s.Info) - 1
+	tk := s.Info[k]
+	sq := math.Sqrt(tk)
+	raw := s.Z / sq
+	m := &stopModel{eta0: math.Max(-stopBase/sq, math.Min(stopBase/sq, raw)), sObs: s.Z * sq}
+	m.lo, m.hi = m.eta0-stopReach/sq, m.eta0+stopReach/sq
+	res := resolution{rho: 6, perZ: 40}
+	m.looks = make([]stopLook, len(s.Info))
+	var cur grid
+	cur.setPoint(0)
+	var next grid
+	total := 0
+	for j, t := range s.Info {
+		l := &m.looks[j]
+		l.t = t
+		if j > 0 {
+			l.tPrev = s.Info[j-1]
+		}
+		l.sig = math.Sqrt(t - l.tPrev)
+		sqt := math.Sqrt(t)
+		l.bu = s.Bounds[j] * sqt
+		l.bl = math.Inf(-1)
+		if s.Sides == TwoSided {
+			l.bl = -l.bu
+		}
+		if s.Futility != nil && s.Futility[j]*sqt > l.bl {
+			l.bl = s.Futility[j] * sqt
+		}
+		if j > 0 {
+			p := &m.looks[j-1]
+			// Continuation region of look j−1, capped around the null
+			// and the base drift.
+			lo := math.Max(p.bl, math.Min(0, m.eta0*p.t)-stopWidth*math.Sqrt(p.t))
+			hi := math.Min(p.bu, math.Max(0, m.eta0*p.t)+stopWidth*math.Sqrt(p.t))
+			h := res.spacing(p.sig, l.sig, p.t)
+			convolve(&next, lo, hi, h, &cur, p.sig, m.eta0*p.sig*p.sig, false)
+			cur, next = next, cur
+		}
+		l.lo, l.h = cur.lo, cur.h
+		total += len(cur.wf)
+		if total > stopPoints {
+			return nil, argErr(fn, "len(Info)", float64(len(s.Info)), ErrTooLarge)
+		}
+		l.wf = append([]float64(nil), cur.wf...)
+	}
+	last := &m.looks[k]
+	switch {
+	case s.Last || tk >= 1 || m.sObs < last.bu && m.sObs > last.bl:
+		m.kind = condReach
+	case m.sObs >= last.bu:
+		m.kind = condUpper
+	default:
+		m.kind = condLower
+	}
+	return m, nil
+}
+
+// at returns, under drift eta, the probabilities of reaching look j and
+// of crossing its upper and lower boundaries, and P(reach j, S_j ≥ s).
+func (m *stopModel) at(j int, eta, s float64) (reach, up, low, tail float64) {
+	l := &m.looks[j]
+	d := eta - m.eta0
+	c := 0.5 * (eta*eta - m.eta0*m.eta0) * l.tPrev
+	lr := math.Exp(d*l.lo - c)
+	r := math.Exp(d * l.h)
+	mu := eta * l.sig * l.sig
+	inv := 1 / l.sig
+	upper, lower := !math.IsInf(l.bu, 1), !math.IsInf(l.bl, -1)
+	wantTail := !math.IsInf(s, 1)
+	for i, w := range l.wf {
+		w *= lr
+		lr *= r
+		if w == 0 {
+			continue
+		}
+		x := l.lo + float64(i)*l.h + mu
+		reach += w
+		if upper {
+			up += w * normSF((l.bu-x)*inv)
+		}
+		if lower {
+			low += w * normSF((x-l.bl)*inv)
+		}
+		if wantTail {
+			tail += w * normSF((s-x)*inv)
+		}
+	}
+	return reach, up, low, tail
+}
+
+// stagewise returns the probability under drift eta of an outcome at
+// least as extreme upwards as the observed one in the stagewise ordering:
+// an upper crossing at an earlier look, or reaching the last look with a
+// score at least the observed one.
+func (m *stopModel) stagewise(eta float64) float64 {
+	k := len(m.looks) - 1
+	p := 0.0
+	for j := range k {
+		_, up, _, _ := m.at(j, eta, math.Inf(1))
+		p += up
+	}
+	_, _, _, tail := m.at(k, eta, m.sObs)
+	return math.Min(1, p+tail)
+}
+
+// conditional returns P(S_k ≥ observed | the stopping event at look k)
+// under drift eta.
+func (m *stopModel) conditional(eta float64) float64 {
+	reach, up, low, tail := m.at(len(m.looks)-1, eta, m.sObs)
+	var p float64
+	switch m.kind {
+	case condReach:
+		p = tail / reach
+	case condUpper:
+		p = tail / (up + low)
+	default:
+		p = (tail - (reach - up - low)) / (up + low)
+	}
+	if math.IsNaN(p) {
+		// No mass at all this far from the base drift: the side of the
+		// search range tells which way.
+		if eta > m.eta0 {
+			return 1
+		}
+		return 0
+	}
+	return math.Max(0, math.Min(1, p))
+}
+
+// solve finds eta in the model's range with f(eta) = target for an
+// increasing f, by bisection then the Illinois method; it returns an end
+// of the range when the target lies beyond it.
+func (m *stopModel) solve(f func(float64) float64, target float64) float64 {
+	lo, hi := m.lo, m.hi
+	flo, fhi := f(lo)-target, f(hi)-target
+	if flo >= 0 {
+		return lo
+	}
+	if fhi <= 0 {
+		return hi
+	}
+	tol := 1e-9 * (hi - lo)
+	kept := 0
+	for range 200 {
+		x := hi - fhi*(hi-lo)/(fhi-flo)
+		if !(x > lo && x < hi) || hi-lo > 0.05*(m.hi-m.lo) {
+			x = 0.5 * (lo + hi)
+		}
+		fx := f(x) - target
+		switch {
+		case fx == 0:
+			return x
+		case fx < 0:
+			lo, flo = x, fx
+			if kept == -1 {
+				fhi /= 2
+			}
+			kept = -1
+		default:
+			hi, fhi = x, fx
+			if kept == 1 {
+				flo /= 2
+			}
+			kept = 1
+		}
+		if hi-lo < tol {
+			break
+		}
+	}
+	return 0.5 * (lo + hi)
+}
