@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"maps"
+	"math"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -79,6 +80,25 @@ func (a Action) String() string {
 		return "ban"
 	}
 	return fmt.Sprintf("Action(%d)", uint8(a))
+}
+
+// MarshalText returns the action's name, so actions read well in JSON.
+func (a Action) MarshalText() ([]byte, error) {
+	if a > ActionBan {
+		return nil, fmt.Errorf("fraudgraph: unknown action %d", uint8(a))
+	}
+	return []byte(a.String()), nil
+}
+
+// UnmarshalText parses an action name as String returns it.
+func (a *Action) UnmarshalText(b []byte) error {
+	for x := ActionAllow; x <= ActionBan; x++ {
+		if x.String() == string(b) {
+			*a = x
+			return nil
+		}
+	}
+	return fmt.Errorf("fraudgraph: unknown action %q", b)
 }
 
 // Input describes an event to check.
@@ -366,8 +386,12 @@ func (g *Graph) Growth(accounts iter.Seq[uint64]) iter.Seq[uint64] {
 // in parentheses):
 //
 //   - "self-referral" (signup, credit grant): inviter and invitee share a
-//     strong fingerprint; blocks the credit when the Explain score reaches
-//     "self_referral_score" (0.75).
+//     strong or payment fingerprint; blocks the credit when the noisy-or
+//     of their direct links' weights (the invite included, as in
+//     [Graph.Explain]'s score) reaches "self_referral_score" (0.75).
+//     Within a household (a shared [HouseholdKind] fingerprint) whose
+//     members redeemed fewer than "household_redemptions" (3) credits,
+//     shared cards, devices and IPs are tolerated and not counted.
 //   - "ring" (heavy; signup, credit grant): [Graph.Signals] within 2 hops
 //     reaching "ring_review" (0.9), with at least "ring_min_burst" (2)
 //     related signups in the burst window and at least one related account that
@@ -388,26 +412,124 @@ func DefaultRules() []Rule {
 	}
 }
 
+// sharedFP is a fingerprint two accounts share directly.
+type sharedFP struct {
+	kind     string
+	weight   float64 // kind weight, down-weighted for supernodes
+	payment  bool
+	accounts int // accounts presenting it
+	redeemed int // of which flagged FlagRedeemed (counted for households only)
+}
+
+// HouseholdKind is the fingerprint kind naming a household or postal
+// address. Accounts sharing one are one household to the default rules'
+// tolerance.
+const HouseholdKind = "household"
+
+// householdTolerated lists the kinds a household shares legitimately: a
+// family pays with one card, uses one tablet and one home connection.
+func householdTolerated(kind string, payment bool) bool {
+	return payment || kind == HouseholdKind || kind == "device" || kind == "ip"
+}
+
+// shared returns the fingerprints accounts a and b both presented and
+// whether one invited the other.
+func (g *Graph) shared(a, b uint64) ([]sharedFP, bool, error) {
+	da, err := g.dense(a)
+	if err != nil {
+		return nil, false, err
+	}
+	db, err := g.dense(b)
+	if err != nil {
+		return nil, false, err
+	}
+	st := g.st.Load()
+	kinds := *g.kinds.Load()
+	invited := false
+	st.eachInvite(da, func(v uint32) bool {
+		invited = v&^inviterBit == db
+		return !invited
+	})
+	var buf [16]uint32
+	afps := buf[:0]
+	st.eachFingerprint(da, func(f uint32) bool { afps = append(afps, f); return len(afps) < 256 })
+	var out []sharedFP
+	st.eachFingerprint(db, func(f uint32) bool {
+		if !slices.Contains(afps, f) {
+			return true
+		}
+		info := g.fpInfo.load(f)
+		k := kinds[info>>24]
+		s := sharedFP{kind: k.name, weight: k.Weight, payment: k.Payment, accounts: int(info & countMask)}
+		if s.accounts > int(k.cap) {
+			s.weight /= math.Log2(float64(s.accounts))
+		}
+		if k.name == HouseholdKind {
+			st.eachMember(f, func(v uint32) bool {
+				if g.flagsOf(v)&FlagRedeemed != 0 {
+					s.redeemed++
+				}
+				return s.redeemed < 1<<16
+			})
+		}
+		out = append(out, s)
+		return len(out) < 256
+	})
+	return out, invited, nil
+}
+
 func checkSelfReferral(_ context.Context, g *Graph, in Input, th *Thresholds) (Action, string, error) {
 	if in.Inviter == 0 {
 		return ActionAllow, "", nil
 	}
-	ex, err := g.ExplainWithin(in.Inviter, in.Account, Query{MaxHops: 1, Window: -1})
+	sh, invited, err := g.shared(in.Inviter, in.Account)
 	if err != nil {
 		return ActionAllow, "", err
 	}
-	limit := th.Value("self_referral_score", 0.75)
-	var strong []string
-	for _, ev := range ex.Evidence {
-		if ev.Kind != KindInvite && ev.Shared > 0 {
-			strong = append(strong, fmt.Sprintf("%d %s", ev.Shared, ev.Kind))
+	// A household within its tolerance keeps its shared card, device and
+	// IP: the seed programme trusted families to share a credit card.
+	household := -1
+	for _, s := range sh {
+		if s.kind == HouseholdKind {
+			household = max(household, s.redeemed)
 		}
 	}
-	if len(strong) == 0 || ex.Score < limit {
+	tolerance := th.Value("household_redemptions", 3)
+	tolerated := household >= 0 && float64(household) < tolerance
+	limit := th.Value("self_referral_score", 0.75)
+	direct := 1.0 // as in Explain: the noisy-or of every direct link
+	if invited {
+		direct = 1 - (*g.kinds.Load())[0].Weight
+	}
+	var strong []string
+	var counts []int
+	for _, s := range sh {
+		if tolerated && householdTolerated(s.kind, s.payment) {
+			continue
+		}
+		direct *= 1 - s.weight
+		if !s.payment && s.weight < strongWeight {
+			continue
+		}
+		if i := slices.Index(strong, s.kind); i >= 0 {
+			counts[i]++
+		} else {
+			strong, counts = append(strong, s.kind), append(counts, 1)
+		}
+	}
+	shown := make([]string, len(strong))
+	for i, k := range strong {
+		shown[i] = fmt.Sprintf("%d %s", counts[i], k)
+	}
+	score := 1 - direct
+	if len(strong) == 0 || score < limit {
 		return ActionAllow, "", nil
 	}
-	return ActionBlockCredit, fmt.Sprintf("inviter %d shares %v with the invitee (score %.2f >= %.2f)",
-		in.Inviter, strong, ex.Score, limit), nil
+	why := fmt.Sprintf("inviter %d shares %v with the invitee (score %.2f >= %.2f)", in.Inviter, shown, score, limit)
+	if household >= 0 && !tolerated {
+		why += fmt.Sprintf("; their household already redeemed %d credits (tolerance %.0f)", household, tolerance)
+	}
+	return ActionBlockCredit, why, nil
 }
 
 func checkRing(_ context.Context, g *Graph, in Input, th *Thresholds) (Action, string, error) {
