@@ -57,6 +57,31 @@
 // verdicts ([Engine.RecordReview]) give each rule's precision, and
 // [Graph.Growth] drops flagged accounts from growth metrics.
 //
+// [DefaultRules] follow the seed programme's generosity towards families:
+// a shared card, device or IP inside a household (a shared
+// [HouseholdKind] fingerprint) is tolerated until the household has
+// redeemed three credits. Default outcomes of the "self-referral" rule for
+// an invitee and inviter sharing (checked row by row by
+// TestSelfReferralTable):
+//
+//	shared with the inviter (besides the invite)   score  outcome
+//	nothing, an ip or a household                  0.60-0.76  allow (no strong kind)
+//	an email (or a phone)                          0.88   block-credit
+//	a device                                       0.92   block-credit
+//	a card                                         0.96   block-credit
+//	card, device or ip in a household that
+//	  redeemed fewer than 3 credits                0.60   allow (tolerated)
+//	email in such a household                      0.88   block-credit
+//	card and household, household redeemed
+//	  3 credits or more                            0.98   block-credit
+//
+// Scores are the noisy-or of the direct links' weights (invite 0.6, card
+// 0.9, device 0.8, email and phone 0.7, household 0.4, ip 0.3).
+//
+// The referral programme layer in fraudgraph/referral adds money rules,
+// budgets, graded responses by amount at stake, review tasks and status
+// histories on top of the graph.
+//
 // # Storage and concurrency
 //
 // Accounts get dense 32-bit ids; sequential external ids (auto-increment)
