@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -144,90 +145,190 @@ func (b *Builder) AddFingerprint(account uint64, kind, value string) {
 // AddFingerprintHash records a hashed fingerprint; see
 // [Graph.AddFingerprintHash].
 func (b *Builder) AddFingerprintHash(account uint64, kind string, h uint64) {
+	if it, ok := b.item(account, kind, h); ok {
+		b.initBuckets()
+		b.push(it)
+	}
+}
+
+// batchItem is a presentation ready for its bucket.
+type batchItem struct {
+	e      fpEntry
+	bucket uint16
+}
+
+// Markers in batchItem.bucket beyond the last bucket.
+const (
+	itemSlow = 1<<16 - 1 // AddFingerprints: resolve on the builder's goroutine
+	itemSkip = 1<<16 - 2 // refused; the error is recorded
+)
+
+// entry returns the item for account a presenting the fingerprint with
+// key h (see fingerprintKey) of kind k.
+func entry(a uint32, k uint8, h uint64) batchItem {
+	hk := h<<bucketBits | uint64(k)
+	return batchItem{e: fpEntry{lo: uint32(hk), hi: uint32(hk >> 32), acct: a}, bucket: uint16(h >> (64 - bucketBits))}
+}
+
+// item resolves a presentation, creating its account and registering its
+// kind when new. It records the error and returns false for bad input.
+func (b *Builder) item(account uint64, kind string, h uint64) (batchItem, bool) {
 	if kind == "" {
 		b.fail(fmt.Errorf("%w: account %d", ErrEmptyFingerprint, account))
-		return
+		return batchItem{}, false
 	}
 	a, err := b.g.ensure(account, 0)
 	if err != nil {
 		b.fail(err)
-		return
+		return batchItem{}, false
 	}
-	k, salt, ok := uint8(0), uint64(0), false
 	for _, c := range b.kindCache {
 		if c.name == kind && c.name != "" {
-			k, salt, ok = c.idx, c.salt, true
-			break
+			return entry(a, c.idx, fingerprintKey(c.salt, h)), true
 		}
 	}
-	if !ok {
-		if k, err = b.g.kindIndex(kind); err != nil {
-			b.fail(err)
-			return
-		}
-		salt = (*b.g.kinds.Load())[k].salt
-		b.kindCache[k%uint8(len(b.kindCache))] = kindSlot{kind, k, salt}
+	k, err := b.g.kindIndex(kind)
+	if err != nil {
+		b.fail(err)
+		return batchItem{}, false
 	}
-	h = fingerprintKey(salt, h)
-	b.initBuckets()
-	hk := h<<bucketBits | uint64(k)
-	bk := &b.buckets[h>>(64-bucketBits)]
-	*bk = append(*bk, fpEntry{lo: uint32(hk), hi: uint32(hk >> 32), acct: a})
+	salt := (*b.g.kinds.Load())[k].salt
+	b.kindCache[k%uint8(len(b.kindCache))] = kindSlot{kind, k, salt}
+	return entry(a, k, fingerprintKey(salt, h)), true
+}
+
+func (b *Builder) push(it batchItem) {
+	bk := &b.buckets[it.bucket]
+	*bk = append(*bk, it.e)
 	b.nPresent++
+}
+
+// Presentation is one fingerprint presented by an account, an input of
+// [Builder.AddFingerprints].
+type Presentation struct {
+	Account uint64
+	Kind    string // "device", "card", "ip", ...
+	Value   string // hashed with HashFingerprint, never stored
+}
+
+// batchBlock is how many presentations AddFingerprints prepares at a time
+// (16 bytes of scratch each).
+const batchBlock = 1 << 16
+
+// AddFingerprints records a batch of fingerprints exactly as calling
+// [Builder.AddFingerprint] for each in order would (the graph built is the
+// same), but hashes and files them on up to GOMAXPROCS goroutines, which
+// exit before it returns. Presentations of accounts or kinds not seen
+// before, and refused ones, are handled one by one on the calling
+// goroutine; adding the accounts first ([Builder.AddAccount]) keeps the
+// whole batch parallel.
+func (b *Builder) AddFingerprints(ps []Presentation) {
+	if len(ps) == 0 {
+		return
+	}
+	b.initBuckets()
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(ps)/4096))
+	items := make([]batchItem, min(len(ps), batchBlock))
+	for len(ps) > 0 {
+		n := min(len(ps), batchBlock)
+		b.addBlock(ps[:n], items[:n], workers)
+		ps = ps[n:]
+	}
+}
+
+// addBlock prepares a block of presentations in parallel, resolves the
+// slow ones in order, and appends them to their buckets in parallel, each
+// goroutine owning a range of buckets so that every bucket keeps the
+// presentations' order.
+func (b *Builder) addBlock(ps []Presentation, items []batchItem, workers int) {
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*len(ps)/workers, (w+1)*len(ps)/workers
+		wg.Go(func() { b.prepare(ps[lo:hi], items[lo:hi]) })
+	}
+	wg.Wait()
+	added := 0
+	for i := range items {
+		if items[i].bucket == itemSlow {
+			items[i] = b.prepareSlow(ps[i])
+		}
+		if items[i].bucket != itemSkip {
+			added++
+		}
+	}
+	for w := range workers {
+		wg.Go(func() { b.file(items, w, workers) })
+	}
+	wg.Wait()
+	b.nPresent += added
+}
+
+// prepare hashes presentations whose kind and account exist, marking the
+// others itemSlow. It only reads the graph, so several run at once.
+func (b *Builder) prepare(ps []Presentation, out []batchItem) {
+	g := b.g
+	kinds := *g.kinds.Load()
+	var last kindSlot
+	for i := range ps {
+		p := &ps[i]
+		out[i].bucket = itemSlow
+		if p.Kind == "" || p.Value == "" {
+			continue
+		}
+		if p.Kind != last.name || last.name == "" {
+			k, ok := g.kindIdx[p.Kind]
+			if !ok {
+				continue
+			}
+			last = kindSlot{p.Kind, k, kinds[k].salt}
+		}
+		a, ok := g.lookup(p.Account)
+		if !ok {
+			continue
+		}
+		out[i] = entry(a, last.idx, fingerprintKey(last.salt, HashFingerprint(p.Kind, p.Value)))
+	}
+}
+
+// prepareSlow resolves one presentation as AddFingerprint does.
+func (b *Builder) prepareSlow(p Presentation) batchItem {
+	if p.Kind == "" || p.Value == "" {
+		b.fail(fmt.Errorf("%w: account %d kind %q", ErrEmptyFingerprint, p.Account, p.Kind))
+		return batchItem{bucket: itemSkip}
+	}
+	it, ok := b.item(p.Account, p.Kind, HashFingerprint(p.Kind, p.Value))
+	if !ok {
+		return batchItem{bucket: itemSkip}
+	}
+	return it
+}
+
+// file appends the items of worker w's buckets, in order.
+func (b *Builder) file(items []batchItem, w, workers int) {
+	for i := range items {
+		bk := int(items[i].bucket)
+		if bk < len(b.buckets) && bk*workers>>bucketBits == w {
+			b.buckets[bk] = append(b.buckets[bk], items[i].e)
+		}
+	}
 }
 
 // resolveFingerprints turns the buffered presentations into fingerprint
 // ids, the fingerprint table and membership pairs. The buckets are split
 // in two halves resolved on two goroutines (which exit before it returns):
-// halves touch disjoint table shards, and pass 1 tells each half where its
-// fingerprint ids start.
+// halves touch disjoint table shards, and pass 1 (counting) tells each
+// half where its fingerprint ids start in pass 2 (assigning).
 func (b *Builder) resolveFingerprints() []pairs {
 	g := b.g
 	drop := g.set.cfg.DropUnshared
 	b.initBuckets() // a build without fingerprints still sizes every table shard
 	nb := len(b.buckets)
-	var longest int
-	for i := range b.buckets {
-		longest = max(longest, len(b.buckets[i]))
-	}
-	halves := [2][2]int{{0, nb / 2}, {nb / 2, nb}}
-	var local [2]localTable
-	for h := range local {
-		local[h].keys = make([]uint64, max(64, 2*longest))
-		local[h].vals = make([]uint32, len(local[h].keys))
-	}
-	use := func(t *localTable, n int) {
-		m := max(64, 2*n)
-		t.keys, t.vals = t.keys[:cap(t.keys)][:m], t.vals[:cap(t.vals)][:m]
-		clear(t.keys)
-	}
-	// Pass 1: count distinct and shared fingerprints per bucket, by the
-	// identity the final table compares (fpIdentity), so that pass 2
-	// assigns exactly the ids counted here.
+	halves := b.halves()
 	distinct := make([]int, nb)
 	shared := make([]int, nb)
 	var wg sync.WaitGroup
-	for h, r := range halves {
-		wg.Go(func() {
-			t := &local[h]
-			for i := r[0]; i < r[1]; i++ {
-				bk := b.buckets[i]
-				use(t, len(bk))
-				for _, e := range bk {
-					// Local tables see the hash rotated: its top bits are
-					// the bucket number, the same for every key here.
-					x, _ := e.parts(i)
-					x = bits.RotateLeft64(fpIdentity(x), bucketBits)
-					if k := t.find(x); k < 0 {
-						t.insert(x, e.acct)
-						distinct[i]++
-					} else if v := t.vals[k]; v != noFP && v != e.acct {
-						t.vals[k] = noFP
-						shared[i]++
-					}
-				}
-			}
-		})
+	for _, h := range halves {
+		wg.Go(func() { h.count(distinct, shared) })
 	}
 	wg.Wait()
 	want := distinct
@@ -252,123 +353,178 @@ func (b *Builder) resolveFingerprints() []pairs {
 	}
 	g.fpHash.reserve(base + total)
 	g.fpInfo.reserve(base + total)
-	// Pass 2: assign ids and memberships bucket by bucket.
-	var mem [2]pairs
-	var ends [2]uint32
-	for h, r := range halves {
-		next := base
-		if h == 1 {
-			next += firstB
-		}
-		wg.Go(func() {
-			t := &local[h]
-			fps := make([]uint32, 0, b.nPresent/4)
-			accts := make([]uint32, 0, b.nPresent/4)
-			for i := r[0]; i < r[1]; i++ {
-				bk := b.buckets[i]
-				if !drop {
-					// Every fingerprint stays: resolve straight in the final
-					// table, where a bucket is a contiguous quarter of a
-					// shard and stays in cache.
-					for _, e := range bk {
-						x, kind := e.parts(i)
-						a := e.acct
-						ft := g.fps[shardOf(x)].Load()
-						k, ok := ft.slot(x)
-						if !ok {
-							if ft.full() { // cannot happen: pass 1 sized the shard
-								ft = g.growFP(shardOf(x), ft.used+1)
-								k, _ = ft.slot(x)
-							}
-							ft.put(k, x, a|singleBit)
-							continue
-						}
-						v := ft.value(k)
-						if v&singleBit != 0 {
-							o := v &^ singleBit
-							if o == a {
-								g.dups.Add(1)
-								continue
-							}
-							f := next
-							next++
-							g.fpHash.store(f, x)
-							g.fpInfo.store(f, uint32(kind)<<24)
-							ft.setValue(k, f)
-							fps = append(fps, f, f)
-							accts = append(accts, o, a)
-							continue
-						}
-						fps = append(fps, v)
-						accts = append(accts, a)
-					}
-					b.buckets[i] = nil
-					continue
-				}
-				use(t, len(bk))
-				for _, e := range bk {
-					x, kind := e.parts(i)
-					full := x
-					x = bits.RotateLeft64(fpIdentity(x), bucketBits)
-					a := e.acct
-					k := t.find(x)
-					if k < 0 {
-						t.insert(x, a|singleBit)
-						continue
-					}
-					v := t.vals[k]
-					if v&singleBit != 0 {
-						o := v &^ singleBit
-						if o == a {
-							g.dups.Add(1)
-							continue
-						}
-						f := next
-						next++
-						g.fpHash.store(f, full)
-						g.fpInfo.store(f, uint32(kind)<<24)
-						t.vals[k] = f
-						fps = append(fps, f, f)
-						accts = append(accts, o, a)
-						continue
-					}
-					fps = append(fps, v)
-					accts = append(accts, a)
-				}
-				// Only shared fingerprints go to the final table.
-				for k, x := range t.keys {
-					if x == 0 {
-						continue
-					}
-					x = bits.RotateLeft64(x, -bucketBits)
-					v := t.vals[k]
-					if v&singleBit != 0 {
-						continue
-					}
-					sh := shardOf(x)
-					ft := g.fps[sh].Load()
-					if ft.full() {
-						ft = g.growFP(sh, ft.used+1)
-					}
-					if k, ok := ft.slot(x); !ok {
-						ft.put(k, x, v)
-					}
-				}
-				b.buckets[i] = nil
-			}
-			mem[h] = pairs{src: fps, dst: accts}
-			ends[h] = next
-		})
+	halves[0].next, halves[1].next = base, base+firstB
+	for _, h := range halves {
+		wg.Go(func() { h.assign(drop) })
 	}
 	wg.Wait()
-	if ends[0] != base+firstB || ends[1] != base+total {
+	if halves[0].next != base+firstB || halves[1].next != base+total {
 		// Pass 1 and pass 2 compare the same identities, so this cannot
 		// happen; report rather than build a corrupt graph if it does.
-		b.fail(fmt.Errorf("fraudgraph: internal error: fingerprint ids %d/%d, counted %d/%d", ends[0], ends[1], base+firstB, base+total))
+		b.fail(fmt.Errorf("fraudgraph: internal error: fingerprint ids %d/%d, counted %d/%d",
+			halves[0].next, halves[1].next, base+firstB, base+total))
 	}
 	g.nFp.Store(base + total)
 	b.buckets = nil
-	return mem[:]
+	return []pairs{{src: halves[0].fps, dst: halves[0].accts}, {src: halves[1].fps, dst: halves[1].accts}}
+}
+
+// half resolves a range of buckets on its own goroutine, with a local
+// table sized for the largest bucket.
+type half struct {
+	b          *Builder
+	from, to   int // buckets
+	t          localTable
+	next       uint32   // next fingerprint id to assign (pass 2)
+	fps, accts []uint32 // membership pairs found (pass 2)
+}
+
+// halves splits the buckets in two.
+func (b *Builder) halves() [2]*half {
+	longest := 0
+	for i := range b.buckets {
+		longest = max(longest, len(b.buckets[i]))
+	}
+	nb := len(b.buckets)
+	hs := [2]*half{{b: b, from: 0, to: nb / 2}, {b: b, from: nb / 2, to: nb}}
+	for _, h := range hs {
+		h.t.keys = make([]uint64, max(64, 2*longest))
+		h.t.vals = make([]uint32, len(h.t.keys))
+	}
+	return hs
+}
+
+// use clears the local table for a bucket of n presentations.
+func (h *half) use(n int) {
+	m := max(64, 2*n)
+	h.t.keys, h.t.vals = h.t.keys[:cap(h.t.keys)][:m], h.t.vals[:cap(h.t.vals)][:m]
+	clear(h.t.keys)
+}
+
+// localKey returns the key of presentation e of bucket i in a local
+// table: the identity the final table compares (fpIdentity), rotated so
+// that its top bits, the bucket number and the same for every key of the
+// bucket, do not feed the slot choice.
+func localKey(e fpEntry, i int) uint64 {
+	x, _ := e.parts(i)
+	return bits.RotateLeft64(fpIdentity(x), bucketBits)
+}
+
+// count is pass 1: it counts distinct and shared fingerprints per bucket,
+// by the identity the final table compares, so that pass 2 assigns
+// exactly the ids counted here.
+func (h *half) count(distinct, shared []int) {
+	for i := h.from; i < h.to; i++ {
+		bk := h.b.buckets[i]
+		h.use(len(bk))
+		for _, e := range bk {
+			x := localKey(e, i)
+			if k := h.t.find(x); k < 0 {
+				h.t.insert(x, e.acct)
+				distinct[i]++
+			} else if v := h.t.vals[k]; v != noFP && v != e.acct {
+				h.t.vals[k] = noFP
+				shared[i]++
+			}
+		}
+	}
+}
+
+// assign is pass 2: it assigns fingerprint ids and collects memberships
+// bucket by bucket, releasing each bucket when done.
+func (h *half) assign(drop bool) {
+	n := h.b.nPresent / 4
+	h.fps, h.accts = make([]uint32, 0, n), make([]uint32, 0, n)
+	for i := h.from; i < h.to; i++ {
+		if drop {
+			h.assignShared(i)
+		} else {
+			h.assignAll(i)
+		}
+		h.b.buckets[i] = nil
+	}
+}
+
+// assignAll resolves bucket i straight in the final table, as every
+// fingerprint stays: a bucket is a contiguous quarter of a shard and stays
+// in cache.
+func (h *half) assignAll(i int) {
+	g := h.b.g
+	for _, e := range h.b.buckets[i] {
+		x, kind := e.parts(i)
+		ft := g.fps[shardOf(x)].Load()
+		k, ok := ft.slot(x)
+		if ok {
+			if v := ft.value(k); h.link(v, x, kind, e.acct) {
+				ft.setValue(k, h.next-1)
+			}
+			continue
+		}
+		if ft.full() { // cannot happen: pass 1 sized the shard
+			ft = g.growFP(shardOf(x), ft.used+1)
+			k, _ = ft.slot(x)
+		}
+		ft.put(k, x, e.acct|singleBit)
+	}
+}
+
+// assignShared resolves bucket i in the local table and moves only its
+// shared fingerprints to the final table (Config.DropUnshared).
+func (h *half) assignShared(i int) {
+	bk := h.b.buckets[i]
+	h.use(len(bk))
+	for _, e := range bk {
+		x, kind := e.parts(i)
+		lx := localKey(e, i)
+		k := h.t.find(lx)
+		if k < 0 {
+			h.t.insert(lx, e.acct|singleBit)
+			continue
+		}
+		if h.link(h.t.vals[k], x, kind, e.acct) {
+			h.t.vals[k] = h.next - 1
+		}
+	}
+	g := h.b.g
+	for k, lx := range h.t.keys {
+		if lx == 0 || h.t.vals[k]&singleBit != 0 {
+			continue
+		}
+		x := bits.RotateLeft64(lx, -bucketBits)
+		sh := shardOf(x)
+		ft := g.fps[sh].Load()
+		if ft.full() {
+			ft = g.growFP(sh, ft.used+1)
+		}
+		if s, ok := ft.slot(x); !ok {
+			ft.put(s, x, h.t.vals[k])
+		}
+	}
+}
+
+// link records that account a presented fingerprint x of the given kind,
+// whose table value is v: a fingerprint id, or the single account seen
+// so far with singleBit. A second account promotes the fingerprint to a
+// new shared id, h.next-1, and link returns true: the caller stores that
+// id in its table. A repeat by the single account is a duplicate.
+func (h *half) link(v uint32, x uint64, kind uint8, a uint32) (promoted bool) {
+	if v&singleBit == 0 {
+		h.fps = append(h.fps, v)
+		h.accts = append(h.accts, a)
+		return false
+	}
+	o := v &^ singleBit
+	if o == a {
+		h.b.g.dups.Add(1)
+		return false
+	}
+	f := h.next
+	h.next++
+	h.b.g.fpHash.store(f, x)
+	h.b.g.fpInfo.store(f, uint32(kind)<<24)
+	h.fps = append(h.fps, f, f)
+	h.accts = append(h.accts, o, a)
+	return true
 }
 
 // Graph builds the graph. The builder must not be used afterwards. The

@@ -102,12 +102,14 @@ func TestRunner(t *testing.T) {
 	require.NoError(t, e.Register(DefaultRules()...))
 	var mu sync.Mutex
 	got := map[uint64]Action{}
-	r := NewRunner(context.Background(), e, RunnerConfig{Workers: 2, Queue: 4, OnDecision: func(d Decision, err error) {
+	r := NewRunner(e, RunnerConfig{Workers: 2, Queue: 4, OnDecision: func(d Decision, err error) {
 		assert.NoError(t, err)
 		mu.Lock()
 		got[d.Input.Account] = d.Action
 		mu.Unlock()
 	}})
+	done := make(chan error, 1)
+	go func() { done <- r.Run(context.Background()) }()
 	for _, a := range []uint64{11, 21} {
 		for {
 			err := r.Submit(Input{Event: EventCreditGrant, Account: a})
@@ -119,12 +121,17 @@ func TestRunner(t *testing.T) {
 	}
 	require.NoError(t, r.Close())
 	require.NoError(t, r.Close())
+	require.NoError(t, <-done, "Run after Close drains the queue and returns nil")
 	assert.ErrorIs(t, r.Submit(Input{Event: EventSignup, Account: 11}), ErrClosed)
 	assert.Equal(t, map[uint64]Action{11: ActionBan, 21: ActionAllow}, got)
 
-	// Cancelling the context stops the workers without Close draining.
+	// Cancelling the context stops Run without Close.
 	ctx, cancel := context.WithCancel(context.Background())
-	r = NewRunner(ctx, e, RunnerConfig{})
+	r = NewRunner(e, RunnerConfig{})
+	require.NoError(t, r.Submit(Input{Event: EventSignup, Account: 11}))
 	cancel()
-	require.NoError(t, r.Close())
+	assert.ErrorIs(t, r.Run(ctx), context.Canceled)
+
+	//lint:ignore SA1012 a nil context is the case under test
+	assert.Error(t, r.Run(nil), "Run(nil) returns an error instead of crashing")
 }

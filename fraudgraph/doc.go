@@ -93,8 +93,12 @@
 // Readers take the current base and delta with one atomic load and never
 // wait; writers are serialised by a mutex, publish each entry with an
 // atomic store, and fold the delta into a new base (copy-on-write) once it
-// exceeds Config.DeltaLimit or an eighth of the base. A [Builder] bulk-loads
-// millions of links per second. [Graph.WriteTo] and [Load] store and
+// exceeds Config.DeltaLimit or an eighth of the base. A [Graph], an
+// [Engine] and a [Runner] are safe for concurrent use; a [Builder] is not.
+// Every other type (queries, results, explanations, decisions,
+// configurations, statistics) is a plain value: goroutines may read one
+// at the same time, but not while another modifies it. A [Builder]
+// bulk-loads millions of links per second. [Graph.WriteTo] and [Load] store and
 // restore a versioned, CRC-32C-checksummed snapshot of flat little-endian
 // arrays; damaged snapshots, snapshots with bytes after their end and
 // snapshots of another format version are refused with a

@@ -139,20 +139,25 @@ func ExampleRunner() {
 		panic(err)
 	}
 
-	// The runner's worker goroutine runs heavy rules off the request path;
-	// Close drains the queue and waits for it to exit.
+	// Run's worker goroutine runs heavy rules off the request path; after
+	// Close it drains the queue and returns.
 	var decisions []fraudgraph.Decision
-	r := fraudgraph.NewRunner(context.Background(), e, fraudgraph.RunnerConfig{
+	r := fraudgraph.NewRunner(e, fraudgraph.RunnerConfig{
 		OnDecision: func(d fraudgraph.Decision, err error) {
 			if err == nil {
 				decisions = append(decisions, d) // one worker: no lock needed
 			}
 		},
 	})
+	done := make(chan error, 1)
+	go func() { done <- r.Run(context.Background()) }()
 	if err := r.Submit(fraudgraph.Input{Event: fraudgraph.EventCreditGrant, Account: 2, Inviter: 1, At: at}); err != nil {
 		panic(err)
 	}
 	_ = r.Close()
+	if err := <-done; err != nil {
+		panic(err)
+	}
 	fmt.Println(len(decisions), "decision(s) made asynchronously")
 	// Output:
 	// 1 decision(s) made asynchronously

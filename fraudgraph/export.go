@@ -18,9 +18,6 @@ import (
 //
 // JanusGraph's and other loaders read the same CSV with a column mapping.
 // Nil writers are skipped.
-//
-// It is a plain value, safe for concurrent reads but not for concurrent
-// modification.
 type CSVFiles struct {
 	Accounts     io.Writer // id:ID(Account),joined:datetime,flags:int
 	Fingerprints io.Writer // id:ID(Fingerprint),kind,accounts:int (id is kind:hash, the hash in hex)

@@ -545,8 +545,6 @@ func (g *Graph) dropUnshared() {
 }
 
 // Flags are per-account markers used by [Signals] and the decision layer.
-//
-// Its values are immutable and safe for concurrent use.
 type Flags uint8
 
 // Account flags.
@@ -620,9 +618,6 @@ func (g *Graph) Joined(account uint64) (time.Time, error) {
 }
 
 // Stats describes the size of a graph.
-//
-// It is a plain value, safe for concurrent reads but not for concurrent
-// modification.
 type Stats struct {
 	Accounts           int   // accounts
 	SharedFingerprints int   // fingerprints linking two or more accounts

@@ -8,8 +8,6 @@ import (
 )
 
 // Via selects the links a search follows. The zero Via is [ViaBoth].
-//
-// Its values are immutable and safe for concurrent use.
 type Via uint8
 
 // Link selections.
@@ -49,9 +47,6 @@ func (v Via) String() string {
 // Query bounds a search. The zero Query follows invites and fingerprints
 // within the graph's default limits (2 hops, 10,000 accounts, 365 days),
 // so no query can run away.
-//
-// It is a plain value, safe for concurrent reads but not for concurrent
-// modification.
 type Query struct {
 	// MaxHops is the largest distance reported. An invite is one hop;
 	// sharing a fingerprint is one hop. Zero means Config.MaxHops; values
@@ -73,9 +68,6 @@ type Query struct {
 }
 
 // Relation is an account found by a search.
-//
-// It is a plain value, safe for concurrent reads but not for concurrent
-// modification.
 type Relation struct {
 	Account uint64 // the related account
 	Hops    int    // shortest distance from the queried account
@@ -84,9 +76,6 @@ type Relation struct {
 
 // Supernode is a fingerprint a search did not cross because it links more
 // accounts than its kind's cap.
-//
-// It is a plain value, safe for concurrent reads but not for concurrent
-// modification.
 type Supernode struct {
 	Fingerprint uint64 // hash of the fingerprint, see HashFingerprint
 	Kind        string
@@ -94,9 +83,6 @@ type Supernode struct {
 }
 
 // Result is the outcome of [Graph.Search].
-//
-// It is a plain value, safe for concurrent reads but not for concurrent
-// modification.
 type Result struct {
 	// Relations lists related accounts by increasing Hops, then Account.
 	Relations []Relation
@@ -180,6 +166,7 @@ type searcher struct {
 	seen      stampMap
 	cur, next []uint32
 	out       []found
+	keys      []uint64 // scratch for ordering relations
 }
 
 func (g *Graph) getSearcher() *searcher {
@@ -205,17 +192,55 @@ func (g *Graph) Search(account uint64, q Query) (Result, error) {
 	s := g.getSearcher()
 	defer g.searchers.Put(s)
 	res := g.bfs(s, root, l)
-	kinds := *g.kinds.Load()
 	if len(s.out) > 0 {
-		res.Relations = make([]Relation, len(s.out))
-		for i, f := range s.out {
-			res.Relations[i] = Relation{Account: g.extID(f.d), Hops: int(f.hops), Kind: kinds[f.kind].name}
-		}
-		slices.SortFunc(res.Relations, func(a, b Relation) int {
-			return cmp.Or(cmp.Compare(a.Hops, b.Hops), cmp.Compare(a.Account, b.Account))
-		})
+		res.Relations = g.relations(s)
 	}
 	return res, nil
+}
+
+// relations converts s.out to relations ordered by hops, then account.
+// The search finds accounts hop by hop, so only the order within a hop is
+// left to make. Accounts with sequential ids (see Graph.seqLen) order as
+// their dense ids do: they are sorted as packed integer keys, and not at
+// all when already in order. Other ids are sorted by external id within
+// each hop.
+func (g *Graph) relations(s *searcher) []Relation {
+	kinds := *g.kinds.Load()
+	rel := make([]Relation, len(s.out))
+	seq := g.seqLen.Load()
+	s.keys = s.keys[:0]
+	for _, f := range s.out {
+		if f.d >= seq {
+			break
+		}
+		s.keys = append(s.keys, uint64(f.hops)<<40|uint64(f.d)<<8|uint64(f.kind))
+	}
+	if len(s.keys) == len(s.out) {
+		if !slices.IsSorted(s.keys) {
+			slices.Sort(s.keys)
+		}
+		for i, k := range s.keys {
+			d := uint32(k >> 8)
+			rel[i] = Relation{Account: g.seqBase + uint64(d), Hops: int(k >> 40), Kind: kinds[uint8(k)].name}
+		}
+		return rel
+	}
+	for i, f := range s.out {
+		rel[i] = Relation{Account: g.extID(f.d), Hops: int(f.hops), Kind: kinds[f.kind].name}
+	}
+	for start := 0; start < len(rel); {
+		end := start + 1
+		for end < len(rel) && rel[end].Hops == rel[start].Hops {
+			end++
+		}
+		hop := rel[start:end]
+		byAccount := func(a, b Relation) int { return cmp.Compare(a.Account, b.Account) }
+		if !slices.IsSortedFunc(hop, byAccount) {
+			slices.SortFunc(hop, byAccount)
+		}
+		start = end
+	}
+	return rel
 }
 
 // bfs fills s.out with the accounts found from root; Result carries the

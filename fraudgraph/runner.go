@@ -2,14 +2,12 @@ package fraudgraph
 
 import (
 	"context"
+	"errors"
 	"sync"
 )
 
 // RunnerConfig configures a [Runner]. The zero RunnerConfig means one
 // worker and a queue of 1024 inputs.
-//
-// It is a plain value, safe for concurrent reads but not for concurrent
-// modification.
 type RunnerConfig struct {
 	Workers int // goroutines running heavy checks; 0 means 1
 	Queue   int // inputs waiting; 0 means 1024
@@ -19,54 +17,71 @@ type RunnerConfig struct {
 }
 
 // Runner runs an engine's heavy rules asynchronously from a bounded
-// queue.
+// queue: [Runner.Submit] queues inputs without blocking and [Runner.Run]
+// works through them.
 //
-// # Goroutine lifetime
+// NewRunner starts no goroutines. Run starts Workers goroutines and
+// blocks until they have exited: after [Runner.Close] once the queue is
+// drained (Run returns nil), or as soon as Run's context is done (Run
+// returns the context's error; inputs still queued stay queued). A typical
+// owner runs it as
 //
-// NewRunner starts Workers goroutines. They exit when [Runner.Close] has
-// been called and the queue is drained, or as soon as the context given to
-// NewRunner is cancelled (queued inputs are then dropped). Close waits for
-// them. A Runner is safe for concurrent use.
+//	done := make(chan error, 1)
+//	go func() { done <- r.Run(ctx) }()
+//	... r.Submit(in) ...
+//	r.Close()
+//	err := <-done
+//
+// The zero Runner is not usable; call [NewRunner]. A Runner is safe for
+// concurrent use.
 type Runner struct {
 	e    *Engine
-	ctx  context.Context
 	q    chan Input
-	wg   sync.WaitGroup
+	n    int
+	on   func(Decision, error)
 	mu   sync.RWMutex // guards done against sends on a closed channel
 	done bool
-	on   func(Decision, error)
 }
 
-// NewRunner starts a runner for e's heavy rules; see the type's doc for
-// the goroutines' lifetime. A nil ctx is treated as context.Background().
-func NewRunner(ctx context.Context, e *Engine, cfg RunnerConfig) *Runner {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	workers := max(cfg.Workers, 1)
+// errNilContext reports a nil context given to [Runner.Run].
+var errNilContext = errors.New("fraudgraph: Runner.Run: nil context")
+
+// NewRunner returns a runner for e's heavy rules; it starts no goroutines
+// (see [Runner.Run]).
+func NewRunner(e *Engine, cfg RunnerConfig) *Runner {
 	queue := cfg.Queue
 	if queue <= 0 {
 		queue = 1024
 	}
-	r := &Runner{e: e, ctx: ctx, q: make(chan Input, queue), on: cfg.OnDecision}
-	r.wg.Add(workers)
-	for range workers {
-		go r.work()
-	}
-	return r
+	return &Runner{e: e, q: make(chan Input, queue), n: max(cfg.Workers, 1), on: cfg.OnDecision}
 }
 
-func (r *Runner) work() {
-	defer r.wg.Done()
+// Run runs the heavy rules for queued inputs on RunnerConfig.Workers
+// goroutines and waits for them; see [Runner] for when it returns. ctx is
+// passed to every check and must not be nil (a nil ctx returns an error
+// at once).
+func (r *Runner) Run(ctx context.Context) error {
+	if ctx == nil {
+		return errNilContext
+	}
+	var wg sync.WaitGroup
+	for range r.n {
+		wg.Go(func() { r.work(ctx) })
+	}
+	wg.Wait()
+	return ctx.Err()
+}
+
+func (r *Runner) work(ctx context.Context) {
 	for {
 		select {
-		case <-r.ctx.Done():
+		case <-ctx.Done():
 			return
 		case in, ok := <-r.q:
 			if !ok {
 				return
 			}
-			d, err := r.e.DecideHeavy(r.ctx, in)
+			d, err := r.e.DecideHeavy(ctx, in)
 			if r.on != nil {
 				r.on(d, err)
 			}
@@ -90,15 +105,15 @@ func (r *Runner) Submit(in Input) error {
 	}
 }
 
-// Close stops accepting inputs, lets the workers finish the queue and
-// waits for them. It is safe to call more than once.
+// Close stops accepting inputs; a running [Runner.Run] finishes the queue
+// and returns. Close does not wait for it. It is safe to call more than
+// once and always returns nil.
 func (r *Runner) Close() error {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	if !r.done {
 		r.done = true
 		close(r.q)
 	}
-	r.mu.Unlock()
-	r.wg.Wait()
 	return nil
 }

@@ -31,6 +31,12 @@ import (
 // different kinds; its single-account entries do not record their kind,
 // so version 1 snapshots cannot be converted and are refused.
 
+// Shard counts of the fingerprint and id tables.
+const (
+	fpShardCount = 1 << fpShardBits
+	idShardCount = 1 << idShardBits
+)
+
 const (
 	snapshotMagic   = "FRAUDGR\x00"
 	snapshotVersion = 2
@@ -50,9 +56,6 @@ var (
 )
 
 // SnapshotError locates a problem in a snapshot.
-//
-// It is a plain value, safe for concurrent reads but not for concurrent
-// modification.
 type SnapshotError struct {
 	Section string // section name, or "header"
 	Offset  int64  // byte offset of the section in the stream
@@ -156,31 +159,31 @@ func (g *Graph) WriteTo(w io.Writer) (int64, error) {
 	}
 	sw.section(secKinds, names)
 	seq := g.seqLen.Load()
-	sw.section(secCounters, u64Bytes([]uint64{g.dups.Load(), g.cycles.Load(), g.seqBase, uint64(seq)}))
+	sw.section(secCounters, leBytes([]uint64{g.dups.Load(), g.cycles.Load(), g.seqBase, uint64(seq)}))
 	sw.chunked64(secExt, &g.ext, seq, nAcc-seq)
 	sw.chunked32(secJoined, &g.joined, 0, nAcc, false)
 	sw.chunked32(secFlags, &g.flags, 0, (nAcc+3)/4, true)
 	sw.chunked64(secFPHash, &g.fpHash, 0, nFp)
 	sw.chunked32(secFPInfo, &g.fpInfo, 0, nFp, false)
-	sw.section(secAccOff, u32Bytes(st.acc.off))
-	sw.section(secAccAdj, u32Bytes(st.acc.adj))
-	sw.section(secFpaOff, u32Bytes(st.fpa.off))
-	sw.section(secFpaAdj, u32Bytes(st.fpa.adj))
-	sw.section(secFPSizes, u32Bytes(sizes))
+	sw.section(secAccOff, leBytes(st.acc.off))
+	sw.section(secAccAdj, leBytes(st.acc.adj))
+	sw.section(secFpaOff, leBytes(st.fpa.off))
+	sw.section(secFpaAdj, leBytes(st.fpa.adj))
+	sw.section(secFPSizes, leBytes(sizes))
 	sw.begin(secFPKeys, uint64(g.fps.slots())*8)
 	for _, t := range shards {
-		sw.data(u64Bytes(t.keys))
+		sw.data(leBytes(t.keys))
 	}
 	sw.end()
 	sw.begin(secFPVals, uint64(g.fps.slots())*2)
 	for _, t := range shards {
-		sw.data(u16Bytes(t.hi))
+		sw.data(leBytes(t.hi))
 	}
 	sw.end()
-	sw.section(secIDSizes, u32Bytes(idSizes))
+	sw.section(secIDSizes, leBytes(idSizes))
 	sw.begin(secIDSlots, uint64(g.ids.slots())*4)
 	for _, t := range ids {
-		sw.data(atomicBytes32(t.slots))
+		sw.data(leBytes(plainUint32s(t.slots)))
 	}
 	sw.end()
 	if sw.w.err == nil {
@@ -248,9 +251,9 @@ func (s *snapWriter) chunked32(id uint32, a *u32s, from, n uint32, concurrent bo
 			for j := range m {
 				buf[j] = a.load(i + j)
 			}
-			s.data(u32Bytes(buf[:m]))
+			s.data(leBytes(buf[:m]))
 		} else {
-			s.data(unsafe.Slice((*byte)(unsafe.Pointer(a.slot(i))), m*4))
+			s.data(rawBytes(unsafe.Slice((*uint32)(unsafe.Pointer(a.slot(i))), m)))
 		}
 		i += m
 	}
@@ -266,70 +269,64 @@ func (s *snapWriter) chunked64(id uint32, a *u64s, from, n uint32) {
 			for j := range m {
 				buf[j] = a.load(i + j)
 			}
-			s.data(u64Bytes(buf[:m]))
+			s.data(leBytes(buf[:m]))
 		} else {
-			s.data(unsafe.Slice((*byte)(unsafe.Pointer(a.slot(i))), m*8))
+			s.data(rawBytes(unsafe.Slice((*uint64)(unsafe.Pointer(a.slot(i))), m)))
 		}
 		i += m
 	}
 	s.end()
 }
 
-func atomicBytes32(s []atomic.Uint32) []byte {
+// word is an array element type stored in snapshots.
+type word interface{ uint16 | uint32 | uint64 }
+
+// rawBytes returns the memory of s as bytes, in host order (no copy).
+func rawBytes[T word](s []T) []byte {
 	if len(s) == 0 {
 		return nil
 	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*int(unsafe.Sizeof(s[0])))
+}
+
+// leBytes returns s as little-endian bytes: its own memory on
+// little-endian hosts, a converted copy on others.
+func leBytes[T word](s []T) []byte {
 	if littleEndian() {
-		return unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*4)
+		return rawBytes(s)
 	}
-	b := make([]byte, 0, len(s)*4)
+	size := int(unsafe.Sizeof(T(0)))
+	b := make([]byte, len(s)*size)
+	for i, v := range s {
+		for j := range size {
+			b[i*size+j] = byte(uint64(v) >> (8 * j))
+		}
+	}
+	return b
+}
+
+// fixEndian converts little-endian data read into s in place to host
+// order; on little-endian hosts it does nothing.
+func fixEndian[T word](s []T) {
+	if littleEndian() {
+		return
+	}
+	b := rawBytes(s)
+	size := int(unsafe.Sizeof(T(0)))
 	for i := range s {
-		b = binary.LittleEndian.AppendUint32(b, s[i].Load())
+		var v uint64
+		for j := range size {
+			v |= uint64(b[i*size+j]) << (8 * j)
+		}
+		s[i] = T(v)
 	}
-	return b
 }
 
-// u32Bytes returns s as little-endian bytes (no copy on little-endian hosts).
-func u32Bytes(s []uint32) []byte {
-	if len(s) == 0 {
-		return nil
-	}
-	if littleEndian() {
-		return unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*4)
-	}
-	b := make([]byte, 0, len(s)*4)
-	for _, v := range s {
-		b = binary.LittleEndian.AppendUint32(b, v)
-	}
-	return b
-}
-
-func u16Bytes(s []uint16) []byte {
-	if len(s) == 0 {
-		return nil
-	}
-	if littleEndian() {
-		return unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*2)
-	}
-	b := make([]byte, 0, len(s)*2)
-	for _, v := range s {
-		b = binary.LittleEndian.AppendUint16(b, v)
-	}
-	return b
-}
-
-func u64Bytes(s []uint64) []byte {
-	if len(s) == 0 {
-		return nil
-	}
-	if littleEndian() {
-		return unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*8)
-	}
-	b := make([]byte, 0, len(s)*8)
-	for _, v := range s {
-		b = binary.LittleEndian.AppendUint64(b, v)
-	}
-	return b
+// plainUint32s views the id table's slots as plain words, for reading
+// and writing snapshots under the writer lock or before the table is
+// published. atomic.Uint32 has the size and alignment of uint32.
+func plainUint32s(s []atomic.Uint32) []uint32 {
+	return unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
 }
 
 // loader reads sections in order.
@@ -392,27 +389,16 @@ func (l *loader) end() error {
 	return nil
 }
 
-func (l *loader) u32s(id uint32, n uint64) ([]uint32, error) {
-	if err := l.begin(id, n*4); err != nil {
+// section reads a section of n array elements.
+func section[T word](l *loader, id uint32, n uint64) ([]T, error) {
+	if err := l.begin(id, n*uint64(unsafe.Sizeof(T(0)))); err != nil {
 		return nil, err
 	}
-	s, err := readArray[uint32](l, n)
+	s, err := readArray[T](l, n)
 	if err != nil {
 		return nil, err
 	}
-	fixEndian32(s)
-	return s, l.end()
-}
-
-func (l *loader) u64s(id uint32, n uint64) ([]uint64, error) {
-	if err := l.begin(id, n*8); err != nil {
-		return nil, err
-	}
-	s, err := readArray[uint64](l, n)
-	if err != nil {
-		return nil, err
-	}
-	fixEndian64(s)
+	fixEndian(s)
 	return s, l.end()
 }
 
@@ -421,7 +407,7 @@ func (l *loader) u64s(id uint32, n uint64) ([]uint64, error) {
 // most doubling, so a length that the checksummed header allows but the
 // stream does not hold costs about twice the bytes actually present, not
 // an allocation of the claimed size.
-func readArray[T uint16 | uint32 | uint64](l *loader, n uint64) ([]T, error) {
+func readArray[T word](l *loader, n uint64) ([]T, error) {
 	const step = 1 << 20 // elements allocated before any data is seen
 	s := make([]T, 0, min(n, step))
 	for uint64(len(s)) < n {
@@ -432,8 +418,7 @@ func readArray[T uint16 | uint32 | uint64](l *loader, n uint64) ([]T, error) {
 			s = ns
 		}
 		part := s[len(s) : len(s)+m]
-		var zero T
-		if err := l.data(unsafe.Slice((*byte)(unsafe.Pointer(&part[0])), m*int(unsafe.Sizeof(zero)))); err != nil {
+		if err := l.data(rawBytes(part)); err != nil {
 			return nil, err
 		}
 		s = s[:len(s)+m]
@@ -449,10 +434,10 @@ func (l *loader) chunked32(id uint32, a *u32s, from, n uint32) error {
 	for i, end := from, from+n; i < end; {
 		m := min(chunkLen-i&chunkMask, end-i)
 		s := unsafe.Slice((*uint32)(unsafe.Pointer(a.slot(i))), m)
-		if err := l.data(unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), m*4)); err != nil {
+		if err := l.data(rawBytes(s)); err != nil {
 			return err
 		}
-		fixEndian32(s)
+		fixEndian(s)
 		i += m
 	}
 	return l.end()
@@ -465,34 +450,13 @@ func (l *loader) chunked64(id uint32, a *u64s, from, n uint32) error {
 	for i, end := from, from+n; i < end; {
 		m := min(chunkLen-i&chunkMask, end-i)
 		s := unsafe.Slice((*uint64)(unsafe.Pointer(a.slot(i))), m)
-		if err := l.data(unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), m*8)); err != nil {
+		if err := l.data(rawBytes(s)); err != nil {
 			return err
 		}
-		fixEndian64(s)
+		fixEndian(s)
 		i += m
 	}
 	return l.end()
-}
-
-// fixEndian32 converts little-endian data read in place to host order.
-func fixEndian32(s []uint32) {
-	if littleEndian() || len(s) == 0 {
-		return
-	}
-	b := unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*4)
-	for i := range s {
-		s[i] = binary.LittleEndian.Uint32(b[i*4:])
-	}
-}
-
-func fixEndian64(s []uint64) {
-	if littleEndian() || len(s) == 0 {
-		return
-	}
-	b := unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*8)
-	for i := range s {
-		s[i] = binary.LittleEndian.Uint64(b[i*8:])
-	}
 }
 
 // Load reads a snapshot written by [Graph.WriteTo] into a new graph
@@ -503,143 +467,261 @@ func fixEndian64(s []uint64) {
 // the bytes actually read, not to the size claimed.
 func Load(r io.Reader, cfg Config) (*Graph, error) {
 	l := &loader{r: bufio.NewReaderSize(r, 1<<20), sec: "header"}
+	h, err := l.header()
+	if err != nil {
+		return nil, err
+	}
+	g := New(cfg)
+	if err := l.kinds(g, h.kinds); err != nil {
+		return nil, err
+	}
+	c, err := l.counters(h)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.nodeArrays(g, h, c); err != nil {
+		return nil, err
+	}
+	st, err := l.adjacency(h)
+	if err != nil {
+		return nil, err
+	}
+	fps, err := l.fpTables(h)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := l.idTables(h)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.finish(); err != nil {
+		return nil, err
+	}
+	if err := l.checkFPTables(fps, h); err != nil {
+		return nil, err
+	}
+	if err := l.checkIDTables(ids, h, c); err != nil {
+		return nil, err
+	}
+	g.nAcc.Store(h.accounts)
+	g.nFp.Store(h.fps)
+	for i, t := range fps {
+		g.fps[i].Store(t)
+	}
+	for i, t := range ids {
+		g.ids[i].Store(t)
+	}
+	g.seqBase = c.seqBase
+	g.seqLen.Store(c.seqLen)
+	g.dups.Store(c.dups)
+	g.cycles.Store(c.cycles)
+	g.st.Store(st)
+	return g, nil
+}
+
+// snapHeader holds the counts a snapshot header declares.
+type snapHeader struct {
+	accounts, fps, kinds, fpSlots, idSlots uint32
+}
+
+// header reads and checks the header.
+func (l *loader) header() (snapHeader, error) {
 	hdr := make([]byte, headerLen)
 	if err := l.read(hdr); err != nil {
-		return nil, err
+		return snapHeader{}, err
 	}
 	word := func(i int) uint32 { return binary.LittleEndian.Uint32(hdr[8+4*i:]) }
 	if string(hdr[:8]) != snapshotMagic {
-		return nil, l.fail(ErrSnapshotVersion, fmt.Sprintf("magic %q, want %q", hdr[:8], snapshotMagic))
+		return snapHeader{}, l.fail(ErrSnapshotVersion, fmt.Sprintf("magic %q, want %q", hdr[:8], snapshotMagic))
 	}
 	if v := word(0); v != snapshotVersion {
-		return nil, l.fail(ErrSnapshotVersion, fmt.Sprintf("version %d, this release reads version %d", v, snapshotVersion))
+		return snapHeader{}, l.fail(ErrSnapshotVersion, fmt.Sprintf("version %d, this release reads version %d", v, snapshotVersion))
 	}
 	if crc32.Checksum(hdr[:headerLen-4], castagnoli()) != word(6) {
-		return nil, l.fail(ErrSnapshotCorrupt, "checksum mismatch")
+		return snapHeader{}, l.fail(ErrSnapshotCorrupt, "checksum mismatch")
 	}
-	nAcc, nFp, nKinds, fpSlots, idSlots := word(1), word(2), word(3), word(4), word(5)
-	if nAcc >= idMask || nFp >= idMask || nKinds == 0 || nKinds > 256 ||
-		fpSlots == 0 || idSlots == 0 || nFp >= fpSlots {
-		return nil, l.fail(ErrSnapshotCorrupt, "counts out of range")
+	h := snapHeader{accounts: word(1), fps: word(2), kinds: word(3), fpSlots: word(4), idSlots: word(5)}
+	if h.accounts >= idMask || h.fps >= idMask || h.kinds == 0 || h.kinds > 256 ||
+		h.fpSlots == 0 || h.idSlots == 0 || h.fps >= h.fpSlots {
+		return snapHeader{}, l.fail(ErrSnapshotCorrupt, "counts out of range")
 	}
-	g := New(cfg)
+	return h, nil
+}
 
-	// Kinds: a short list of names; its length is not in the header.
+// kinds reads the kinds section, a short list of names whose length is
+// not in the header, and registers the kinds in g.
+func (l *loader) kinds(g *Graph, n uint32) error {
 	l.sec, l.at = sectionName(secKinds), l.off
 	var kh [12]byte
 	if err := l.read(kh[:]); err != nil {
-		return nil, err
+		return err
 	}
 	kn := binary.LittleEndian.Uint64(kh[4:])
 	if binary.LittleEndian.Uint32(kh[:]) != secKinds || kn > 256*(1+255) {
-		return nil, l.fail(ErrSnapshotCorrupt, "bad kinds header")
+		return l.fail(ErrSnapshotCorrupt, "bad kinds header")
 	}
 	b := make([]byte, kn)
 	l.crc = 0
 	if err := l.data(b); err != nil {
-		return nil, err
+		return err
 	}
 	if err := l.end(); err != nil {
-		return nil, err
+		return err
 	}
-	for i := range nKinds {
-		n, k := binary.Uvarint(b)
-		if k <= 0 || n > uint64(len(b)-k) || n == 0 {
-			return nil, l.fail(ErrSnapshotCorrupt, "bad kind name")
+	for i := range n {
+		name, rest, err := l.kindName(b)
+		if err != nil {
+			return err
 		}
-		name := string(b[k : k+int(n)])
-		b = b[k+int(n):]
-		if i == 0 {
-			if name != KindInvite {
-				return nil, l.fail(ErrSnapshotCorrupt, "first kind is not invite")
-			}
-			continue
-		}
-		if _, dup := g.kindIdx[name]; dup || name == KindInvite {
-			return nil, l.fail(ErrSnapshotCorrupt, "duplicate kind")
-		}
-		if _, err := g.kindIndex(name); err != nil {
-			return nil, l.fail(ErrSnapshotCorrupt, err.Error())
+		b = rest
+		if err := l.addKind(g, name, i == 0); err != nil {
+			return err
 		}
 	}
 	if len(b) != 0 {
-		return nil, l.fail(ErrSnapshotCorrupt, "trailing bytes")
+		return l.fail(ErrSnapshotCorrupt, "trailing bytes")
 	}
+	return nil
+}
 
-	counters, err := l.u64s(secCounters, 4)
+// kindName splits the uvarint-prefixed name at the start of b.
+func (l *loader) kindName(b []byte) (name string, rest []byte, err error) {
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > uint64(len(b)-k) || n == 0 {
+		return "", nil, l.fail(ErrSnapshotCorrupt, "bad kind name")
+	}
+	return string(b[k : k+int(n)]), b[k+int(n):], nil
+}
+
+// addKind registers a kind read from the snapshot; the first must be the
+// invite kind, which New registers.
+func (l *loader) addKind(g *Graph, name string, first bool) error {
+	if first {
+		if name != KindInvite {
+			return l.fail(ErrSnapshotCorrupt, "first kind is not invite")
+		}
+		return nil
+	}
+	if _, dup := g.kindIdx[name]; dup || name == KindInvite {
+		return l.fail(ErrSnapshotCorrupt, "duplicate kind")
+	}
+	if _, err := g.kindIndex(name); err != nil {
+		return l.fail(ErrSnapshotCorrupt, err.Error())
+	}
+	return nil
+}
+
+// snapCounters holds the counters section.
+type snapCounters struct {
+	dups, cycles, seqBase uint64
+	seqLen                uint32
+}
+
+func (l *loader) counters(h snapHeader) (snapCounters, error) {
+	c, err := section[uint64](l, secCounters, 4)
 	if err != nil {
-		return nil, err
+		return snapCounters{}, err
 	}
-	seqLen := counters[3]
-	if seqLen > uint64(nAcc) || nAcc > 0 && seqLen == 0 {
-		return nil, l.fail(ErrSnapshotCorrupt, "sequential id count out of range")
+	if c[3] > uint64(h.accounts) || h.accounts > 0 && c[3] == 0 {
+		return snapCounters{}, l.fail(ErrSnapshotCorrupt, "sequential id count out of range")
 	}
-	if err := l.chunked64(secExt, &g.ext, uint32(seqLen), nAcc-uint32(seqLen)); err != nil {
-		return nil, err
+	return snapCounters{dups: c[0], cycles: c[1], seqBase: c[2], seqLen: uint32(c[3])}, nil
+}
+
+// nodeArrays reads the per-account and per-fingerprint arrays straight
+// into g's chunked arrays and checks every fingerprint's kind.
+func (l *loader) nodeArrays(g *Graph, h snapHeader, c snapCounters) error {
+	if err := l.chunked64(secExt, &g.ext, c.seqLen, h.accounts-c.seqLen); err != nil {
+		return err
 	}
-	if err := l.chunked32(secJoined, &g.joined, 0, nAcc); err != nil {
-		return nil, err
+	if err := l.chunked32(secJoined, &g.joined, 0, h.accounts); err != nil {
+		return err
 	}
-	if err := l.chunked32(secFlags, &g.flags, 0, (nAcc+3)/4); err != nil {
-		return nil, err
+	if err := l.chunked32(secFlags, &g.flags, 0, (h.accounts+3)/4); err != nil {
+		return err
 	}
-	if err := l.chunked64(secFPHash, &g.fpHash, 0, nFp); err != nil {
-		return nil, err
+	if err := l.chunked64(secFPHash, &g.fpHash, 0, h.fps); err != nil {
+		return err
 	}
-	if err := l.chunked32(secFPInfo, &g.fpInfo, 0, nFp); err != nil {
-		return nil, err
+	if err := l.chunked32(secFPInfo, &g.fpInfo, 0, h.fps); err != nil {
+		return err
 	}
-	for f := range nFp {
-		if k := g.fpInfo.load(f) >> 24; k >= nKinds || k == 0 {
-			return nil, l.fail(ErrSnapshotCorrupt, fmt.Sprintf("fingerprint %d: bad kind", f))
+	for f := range h.fps {
+		if k := g.fpInfo.load(f) >> 24; k >= h.kinds || k == 0 {
+			return l.fail(ErrSnapshotCorrupt, fmt.Sprintf("fingerprint %d: bad kind", f))
 		}
 	}
+	return nil
+}
+
+// adjacency reads the two CSRs, checking offsets and targets.
+func (l *loader) adjacency(h snapHeader) (*state, error) {
 	st := &state{d: new(delta)}
-	for _, c := range []struct {
-		c            *csr
-		offID, adjID uint32
-		rows         uint32
-		valid        func(v uint32) bool
-	}{
-		{&st.acc, secAccOff, secAccAdj, nAcc, func(v uint32) bool {
-			if v&fpBit != 0 {
-				return v&inviterBit == 0 && v&idMask < nFp
-			}
-			return v&^inviterBit < nAcc
-		}},
-		{&st.fpa, secFpaOff, secFpaAdj, nFp, func(v uint32) bool { return v < nAcc }},
-	} {
-		if c.c.off, err = l.u32s(c.offID, uint64(c.rows)+1); err != nil {
-			return nil, err
+	validAcc := func(v uint32) bool {
+		if v&fpBit != 0 {
+			return v&inviterBit == 0 && v&idMask < h.fps
 		}
-		if msg := checkOffsets(c.c.off); msg != "" {
-			return nil, l.fail(ErrSnapshotCorrupt, msg)
-		}
-		if c.c.adj, err = l.u32s(c.adjID, uint64(c.c.off[c.rows])); err != nil {
-			return nil, err
-		}
-		for i, v := range c.c.adj {
-			if !c.valid(v) {
-				return nil, l.fail(ErrSnapshotCorrupt, fmt.Sprintf("target %d: %#x out of range", i, v))
-			}
+		return v&^inviterBit < h.accounts
+	}
+	if err := l.csr(&st.acc, secAccOff, secAccAdj, h.accounts, validAcc); err != nil {
+		return nil, err
+	}
+	validFpa := func(v uint32) bool { return v < h.accounts }
+	if err := l.csr(&st.fpa, secFpaOff, secFpaAdj, h.fps, validFpa); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// csr reads the offsets and targets sections of a CSR over rows nodes.
+func (l *loader) csr(c *csr, offID, adjID, rows uint32, valid func(uint32) bool) error {
+	var err error
+	if c.off, err = section[uint32](l, offID, uint64(rows)+1); err != nil {
+		return err
+	}
+	if msg := checkOffsets(c.off); msg != "" {
+		return l.fail(ErrSnapshotCorrupt, msg)
+	}
+	if c.adj, err = section[uint32](l, adjID, uint64(c.off[rows])); err != nil {
+		return err
+	}
+	for i, v := range c.adj {
+		if !valid(v) {
+			return l.fail(ErrSnapshotCorrupt, fmt.Sprintf("target %d: %#x out of range", i, v))
 		}
 	}
-	sizes, err := l.u32s(secFPSizes, uint64(len(g.fps)))
+	return nil
+}
+
+// shardSizes reads a section of n shard sizes, which must be non-zero and
+// add up to slots, the header's total.
+func (l *loader) shardSizes(id uint32, n int, slots uint32) ([]uint32, error) {
+	sizes, err := section[uint32](l, id, uint64(n))
 	if err != nil {
 		return nil, err
 	}
 	var total uint64
-	for _, n := range sizes {
-		if n == 0 {
+	for _, s := range sizes {
+		if s == 0 {
 			return nil, l.fail(ErrSnapshotCorrupt, "empty shard")
 		}
-		total += uint64(n)
+		total += uint64(s)
 	}
-	if total != uint64(fpSlots) {
-		return nil, l.fail(ErrSnapshotCorrupt, fmt.Sprintf("shards hold %d slots, header says %d", total, fpSlots))
+	if total != uint64(slots) {
+		return nil, l.fail(ErrSnapshotCorrupt, fmt.Sprintf("shards hold %d slots, header says %d", total, slots))
 	}
-	var shards [len(g.fps)]*fpTable
-	if err := l.begin(secFPKeys, uint64(fpSlots)*8); err != nil {
+	return sizes, nil
+}
+
+// fpTables reads the fingerprint table shards (in stored byte order;
+// checkFPTables converts and checks them).
+func (l *loader) fpTables(h snapHeader) (*[fpShardCount]*fpTable, error) {
+	sizes, err := l.shardSizes(secFPSizes, fpShardCount, h.fpSlots)
+	if err != nil {
+		return nil, err
+	}
+	var shards [fpShardCount]*fpTable
+	if err := l.begin(secFPKeys, uint64(h.fpSlots)*8); err != nil {
 		return nil, err
 	}
 	for i, n := range sizes {
@@ -652,7 +734,7 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 	if err := l.end(); err != nil {
 		return nil, err
 	}
-	if err := l.begin(secFPVals, uint64(fpSlots)*2); err != nil {
+	if err := l.begin(secFPVals, uint64(h.fpSlots)*2); err != nil {
 		return nil, err
 	}
 	for _, t := range shards {
@@ -660,28 +742,21 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 			return nil, err
 		}
 	}
-	if err := l.end(); err != nil {
-		return nil, err
-	}
-	idSizes, err := l.u32s(secIDSizes, uint64(len(g.ids)))
+	return &shards, l.end()
+}
+
+// idTables reads the id table shards (in stored byte order;
+// checkIDTables converts and checks them).
+func (l *loader) idTables(h snapHeader) (*[idShardCount]*idTable, error) {
+	sizes, err := l.shardSizes(secIDSizes, idShardCount, h.idSlots)
 	if err != nil {
 		return nil, err
 	}
-	total = 0
-	for _, n := range idSizes {
-		if n == 0 {
-			return nil, l.fail(ErrSnapshotCorrupt, "empty shard")
-		}
-		total += uint64(n)
-	}
-	if total != uint64(idSlots) {
-		return nil, l.fail(ErrSnapshotCorrupt, fmt.Sprintf("shards hold %d slots, header says %d", total, idSlots))
-	}
-	var ids [len(g.ids)]*idTable
-	if err := l.begin(secIDSlots, uint64(idSlots)*4); err != nil {
+	var ids [idShardCount]*idTable
+	if err := l.begin(secIDSlots, uint64(h.idSlots)*4); err != nil {
 		return nil, err
 	}
-	for i, n := range idSizes {
+	for i, n := range sizes {
 		slots, err := readArray[uint32](l, uint64(n))
 		if err != nil {
 			return nil, err
@@ -689,80 +764,71 @@ func Load(r io.Reader, cfg Config) (*Graph, error) {
 		// atomic.Uint32 has the size and alignment of uint32.
 		ids[i] = &idTable{slots: unsafe.Slice((*atomic.Uint32)(unsafe.Pointer(unsafe.SliceData(slots))), len(slots))}
 	}
-	if err := l.end(); err != nil {
-		return nil, err
-	}
+	return &ids, l.end()
+}
+
+// finish checks that nothing follows the last section.
+func (l *loader) finish() error {
 	l.sec, l.at = "end", l.off
 	var extra [1]byte
 	if n, err := io.ReadFull(l.r, extra[:]); n > 0 {
-		return nil, l.fail(ErrSnapshotCorrupt, "trailing bytes after the last section")
+		return l.fail(ErrSnapshotCorrupt, "trailing bytes after the last section")
 	} else if err != io.EOF {
-		return nil, l.fail(err, "read")
+		return l.fail(err, "read")
 	}
-	if !littleEndian() {
-		for _, ft := range shards {
-			fixEndian64(ft.keys)
-			for i, v := range ft.hi {
-				ft.hi[i] = v>>8 | v<<8
-			}
-		}
-		for _, t := range ids {
-			fixAtomic32(t.slots)
-		}
-	}
+	return nil
+}
 
-	// Validate table values before anything trusts them.
+// checkFPTables converts the fingerprint table shards to host order and
+// validates every entry before anything trusts them.
+func (l *loader) checkFPTables(shards *[fpShardCount]*fpTable, h snapHeader) error {
 	l.sec, l.at = "fp.vals", l.off
 	for sh, ft := range shards {
+		fixEndian(ft.keys)
+		fixEndian(ft.hi)
 		for i, k := range ft.keys {
 			if k == 0 {
 				continue
 			}
 			v := ft.value(i)
-			if k>>16 == 0 || v&singleBit != 0 && v&^singleBit >= nAcc || v&singleBit == 0 && v >= nFp {
-				return nil, l.fail(ErrSnapshotCorrupt, fmt.Sprintf("shard %d slot %d: bad entry", sh, i))
+			if k>>16 == 0 || v&singleBit != 0 && v&^singleBit >= h.accounts || v&singleBit == 0 && v >= h.fps {
+				return l.fail(ErrSnapshotCorrupt, fmt.Sprintf("shard %d slot %d: bad entry", sh, i))
 			}
 			ft.used++
 		}
 		if ft.used >= len(ft.keys) {
-			return nil, l.fail(ErrSnapshotCorrupt, "fingerprint table full")
+			return l.fail(ErrSnapshotCorrupt, "fingerprint table full")
 		}
 		ft.setLimit(sh)
 	}
+	return nil
+}
+
+// checkIDTables converts the id table shards to host order and checks
+// that they hold exactly the accounts without sequential ids.
+func (l *loader) checkIDTables(ids *[idShardCount]*idTable, h snapHeader, c snapCounters) error {
 	l.sec = "id.slots"
 	used := 0
 	for sh, t := range ids {
-		for i := range t.slots {
-			s := t.slots[i].Load()
-			if s > nAcc {
-				return nil, l.fail(ErrSnapshotCorrupt, fmt.Sprintf("shard %d slot %d: account %d out of range", sh, i, s))
+		slots := plainUint32s(t.slots)
+		fixEndian(slots)
+		for i, s := range slots {
+			if s > h.accounts {
+				return l.fail(ErrSnapshotCorrupt, fmt.Sprintf("shard %d slot %d: account %d out of range", sh, i, s))
 			}
 			if s != 0 {
 				t.used++
 			}
 		}
 		if t.used >= len(t.slots) {
-			return nil, l.fail(ErrSnapshotCorrupt, "id table shard full")
+			return l.fail(ErrSnapshotCorrupt, "id table shard full")
 		}
 		used += t.used
 	}
-	if used != int(uint64(nAcc)-seqLen) {
-		return nil, l.fail(ErrSnapshotCorrupt, "id table does not hold every account")
+	if used != int(h.accounts-c.seqLen) {
+		return l.fail(ErrSnapshotCorrupt, "id table does not hold every account")
 	}
-	g.nAcc.Store(nAcc)
-	g.nFp.Store(nFp)
-	for i, t := range shards {
-		g.fps[i].Store(t)
-	}
-	for i, t := range ids {
-		g.ids[i].Store(t)
-	}
-	g.seqBase = counters[2]
-	g.seqLen.Store(uint32(seqLen))
-	g.dups.Store(counters[0])
-	g.cycles.Store(counters[1])
-	g.st.Store(st)
-	return g, nil
+	return nil
 }
 
 // checkOffsets validates CSR offsets; it returns a problem or "".
@@ -776,12 +842,4 @@ func checkOffsets(off []uint32) string {
 		}
 	}
 	return ""
-}
-
-func fixAtomic32(s []atomic.Uint32) {
-	for i := range s {
-		var b [4]byte
-		binary.NativeEndian.PutUint32(b[:], s[i].Load())
-		s[i].Store(binary.LittleEndian.Uint32(b[:]))
-	}
 }

@@ -147,9 +147,11 @@ func run(w io.Writer, n int, seed uint64, p *progress) error {
 	var flagged []fraudgraph.Decision
 	first := n - n/50
 	heavy := make(chan fraudgraph.Decision, n-first) // one decision per submitted signup
-	r := fraudgraph.NewRunner(ctx, e, fraudgraph.RunnerConfig{Queue: 4096, OnDecision: func(dec fraudgraph.Decision, _ error) {
+	r := fraudgraph.NewRunner(e, fraudgraph.RunnerConfig{Queue: 4096, OnDecision: func(dec fraudgraph.Decision, _ error) {
 		heavy <- dec
 	}})
+	ran := make(chan error, 1)
+	go func() { ran <- r.Run(ctx) }()
 	checked := 0
 	for id := first + 1; id <= n; id++ {
 		if (id-first)%1000 == 0 {
@@ -169,6 +171,9 @@ func run(w io.Writer, n int, seed uint64, p *progress) error {
 		checked++
 	}
 	if err := r.Close(); err != nil {
+		return err
+	}
+	if err := <-ran; err != nil {
 		return err
 	}
 	close(heavy)
