@@ -53,14 +53,27 @@
 // both shards; flip the index; delete the source rows. Each step is
 // recorded in the index (shard_moves) and safe to repeat, so
 // [Mover.Resume] finishes moves after a crash at any step, and
-// [Mover.Cancel] undoes one that has not flipped. Do not change the
-// disabled sides of a shard while one of its objects is between
-// StepLocked and StepFlipped: the freeze is made on the write side and
-// reaches the other side by replication, so for that lag a write routed
-// to the other side could miss the delta copy. (A [Runner] can be
-// paused around side changes.) [PlanMoves] proposes
-// moves that fill new or idle shards within a bound on bytes moved; a
-// [Runner] executes them with a concurrency limit, pause and abort.
+// [Mover.Cancel] undoes one that has not flipped.
+//
+// Moves are safe while the disabled sides change, in this process or in
+// others that read the disabled-sides file earlier or later: a write may
+// reach either side of the source shard until the freeze has reached
+// that side. So the lock step, after freezing the object on one side,
+// waits until the other side has applied everything the first committed
+// (the freeze included; from then on no write to the object commits on
+// either side), and then until the first has applied everything the
+// other committed ([Dialect].CatchUp; MariaDB's is [MariaDBCatchUp], a
+// MASTER_GTID_WAIT for the side's last GTID). The delta, verification
+// and flip then read either side and see every acknowledged write. If
+// the sides do not catch up within MoverConfig.CatchUpWait (a stopped
+// replica, a side down for an upgrade), the freeze is undone, the move
+// fails with [ErrLagging] and [Mover.Resume] retries it later: a move
+// needs both sides of its source shard running and replicating, whether
+// disabled or not.
+//
+// [PlanMoves] proposes moves that fill new or idle shards within a bound
+// on bytes moved; a [Runner] executes them with a concurrency limit,
+// pause and abort.
 //
 // # Tables
 //
@@ -92,7 +105,9 @@
 // p50 0.25 ms and p99 0.7 ms on a loaded 2-core machine. An Update adds
 // one locked primary-key read to the caller's transaction. A move reads
 // the object's rows three times (copy, delta, verify) and writes them
-// twice; writes to that object wait from the lock to the flip (p50
+// twice, and its lock waits for the source's sides to catch up with
+// each other (two MASTER_GTID_WAITs, each about one replication lag);
+// writes to that object wait from the lock to the flip (p50
 // 65 ms, max 0.8 s in the MariaDB test with four writers on a loaded
 // 2-core machine; please measure on your own servers). Ticket ids cost
 // one round trip each, or one per Block ids with the block allocator.

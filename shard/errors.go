@@ -43,6 +43,12 @@ var (
 	// move's delta copy, so its source is kept.
 	ErrChecksum = errors.New("shard: checksums differ")
 
+	// ErrLagging reports that the two sides of a shard did not catch up
+	// with each other within MoverConfig.CatchUpWait when a move froze
+	// an object, so the move did not lock it (the freeze is undone and
+	// writes go on; the move can be resumed).
+	ErrLagging = errors.New("shard: sides of a pair have not caught up")
+
 	// ErrAborted reports a rebalance stopped by [Runner.Abort].
 	ErrAborted = errors.New("shard: rebalance aborted")
 )

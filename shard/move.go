@@ -73,6 +73,10 @@ type MoverConfig struct {
 	// Retries is how often a failed step is run again before the move
 	// stops (steps are idempotent); 0 means 5, negative means none.
 	Retries int
+	// CatchUpWait bounds how long the lock step waits for the two sides
+	// of the source shard to catch up with each other (Dialect.CatchUp)
+	// before it undoes the freeze and fails with ErrLagging; 0 means 10 s.
+	CatchUpWait time.Duration
 }
 
 // A Mover moves objects between shards: copy, lock in the index, copy
@@ -102,6 +106,9 @@ func NewMover(r *Router, cfg *MoverConfig) (*Mover, error) {
 	}
 	if m.cfg.MaxRows <= 0 {
 		m.cfg.MaxRows = 1_000_000
+	}
+	if m.cfg.CatchUpWait <= 0 {
+		m.cfg.CatchUpWait = 10 * time.Second
 	}
 	switch {
 	case m.cfg.Retries == 0:
@@ -274,7 +281,7 @@ func (m *Mover) run(ctx context.Context, st moveState, observe func(StepReport))
 			err = m.step(ctx, &st, next, &rep)
 			// Steps are idempotent, so a failed one (a deadlock victim, a
 			// lost connection) is simply run again, a few times.
-			if err == nil || ctx.Err() != nil || errors.Is(err, ErrChecksum) || attempt >= m.cfg.Retries {
+			if err == nil || ctx.Err() != nil || errors.Is(err, ErrChecksum) || errors.Is(err, ErrLagging) || attempt >= m.cfg.Retries {
 				break
 			}
 			if sleepCtx(ctx, time.Duration(attempt+1)*10*time.Millisecond) != nil {
@@ -399,7 +406,13 @@ func (m *Mover) read(ctx context.Context, s int, t Table, id uint64) ([]string, 
 }
 
 // lock locks the index entry and freezes the object on the source; the
-// freeze waits for writes holding the object's row lock to finish.
+// freeze waits for writes holding the object's row lock to finish. It
+// then waits until the source's two sides have caught up with each
+// other, so that the delta, read from either side, holds every write
+// that reached the other side: one routed there while the mover's side
+// was disabled, or by a process that read the disabled-sides file
+// earlier or later than this one. When they do not catch up the freeze
+// is undone and lock fails with ErrLagging.
 func (m *Mover) lock(ctx context.Context, st moveState) error {
 	if _, err := m.r.exec(ctx, m.indexSide(st.id), "UPDATE "+indexTable+" SET locked = 1 WHERE object_id = ?", st.id); err != nil {
 		return err
@@ -412,7 +425,48 @@ func (m *Mover) lock(ctx context.Context, st moveState) error {
 	if cur != stateHome && cur != stateFrozen {
 		return fmt.Errorf("source %s holds the object in state %d", m.r.sideName(src), cur)
 	}
-	return m.setState(ctx, src, st.id, stateFrozen)
+	if err := m.setState(ctx, src, st.id, stateFrozen); err != nil {
+		return err
+	}
+	if err := m.catchUp(ctx, src); err != nil {
+		// Writes must not wait for a pair that may stay apart for long:
+		// thaw the object; a later Resume locks it again.
+		uerr := m.setState(ctx, src, st.id, stateHome)
+		if uerr == nil {
+			_, uerr = m.r.exec(ctx, m.indexSide(st.id), "UPDATE "+indexTable+" SET locked = 0 WHERE object_id = ?", st.id)
+		}
+		return errors.Join(err, uerr)
+	}
+	return nil
+}
+
+// catchUp waits until side src's pair partner has applied everything
+// src committed (the freeze included), then until src has applied
+// everything the partner committed. After the first wait no write to
+// the object can commit on the partner (it sees the freeze, and a write
+// that held the row lock when the freeze arrived committed first); after
+// the second, src holds every write that did.
+func (m *Mover) catchUp(ctx context.Context, src int) error {
+	cu := m.r.cfg.Dialect.CatchUp
+	if cu == nil {
+		return nil
+	}
+	other := src ^ 1 // the sides of pair p are 2p and 2p+1
+	ctx, cancel := context.WithTimeout(ctx, m.cfg.CatchUpWait)
+	defer cancel()
+	for _, dir := range [2][2]int{{src, other}, {other, src}} {
+		from, to := dir[0], dir[1]
+		m.r.begin(from)
+		m.r.begin(to)
+		err := cu(ctx, m.r.dbs[from], m.r.dbs[to])
+		m.r.end(to, err)
+		m.r.end(from, err)
+		if err != nil {
+			return fmt.Errorf("%s has not applied the writes of %s within %v: %w: %w",
+				m.r.sideName(to), m.r.sideName(from), m.cfg.CatchUpWait, ErrLagging, err)
+		}
+	}
+	return nil
 }
 
 // delta makes the destination's rows equal to the frozen source's.
