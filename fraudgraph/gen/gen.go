@@ -25,7 +25,8 @@ type Config struct {
 }
 
 // KindName returns the name of a fingerprint kind index in
-// Dataset.FPKind: "device", "card" or "ip".
+// Dataset.FPKind: "device", "card", "ip" or, in histories,
+// "household" (a postal address).
 func KindName(k uint8) string {
 	switch k {
 	case kindDevice:
@@ -34,6 +35,8 @@ func KindName(k uint8) string {
 		return "card"
 	case kindIP:
 		return "ip"
+	case kindHousehold:
+		return fraudgraph.HouseholdKind
 	}
 	return "unknown"
 }
@@ -42,6 +45,7 @@ const (
 	kindDevice = iota
 	kindCard
 	kindIP
+	kindHousehold
 )
 
 // Value spaces keep unique, household, popular and ring values apart.
@@ -63,6 +67,9 @@ type Dataset struct {
 	Redeemed []bool   // redeemed a referral credit
 	Ring     []int32  // ring number, -1 for legitimate accounts
 	Rings    int      // number of rings
+	// Household is the household number of legitimate accounts, -1 for
+	// none (ring members have none).
+	Household []int32
 
 	// Fingerprint presentations: account id, kind index (see KindName) and a
 	// numeric value (see Dataset.Value).
@@ -120,6 +127,7 @@ func Generate(cfg Config) *Dataset {
 		Inviter:   make([]uint32, n),
 		Redeemed:  make([]bool, n),
 		Ring:      make([]int32, n),
+		Household: make([]int32, n),
 		FPAccount: make([]uint32, 0, n*27/10),
 		FPKind:    make([]uint8, 0, n*27/10),
 		FPValue:   make([]uint64, 0, n*27/10),
@@ -134,6 +142,7 @@ func Generate(cfg Config) *Dataset {
 	for i := range n {
 		d.Joined[i] = t0 + uint32(float64(i)*step)
 		d.Ring[i] = -1
+		d.Household[i] = -1
 	}
 
 	// Plant rings first so legitimate generation can skip their members.
@@ -214,6 +223,7 @@ func Generate(cfg Config) *Dataset {
 		hh := -1
 		if rng.Float64() < hhShare {
 			hh = rng.IntN(households)
+			d.Household[i] = int32(hh)
 		}
 		if hh >= 0 && rng.Float64() < 0.5 {
 			add(i, kindDevice, spaceHousehold|uint64(hh))
