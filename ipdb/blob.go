@@ -10,13 +10,14 @@ import (
 //
 //	"IPDB" | version uint16 | reserved uint16 (0)
 //	owners uint32 | ranges4 uint32 | ranges6 uint32
-//	owners times: uvarint len, owner bytes, uvarint len, URL bytes
+//	owners times: uvarint len, owner bytes, uvarint len, URL bytes,
+//	  then (version 2) category byte, verdict byte
 //	ranges4 times start uint32, then ends, then owner indexes uint32
 //	ranges6 times start [16]byte big-endian, then ends, then owner indexes uint32
 //	CRC-32C (Castagnoli) of everything before it, uint32
 const (
 	blobMagic   = "IPDB"
-	blobVersion = 1
+	blobVersion = 2 // 1: owners without category and verdict, still decoded
 	blobHeader  = 4 + 2 + 2 + 3*4
 )
 
@@ -40,6 +41,7 @@ func (t *Table) AppendBinary(b []byte) ([]byte, error) {
 		b = append(b, r.Owner...)
 		b = binary.AppendUvarint(b, uint64(len(r.URL)))
 		b = append(b, r.URL...)
+		b = append(b, byte(r.Category), byte(r.Verdict))
 	}
 	t.v4.each(func(lo, _, _ uint32) bool {
 		b = binary.LittleEndian.AppendUint32(b, lo)
@@ -90,8 +92,9 @@ func Decode(data []byte) (*Table, error) {
 	if string(data[:4]) != blobMagic {
 		return nil, fmt.Errorf("%w: bad magic %q", ErrCorrupt, data[:4])
 	}
-	if v := binary.LittleEndian.Uint16(data[4:]); v != blobVersion {
-		return nil, fmt.Errorf("%w: unsupported version %d", ErrCorrupt, v)
+	version := binary.LittleEndian.Uint16(data[4:])
+	if version != 1 && version != blobVersion {
+		return nil, fmt.Errorf("%w: unsupported version %d", ErrCorrupt, version)
 	}
 	if r := binary.LittleEndian.Uint16(data[6:]); r != 0 {
 		return nil, fmt.Errorf("%w: reserved header field is %d, want 0", ErrCorrupt, r)
@@ -108,7 +111,11 @@ func Decode(data []byte) (*Table, error) {
 		return nil, fmt.Errorf("%w: %d owners do not fit", ErrCorrupt, nOwners)
 	}
 	// First find the owners' strings, then copy them in one allocation.
-	type span struct{ a, b, c, d int }
+	type span struct {
+		a, b, c, d int
+		cat        Category
+		verdict    Verdict
+	}
 	spans := make([]span, nOwners)
 	off := 0
 	str := func() (int, int, bool) {
@@ -128,11 +135,21 @@ func Decode(data []byte) (*Table, error) {
 		if !ok1 || !ok2 {
 			return nil, fmt.Errorf("%w: owner %d truncated", ErrCorrupt, i)
 		}
+		if version >= 2 {
+			if len(p)-off < 2 {
+				return nil, fmt.Errorf("%w: owner %d truncated", ErrCorrupt, i)
+			}
+			spans[i].cat, spans[i].verdict = Category(p[off]), Verdict(p[off+1])
+			if spans[i].cat >= numCategories || spans[i].verdict >= numVerdicts {
+				return nil, fmt.Errorf("%w: owner %d has category %d, verdict %d", ErrCorrupt, i, p[off], p[off+1])
+			}
+			off += 2
+		}
 	}
 	text := string(p[:off])
 	owners := make([]Record, nOwners)
 	for i, s := range spans {
-		owners[i] = Record{Owner: text[s.a:s.b], URL: text[s.c:s.d]}
+		owners[i] = Record{Owner: text[s.a:s.b], URL: text[s.c:s.d], Category: s.cat, Verdict: s.verdict}
 	}
 	p = p[off:]
 	if want := n4*12 + n6*36; uint64(len(p)) != want {

@@ -17,7 +17,7 @@ func TestDatacentersCurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	tab, err := Load(f, &LoadOptions{Source: "data/datacenters.csv", Strict: true})
+	tab, err := Load(f, &LoadOptions{Source: "data/datacenters.csv", Strict: true, Category: CategoryDatacenter})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func TestDatacenters(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	src, err := Load(f, nil)
+	src, err := Load(f, &LoadOptions{Category: CategoryDatacenter})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,10 +71,10 @@ func TestDatacenters(t *testing.T) {
 
 func TestDecodeRoundTrip(t *testing.T) {
 	var b Builder
-	b.Add(Range{netip.MustParseAddr("10.0.0.0"), netip.MustParseAddr("10.0.0.255")}, Record{"A", "https://a.example"})
-	b.Add(Range{netip.MustParseAddr("2001:db8::"), netip.MustParseAddr("2001:db8::ffff")}, Record{"B", ""})
-	b.AddPrefix(netip.MustParsePrefix("0.0.0.0/8"), Record{"zero", ""})
-	b.AddPrefix(netip.MustParsePrefix("ffff::/16"), Record{"top", ""})
+	b.Add(Range{netip.MustParseAddr("10.0.0.0"), netip.MustParseAddr("10.0.0.255")}, Record{Owner: "A", URL: "https://a.example", Category: CategoryCloud, Verdict: VerdictDeny})
+	b.Add(Range{netip.MustParseAddr("2001:db8::"), netip.MustParseAddr("2001:db8::ffff")}, Record{Owner: "B", Category: CategoryCrawler, Verdict: VerdictAllow})
+	b.AddPrefix(netip.MustParsePrefix("0.0.0.0/8"), Record{Owner: "zero"})
+	b.AddPrefix(netip.MustParsePrefix("ffff::/16"), Record{Owner: "top"})
 	tab, err := b.Build()
 	if err != nil {
 		t.Fatal(err)

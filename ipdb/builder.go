@@ -11,8 +11,10 @@ import (
 // The zero Record (no owner) is valid. Records are plain values, safe to
 // copy and to share between goroutines.
 type Record struct {
-	Owner string // owner name, such as "Amazon AWS"
-	URL   string // owner URL, or ""
+	Owner    string   // owner name, such as "Amazon AWS"
+	URL      string   // owner URL, or ""
+	Category Category // what kind of network, or CategoryUnknown
+	Verdict  Verdict  // allow or deny its traffic, or VerdictUnknown
 }
 
 // Builder collects address ranges with their owners and freezes them into
@@ -123,7 +125,7 @@ func (b *Builder) owner(rec Record, clone bool) uint32 {
 	}
 	id := uint32(len(b.owners))
 	if clone {
-		rec = Record{Owner: strings.Clone(rec.Owner), URL: strings.Clone(rec.URL)}
+		rec.Owner, rec.URL = strings.Clone(rec.Owner), strings.Clone(rec.URL)
 	}
 	b.owners = append(b.owners, rec)
 	b.ownerID[rec] = id

@@ -23,3 +23,29 @@ func Datacenters() *Table {
 	}
 	return t
 }
+
+// Robots returns the embedded robots table: where requests from
+// machines come from, each range with a [Category] and a [Verdict]. It
+// merges the ipcat datacenter list (CategoryDatacenter, VerdictDeny)
+// with the cloud providers' and crawlers' published ranges collected by
+// github.com/lord-alfred/ipranges (CC0 1.0): clouds (Amazon, Google,
+// Microsoft, Oracle, DigitalOcean, Linode, Vultr, Cloudflare, GitHub;
+// deny), search engine crawlers (Googlebot, Bingbot, DuckDuckBot; allow),
+// link-preview crawlers and uptime monitors (allow), AI crawlers
+// (OpenAI, Perplexity; verdict left unknown), iCloud Private Relay (vpn,
+// allow) and Proton VPN (vpn, unknown). Where lists nest, the innermost
+// range wins, so Googlebot's addresses inside Google's cloud say
+// "crawler, allow". data/robots.csv lists the sources and their
+// defaults; data/SOURCE.md their provenance and licences. IPv4 and
+// IPv6.
+//
+// Like [Datacenters], each call decodes and validates the embedded blob
+// (a few milliseconds); call it once and keep the table. Robots panics
+// if the blob is corrupt, which the package's tests rule out.
+func Robots() *Table {
+	t, err := Decode(robotsBlob)
+	if err != nil {
+		panic("ipdb: embedded robots table: " + err.Error())
+	}
+	return t
+}

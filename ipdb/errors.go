@@ -25,6 +25,9 @@ var (
 	ErrUnsorted = errors.New("ipdb: input not sorted")
 	// ErrColumn reports a CSV row lacking a configured column.
 	ErrColumn = errors.New("ipdb: missing column")
+	// ErrField reports a category or verdict field that names none of
+	// the known values (see [ParseCategory], [ParseVerdict]).
+	ErrField = errors.New("ipdb: invalid field")
 	// ErrCSV reports a CSV syntax error (for example a stray quote).
 	ErrCSV = errors.New("ipdb: malformed CSV")
 	// ErrTime reports a time outside the range a time table can hold

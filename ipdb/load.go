@@ -24,6 +24,8 @@ type Columns struct {
 	Prefix   int // a CIDR prefix, range or single address; used instead of From and To when set
 	Owner    int // owner name
 	URL      int // owner URL
+	Category int // category name (see [ParseCategory]); empty fields take LoadOptions.Category
+	Verdict  int // "allow" or "deny" (see [ParseVerdict]); empty fields take LoadOptions.Verdict
 }
 
 // LoadOptions configures [Load] and [Builder.ReadCSV]. The zero value (or
@@ -58,6 +60,11 @@ type LoadOptions struct {
 	// name, lower case, without "www.") and URL as written. Other owner
 	// fields are kept as they are.
 	OwnerURL bool
+	// Category and Verdict are the source's defaults, given to every row
+	// whose own column is absent or empty: a crawler's published list is
+	// CategoryCrawler and VerdictAllow as a whole.
+	Category Category
+	Verdict  Verdict
 }
 
 // Load reads ranges from CSV (by default the ipcat layout: start, end,
@@ -201,6 +208,21 @@ func (b *Builder) ReadCSV(r io.Reader, opts *LoadOptions) error {
 		if !ok && perr == nil && !ipcat { // ipcat rows may leave out the URL
 			perr = columnError(cols.URL)
 		}
+		cat, verdict := o.Category, o.Verdict
+		if f, ok := field(cols.Category); !ok && perr == nil {
+			perr = columnError(cols.Category)
+		} else if f != "" && perr == nil {
+			if cat, perr = ParseCategory(f); perr != nil {
+				perr = &fieldError{cols.Category, perr}
+			}
+		}
+		if f, ok := field(cols.Verdict); !ok && perr == nil {
+			perr = columnError(cols.Verdict)
+		} else if f != "" && perr == nil {
+			if verdict, perr = ParseVerdict(f); perr != nil {
+				perr = &fieldError{cols.Verdict, perr}
+			}
+		}
 		if perr != nil {
 			b.failText(src, line, text, perr)
 			continue
@@ -209,6 +231,7 @@ func (b *Builder) ReadCSV(r io.Reader, opts *LoadOptions) error {
 		if o.OwnerURL && url == "" {
 			who = ownerURL(owner)
 		}
+		who.Category, who.Verdict = cat, verdict
 		if err := b.add(src, line, rg, who, true); err != nil {
 			b.failText(src, line, text, err)
 		}
@@ -351,8 +374,8 @@ func (t *lineTap) record(end int64, line int) []byte {
 	raw = bytes.TrimSuffix(raw, []byte{'\n'})
 	raw = bytes.TrimSuffix(raw, []byte{'\r'})
 	if t.start > len(t.buf)/2 { // keep the buffer about one record long
+		text := append([]byte(nil), raw...) // before the copy overwrites raw
 		k := copy(t.buf, t.buf[t.start:])
-		text := append([]byte(nil), raw...)
 		t.buf, t.start = t.buf[:k], 0
 		return text
 	}
