@@ -204,7 +204,7 @@ func TestRobots(t *testing.T) {
 		{"3.5.140.1", "Amazon AWS", CategoryCloud, VerdictDeny},                                   // listed by ipcat and by Amazon: the later list
 		{"40.77.167.1", "Bingbot", CategoryCrawler, VerdictAllow},                                 // inside Microsoft's list
 		{"64.5.63.255", "ThePlanet.com Internet Services, Inc.", CategoryDatacenter, VerdictDeny}, // ipcat only
-		{"8.8.8.8", "Google Cloud", CategoryCloud, VerdictDeny}, // Google's list holds its public resolver
+		{"8.8.8.8", "Google Cloud", CategoryCloud, VerdictDeny},                                   // Google's list holds its public resolver
 		{"127.0.0.1", "", CategoryUnknown, VerdictUnknown},
 	}
 	for _, tt := range tests {
