@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -217,55 +218,80 @@ const batchBlock = 1 << 16
 
 // AddFingerprints records a batch of fingerprints exactly as calling
 // [Builder.AddFingerprint] for each in order would (the graph built is the
-// same), but hashes and files them on up to GOMAXPROCS goroutines, which
-// exit before it returns. Presentations of accounts or kinds not seen
-// before, and refused ones, are handled one by one on the calling
-// goroutine; adding the accounts first ([Builder.AddAccount]) keeps the
-// whole batch parallel.
+// same), but hashes them on up to GOMAXPROCS goroutines, which exit
+// before it returns, while the calling goroutine files the previous block
+// of hashes. Presentations of accounts or kinds not seen before, and
+// refused ones, are handled one by one on the calling goroutine; adding
+// the accounts first ([Builder.AddAccount]) keeps the whole batch
+// parallel.
 func (b *Builder) AddFingerprints(ps []Presentation) {
 	if len(ps) == 0 {
 		return
 	}
 	b.initBuckets()
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(ps)/4096))
-	items := make([]batchItem, min(len(ps), batchBlock))
-	for len(ps) > 0 {
-		n := min(len(ps), batchBlock)
-		b.addBlock(ps[:n], items[:n], workers)
-		ps = ps[n:]
+	blocks := (len(ps) + batchBlock - 1) / batchBlock
+	block := func(k int) []Presentation { return ps[k*batchBlock : min(len(ps), (k+1)*batchBlock)] }
+	cur := &preparation{items: make([]batchItem, min(len(ps), batchBlock))}
+	next := &preparation{}
+	if blocks > 1 {
+		next.items = make([]batchItem, batchBlock)
+	}
+	b.prepareAsync(cur, block(0), workers)
+	for k := range blocks {
+		cur.wg.Wait()
+		// Slow presentations change the graph's tables, which preparing
+		// reads: the next block starts early only when there are none.
+		more, early := k+1 < blocks, !cur.slow.Load()
+		if more && early {
+			b.prepareAsync(next, block(k+1), workers)
+		}
+		b.fileBlock(block(k), cur.items)
+		if more && !early {
+			b.prepareAsync(next, block(k+1), workers)
+		}
+		cur, next = next, cur
 	}
 }
 
-// addBlock prepares a block of presentations in parallel, resolves the
-// slow ones in order, and appends them to their buckets in parallel, each
-// goroutine owning a range of buckets so that every bucket keeps the
-// presentations' order.
-func (b *Builder) addBlock(ps []Presentation, items []batchItem, workers int) {
-	var wg sync.WaitGroup
+// preparation is a block of presentations being hashed.
+type preparation struct {
+	wg    sync.WaitGroup
+	items []batchItem
+	slow  atomic.Bool // some items are itemSlow
+}
+
+// prepareAsync starts preparing ps into p on workers goroutines.
+func (b *Builder) prepareAsync(p *preparation, ps []Presentation, workers int) {
+	p.items = p.items[:len(ps)]
+	p.slow.Store(false)
 	for w := range workers {
 		lo, hi := w*len(ps)/workers, (w+1)*len(ps)/workers
-		wg.Go(func() { b.prepare(ps[lo:hi], items[lo:hi]) })
+		p.wg.Go(func() {
+			if b.prepare(ps[lo:hi], p.items[lo:hi]) {
+				p.slow.Store(true)
+			}
+		})
 	}
-	wg.Wait()
-	added := 0
-	for i := range items {
-		if items[i].bucket == itemSlow {
-			items[i] = b.prepareSlow(ps[i])
+}
+
+// fileBlock resolves the slow items of a prepared block in order and
+// appends every accepted item to its bucket.
+func (b *Builder) fileBlock(ps []Presentation, items []batchItem) {
+	for i, it := range items {
+		if it.bucket == itemSlow {
+			it = b.prepareSlow(ps[i])
 		}
-		if items[i].bucket != itemSkip {
-			added++
+		if it.bucket != itemSkip {
+			b.push(it)
 		}
 	}
-	for w := range workers {
-		wg.Go(func() { b.file(items, w, workers) })
-	}
-	wg.Wait()
-	b.nPresent += added
 }
 
 // prepare hashes presentations whose kind and account exist, marking the
-// others itemSlow. It only reads the graph, so several run at once.
-func (b *Builder) prepare(ps []Presentation, out []batchItem) {
+// others itemSlow, and reports whether it marked any. It only reads the
+// graph, so several run at once.
+func (b *Builder) prepare(ps []Presentation, out []batchItem) (slow bool) {
 	g := b.g
 	kinds := *g.kinds.Load()
 	var last kindSlot
@@ -273,21 +299,25 @@ func (b *Builder) prepare(ps []Presentation, out []batchItem) {
 		p := &ps[i]
 		out[i].bucket = itemSlow
 		if p.Kind == "" || p.Value == "" {
+			slow = true
 			continue
 		}
 		if p.Kind != last.name || last.name == "" {
 			k, ok := g.kindIdx[p.Kind]
 			if !ok {
+				slow = true
 				continue
 			}
 			last = kindSlot{p.Kind, k, kinds[k].salt}
 		}
 		a, ok := g.lookup(p.Account)
 		if !ok {
+			slow = true
 			continue
 		}
 		out[i] = entry(a, last.idx, fingerprintKey(last.salt, HashFingerprint(p.Kind, p.Value)))
 	}
+	return slow
 }
 
 // prepareSlow resolves one presentation as AddFingerprint does.
@@ -301,16 +331,6 @@ func (b *Builder) prepareSlow(p Presentation) batchItem {
 		return batchItem{bucket: itemSkip}
 	}
 	return it
-}
-
-// file appends the items of worker w's buckets, in order.
-func (b *Builder) file(items []batchItem, w, workers int) {
-	for i := range items {
-		bk := int(items[i].bucket)
-		if bk < len(b.buckets) && bk*workers>>bucketBits == w {
-			b.buckets[bk] = append(b.buckets[bk], items[i].e)
-		}
-	}
 }
 
 // resolveFingerprints turns the buffered presentations into fingerprint
