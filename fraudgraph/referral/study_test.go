@@ -25,11 +25,11 @@ func studyRules() referral.Rules {
 
 // studyResult is the outcome of one generated history.
 type studyResult struct {
-	base, prot             referral.Report
-	ringBase, ringLost     int64 // money paid to ring members: unprotected, protected
-	hhBase, hhLost         int64 // legitimate household members' credits, and withheld of them
-	heavyBase, heavyLost   int64
-	legitBase, legitLost   int64
+	base, prot           referral.Report
+	ringBase, ringLost   int64 // money paid to ring members: unprotected, protected
+	hhBase, hhLost       int64 // legitimate household members' credits, and withheld of them
+	heavyBase, heavyLost int64
+	legitBase, legitLost int64
 }
 
 func runStudy(t testing.TB, n int, seed uint64) studyResult {
@@ -120,7 +120,11 @@ func TestStudy(t *testing.T) {
 	if os.Getenv("CRAFTKIT_LONG") != "" {
 		n = 1_000_000
 	}
-	for _, seed := range []uint64{1, 2} {
+	seeds := []uint64{1, 2}
+	if os.Getenv("CRAFTKIT_LONG") != "" {
+		seeds = []uint64{1, 2, 3}
+	}
+	for _, seed := range seeds {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			r := runStudy(t, n, seed)
 			t.Log(r)
