@@ -69,6 +69,14 @@ type Estimates struct {
 	// the winner's curse of an early stop at the price of a wider
 	// interval, which may include zero after a significant early stop.
 	Conditional Interval
+	// ConditionalMean is the conditional bias-adjusted estimate: the
+	// effect θ whose expected raw estimate, given a stop at this look, is
+	// the observed one (Troendle and Yu 1999; Fan, DeMets and Lan 2004).
+	// Among experiments stopping at the same look it is about
+	// mean-unbiased, so it removes the average inflation of early stops;
+	// it is less variable than the conditional median-unbiased estimate
+	// but has no exact interval of its own.
+	ConditionalMean float64
 }
 
 // EstimateStop returns the effect estimates and 1 − alpha confidence
@@ -111,7 +119,8 @@ func EstimateStop(s Stop, alpha float64) (Estimates, error) {
 		f.dst.Low = m.solve(f.g, alpha/2) * scale
 		f.dst.High = m.solve(f.g, 1-alpha/2) * scale
 	}
-	if !finite(raw, e.Stagewise.Estimate, e.Stagewise.Low, e.Stagewise.High,
+	e.ConditionalMean = m.solve(m.conditionalMean, m.sObs) * scale
+	if !finite(raw, e.ConditionalMean, e.Stagewise.Estimate, e.Stagewise.Low, e.Stagewise.High,
 		e.Conditional.Estimate, e.Conditional.Low, e.Conditional.High) {
 		return Estimates{}, argErr(fn, "SE", s.SE, ErrArgument)
 	}
@@ -255,8 +264,14 @@ func newStopModel(fn string, s Stop, alpha float64) (*stopModel, error) {
 }
 
 // at returns, under drift eta, the probabilities of reaching look j and
-// of crossing its upper and lower boundaries, and P(reach j, S_j ≥ s).
+// of crossing its upper and lower boundaries, and P(reach j, S_j ≥ s)
+// (0 for s = +Inf).
 func (m *stopModel) at(j int, eta, s float64) (reach, up, low, tail float64) {
+	return m.eval(j, eta, s, true)
+}
+
+// eval is at; without lower it leaves low at 0.
+func (m *stopModel) eval(j int, eta, s float64, lower bool) (reach, up, low, tail float64) {
 	l := &m.looks[j]
 	d := eta - m.eta0
 	c := 0.5 * (eta*eta - m.eta0*m.eta0) * l.tPrev
@@ -264,7 +279,8 @@ func (m *stopModel) at(j int, eta, s float64) (reach, up, low, tail float64) {
 	r := math.Exp(d * l.h)
 	mu := eta * l.sig * l.sig
 	inv := 1 / l.sig
-	upper, lower := !math.IsInf(l.bu, 1), !math.IsInf(l.bl, -1)
+	upper := !math.IsInf(l.bu, 1)
+	lower = lower && !math.IsInf(l.bl, -1)
 	wantTail := !math.IsInf(s, 1)
 	for i, w := range l.wf {
 		w *= lr
@@ -295,10 +311,10 @@ func (m *stopModel) stagewise(eta float64) float64 {
 	k := len(m.looks) - 1
 	p := 0.0
 	for j := range k {
-		_, up, _, _ := m.at(j, eta, math.Inf(1))
+		_, up, _, _ := m.eval(j, eta, math.Inf(1), false)
 		p += up
 	}
-	_, _, _, tail := m.at(k, eta, m.sObs)
+	_, _, _, tail := m.eval(k, eta, m.sObs, false)
 	return math.Min(1, p+tail)
 }
 
@@ -330,15 +346,23 @@ func (m *stopModel) conditional(eta float64) float64 {
 // increasing f, by bisection then the Illinois method; it returns an end
 // of the range when the target lies beyond it.
 func (m *stopModel) solve(f func(float64) float64, target float64) float64 {
-	lo, hi := m.lo, m.hi
+	// Start from a bracket of ±4 standard deviations around the base
+	// drift and widen it to the model's range where needed.
+	w := 0.1 * (m.hi - m.lo)
+	lo, hi := m.eta0-w, m.eta0+w
 	flo, fhi := f(lo)-target, f(hi)-target
 	if flo >= 0 {
-		return lo
+		lo, hi, fhi = m.lo, lo, flo
+		if flo = f(lo) - target; flo >= 0 {
+			return lo
+		}
+	} else if fhi <= 0 {
+		lo, hi, flo = hi, m.hi, fhi
+		if fhi = f(hi) - target; fhi <= 0 {
+			return hi
+		}
 	}
-	if fhi <= 0 {
-		return hi
-	}
-	tol := 1e-9 * (hi - lo)
+	tol := 1e-9 * (m.hi - m.lo)
 	kept := 0
 	for range 200 {
 		x := hi - fhi*(hi-lo)/(fhi-flo)
@@ -367,4 +391,50 @@ func (m *stopModel) solve(f func(float64) float64, target float64) float64 {
 		}
 	}
 	return 0.5 * (lo + hi)
+}
+
+// conditionalMean returns E[S_k | the stopping event at look k] under
+// drift eta.
+func (m *stopModel) conditionalMean(eta float64) float64 {
+	l := &m.looks[len(m.looks)-1]
+	d := eta - m.eta0
+	c := 0.5 * (eta*eta - m.eta0*m.eta0) * l.tPrev
+	lr := math.Exp(d*l.lo - c)
+	r := math.Exp(d * l.h)
+	mu := eta * l.sig * l.sig
+	inv := 1 / l.sig
+	var mass, mom float64
+	for i, w := range l.wf {
+		w *= lr
+		lr *= r
+		if w == 0 {
+			continue
+		}
+		x := l.lo + float64(i)*l.h + mu
+		if m.kind == condReach {
+			mass += w
+			mom += w * x
+			continue
+		}
+		if !math.IsInf(l.bu, 1) {
+			du := (l.bu - x) * inv
+			su := normSF(du)
+			mass += w * su
+			mom += w * (x*su + l.sig*normPDF(du))
+		}
+		if !math.IsInf(l.bl, -1) {
+			dl := (x - l.bl) * inv
+			sl := normSF(dl)
+			mass += w * sl
+			mom += w * (x*sl - l.sig*normPDF(dl))
+		}
+	}
+	v := mom / mass
+	if math.IsNaN(v) {
+		if eta > m.eta0 {
+			return math.Inf(1)
+		}
+		return math.Inf(-1)
+	}
+	return v
 }

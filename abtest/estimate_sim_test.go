@@ -17,7 +17,8 @@ import (
 type simResult struct {
 	runs, early            int
 	shown, earlyShown      []float64 // shown lift / true lift
-	earlyRaw               []float64
+	earlyRaw, earlyMean    []float64
+	allMean                []float64
 	cover, earlyCover      int
 	stageCover, stageEarly int
 }
@@ -56,6 +57,7 @@ func simulateMonitor(t *testing.T, seed uint64, runs int, base, lift float64, da
 			ctl := rep.Comparison.Control
 			sCovered := e.Low/ctl <= lift && lift <= e.High/ctl
 			res.shown = append(res.shown, ratio)
+			res.allMean = append(res.allMean, rep.Estimates.ConditionalMean/ctl/lift)
 			if covered {
 				res.cover++
 			}
@@ -66,6 +68,7 @@ func simulateMonitor(t *testing.T, seed uint64, runs int, base, lift float64, da
 				res.early++
 				res.earlyShown = append(res.earlyShown, ratio)
 				res.earlyRaw = append(res.earlyRaw, rep.RawLift/lift)
+				res.earlyMean = append(res.earlyMean, rep.Estimates.ConditionalMean/ctl/lift)
 				if covered {
 					res.earlyCover++
 				}
@@ -110,9 +113,9 @@ func wilson(k, n int) (float64, float64) {
 // stops (2 % baseline, 14 days, 20000 visitors per arm per day, daily
 // looks): over all runs the shown lift's median and its interval's
 // coverage, and among early stops the inflation (shown lift / true lift)
-// and coverage. 20000 runs per case with CRAFTKIT_LONG=1, 400 otherwise.
+// and coverage. 20000 runs per case with CRAFTKIT_LONG=1, 100 otherwise.
 func TestMonitorEstimateSimulation(t *testing.T) {
-	runs := 400
+	runs := 100
 	if os.Getenv("CRAFTKIT_LONG") == "1" {
 		runs = 20000
 	}
@@ -130,15 +133,17 @@ func TestMonitorEstimateSimulation(t *testing.T) {
 			lo, hi := wilson(res.cover, res.runs)
 			t.Logf("%s: %d runs, shown median %.4f× truth, coverage %.4f [%.4f, %.4f] (stagewise %.4f)",
 				tc.name, res.runs, med, float64(res.cover)/float64(res.runs), lo, hi, float64(res.stageCover)/float64(res.runs))
+			t.Logf("%s: conditional mean-adjusted: all runs median %.4f× mean %.4f×; early median %.3f× mean %.3f×", tc.name,
+				median(res.allMean), mean(res.allMean), median(res.earlyMean), mean(res.earlyMean))
 			if res.early > 0 {
 				elo, ehi := wilson(res.earlyCover, res.early)
 				t.Logf("%s: %d early stops, shown median %.3f× mean %.3f× (raw median %.3f× mean %.3f×), coverage %.4f [%.4f, %.4f] (stagewise %.4f)",
 					tc.name, res.early, median(res.earlyShown), mean(res.earlyShown), median(res.earlyRaw), mean(res.earlyRaw),
 					float64(res.earlyCover)/float64(res.early), elo, ehi, float64(res.stageEarly)/float64(res.early))
 			}
-			// 400 runs: the median of the shown ratio has a standard
-			// error of about 0.1 at +5 %; the checks are loose there.
-			tol := 0.35
+			// 100 runs: the median of the shown ratio has a standard
+			// error of about 0.2 at +5 %; the checks are loose there.
+			tol := 0.6
 			if runs >= 20000 {
 				tol = 0.02
 			}
