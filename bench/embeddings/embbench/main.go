@@ -9,6 +9,8 @@
 //	embbench analogy -vectors vecs.txt -questions questions-words.txt
 //	word2vec ... | embbench w2vlog -corpus plain.txt -epochs 1
 //	                                 (word2vec C throughput, same token count)
+//	embbench extensions -seeds 5 -epochs 1,5
+//	                                 (each session extension's effect on planted journeys)
 package main
 
 import (
@@ -26,7 +28,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: embbench gen|train|p10|analogy|w2vlog [flags]")
+		fmt.Fprintln(os.Stderr, "usage: embbench gen|train|p10|analogy|w2vlog|extensions [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -41,6 +43,8 @@ func main() {
 		err = analogy(os.Args[2:])
 	case "w2vlog":
 		err = w2vlog(os.Args[2:])
+	case "extensions":
+		err = extensions(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
