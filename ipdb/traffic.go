@@ -133,6 +133,13 @@ func hourOf(at time.Time) int64 {
 // Count counts one request of key at time at.
 func (t *Traffic) Count(key string, at time.Time) { t.Add(key, at, 1) }
 
+// CountCategory counts one request from a range of category c at time
+// at, under the key c.String() ("crawler", "cloud", ...): a counter fed
+// only through CountCategory charts traffic by category, which
+// [Hourly.WriteSVG] draws in fixed colours. It does not allocate once the
+// category and hour have been seen.
+func (t *Traffic) CountCategory(c Category, at time.Time) { t.Add(c.String(), at, 1) }
+
 // Add counts n requests of key at time at. It does not allocate once key
 // and the hour of at have been seen.
 func (t *Traffic) Add(key string, at time.Time, n uint64) {

@@ -35,7 +35,9 @@ type series struct {
 
 // WriteSVG writes h as an SVG stacked bar chart: one bar per hour, one
 // layer per key, the chartSeries (8) busiest keys by name and the others,
-// with h.Other, as "other". Hours are labelled in UTC. Key names are
+// with h.Other, as "other". Keys that are all category names (from
+// [Traffic.CountCategory]) get fixed colours: red datacenter, orange
+// cloud, green crawler, purple vpn. Hours are labelled in UTC. Key names are
 // XML-escaped (invalid UTF-8 becomes U+FFFD) and cut to 20 characters in
 // the legend; each bar segment has a title with the full name, hour and
 // count. The output depends only on h, byte for byte.
@@ -87,7 +89,7 @@ func (h *Hourly) WriteSVG(w io.Writer) error {
 			p(`<text x="`, num(x), `" y="`, itoa(bottom+16), `" text-anchor="middle">`, at.Format(layout), `</text>`, "\n")
 		}
 	}
-	colors := strings.Fields(chartPalette)
+	colors := h.colors(layers)
 	scale := 0.0
 	if peak > 0 {
 		scale = float64(plotHeight) / float64(peak)
@@ -104,18 +106,43 @@ func (h *Hourly) WriteSVG(w io.Writer) error {
 			hgt := float64(c) * scale
 			y -= hgt
 			p(`<rect x="`, num(x+slot*0.1), `" y="`, num(y), `" width="`, num(slot*0.8), `" height="`, num(hgt),
-				`" fill="`, colors[li%len(colors)], `"><title>`, escapeXML(l.name), " ", at, ": ",
+				`" fill="`, colors[li], `"><title>`, escapeXML(l.name), " ", at, ": ",
 				strconv.FormatUint(c, 10), "</title></rect>\n")
 		}
 	}
 	for li, l := range layers {
 		y := plotTop + 14*li
-		p(`<rect x="`, itoa(legendLeft), `" y="`, itoa(y), `" width="10" height="10" fill="`, colors[li%len(colors)], `"/>`,
+		p(`<rect x="`, itoa(legendLeft), `" y="`, itoa(y), `" width="10" height="10" fill="`, colors[li], `"/>`,
 			`<text x="`, itoa(legendLeft+14), `" y="`, itoa(y+9), `">`, escapeXML(cutName(l.name)), " (",
 			strconv.FormatUint(l.total, 10), ")</text>\n")
 	}
 	p("</svg>\n")
 	return bw.Flush()
+}
+
+// categoryColors are the fixed colours of category layers, indexed by
+// Category: grey unknown, red datacenter, green crawler, orange cloud,
+// purple vpn, brown other.
+var categoryColors = [numCategories]string{"#bab0ac", "#e15759", "#59a14f", "#f28e2b", "#b07aa1", "#9c755f"}
+
+// colors returns the fill of each layer: the category colours when every
+// layer is named after a [Category] (a counter fed by
+// [Traffic.CountCategory]), so that a category keeps its colour from
+// chart to chart; the palette in order of size otherwise.
+func (h *Hourly) colors(layers []series) []string {
+	out := make([]string, len(layers))
+	for i, l := range layers {
+		c, err := ParseCategory(l.name)
+		if err != nil || l.name != c.String() {
+			palette := strings.Fields(chartPalette)
+			for i := range layers {
+				out[i] = palette[i%len(palette)]
+			}
+			return out
+		}
+		out[i] = categoryColors[c]
+	}
+	return out
 }
 
 // layers returns the chart's layers: the busiest keys (ties by name),

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"strings"
 	"sync"
@@ -283,6 +284,111 @@ func BenchmarkTrafficCountParallel(b *testing.B) {
 		i := 0
 		for pb.Next() {
 			tr.Count(keys[i&7], at)
+			i++
+		}
+	})
+}
+
+// robotNight counts a day of requests from the Robots table's ranges by
+// category: crawlers all day, rented clouds mostly between 01:00 and
+// 05:00 UTC, the pattern a chart should show.
+func robotNight(t testing.TB) (*Traffic, map[Category]uint64) {
+	t.Helper()
+	r := Robots()
+	tr := newTraffic(t, TrafficConfig{Hours: 24})
+	ips := map[Category]string{CategoryCrawler: "66.249.66.1", CategoryCloud: "3.5.140.1", CategoryDatacenter: "64.5.63.255", CategoryVPN: "172.224.226.1"}
+	want := make(map[Category]uint64)
+	for h := range 24 {
+		for cat, ip := range ips {
+			n := 10
+			if cat == CategoryCloud && h >= 1 && h <= 5 {
+				n = 200
+			}
+			for range n {
+				rec, ok := r.Lookup(netip.MustParseAddr(ip))
+				if !ok {
+					t.Fatalf("Robots has no range for %s", ip)
+				}
+				tr.CountCategory(rec.Category, hour(h))
+				want[rec.Category]++
+			}
+		}
+	}
+	return tr, want
+}
+
+func TestTrafficCategories(t *testing.T) {
+	tr, want := robotNight(t)
+	got := tr.Hourly(hour(23), 24)
+	sums := make(map[string]uint64)
+	for k, name := range got.Keys {
+		for _, c := range got.Counts[k] {
+			sums[name] += c
+		}
+	}
+	for cat, n := range want {
+		if sums[cat.String()] != n {
+			t.Errorf("count of %v = %d, want %d", cat, sums[cat.String()], n)
+		}
+	}
+	var buf bytes.Buffer
+	if err := got.WriteSVG(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for cat, color := range map[Category]string{CategoryCloud: "#f28e2b", CategoryCrawler: "#59a14f"} {
+		if !strings.Contains(buf.String(), `fill="`+color+`"><title>`+cat.String()) {
+			t.Errorf("the %v layer is not drawn in %s", cat, color)
+		}
+	}
+	const golden = "testdata/traffic-category.svg"
+	if *update {
+		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if g, err := os.ReadFile(golden); err != nil || !bytes.Equal(g, buf.Bytes()) {
+		t.Errorf("WriteSVG differs from %s (run with -update to accept): %v", golden, err)
+	}
+}
+
+// TestTrafficCategoryConcurrent counts categories from 8 goroutines;
+// every count is kept.
+func TestTrafficCategoryConcurrent(t *testing.T) {
+	tr := newTraffic(t, TrafficConfig{})
+	const per = 2000
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range per {
+				tr.CountCategory(Category(1+(i+g)%5), hour(g%3))
+			}
+		})
+	}
+	wg.Wait()
+	if got := tr.Hourly(hour(2), 3).Total(); got != 8*per {
+		t.Errorf("Total() = %d, want %d", got, 8*per)
+	}
+}
+
+func BenchmarkTrafficCountCategory(b *testing.B) {
+	tr := newTraffic(b, TrafficConfig{})
+	at := hour(3)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		tr.CountCategory(Category(1+i%5), at)
+		i++
+	}
+}
+
+func BenchmarkTrafficCountCategoryParallel(b *testing.B) {
+	tr := newTraffic(b, TrafficConfig{})
+	at := hour(3)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			tr.CountCategory(Category(1+i%5), at)
 			i++
 		}
 	})
