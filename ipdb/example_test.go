@@ -231,3 +231,78 @@ func Example_readme() {
 	// 2 ipdb: line 2: "10.0.1.0,10.0.0.9,B,": start after end
 	// true
 }
+
+func ExampleRobots() {
+	robots := ipdb.Robots() // decode once, keep
+	for _, s := range []string{"66.249.66.1", "3.5.140.1", "172.224.226.1", "127.0.0.1"} {
+		rec, ok := robots.Lookup(netip.MustParseAddr(s))
+		if !ok {
+			fmt.Printf("%s: not a known network\n", s)
+			continue
+		}
+		fmt.Printf("%s: %s, %v, %v\n", s, rec.Owner, rec.Category, rec.Verdict)
+	}
+	// Output:
+	// 66.249.66.1: Googlebot, crawler, allow
+	// 3.5.140.1: Amazon AWS, cloud, deny
+	// 172.224.226.1: iCloud Private Relay, vpn, allow
+	// 127.0.0.1: not a known network
+}
+
+func ExampleLoadOptions_categories() {
+	// A crawler's published list: every row is a crawler to allow.
+	// Columns may override the source's defaults row by row.
+	const csv = "192.0.2.0/25,Examplebot,\n192.0.2.128/25,Examplebot staging,deny\n"
+	t, err := ipdb.Load(strings.NewReader(csv), &ipdb.LoadOptions{
+		Columns:  ipdb.Columns{Prefix: 1, Owner: 2, Verdict: 3},
+		Category: ipdb.CategoryCrawler,
+		Verdict:  ipdb.VerdictAllow,
+	})
+	if err != nil {
+		panic(err)
+	}
+	for _, s := range []string{"192.0.2.1", "192.0.2.200"} {
+		rec, _ := t.Lookup(netip.MustParseAddr(s))
+		fmt.Println(s, rec.Owner, rec.Category, rec.Verdict)
+	}
+	// Output:
+	// 192.0.2.1 Examplebot crawler allow
+	// 192.0.2.200 Examplebot staging crawler deny
+}
+
+func ExampleRecord_Fingerprint() {
+	// "Signed up from a cloud server of owner X" as a fingerprint that
+	// a graph of accounts (fraudgraph's AddFingerprint(account, kind,
+	// value)) links accounts by.
+	robots := ipdb.Robots()
+	rec, _ := robots.Lookup(netip.MustParseAddr("3.5.140.1"))
+	kind, value, ok := rec.Fingerprint()
+	fmt.Println(kind, value, ok)
+	m, _ := robots.LookupMatch(netip.MustParseAddr("3.5.140.1"))
+	kind, value, _ = m.Fingerprint()
+	fmt.Println(kind, value)
+	// Output:
+	// ipdb-cloud Amazon AWS true
+	// ipdb-cloud-range Amazon AWS 3.5.126.0-3.5.169.255
+}
+
+func ExampleTraffic_CountCategory() {
+	robots := ipdb.Robots()
+	tr, err := ipdb.NewTraffic(ipdb.TrafficConfig{Hours: 24})
+	if err != nil {
+		panic(err)
+	}
+	night := time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)
+	for _, s := range []string{"3.5.140.1", "3.5.140.2", "66.249.66.1"} {
+		rec, _ := robots.Lookup(netip.MustParseAddr(s))
+		tr.CountCategory(rec.Category, night)
+	}
+	h := tr.Hourly(night, 1)
+	for k, key := range h.Keys {
+		fmt.Println(key, h.Counts[k][0])
+	}
+	// h.WriteSVG(w) draws the hours, categories in fixed colours.
+	// Output:
+	// cloud 2
+	// crawler 1
+}
