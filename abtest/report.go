@@ -360,6 +360,10 @@ func (m *Monitor) observe(fn string, day int, control, treatment Sample, last bo
 		// control mean and standard error.
 		m.fut.eta = m.o.MDE * math.Abs(cmp.Control) / cmp.SE / math.Sqrt(info)
 	}
+	cf := math.NaN() // the design's boundary at its planned end, before this look
+	if o.MDE > 0 && info < 1 {
+		cf = m.finalBound()
+	}
 	c, look, err := m.take(fn, info, last)
 	if err != nil {
 		return Report{}, err
@@ -392,7 +396,7 @@ func (m *Monitor) observe(fn string, day int, control, treatment Sample, last bo
 	if o.LowerIsBetter && m.sides == OneSided {
 		z = -z
 	}
-	m.power(&r, cmp, c, info)
+	m.power(&r, cmp, c, cf, info)
 	sig := z >= c || (m.sides == TwoSided && -z >= c)
 	powered := info >= 1-1e-9 || last
 	futile := false
@@ -476,7 +480,7 @@ func (m *Monitor) take(fn string, t float64, last bool) (float64, bool, error) {
 }
 
 // power fills the report's power figures for the planned lift.
-func (m *Monitor) power(r *Report, cmp Comparison, c, info float64) {
+func (m *Monitor) power(r *Report, cmp Comparison, c, cf, info float64) {
 	if m.o.MDE == 0 || !(cmp.SE > 0) || cmp.Control == 0 {
 		return
 	}
@@ -484,9 +488,8 @@ func (m *Monitor) power(r *Report, cmp Comparison, c, info float64) {
 	r.Power = detect(delta, c, m.sides)
 	if info > 0 {
 		full := delta / math.Sqrt(info)
-		cf := c
-		if info < 1 {
-			cf = m.finalBound()
+		if math.IsNaN(cf) {
+			cf = c
 		}
 		r.PlannedPower = detect(full, cf, m.sides)
 	}
