@@ -105,3 +105,38 @@ func TestProgress(t *testing.T) {
 		assert.Equal(t, 5, strings.Count(out.String(), "8.8.8.8\t-\n"))
 	})
 }
+
+func TestRobots(t *testing.T) {
+	dir := t.TempDir()
+	chart := filepath.Join(dir, "chart.svg")
+	var out, errw strings.Builder
+	code := cli([]string{"-robots", "-svg", chart, "-at", "2026-12-01T03:30:00Z", "66.249.66.1", "3.5.140.1", "10.1.2.3"}, nil, &out, &errw, time.Hour)
+	require.Equal(t, 0, code, errw.String())
+	assert.Equal(t, "66.249.66.1\tGooglebot\tcrawler\tallow\t66.249.64.0-66.249.67.95\n"+
+		"3.5.140.1\tAmazon AWS\tcloud\tdeny\t3.5.126.0-3.5.169.255\n"+
+		"10.1.2.3\t-\n", out.String())
+	svg, err := os.ReadFile(chart)
+	require.NoError(t, err)
+	assert.Contains(t, string(svg), "<title>crawler 2026-12-01 03:00: 1</title>")
+	assert.Contains(t, string(svg), "<title>cloud 2026-12-01 03:00: 1</title>")
+}
+
+func TestSignups(t *testing.T) {
+	var out, errw strings.Builder
+	in := "10 3.5.140.1\n11 3.5.140.2\n12 66.249.66.1\n13 10.1.2.3\n"
+	require.Equal(t, 0, cli([]string{"-signups"}, strings.NewReader(in), &out, &errw, time.Hour), errw.String())
+	assert.Equal(t, "10\t11\tipdb-cloud-range\n11\t10\tipdb-cloud-range\n", out.String(),
+		"the two signups from one Amazon range are linked; the crawler and the unlisted address are not")
+	out.Reset()
+	errw.Reset()
+	assert.Equal(t, 1, cli([]string{"-signups"}, strings.NewReader("x 1.2.3.4\n"), &out, &errw, time.Hour))
+	assert.Contains(t, errw.String(), `ipdb: signups line 1: account "x"`)
+}
+
+func TestRobotsFlags(t *testing.T) {
+	for _, args := range [][]string{{"-svg", "x.svg"}, {"-robots", "-csv", "a.csv"}, {"-robots", "-at", "yesterday"}} {
+		var out, errw strings.Builder
+		assert.Equal(t, 2, cli(args, nil, &out, &errw, time.Hour), "%v", args)
+		assert.Contains(t, errw.String(), "usage: ipdb")
+	}
+}
