@@ -11,7 +11,10 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 	"unsafe"
+
+	"github.com/craftkit/craftkit/ipdb"
 )
 
 // TestRatios measures lookups of every implementation in interleaved
@@ -104,4 +107,39 @@ func threadCPU() int64 {
 		panic(fmt.Sprint("clock_gettime: ", errno))
 	}
 	return ts.Nano()
+}
+
+// TestTrafficCPU measures the CPU time of one count of ipdb.Traffic
+// (by owner and by category) on the locked thread, as medians over
+// rounds: the wall time of BenchmarkTrafficCount inflates with the load
+// of a shared machine.
+//
+//	IPBENCH_RATIOS=1 go test -run TrafficCPU -v ./ipdb/
+func TestTrafficCPU(t *testing.T) {
+	if os.Getenv("IPBENCH_RATIOS") == "" {
+		t.Skip("IPBENCH_RATIOS=1 runs the CPU-time study")
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	tr, err := ipdb.NewTraffic(ipdb.TrafficConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	owners := []string{"Amazon AWS", "Google", "Microsoft Azure", "Hetzner Online", "OVH", "DigitalOcean", "Linode", "Crawler"}
+	at := time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)
+	const n = 1 << 20
+	var byOwner, byCategory []float64
+	for range 15 {
+		start := threadCPU()
+		for i := range n {
+			tr.Count(owners[i&7], at)
+		}
+		byOwner = append(byOwner, float64(threadCPU()-start)/n)
+		start = threadCPU()
+		for i := range n {
+			tr.CountCategory(ipdb.Category(1+i%5), at)
+		}
+		byCategory = append(byCategory, float64(threadCPU()-start)/n)
+	}
+	t.Logf("Traffic.Count: %.1f CPU ns per count, CountCategory: %.1f (medians of 15 rounds of %d)", median(byOwner), median(byCategory), n)
 }
