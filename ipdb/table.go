@@ -12,7 +12,10 @@ import (
 //
 // # Layout
 //
-// Each family keeps its ranges in flat sorted arrays: for IPv4 a []uint32
+// IPv4 tables of blockMin (65,536) ranges or more with at most 2^16
+// owners use the block layout of block.go: six ranges a 64-byte line and
+// an index naming the line of each bucket, so a lookup reads one entry
+// and one line. Otherwise each family keeps its ranges in flat sorted arrays: for IPv4 a []uint32
 // of starts, which lookups search, and a []uint64 packing each end with
 // its owner's index (12 bytes per range); for IPv6 a []uint64 of the
 // starts' high halves, which lookups search, and 32-byte cells with the
