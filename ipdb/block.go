@@ -24,6 +24,8 @@ import "math/bits"
 //
 // Memory: 64/6 = 10.7 bytes per range when lines are full, plus 4 bytes
 // per bucket at about one bucket per two ranges (2 bytes a range).
+// Clustered data, where many lines begin in few buckets, keeps the flat
+// layout (see clustered).
 const (
 	blockMin   = 1 << 16 // ranges from which an IPv4 table uses blocks
 	blockSlots = 6
@@ -206,4 +208,22 @@ func buildBlocks(lo, hi, own []uint32) (*blocks4, bool) {
 		x.idx[b] = cut<<24 | uint32(l)
 	}
 	return x, true
+}
+
+// clustered reports whether more than 1/16 of the lines lie behind slow
+// buckets: clustered data (many lines in few buckets), whose lookups
+// take the slow path's binary search over line keys. The flat layout's
+// radix index, with child nodes over the clusters, serves it faster.
+func (x *blocks4) clustered() bool {
+	slow := 0
+	for b, e := range x.idx {
+		if e>>24 == blockSlow {
+			last := len(x.lines) - 1
+			if b+1 < len(x.idx) {
+				last = int(x.idx[b+1] & blockLine)
+			}
+			slow += last - int(e&blockLine)
+		}
+	}
+	return slow*16 > len(x.lines)
 }

@@ -2,6 +2,7 @@ package ipdb
 
 import (
 	"bytes"
+	"fmt"
 	"math/rand/v2"
 	"net/netip"
 	"strconv"
@@ -158,22 +159,25 @@ func disjointSorted(spans [][2]uint32) [][2]uint32 {
 }
 
 // TestBlocksChosen checks the automatic choice: big tables with few
-// owners use blocks, small ones and ones with more than 2^16 owners keep
-// the flat layout, and both answer like the reference.
+// owners use blocks, small ones, clustered ones and ones with more than
+// 2^16 owners keep the flat layout, and all answer like the reference.
 func TestBlocksChosen(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 21))
-	spans := randomRanges4(rng, blockMin+100, 0, ^uint32(0))
+	sparse := randomRanges4(rng, blockMin+100, 0, ^uint32(0))
 	for _, tt := range []struct {
 		name   string
 		n      int
 		owners int
 		blocks bool
+		spans  [][2]uint32
 	}{
-		{"small", blockMin - 1, 26, false},
-		{"big", blockMin + 100, 26, true},
-		{"owners", blockMin + 100, 1 << 17, false},
+		{"small", blockMin - 1, 26, false, sparse},
+		{"big", blockMin + 100, 26, true, sparse},
+		{"owners", blockMin + 100, 1 << 17, false, sparse},
+		{"clustered", blockMin + 100, 26, false, clustered4(blockMin+200, 4, 2)},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			spans := tt.spans
 			var b Builder
 			var rows []row[u32]
 			for j, s := range spans[:tt.n] {
@@ -283,3 +287,54 @@ func flatLayout(tab *Table) *Table {
 	t.v6 = tab.v6
 	return t
 }
+
+// clustered4 returns n random ranges packed into `clusters` blocks of
+// 2^20 addresses each: lists dense in a few networks.
+func clustered4(n, clusters int, seed uint64) [][2]uint32 {
+	rng := rand.New(rand.NewPCG(seed, 9))
+	var spans [][2]uint32
+	for c := range clusters {
+		base := uint32(c)<<26 + 1<<20
+		spans = append(spans, randomRanges4(rng, n/clusters, base, 1<<20)...)
+	}
+	return spans
+}
+
+// BenchmarkBlocksClustered compares the block and flat layouts on
+// clustered data, where many buckets take the block index's slow path.
+func BenchmarkBlocksClustered(b *testing.B) {
+	for _, clusters := range []int{4, 64} {
+		spans := clustered4(200_000, clusters, 1)
+		var rows []row[u32]
+		for i, s := range spans {
+			rows = append(rows, row[u32]{lo: u32(s[0]), hi: u32(s[1]), val: uint32(i % 100)})
+		}
+		owners := make([]Record, 100)
+		flat := newTableLayout(owners, slicesClone(rows), nil, false)
+		blk := withBlocks(b, flat)
+		x := blk.v4.blk
+		slow := 0
+		for _, e := range x.idx {
+			if e>>24 == blockSlow {
+				slow++
+			}
+		}
+		b.Logf("clusters=%d: %d ranges, %d lines, %d buckets, %d slow; %.1f B/range; clustered %v", clusters, x.n, len(x.lines), x.nb, slow, float64(x.bytes())/float64(x.n), x.clustered())
+		probes := probes4(spans, 1<<16)
+		for _, tt := range []struct {
+			name string
+			t    *Table
+		}{{"blocks", blk}, {"flat", flat}} {
+			b.Run(fmt.Sprintf("clusters=%d/layout=%s", clusters, tt.name), func(b *testing.B) {
+				b.ReportAllocs()
+				i := 0
+				for b.Loop() {
+					tt.t.Lookup(probes[i&(len(probes)-1)])
+					i++
+				}
+			})
+		}
+	}
+}
+
+func slicesClone[T any](s []T) []T { return append([]T(nil), s...) }

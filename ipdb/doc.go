@@ -92,7 +92,9 @@
 // buckets allow, 13.0 bytes a range of whole heap after building at a
 // million ranges and 13.8 at 100,000 (bench/ipdb, runtime.MemStats after
 // GC). Tables with more than 65,536 distinct owners keep the flat
-// layout.
+// layout, and so do clustered ones (more than 1/16 of the lines in
+// buckets where several lines begin), where the flat layout's index is
+// faster (25 against 30 ns wall for 200,000 ranges in four /12s).
 //
 // Smaller IPv4 tables, and every IPv6 table, keep each family in flat
 // sorted arrays, 12 bytes per range for IPv4 (start, end, owner index)
@@ -101,7 +103,7 @@
 // data's span; crowded buckets (clustered IPv6 lists) get child nodes
 // over the part of their keys their ranges occupy. The index of a family
 // takes at most 256 KiB, and for small tables it is most of the memory:
-// the 3,429-range ipcat table holds about 84 bytes a range of whole heap
+// the 3,429-range ipcat table holds about 85 bytes a range of whole heap
 // (owners' strings included), a synthetic table of 3,429 ranges 80. A
 // lookup allocates nothing.
 //

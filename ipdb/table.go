@@ -341,8 +341,8 @@ func newTable(owners []Record, rows4 []row[u32], rows6 []row[u128]) *Table {
 	return newTableLayout(owners, rows4, rows6, len(rows4) >= blockMin)
 }
 
-// newTableLayout is newTable, with blocks for IPv4 when asked and the
-// owners fit 16 bits.
+// newTableLayout is newTable, with blocks for IPv4 when asked, the
+// owners fit 16 bits and the data is not clustered.
 func newTableLayout(owners []Record, rows4 []row[u32], rows6 []row[u128], blocks bool) *Table {
 	t := &Table{owners: owners}
 	if blocks && len(owners) <= 1<<16 {
@@ -352,7 +352,7 @@ func newTableLayout(owners []Record, rows4 []row[u32], rows6 []row[u128], blocks
 		for i, r := range rows4 {
 			lo[i], hi[i], own[i] = uint32(r.lo), uint32(r.hi), r.val
 		}
-		if x, ok := buildBlocks(lo, hi, own); ok {
+		if x, ok := buildBlocks(lo, hi, own); ok && !x.clustered() {
 			t.v4.blk = x
 			rows4 = nil
 		}
