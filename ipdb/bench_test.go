@@ -294,3 +294,10 @@ func BenchmarkLookupProviders6(b *testing.B) {
 	}
 	benchTable(b, tab, probes)
 }
+
+func BenchmarkRobots(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		Robots()
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"testing/fstest"
 	"time"
 
 	"github.com/craftkit/craftkit/ipdb"
@@ -305,4 +306,41 @@ func ExampleTraffic_CountCategory() {
 	// Output:
 	// cloud 2
 	// crawler 1
+}
+
+func ExampleBuilder_ReadLists() {
+	// Published lists in the layout of github.com/lord-alfred/ipranges,
+	// one directory per list, merged under an existing table of
+	// datacenters; the innermost range wins.
+	lists := fstest.MapFS{
+		"examplecloud/ipv4_merged.txt": {Data: []byte("198.51.100.0/24\n")},
+		"examplebot/ipv4_merged.txt":   {Data: []byte("198.51.100.64/26\n")},
+		"examplebot/ipv6_merged.txt":   {Data: []byte("2001:db8:b07::/48\n")},
+	}
+	const sources = `list,owner,url,category,verdict
+examplecloud,Example Cloud,https://cloud.example/,cloud,deny
+examplebot,Examplebot,https://bot.example/,crawler,allow
+`
+	var dc ipdb.Builder
+	dc.AddPrefix(netip.MustParsePrefix("198.51.0.0/16"), ipdb.Record{Owner: "Example Hosting"})
+	hosting, _ := dc.Build()
+
+	b := ipdb.Builder{Innermost: true}
+	b.AddTable(hosting, ipdb.CategoryDatacenter, ipdb.VerdictDeny)
+	if err := b.ReadLists(strings.NewReader(sources), lists); err != nil {
+		panic(err)
+	}
+	t, err := b.Build()
+	if err != nil {
+		panic(err)
+	}
+	for _, s := range []string{"198.51.1.1", "198.51.100.1", "198.51.100.70", "2001:db8:b07::1"} {
+		rec, _ := t.Lookup(netip.MustParseAddr(s))
+		fmt.Println(s, rec.Owner, rec.Category, rec.Verdict)
+	}
+	// Output:
+	// 198.51.1.1 Example Hosting datacenter deny
+	// 198.51.100.1 Example Cloud cloud deny
+	// 198.51.100.70 Examplebot crawler allow
+	// 2001:db8:b07::1 Examplebot crawler allow
 }
