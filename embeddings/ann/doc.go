@@ -1,0 +1,84 @@
+// Package ann answers approximate cosine nearest-neighbour queries over
+// the vectors of an [embeddings.Model] (or any float32 vectors) with
+// HNSW graphs, for models too large for the exact scan of
+// [embeddings.Model.Search].
+//
+// Start here:
+//
+//   - ix, err := ann.New(ctx, m, ann.Config{}) indexes the model m; see
+//     [Config] for the knobs, all optional.
+//   - ix.Nearest("item:42", 10) or ix.Search(ann.Query{Token: "query:boots",
+//     Type: "shop"}) returns about the 10 most similar tokens, best first.
+//   - ix.WriteFile("items.ann") saves it atomically; [ReadFile] loads it.
+//
+// # Model
+//
+// The index follows Malkov and Yashunin, "Efficient and robust
+// approximate nearest neighbor search using Hierarchical Navigable Small
+// World graphs" (https://arxiv.org/abs/1603.09320): every vector is a
+// node of layer 0 and, with probability M^−l, of layers 1..l; a node
+// keeps up to 2·M links on layer 0 and M above, chosen among the
+// EfConstruction closest nodes found while inserting it by the paper's
+// heuristic (a candidate is kept only if it is closer to the node than
+// to every link already kept). A query descends greedily from the top
+// layer and searches layer 0 best-first with a candidate list of Ef
+// nodes. Vectors are stored normalised, so scores are cosines, as in
+// [embeddings.Model.Search].
+//
+// # Token types
+//
+// A token's type is the text before its first ':' ("item" in
+// "item:42"), as in the embeddings package. Each type with at least
+// [Config.ExactBelow] tokens (2048 by default) gets a graph of its own,
+// the other types share one more graph, and a type smaller than
+// ExactBelow is searched exactly when a query asks for it alone. So a
+// query with [Query.Type] searches only that type's tokens, and its
+// recall does not fall when the type is rare, as it would if one graph
+// were filtered after the fact. A query without a type searches every
+// graph and merges the results: with a few large types it costs a few
+// graph searches.
+//
+// # Recall and cost
+//
+// [Index.SearchExact] scans the index's own vectors and is the recall
+// reference; so is [embeddings.Model.Search] for an index built with
+// [New]. Raise [Query.Ef] (or [Config.EfSearch], 64 by default) for
+// recall, [Config.M] and [Config.EfConstruction] for a better graph at
+// more memory and build time. Measured with bench/ann (1,000 held-out
+// queries, 100-d vectors from a mixture of 1,000 Gaussians each spread
+// along its own 16-d subspace, M 16, EfConstruction 200, 2 shared
+// cores; per CPU-second of one goroutine):
+//
+//	n = 100,000: recall@10 0.996 at Ef 20, 8,500 queries per CPU-second,
+//	24 times the exact scan; 0.9999 at Ef 40, 16 times. Build 520 µs of
+//	CPU per vector.
+//
+// Memory is 4·Dim bytes of vector, 8·M+4 bytes of layer-0 links and
+// about 4·(M+1)/(M−1) bytes of upper links per token, plus the token's
+// bytes and 17 bytes of lookup tables: 563 bytes per 100-d token at M
+// 16. Build time grows with n·log n; query time with log n. Distances
+// use a pure-Go dot product with eight accumulators.
+//
+// # Files
+//
+// [Index.WriteTo] and [Index.WriteFile] write a versioned binary format
+// (magic "CKANNIDX", version 1, little-endian, CRC-32C trailer) holding
+// the tokens, the unit vectors and the graphs; WriteFile replaces the
+// file atomically. [Read] and [ReadFile] check every size against the
+// format's limits before reading on, allocate at most 1 MiB at a time
+// as the data arrives, and check every link, level, token order and
+// vector and the checksum: a truncated or corrupt file gives an error
+// wrapping [ErrFormat], never a panic or an allocation the file's bytes
+// do not back. Reading costs about what writing does (0.9 s for 100,000
+// 100-d vectors).
+//
+// # Concurrency
+//
+// Building runs [Config.Threads] goroutines (GOMAXPROCS by default) that
+// insert nodes at once, each link list guarded by its own lock; they all
+// exit before [New] returns, and cancelling ctx stops them within 64
+// insertions each. With Threads 1 the index is a deterministic function
+// of the input and [Config.Seed]. A built or loaded [Index] is immutable
+// and safe for concurrent use: any number of goroutines may search it at
+// once, each query using buffers from a pool.
+package ann
