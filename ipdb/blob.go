@@ -35,7 +35,7 @@ func (t *Table) AppendBinary(b []byte) ([]byte, error) {
 	b = binary.LittleEndian.AppendUint16(b, 0)
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(t.owners)))
 	b = binary.LittleEndian.AppendUint32(b, uint32(t.v4.n()))
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(t.v6.hi)))
+	b = binary.LittleEndian.AppendUint32(b, uint32(t.v6.n()))
 	for _, r := range t.owners {
 		b = binary.AppendUvarint(b, uint64(len(r.Owner)))
 		b = append(b, r.Owner...)
@@ -55,18 +55,20 @@ func (t *Table) AppendBinary(b []byte) ([]byte, error) {
 		b = binary.LittleEndian.AppendUint32(b, own)
 		return true
 	})
-	c6 := t.v6.cells
-	for i, c := range c6 {
-		b = binary.BigEndian.AppendUint64(b, t.v6.hi[i])
-		b = binary.BigEndian.AppendUint64(b, c.loLo)
-	}
-	for _, c := range c6 {
-		b = binary.BigEndian.AppendUint64(b, c.hiHi)
-		b = binary.BigEndian.AppendUint64(b, c.hiLo)
-	}
-	for _, c := range c6 {
-		b = binary.LittleEndian.AppendUint32(b, c.own)
-	}
+	t.v6.each(func(lo, _ u128, _ uint32) bool {
+		b = binary.BigEndian.AppendUint64(b, lo.hi)
+		b = binary.BigEndian.AppendUint64(b, lo.lo)
+		return true
+	})
+	t.v6.each(func(_, hi u128, _ uint32) bool {
+		b = binary.BigEndian.AppendUint64(b, hi.hi)
+		b = binary.BigEndian.AppendUint64(b, hi.lo)
+		return true
+	})
+	t.v6.each(func(_, _ u128, own uint32) bool {
+		b = binary.LittleEndian.AppendUint32(b, own)
+		return true
+	})
 	b = binary.LittleEndian.AppendUint32(b, checksum(b[start:]))
 	return b, nil
 }

@@ -210,20 +210,25 @@ func buildBlocks(lo, hi, own []uint32) (*blocks4, bool) {
 	return x, true
 }
 
-// clustered reports whether more than 1/16 of the lines lie behind slow
-// buckets: clustered data (many lines in few buckets), whose lookups
-// take the slow path's binary search over line keys. The flat layout's
-// radix index, with child nodes over the clusters, serves it faster.
-func (x *blocks4) clustered() bool {
-	slow := 0
-	for b, e := range x.idx {
+// clustered reports whether the slow buckets' binary searches would cost
+// lookups more than a quarter of a line read on average (lookups spread
+// over the lines): clustered data, many lines beginning in few buckets.
+// The flat layout's radix index, with child nodes over the clusters,
+// serves it faster.
+func (x *blocks4) clustered() bool { return clusteredIndex(x.idx, len(x.lines)) }
+
+// clusteredIndex is clustered for an index of entries idx over lines.
+func clusteredIndex(idx []uint32, lines int) bool {
+	extra := 0 // line reads of the binary searches, summed over lines
+	for b, e := range idx {
 		if e>>24 == blockSlow {
-			last := len(x.lines) - 1
-			if b+1 < len(x.idx) {
-				last = int(x.idx[b+1] & blockLine)
+			last := lines - 1
+			if b+1 < len(idx) {
+				last = int(idx[b+1] & blockLine)
 			}
-			slow += last - int(e&blockLine)
+			k := last - int(e&blockLine) + 1
+			extra += k * bits.Len(uint(k))
 		}
 	}
-	return slow*16 > len(x.lines)
+	return extra*4 > lines
 }

@@ -15,7 +15,8 @@ import (
 // IPv4 tables of blockMin (65,536) ranges or more with at most 2^16
 // owners use the block layout of block.go: six ranges a 64-byte line and
 // an index naming the line of each bucket, so a lookup reads one entry
-// and one line. Otherwise each family keeps its ranges in flat sorted arrays: for IPv4 a []uint32
+// and one line; so do IPv6 tables of blockMin /64-granular ranges or
+// more (block6.go). Otherwise each family keeps its ranges in flat sorted arrays: for IPv4 a []uint32
 // of starts, which lookups search, and a []uint64 packing each end with
 // its owner's index (12 bytes per range); for IPv6 a []uint64 of the
 // starts' high halves, which lookups search, and 32-byte cells with the
@@ -86,6 +87,40 @@ type table6 struct {
 	idx   radix[uint64] // over the high 64 bits
 	// rawKeys is set when rawV6key may read lookup keys (rawKeysOK).
 	rawKeys bool
+	// blk holds large tables of /64-granular ranges instead of hi,
+	// cells and idx (see block6.go).
+	blk *blocks6
+}
+
+// n returns the number of ranges.
+func (t *table6) n() int {
+	if t.blk != nil {
+		return t.blk.n
+	}
+	return len(t.hi)
+}
+
+// each yields every range in increasing order.
+func (t *table6) each(yield func(lo, hi u128, own uint32) bool) {
+	if t.blk != nil {
+		t.blk.each(func(lo, hi uint64, own uint32) bool {
+			return yield(u128{lo, 0}, u128{hi, ^uint64(0)}, own)
+		})
+		return
+	}
+	for i, c := range t.cells {
+		if !yield(u128{t.hi[i], c.loLo}, u128{c.hiHi, c.hiLo}, c.own) {
+			return
+		}
+	}
+}
+
+// key returns the key of a valid IPv6 address.
+func (t *table6) key(ip *netip.Addr) u128 {
+	if t.rawKeys {
+		return rawV6key(ip)
+	}
+	return v6key(*ip)
 }
 
 // cell6 is the rest of one IPv6 range: the start's low half, the end as
@@ -96,7 +131,7 @@ type cell6 struct {
 }
 
 // Len returns the number of disjoint ranges (both families).
-func (t *Table) Len() int { return t.v4.n() + len(t.v6.hi) }
+func (t *Table) Len() int { return t.v4.n() + t.v6.n() }
 
 // Lookup returns the record of the range containing ip, and whether there
 // is one. IPv4-mapped IPv6 addresses are looked up as IPv4; zones are
@@ -140,6 +175,13 @@ func (t *Table) LookupMatch(ip netip.Addr) (Match, bool) {
 	if !ip.IsValid() {
 		return Match{}, false
 	}
+	if x := t.v6.blk; x != nil {
+		ln, s, ok := x.find(t.v6.key(&ip).hi)
+		if !ok {
+			return Match{}, false
+		}
+		return Match{Range{u128{ln.lo[s], 0}.addr(), u128{ln.hi[s], ^uint64(0)}.addr()}, t.owners[ln.own[s]]}, true
+	}
 	var k uint32
 	var ok bool
 	if t.v6.rawKeys {
@@ -176,6 +218,13 @@ func (t *Table) find(ip netip.Addr) (uint32, bool) {
 	}
 	if !ip.IsValid() {
 		return 0, false
+	}
+	if x := t.v6.blk; x != nil {
+		ln, s, ok := x.find(t.v6.key(&ip).hi)
+		if !ok {
+			return 0, false
+		}
+		return uint32(ln.own[s]), true
 	}
 	var k uint32
 	var ok bool
@@ -323,12 +372,9 @@ func (t *Table) All() iter.Seq2[Range, Record] {
 		if stop {
 			return
 		}
-		for i, c := range t.v6.cells {
-			r := Range{u128{t.v6.hi[i], c.loLo}.addr(), u128{c.hiHi, c.hiLo}.addr()}
-			if !yield(r, t.owners[c.own]) {
-				return
-			}
-		}
+		t.v6.each(func(lo, hi u128, own uint32) bool {
+			return yield(Range{lo.addr(), hi.addr()}, t.owners[own])
+		})
 	}
 }
 
@@ -338,14 +384,25 @@ func (t *Table) Owners() []Record { return t.owners }
 
 // newTable lays out settled (sorted, disjoint) rows and builds the indexes.
 func newTable(owners []Record, rows4 []row[u32], rows6 []row[u128]) *Table {
-	return newTableLayout(owners, rows4, rows6, len(rows4) >= blockMin)
+	return newTableLayout(owners, rows4, rows6, true)
+}
+
+// wholeSixtyFours reports whether every row starts and ends on a /64
+// boundary.
+func wholeSixtyFours(rows []row[u128]) bool {
+	for _, r := range rows {
+		if r.lo.lo != 0 || r.hi.lo != ^uint64(0) {
+			return false
+		}
+	}
+	return true
 }
 
 // newTableLayout is newTable, with blocks for IPv4 when asked, the
 // owners fit 16 bits and the data is not clustered.
 func newTableLayout(owners []Record, rows4 []row[u32], rows6 []row[u128], blocks bool) *Table {
 	t := &Table{owners: owners}
-	if blocks && len(owners) <= 1<<16 {
+	if blocks && len(owners) <= 1<<16 && len(rows4) >= blockMin {
 		lo := make([]uint32, len(rows4))
 		hi := make([]uint32, len(rows4))
 		own := make([]uint32, len(rows4))
@@ -371,6 +428,18 @@ func newTableLayout(owners []Record, rows4 []row[u32], rows6 []row[u128], blocks
 		}
 		if !ok {
 			t.v4.idx = buildRadix(lo, ends, true)
+		}
+	}
+	if blocks && len(owners) <= 1<<16 && len(rows6) >= blockMin && wholeSixtyFours(rows6) {
+		lo := make([]uint64, len(rows6))
+		hi := make([]uint64, len(rows6))
+		own := make([]uint32, len(rows6))
+		for i, r := range rows6 {
+			lo[i], hi[i], own[i] = r.lo.hi, r.hi.hi, r.val
+		}
+		if x, ok := buildBlocks6(lo, hi, own); ok && !x.clustered() {
+			t.v6 = table6{blk: x, rawKeys: rawKeysOK()}
+			rows6 = nil
 		}
 	}
 	if len(rows6) > 0 {
