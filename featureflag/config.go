@@ -272,8 +272,11 @@ func (c *compiler) build(name string, fields []field, load bool) *flagDef {
 	if len(f.variants) == 0 {
 		f.variants, f.pct, f.killed = []string{"on"}, []float64{0}, []bool{false}
 	}
+	var lanesField *field
 	for _, fd := range fields {
 		switch fd.key {
+		case "lanes":
+			lanesField = &fd
 		case "enabled", "description":
 			if fd.key == "description" && fd.val.kind != kString {
 				c.p.at(fd.val, fd.path(), ErrType, "description must be a string, not a %s", fd.val.kind)
@@ -334,14 +337,91 @@ func (c *compiler) build(name string, fields []field, load bool) *flagDef {
 		fd, _ := byKey("end")
 		c.p.at(fd.val, fd.path(), ErrValue, "end %s is not after start %s", f.end.Format(time.RFC3339), f.start.Format(time.RFC3339))
 	}
+	var lanes []int
+	if lanesField != nil {
+		lanes = c.lanes(f, *lanesField)
+	}
 	if len(c.p.errs)+c.p.dropped > before {
 		return nil
 	}
 	f.state = keyState(f.key)
-	f.segs = buildLayout(f.layout, f.pct)
+	f.segs = buildLayout(f.layout, f.pct, lanes)
 	f.source = string(src)
 	c.buf = src
 	return f
+}
+
+// lanes compiles "lanes", the ordered list of variants owning the
+// stable layout's lanes ("" for a free lane), into each variant's lane.
+// Every variant with a percentage must own a lane; a flag whose enabled
+// is a fixed string serves no percentages, so only the list itself is
+// checked. Variants without a percentage get lanes after the list.
+func (c *compiler) lanes(f *flagDef, fd field) []int {
+	if fd.val.kind != kArray {
+		c.p.at(fd.val, fd.path(), ErrType, "lanes must be a list of variant names, not a %s", fd.val.kind)
+		return nil
+	}
+	if len(fd.val.arr) > MaxVariants {
+		c.p.at(fd.val, fd.path(), ErrTooLarge, "%d lanes, more than %d", len(fd.val.arr), MaxVariants)
+		return nil
+	}
+	if f.layout == Cumulative {
+		c.p.at(fd.val, fd.path(), ErrValue, "lanes apply to the stable layout, not the cumulative one")
+		return nil
+	}
+	lane := make([]int, len(f.variants))
+	for i := range lane {
+		lane[i] = -1
+	}
+	fixed := f.fixed != noVariant
+	for i, e := range fd.val.arr {
+		ipath := func() string { return fmt.Sprintf("%s[%d]", fd.path(), i) }
+		if e.kind != kString {
+			c.p.at(e, ipath(), ErrType, "lane must be a variant name or \"\" (a free lane), not a %s", e.kind)
+			continue
+		}
+		if e.str == "" || fixed {
+			continue
+		}
+		v := f.variantIndex(e.str)
+		switch {
+		case v < 0:
+			c.p.at(e, ipath(), ErrValue, "%q is not a variant of the flag (variants: %s)", e.str, strings.Join(f.variants, ", "))
+		case lane[v] >= 0:
+			c.p.at(e, ipath(), ErrValue, "variant %q owns lanes %d and %d", e.str, lane[v], i)
+		default:
+			lane[v] = i
+		}
+	}
+	if fixed {
+		return nil
+	}
+	next := len(fd.val.arr)
+	for v := range lane {
+		if lane[v] >= 0 {
+			continue
+		}
+		if f.pct[v] > 0 {
+			c.p.at(fd.val, fd.path(), ErrValue, "variant %q has a percentage but no lane (lanes: %s)", f.variants[v], quoteAll(fd.val.arr))
+		}
+		lane[v] = next
+		next++
+	}
+	return lane
+}
+
+// quoteAll formats a list of string nodes as ["a", "", "b"].
+func quoteAll(arr []node) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, e := range arr {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Quote(e.str))
+	}
+	b.WriteByte(']')
+	return b.String()
 }
 
 // addVariant appends a variant with percentage 0 (one named only by

@@ -32,6 +32,8 @@
 //	                     subjects whose Attributes match every key
 //	killed               [variants] never served (users of them get off)
 //	layout               "stable" (default) | "cumulative" (Etsy's)
+//	lanes                [variants]: the stable layout's lane of each
+//	                     variant, "" for a free lane ([KeepLanes])
 //	salt                 bucketing key instead of the flag name
 //	user_files           path | [paths] | {variant: path or [paths]}: lists of
 //	                     numeric user ids held as roaring bitmaps ([ParseList])
@@ -93,17 +95,32 @@
 //
 // # Variant layout
 //
-// In the default [Stable] layout each variant owns a lane: variant i (in
-// config order) starts at 0, 1/2, 1/4, 3/4, 1/8, ... and grows from
-// there. A flag without variants is one lane from 0, so a p % ramp is
+// In the default [Stable] layout each variant owns a lane: lanes start
+// at 0, 1/2, 1/4, 3/4, 1/8, ... and a variant grows from its lane's
+// start. A flag without variants is one lane from 0, so a p % ramp is
 // exactly the buckets below p/100 and ramps are nested. While variants
 // fit their lanes (two variants up to 50 % each, three up to 50/25/25,
 // four up to 25 % each), ramping up keeps every user in, and ramping,
 // adding or killing variants moves no user between variants that stay.
-// To replace A/B with C/B, put C where A was ({"C": 50, "B": 50}): B keeps
-// all its users. A variant that outgrows its lane takes free space after
-// the next lane; those spilled users can move when earlier variants
-// change. [Cumulative] is Etsy's layout, opt-in for compatibility: there,
+// A variant that outgrows its lane takes free space after the next
+// lane; those spilled users can move when other variants change.
+//
+// By default variant i of "enabled" (in config order) owns lane i. So
+// replacing {"A": 50, "B": 50} with {"B": 50, "C": 50} would move B to
+// lane 0, into A's users. No rule computed from one config alone can
+// avoid that for every sequence of configs: the same variants {A, C}
+// need C in lane 0 after A/B then B/C, but A in lane 0 after A/B then
+// A/C. So a flag may record its lanes: "lanes": ["C", "B"] gives C lane 0 and B
+// lane 1; "" leaves a lane free (a retired variant's), and every variant
+// with a percentage must own one. [KeepLanes] takes the old and new
+// config documents and writes the lanes that keep every surviving
+// variant in place, new variants taking free lanes; on 1M ids it keeps
+// all of B's users in B and gives C exactly A's (TestReplaceVariantsMillion).
+// [Diff], and so each hot reload's [Changes], lists as Shifts the users
+// a new config moves into or out of a surviving variant, so a push that
+// forgot the lanes is reported.
+//
+// [Cumulative] is Etsy's layout, opt-in for compatibility: there,
 // ramping {foo: 1, bar: 1} to {foo: 5, bar: 5} moves every bar user to
 // foo (TestStableLayout measures both).
 //

@@ -72,3 +72,26 @@ func ExampleBucket() {
 	// Output:
 	// 0.607192
 }
+
+func ExampleKeepLanes() {
+	// Last week's experiment split A and B; this week's replaces A by C.
+	oldDoc := []byte(`{"exp": {"enabled": {"A": 50, "B": 50}}}`)
+	newDoc := []byte(`{"exp": {"enabled": {"B": 50, "C": 50}}}`)
+	before, _ := featureflag.Parse(oldDoc)
+	naive, _ := featureflag.Parse(newDoc)
+	fmt.Println(featureflag.Diff(before, naive).Shifts)
+
+	// KeepLanes writes lanes so that B keeps its users and C gets A's.
+	kept, err := featureflag.KeepLanes(oldDoc, newDoc)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(string(kept))
+	after, _ := featureflag.Parse(kept)
+	fmt.Println(featureflag.Diff(before, after).Shifts)
+	// Output:
+	// [exp: 50% of subjects A -> B exp: 50% of subjects B -> C]
+	// {"exp": {"enabled": {"B": 50, "C": 50}, "lanes": ["C", "B"]}}
+	// []
+}

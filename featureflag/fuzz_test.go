@@ -1,6 +1,7 @@
 package featureflag
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
@@ -17,6 +18,7 @@ func FuzzParse(f *testing.F) {
 		  "params": {"n": {"type": "number", "default": 1, "variants": {"a": 2}}}, "environments": {"dev": "on", "prod": {"enabled": 1}}}}`,
 		`{"x": {"enabled": {"a": 60, "b": 60}}}`,
 		`{"x": {"enabled": {"a": 30, "b": 30, "c": 30, "d": 9.99}}}`,
+		`{"x": {"enabled": {"a": 30, "b": 30}, "lanes": ["b", "", "a"]}}`, `{"x": {"enabled": {"a": 30}, "lanes": ["a", "a", 1, "z"]}}`,
 		`[1, 2]`, `{"a": "\u00e9\ud83d\ude00"}`, `{"a": {"enabled": 1e400}}`, `{"a": {"users": {"off": "x"}}}`,
 		string(manyFlags(8)),
 	}
@@ -94,6 +96,40 @@ func FuzzParseOverrides(f *testing.F) {
 		back, err := ParseOverrides(o.String())
 		if err != nil || back.String() != o.String() {
 			t.Fatalf("round trip of %q: %q gives %v, %v", s, o.String(), back, err)
+		}
+	})
+}
+
+// FuzzKeepLanes checks that KeepLanes never panics, that when the new
+// document loads so does its result, and that the result needs no
+// further lanes.
+func FuzzKeepLanes(f *testing.F) {
+	seeds := [][2]string{
+		{`{"f": {"enabled": {"A": 50, "B": 50}}}`, `{"f": {"enabled": {"B": 50, "C": 50}}}`},
+		{`{"f": {"enabled": {"A": 50, "B": 50}, "environments": {"p": {"enabled": {"X": 5}}}}}`, `{"f": {"enabled": {"B": 50}, "environments": {"p": {"enabled": {"Y": 5, "X": 5}}}}}`},
+		{`{"f": {"enabled": {"A": 25, "B": 25, "C": 25}, "lanes": ["C", "", "A", "B"]}}`, `{"f": {"enabled": {"D": 25, "B": 25}, "lanes": 3}}`},
+		{`{"f": 5}`, `{"f": {}}`}, {`[]`, `{"f": "on"}`},
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s[0]), []byte(s[1]))
+	}
+	f.Fuzz(func(t *testing.T, oldDoc, newDoc []byte) {
+		if len(oldDoc) > 4096 || len(newDoc) > 4096 {
+			return
+		}
+		out, err := KeepLanes(oldDoc, newDoc)
+		if err != nil {
+			return
+		}
+		if _, err := Parse(newDoc); err != nil {
+			return
+		}
+		if _, err := Parse(out); err != nil {
+			t.Fatalf("KeepLanes(%s, %s) = %s, which does not load: %v", oldDoc, newDoc, out, err)
+		}
+		again, err := KeepLanes(oldDoc, out)
+		if err != nil || !bytes.Equal(again, out) {
+			t.Fatalf("KeepLanes(%s, %s) = %s, but run again on it gives %s, %v", oldDoc, newDoc, out, again, err)
 		}
 	})
 }

@@ -10,7 +10,8 @@ type Layout uint8
 
 const (
 	// Stable is the default layout. Variant i (in the order the config
-	// lists them) starts at lane anchor i of the van der Corput sequence
+	// lists them, or at its place in the flag's "lanes" list) starts at
+	// lane anchor i of the van der Corput sequence
 	// 0, 1/2, 1/4, 3/4, 1/8, ... and claims its percentage of the free
 	// positions from there, clockwise, after the variants listed before
 	// it. While every variant fits between its anchor and the next
@@ -54,8 +55,10 @@ func amount(pct float64) uint64 {
 }
 
 // buildLayout returns the sorted segments for percentages given in list
-// order; pct must sum to at most 100.
-func buildLayout(l Layout, pct []float64) []segment {
+// order; pct must sum to at most 100. In the stable layout variant i
+// owns lane lane[i] (lane i when lane is nil), and variants claim their
+// positions in lane order.
+func buildLayout(l Layout, pct []float64, lane []int) []segment {
 	var segs []segment
 	if l == Cumulative {
 		var lo uint64
@@ -68,11 +71,20 @@ func buildLayout(l Layout, pct []float64) []segment {
 		}
 		return segs
 	}
+	order := make([]int, len(pct))
+	for i := range order {
+		order[i] = i
+	}
+	laneOf := func(i int) int { return i }
+	if lane != nil {
+		laneOf = func(i int) int { return lane[i] }
+		slices.SortFunc(order, func(a, b int) int { return lane[a] - lane[b] })
+	}
 	var total uint64
-	for i, p := range pct {
-		want := min(amount(p), posScale-total)
+	for _, i := range order {
+		want := min(amount(pct[i]), posScale-total)
 		total += want
-		segs = claim(segs, anchor(i), want, int32(i))
+		segs = claim(segs, anchor(laneOf(i)), want, int32(i))
 	}
 	slices.SortFunc(segs, func(a, b segment) int {
 		switch {

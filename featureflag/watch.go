@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,11 +23,35 @@ type Changes struct {
 	Ramped   []string // same variants, different percentages or fixed value
 	Variants []string // variants added, removed, renamed or reordered
 	Other    []string // other keys changed (users, groups, params, list files, ...)
+	// Shifts lists, per flag, the subjects the new config moves from one
+	// variant to another when either variant is served by percentage
+	// both before and after (a surviving variant loses or gains users
+	// who were in another variant): a variant took another's lane or
+	// spilled into its space, or the bucketing key changed. Moves from a
+	// retired variant to a new one, and to or from off, are not shifts.
+	// Empty when every surviving variant keeps exactly its users or only
+	// grows or shrinks; [KeepLanes] writes the "lanes" that achieve that.
+	Shifts []Shift
+}
+
+// A Shift is a share of subjects that a reload moves from variant From
+// to variant To of one flag.
+type Shift struct {
+	Flag     string
+	From, To string
+	// Share is the fraction of all subjects moved, in (0, 1]; exact for
+	// a changed layout, the expected share for a changed bucketing key.
+	Share float64
+}
+
+// String formats s as "f: 25% of subjects B -> A".
+func (s Shift) String() string {
+	return fmt.Sprintf("%s: %s%% of subjects %s -> %s", s.Flag, strconv.FormatFloat(100*s.Share, 'g', 4, 64), s.From, s.To)
 }
 
 // Empty reports whether nothing changed.
 func (c Changes) Empty() bool {
-	return len(c.Added)+len(c.Removed)+len(c.Ramped)+len(c.Variants)+len(c.Other) == 0
+	return len(c.Added)+len(c.Removed)+len(c.Ramped)+len(c.Variants)+len(c.Other)+len(c.Shifts) == 0
 }
 
 // String formats c as "added [a b]; ramped [c]" or "no changes".
@@ -42,6 +67,9 @@ func (c Changes) String() string {
 	add("ramped", c.Ramped)
 	add("variants changed", c.Variants)
 	add("changed", c.Other)
+	if len(c.Shifts) > 0 {
+		parts = append(parts, fmt.Sprintf("users move between variants %v", c.Shifts))
+	}
 	if len(parts) == 0 {
 		return "no changes"
 	}
@@ -71,6 +99,9 @@ func Diff(old, new *Set) Changes {
 		default:
 			c.Other = append(c.Other, name)
 		}
+		if ok && of.source != nf.source {
+			c.Shifts = append(c.Shifts, shifts(name, of, nf)...)
+		}
 	}
 	for _, name := range old.names {
 		if _, ok := new.flags[name]; !ok {
@@ -78,6 +109,63 @@ func Diff(old, new *Set) Changes {
 		}
 	}
 	return c
+}
+
+// shifts returns the subjects a change from of to nf moves from one
+// variant to another where either is served by percentage in both,
+// sorted by From and To.
+func shifts(name string, of, nf *flagDef) []Shift {
+	if of.bucket == ByRequest || nf.bucket == ByRequest || of.fixed != noVariant || nf.fixed != noVariant {
+		return nil // no subject keeps a variant from one request to the next
+	}
+	served := func(f *flagDef) map[string]uint64 {
+		m := map[string]uint64{}
+		for _, sg := range f.segs {
+			m[f.variants[sg.variant]] += sg.hi - sg.lo
+		}
+		return m
+	}
+	was, is := served(of), served(nf)
+	moved := map[[2]string]float64{}
+	add := func(from, to string, share float64) {
+		stays := func(v string) bool { return was[v] > 0 && is[v] > 0 }
+		if from != to && (stays(from) || stays(to)) {
+			moved[[2]string{from, to}] += share
+		}
+	}
+	scale := float64(posScale)
+	if of.key != nf.key || of.bucket != nf.bucket {
+		// Every subject is hashed anew: independent positions.
+		for v, a := range was {
+			for w, b := range is {
+				add(v, w, float64(a)/scale*float64(b)/scale)
+			}
+		}
+	} else {
+		// Both segment lists are sorted and disjoint: sweep them.
+		for i, j := 0, 0; i < len(of.segs) && j < len(nf.segs); {
+			a, b := of.segs[i], nf.segs[j]
+			if lo, hi := max(a.lo, b.lo), min(a.hi, b.hi); hi > lo {
+				add(of.variants[a.variant], nf.variants[b.variant], float64(hi-lo)/scale)
+			}
+			if a.hi <= b.hi {
+				i++
+			} else {
+				j++
+			}
+		}
+	}
+	out := make([]Shift, 0, len(moved))
+	for k, share := range moved {
+		out = append(out, Shift{Flag: name, From: k[0], To: k[1], Share: share})
+	}
+	slices.SortFunc(out, func(x, y Shift) int {
+		if c := strings.Compare(x.From, y.From); c != 0 {
+			return c
+		}
+		return strings.Compare(x.To, y.To)
+	})
+	return out
 }
 
 // WatcherConfig configures a [Watcher]; zero fields mean the defaults.
