@@ -8,10 +8,15 @@ import (
 // Stop describes where a group sequential experiment stopped, for
 // [EstimateStop]. It is a plain value; EstimateStop only reads it.
 type Stop struct {
-	// Info holds the information fractions of the looks taken, in (0, 1]
-	// and increasing; the last one is the stopping look. Looks planned
-	// after the stop do not matter.
+	// Info holds the information fractions of the design's looks, in
+	// (0, 1] and increasing: the looks taken, the stopping look Info[Look],
+	// and the looks that were planned after it, ending with the planned
+	// last look. Without the looks after the stop (Look = len(Info)−1 for
+	// an early stop) only the estimate given the exact stopping look is
+	// conditional on stopping early (see [Estimates]).
 	Info []float64
+	// Look is the 0-based index of the stopping look in Info.
+	Look int
 	// Bounds holds the z-scale efficacy boundaries of those looks: reject
 	// when Z ≥ Bounds[k] (or Z ≤ −Bounds[k] for a two-sided design);
 	// +Inf where no decision was possible.
@@ -26,9 +31,10 @@ type Stop struct {
 	Z        float64 // z statistic at the stopping look; positive favours treatment
 	SE       float64 // standard error of the effect estimate at the stopping look
 	// Last marks the stopping look as the experiment's end whatever Z was
-	// (its planned end or a final look before it): the experiment did not
-	// stop there because a boundary was crossed. A look at Info 1, or one
-	// whose Z crossed no boundary, is always the last.
+	// (a final look before the plan's end): the experiment did not stop
+	// there because a boundary was crossed, and the looks after it in Info
+	// are ignored. The planned last look, or one whose Z crossed no
+	// boundary, is always the last.
 	Last bool
 }
 
@@ -61,22 +67,22 @@ type Estimates struct {
 	// still too large on average.
 	Stagewise Interval
 	// Conditional is the median-unbiased estimate and the 1 − alpha
-	// interval conditional on stopping at this look (and, after a
-	// crossing, on having crossed): for every look, among the experiments
-	// that stopped there, the estimate is below the truth half the time
-	// and the interval covers it with probability 1 − alpha, so the same
-	// holds over all experiments and over early stops only. It removes
-	// the winner's curse of an early stop at the price of a wider
-	// interval, which may include zero after a significant early stop.
+	// interval conditional on how the experiment ended: stopped early (at
+	// a boundary before the planned last look), with outcomes ordered
+	// stagewise among early stops, or ran to its last look. Among early
+	// stops the estimate is below the truth half the time and the
+	// interval covers it with probability 1 − alpha, and so over the
+	// experiments that ran to the end and over all experiments: it removes
+	// the winner's curse of an early stop. Its interval is wider than the
+	// stagewise one and may include zero after a significant early stop.
+	// It needs the looks planned after the stop (Stop.Info); without them
+	// it equals ConditionalLook.
 	Conditional Interval
-	// ConditionalMean is the conditional bias-adjusted estimate: the
-	// effect θ whose expected raw estimate, given a stop at this look, is
-	// the observed one (Troendle and Yu 1999; Fan, DeMets and Lan 2004).
-	// Among experiments stopping at the same look it is about
-	// mean-unbiased, so it removes the average inflation of early stops;
-	// it is less variable than the conditional median-unbiased estimate
-	// but has no exact interval of its own.
-	ConditionalMean float64
+	// ConditionalLook is the median-unbiased estimate and interval
+	// conditional on the exact stopping look (and on stopping there):
+	// exact for every look, but more variable than Conditional; after a
+	// stop close to its boundary the estimate is pulled far towards zero.
+	ConditionalLook Interval
 }
 
 // EstimateStop returns the effect estimates and 1 − alpha confidence
@@ -100,7 +106,7 @@ func EstimateStop(s Stop, alpha float64) (Estimates, error) {
 	if err != nil {
 		return Estimates{}, err
 	}
-	k := len(s.Info) - 1
+	k := s.Look
 	raw := s.Z * s.SE
 	scale := s.SE * math.Sqrt(s.Info[k]) // effect = η·scale
 	e := Estimates{Raw: raw}
@@ -109,19 +115,17 @@ func EstimateStop(s Stop, alpha float64) (Estimates, error) {
 	if math.IsInf(c, 1) {
 		e.Repeated.Low, e.Repeated.High = math.Inf(-1), math.Inf(1)
 	}
-	sw := func(eta float64) float64 { return m.stagewise(eta) }
-	cd := func(eta float64) float64 { return m.conditional(eta) }
 	for _, f := range []struct {
 		g   func(float64) float64
 		dst *Interval
-	}{{sw, &e.Stagewise}, {cd, &e.Conditional}} {
+	}{{m.stagewise, &e.Stagewise}, {m.conditional, &e.ConditionalLook}, {m.early, &e.Conditional}} {
 		f.dst.Estimate = m.solve(f.g, 0.5) * scale
 		f.dst.Low = m.solve(f.g, alpha/2) * scale
 		f.dst.High = m.solve(f.g, 1-alpha/2) * scale
 	}
-	e.ConditionalMean = m.solve(m.conditionalMean, m.sObs) * scale
-	if !finite(raw, e.ConditionalMean, e.Stagewise.Estimate, e.Stagewise.Low, e.Stagewise.High,
-		e.Conditional.Estimate, e.Conditional.Low, e.Conditional.High) {
+	if !finite(raw, e.Stagewise.Estimate, e.Stagewise.Low, e.Stagewise.High,
+		e.Conditional.Estimate, e.Conditional.Low, e.Conditional.High,
+		e.ConditionalLook.Estimate, e.ConditionalLook.Low, e.ConditionalLook.High) {
 		return Estimates{}, argErr(fn, "SE", s.SE, ErrArgument)
 	}
 	return e, nil
@@ -146,8 +150,9 @@ const (
 type stopModel struct {
 	eta0  float64
 	looks []stopLook
-	sObs  float64 // observed score at the last look
-	kind  int     // conditioning event at the last look
+	k     int     // stopping look; looks after it are planned ones
+	sObs  float64 // observed score at the stopping look
+	kind  int     // conditioning event at the stopping look
 	lo    float64 // drift search range
 	hi    float64
 }
@@ -200,25 +205,48 @@ func newStopModel(fn string, s Stop, alpha float64) (*stopModel, error) {
 			}
 		}
 	}
+	if s.Look < 0 || s.Look >= len(s.Info) {
+		return nil, argErr(fn, "Look", float64(s.Look), ErrArgument)
+	}
 	if !finite(s.Z) {
 		return nil, argErr(fn, "Z", s.Z, ErrArgument)
 	}
 	if !(s.SE > 0) || math.IsInf(s.SE, 0) {
 		return nil, argErr(fn, "SE", s.SE, ErrArgument)
 	}
-	k := len(s.Info) - 1
+	k := s.Look
 	tk := s.Info[k]
 	sq := math.Sqrt(tk)
 	raw := s.Z / sq
-	m := &stopModel{eta0: math.Max(-stopBase/sq, math.Min(stopBase/sq, raw)), sObs: s.Z * sq}
+	m := &stopModel{eta0: math.Max(-stopBase/sq, math.Min(stopBase/sq, raw)), sObs: s.Z * sq, k: k}
+	// The conditioning event at the stopping look.
+	bu, bl := s.Bounds[k]*sq, math.Inf(-1)
+	if s.Sides == TwoSided {
+		bl = -bu
+	}
+	if s.Futility != nil && s.Futility[k]*sq > bl {
+		bl = s.Futility[k] * sq
+	}
+	switch {
+	case s.Last || k == len(s.Info)-1 && tk >= 1 || m.sObs < bu && m.sObs > bl:
+		m.kind = condReach
+	case m.sObs >= bu:
+		m.kind = condUpper
+	default:
+		m.kind = condLower
+	}
+	n := len(s.Info)
+	if m.kind == condReach {
+		n = k + 1 // the looks after the last one do not matter
+	}
 	m.lo, m.hi = m.eta0-stopReach/sq, m.eta0+stopReach/sq
 	res := resolution{rho: 6, perZ: 40}
-	m.looks = make([]stopLook, len(s.Info))
+	m.looks = make([]stopLook, n)
 	var cur grid
 	cur.setPoint(0)
 	var next grid
 	total := 0
-	for j, t := range s.Info {
+	for j, t := range s.Info[:n] {
 		l := &m.looks[j]
 		l.t = t
 		if j > 0 {
@@ -250,15 +278,6 @@ func newStopModel(fn string, s Stop, alpha float64) (*stopModel, error) {
 			return nil, argErr(fn, "len(Info)", float64(len(s.Info)), ErrTooLarge)
 		}
 		l.wf = append([]float64(nil), cur.wf...)
-	}
-	last := &m.looks[k]
-	switch {
-	case s.Last || tk >= 1 || m.sObs < last.bu && m.sObs > last.bl:
-		m.kind = condReach
-	case m.sObs >= last.bu:
-		m.kind = condUpper
-	default:
-		m.kind = condLower
 	}
 	return m, nil
 }
@@ -308,7 +327,7 @@ func (m *stopModel) eval(j int, eta, s float64, lower bool) (reach, up, low, tai
 // an upper crossing at an earlier look, or reaching the last look with a
 // score at least the observed one.
 func (m *stopModel) stagewise(eta float64) float64 {
-	k := len(m.looks) - 1
+	k := m.k
 	p := 0.0
 	for j := range k {
 		_, up, _, _ := m.eval(j, eta, math.Inf(1), false)
@@ -321,7 +340,7 @@ func (m *stopModel) stagewise(eta float64) float64 {
 // conditional returns P(S_k ≥ observed | the stopping event at look k)
 // under drift eta.
 func (m *stopModel) conditional(eta float64) float64 {
-	reach, up, low, tail := m.at(len(m.looks)-1, eta, m.sObs)
+	reach, up, low, tail := m.at(m.k, eta, m.sObs)
 	var p float64
 	switch m.kind {
 	case condReach:
@@ -393,48 +412,45 @@ func (m *stopModel) solve(f func(float64) float64, target float64) float64 {
 	return 0.5 * (lo + hi)
 }
 
-// conditionalMean returns E[S_k | the stopping event at look k] under
-// drift eta.
-func (m *stopModel) conditionalMean(eta float64) float64 {
-	l := &m.looks[len(m.looks)-1]
-	d := eta - m.eta0
-	c := 0.5 * (eta*eta - m.eta0*m.eta0) * l.tPrev
-	lr := math.Exp(d*l.lo - c)
-	r := math.Exp(d * l.h)
-	mu := eta * l.sig * l.sig
-	inv := 1 / l.sig
-	var mass, mom float64
-	for i, w := range l.wf {
-		w *= lr
-		lr *= r
-		if w == 0 {
-			continue
+// early returns, under drift eta, the probability of an outcome at least
+// as extreme upwards as the observed one given how the experiment ended:
+// among early stops (at a boundary before the model's last look) in the
+// stagewise ordering — upper crossings rank by earliness, then lower
+// crossings by lateness, each look's by its score — or, for an
+// experiment that ran to its last look, given reaching it. With no look
+// after an early stop it is the conditional probability given the look.
+func (m *stopModel) early(eta float64) float64 {
+	if m.kind == condReach || m.k == len(m.looks)-1 {
+		return m.conditional(eta)
+	}
+	var num, den float64
+	for j := 0; j < len(m.looks)-1; j++ {
+		reach, up, low, tail := 0.0, 0.0, 0.0, 0.0
+		if j == m.k {
+			reach, up, low, tail = m.eval(j, eta, m.sObs, true)
+		} else {
+			_, up, low, _ = m.eval(j, eta, math.Inf(1), true)
 		}
-		x := l.lo + float64(i)*l.h + mu
-		if m.kind == condReach {
-			mass += w
-			mom += w * x
-			continue
-		}
-		if !math.IsInf(l.bu, 1) {
-			du := (l.bu - x) * inv
-			su := normSF(du)
-			mass += w * su
-			mom += w * (x*su + l.sig*normPDF(du))
-		}
-		if !math.IsInf(l.bl, -1) {
-			dl := (x - l.bl) * inv
-			sl := normSF(dl)
-			mass += w * sl
-			mom += w * (x*sl - l.sig*normPDF(dl))
+		den += up + low
+		switch {
+		case m.kind == condUpper && j < m.k:
+			num += up
+		case m.kind == condUpper && j == m.k:
+			num += tail
+		case m.kind == condLower && j < m.k:
+			num += up
+		case m.kind == condLower && j == m.k:
+			num += up + low - (reach - tail)
+		case m.kind == condLower:
+			num += up + low
 		}
 	}
-	v := mom / mass
-	if math.IsNaN(v) {
+	p := num / den
+	if math.IsNaN(p) {
 		if eta > m.eta0 {
-			return math.Inf(1)
+			return 1
 		}
-		return math.Inf(-1)
+		return 0
 	}
-	return v
+	return math.Max(0, math.Min(1, p))
 }

@@ -13,14 +13,16 @@ func ExampleEstimateStop() {
 	// standard error is 0.01.
 	info := []float64{0.2, 0.4, 0.6, 0.8, 1}
 	b, _ := abtest.Boundaries(info, 0.05, abtest.TwoSided, abtest.OBrienFlemingSpending)
-	e, _ := abtest.EstimateStop(abtest.Stop{Info: info[:2], Bounds: b[:2], Z: 3.5, SE: 0.01}, 0.05)
+	e, _ := abtest.EstimateStop(abtest.Stop{Info: info, Look: 1, Bounds: b, Z: 3.5, SE: 0.01}, 0.05)
 	fmt.Printf("raw         %.4f repeated CI [%.4f, %.4f]\n", e.Raw, e.Repeated.Low, e.Repeated.High)
 	fmt.Printf("stagewise   %.4f CI [%.4f, %.4f]\n", e.Stagewise.Estimate, e.Stagewise.Low, e.Stagewise.High)
 	fmt.Printf("conditional %.4f CI [%.4f, %.4f]\n", e.Conditional.Estimate, e.Conditional.Low, e.Conditional.High)
+	fmt.Printf("given look  %.4f CI [%.4f, %.4f]\n", e.ConditionalLook.Estimate, e.ConditionalLook.Low, e.ConditionalLook.High)
 	// Output:
 	// raw         0.0350 repeated CI [0.0014, 0.0686]
 	// stagewise   0.0350 CI [0.0154, 0.0546]
-	// conditional 0.0021 CI [-0.0042, 0.0483]
+	// conditional 0.0350 CI [0.0070, 0.0546]
+	// given look  0.0021 CI [-0.0042, 0.0483]
 }
 
 func ExamplePlanFutility() {

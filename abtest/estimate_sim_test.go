@@ -57,7 +57,7 @@ func simulateMonitor(t *testing.T, seed uint64, runs int, base, lift float64, da
 			ctl := rep.Comparison.Control
 			sCovered := e.Low/ctl <= lift && lift <= e.High/ctl
 			res.shown = append(res.shown, ratio)
-			res.allMean = append(res.allMean, rep.Estimates.ConditionalMean/ctl/lift)
+			res.allMean = append(res.allMean, rep.Estimates.ConditionalLook.Estimate/ctl/lift)
 			if covered {
 				res.cover++
 			}
@@ -68,7 +68,7 @@ func simulateMonitor(t *testing.T, seed uint64, runs int, base, lift float64, da
 				res.early++
 				res.earlyShown = append(res.earlyShown, ratio)
 				res.earlyRaw = append(res.earlyRaw, rep.RawLift/lift)
-				res.earlyMean = append(res.earlyMean, rep.Estimates.ConditionalMean/ctl/lift)
+				res.earlyMean = append(res.earlyMean, rep.Estimates.ConditionalLook.Estimate/ctl/lift)
 				if covered {
 					res.earlyCover++
 				}
@@ -133,7 +133,7 @@ func TestMonitorEstimateSimulation(t *testing.T) {
 			lo, hi := wilson(res.cover, res.runs)
 			t.Logf("%s: %d runs, shown median %.4f× truth, coverage %.4f [%.4f, %.4f] (stagewise %.4f)",
 				tc.name, res.runs, med, float64(res.cover)/float64(res.runs), lo, hi, float64(res.stageCover)/float64(res.runs))
-			t.Logf("%s: conditional mean-adjusted: all runs median %.4f× mean %.4f×; early median %.3f× mean %.3f×", tc.name,
+			t.Logf("%s: conditional given the look: all runs median %.4f× mean %.4f×; early median %.3f× mean %.3f×", tc.name,
 				median(res.allMean), mean(res.allMean), median(res.earlyMean), mean(res.earlyMean))
 			if res.early > 0 {
 				elo, ehi := wilson(res.earlyCover, res.early)

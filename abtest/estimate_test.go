@@ -21,13 +21,13 @@ func TestEstimateStopAgreesWithAdjustEstimate(t *testing.T) {
 	}{{1, 3.5}, {2, -2.9}, {4, 1.2}, {4, 2.5}, {0, 5.5}} {
 		h, err := AdjustEstimate(info, b, TwoSided, tt.look, tt.z, 0.01, 0.05)
 		require.NoError(t, err)
-		e, err := EstimateStop(Stop{Info: info[:tt.look+1], Bounds: b[:tt.look+1], Z: tt.z, SE: 0.01}, 0.05)
+		e, err := EstimateStop(Stop{Info: info, Look: tt.look, Bounds: b, Z: tt.z, SE: 0.01}, 0.05)
 		require.NoError(t, err)
 		// Both order outcomes stagewise: the same interval.
 		if math.Abs(e.Stagewise.Low-h.Low) > 1e-6 || math.Abs(e.Stagewise.High-h.High) > 1e-6 {
 			t.Errorf("look %d z %v: stagewise [%v, %v], AdjustEstimate [%v, %v]", tt.look, tt.z, e.Stagewise.Low, e.Stagewise.High, h.Low, h.High)
 		}
-		for name, iv := range map[string]Interval{"stagewise": e.Stagewise, "conditional": e.Conditional} {
+		for name, iv := range map[string]Interval{"stagewise": e.Stagewise, "conditional": e.Conditional, "look": e.ConditionalLook} {
 			if !(iv.Low < iv.Estimate && iv.Estimate < iv.High) {
 				t.Errorf("look %d z %v: %s %+v not ordered", tt.look, tt.z, name, iv)
 			}
@@ -41,12 +41,11 @@ func TestEstimateStopSingleLook(t *testing.T) {
 	// One look: every estimate is the fixed-sample one.
 	e, err := EstimateStop(Stop{Info: []float64{1}, Bounds: []float64{1.959963984540054}, Z: 2.5, SE: 1}, 0.05)
 	require.NoError(t, err)
-	for name, iv := range map[string]Interval{"stagewise": e.Stagewise, "conditional": e.Conditional, "repeated": e.Repeated} {
+	for name, iv := range map[string]Interval{"stagewise": e.Stagewise, "conditional": e.Conditional, "look": e.ConditionalLook, "repeated": e.Repeated} {
 		assert.InDelta(t, 2.5, iv.Estimate, 1e-6, name)
 		assert.InDelta(t, 2.5-1.959963984540054, iv.Low, 1e-6, name)
 		assert.InDelta(t, 2.5+1.959963984540054, iv.High, 1e-6, name)
 	}
-	assert.InDelta(t, 2.5, e.ConditionalMean, 1e-6)
 }
 
 // TestEstimateStopSimulation checks the defining properties on simulated
@@ -70,7 +69,7 @@ func TestEstimateStopSimulation(t *testing.T) {
 		for range runs {
 			k, s, crossed := simulatePath(r, info, b, eta)
 			x := info[k]
-			e, err := EstimateStop(Stop{Info: info[:k+1], Bounds: b[:k+1], Z: s / math.Sqrt(x), SE: 1 / math.Sqrt(x)}, 0.1)
+			e, err := EstimateStop(Stop{Info: info, Look: k, Bounds: b, Z: s / math.Sqrt(x), SE: 1 / math.Sqrt(x)}, 0.1)
 			require.NoError(t, err)
 			n++
 			swBelow += b2i(e.Stagewise.Estimate < eta)
@@ -129,6 +128,8 @@ func TestEstimateStopErrors(t *testing.T) {
 		{"close looks", Stop{Info: []float64{0.5, 0.50001}, Bounds: b, Z: 1, SE: 1}, 0.05, ErrInfo},
 		{"too many looks", Stop{Info: equalInfo(1001), Bounds: make([]float64, 1001), Z: 1, SE: 1}, 0.05, ErrTooLarge},
 		{"overflow", Stop{Info: info, Bounds: b, Z: 30, SE: 1e307}, 0.05, ErrArgument},
+		{"look", Stop{Info: info, Bounds: b, Look: 2, Z: 1, SE: 1}, 0.05, ErrArgument},
+		{"negative look", Stop{Info: info, Bounds: b, Look: -1, Z: 1, SE: 1}, 0.05, ErrArgument},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := EstimateStop(tt.s, tt.alpha)
@@ -139,9 +140,9 @@ func TestEstimateStopErrors(t *testing.T) {
 	}
 	// Extreme but valid statistics give finite, ordered results.
 	for _, z := range []float64{-60, -8, 0, 8, 60} {
-		e, err := EstimateStop(Stop{Info: info, Bounds: b, Z: z, SE: 1, Sides: OneSided}, 0.05)
+		e, err := EstimateStop(Stop{Info: info, Look: 0, Bounds: b, Z: z, SE: 1, Sides: OneSided}, 0.05)
 		require.NoError(t, err)
-		assert.True(t, finite(e.Stagewise.Estimate, e.Conditional.Estimate, e.ConditionalMean), "z %v: %+v", z, e)
+		assert.True(t, finite(e.Stagewise.Estimate, e.Conditional.Estimate, e.ConditionalLook.Estimate), "z %v: %+v", z, e)
 		assert.LessOrEqual(t, e.Stagewise.Low, e.Stagewise.High, "z %v", z)
 		assert.LessOrEqual(t, e.Conditional.Low, e.Conditional.High, "z %v", z)
 	}
@@ -183,7 +184,7 @@ func BenchmarkEstimateStop(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s := Stop{Info: info[:3], Bounds: bounds[:3], Z: bounds[2] + 0.3, SE: 0.001}
+	s := Stop{Info: info, Look: 2, Bounds: bounds, Z: bounds[2] + 0.3, SE: 0.001}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := EstimateStop(s, 0.05); err != nil {

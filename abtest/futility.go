@@ -56,7 +56,7 @@ func (f *futility) solve(t, c float64, sides Sides) float64 {
 	info := append(append([]float64(nil), f.info...), t)
 	upper := append(append([]float64(nil), f.upper...), c)
 	lower := append(append([]float64(nil), f.lower...), math.Inf(-1))
-	m, err := newStopModel("futility", Stop{Info: info, Bounds: upper, Futility: lower, Sides: sides, Z: f.eta * math.Sqrt(t), SE: 1, Last: true}, 0.05)
+	m, err := newStopModel("futility", Stop{Info: info, Look: len(info) - 1, Bounds: upper, Futility: lower, Sides: sides, Z: f.eta * math.Sqrt(t), SE: 1, Last: true}, 0.05)
 	if err != nil {
 		return math.Inf(-1)
 	}
@@ -225,7 +225,7 @@ func PlanFutility(d SpendingDesign, betaSpending SpendingFunc, power float64, in
 // futility boundaries (nil: none) are obeyed.
 func operate(info, eff, fut []float64, sides Sides, eta float64) (float64, float64, error) {
 	k := len(info) - 1
-	m, err := newStopModel("PlanFutility", Stop{Info: info, Bounds: eff, Futility: fut, Sides: sides, Z: eta, SE: 1, Last: true}, 0.05)
+	m, err := newStopModel("PlanFutility", Stop{Info: info, Look: k, Bounds: eff, Futility: fut, Sides: sides, Z: eta, SE: 1, Last: true}, 0.05)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -240,4 +240,13 @@ func operate(info, eff, fut []float64, sides Sides, eta float64) (float64, float
 		}
 	}
 	return up, exp, nil
+}
+
+// clone returns an independent copy of f.
+func (f *futility) clone() *futility {
+	c := *f
+	c.info = append([]float64(nil), f.info...)
+	c.upper = append([]float64(nil), f.upper...)
+	c.lower = append([]float64(nil), f.lower...)
+	return &c
 }

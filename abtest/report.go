@@ -416,7 +416,7 @@ func (m *Monitor) observe(fn string, day int, control, treatment Sample, last bo
 	}
 	r.Color = barColor(r.LiftLow, r.LiftHigh, o.LowerIsBetter)
 	if r.Stop {
-		m.estimate(&r, cmp, last || powered, futile)
+		m.estimate(&r, cmp, last || powered)
 		if sig {
 			r.Status = formatLift(r.Lift)
 			// The test decided the direction; the bar keeps its colour
@@ -525,18 +525,34 @@ func detect(delta, c float64, sides Sides) float64 {
 	return p
 }
 
+// maxFutureLooks bounds the looks the Monitor assumes after an early
+// stop, so that the cost of its estimate does not grow with a slow pace
+// of looks.
+const maxFutureLooks = 100
+
 // estimate shows the conditional median-unbiased estimate and interval
-// of the stopping look ([EstimateStop]).
-func (m *Monitor) estimate(r *Report, cmp Comparison, last, futile bool) {
+// given how the experiment ended ([EstimateStop]). After an early stop
+// the looks that would have followed are assumed to come at the pace of
+// the looks so far (at most maxFutureLooks of them) up to the planned
+// sample, with the design's boundaries there.
+func (m *Monitor) estimate(r *Report, cmp Comparison, last bool) {
 	g := m.gs
-	if g.Len() == 0 || !(cmp.SE > 0) {
+	k := g.Len()
+	if k == 0 || !(cmp.SE > 0) {
 		return
 	}
 	// Work in the preferred direction (two-sided boundaries are
 	// symmetric), as the futility boundaries are.
-	s := Stop{Info: g.info, Bounds: g.bounds, Sides: m.sides, Z: m.dirZ(cmp.Z), SE: cmp.SE, Last: last}
-	if m.fut != nil && futile {
-		s.Futility = m.fut.bounds(g.Len())
+	s := Stop{Info: g.Info(), Look: k - 1, Bounds: g.Bounds(), Sides: m.sides, Z: m.dirZ(cmp.Z), SE: cmp.SE, Last: last}
+	var fut *futility
+	if m.fut != nil {
+		fut = m.fut.clone()
+	}
+	if !last {
+		s.Info, s.Bounds = m.extend(s.Info, s.Bounds, fut)
+	}
+	if fut != nil {
+		s.Futility = fut.bounds(len(s.Info))
 	}
 	e, err := EstimateStop(s, m.alpha)
 	if err != nil {
@@ -548,6 +564,7 @@ func (m *Monitor) estimate(r *Report, cmp Comparison, last, futile bool) {
 		flip(&e.Repeated)
 		flip(&e.Stagewise)
 		flip(&e.Conditional)
+		flip(&e.ConditionalLook)
 	}
 	r.Estimates = e
 	if cmp.Control == 0 {
@@ -562,6 +579,51 @@ func (m *Monitor) estimate(r *Report, cmp Comparison, last, futile bool) {
 	if r.RawLift != 0 {
 		r.Haircut = r.Lift / r.RawLift
 	}
+}
+
+// extend appends to the looks so far those assumed to follow an early
+// stop, with their boundaries (and futility boundaries in fut).
+func (m *Monitor) extend(info, bounds []float64, fut *futility) ([]float64, []float64) {
+	k := len(info)
+	t := info[k-1]
+	if t >= 1 {
+		return info, bounds
+	}
+	step := max(t/float64(k), (1-t)/maxFutureLooks, MinSpacing)
+	var more []float64
+	for x := t + step; x < 1-max(step/2, MinSpacing); x += step {
+		more = append(more, x)
+	}
+	more = append(more, 1)
+	var add []float64
+	if m.design == nil {
+		g := m.gs.Clone()
+		for _, x := range more {
+			c, err := g.Append(x)
+			if err != nil {
+				return info, bounds
+			}
+			add = append(add, c)
+		}
+	} else {
+		th, err := m.design.Thresholds(append(append([]float64(nil), info...), more...))
+		if err != nil {
+			return info, bounds
+		}
+		for _, p := range th[k:] {
+			c := math.Inf(1)
+			if p > 0 {
+				c = normUpperQuantile(math.Min(p, 1) / float64(m.sides))
+			}
+			add = append(add, c)
+		}
+	}
+	if fut != nil {
+		for i, x := range more {
+			fut.look(x, add[i], m.sides)
+		}
+	}
+	return append(info, more...), append(bounds, add...)
 }
 
 func formatLift(x float64) string { return fmt.Sprintf("%+.1f %%", 100*x) }
