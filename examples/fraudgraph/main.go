@@ -1,8 +1,13 @@
 // Command fraudgraph generates accounts with planted referral-fraud rings,
 // runs checks at signup and checkout, prints flagged accounts with their
-// explanations, and scores ring detection against the ground truth.
+// explanations, and scores ring detection against the ground truth. It
+// then runs a referral programme (fraudgraph/referral) over a generated
+// purchase history: its rules as data, a tolerated household, a budget
+// hit with the exposure behind it, a review task with its evidence and
+// status history, the top inviters, and a backtest of the rules against
+// the unprotected baseline.
 //
-//	go run ./examples/fraudgraph            # 200,000 accounts, under a second
+//	go run ./examples/fraudgraph            # 200,000 accounts, a few seconds
 //	go run ./examples/fraudgraph -n 1000000 # the million accounts
 //
 // Flags are checked before any work: -n must lie in [minAccounts,
@@ -234,7 +239,7 @@ func run(w io.Writer, n int, seed uint64, p *progress) error {
 		s := d.Evaluate(func(id uint64) bool { return in[id] })
 		fmt.Fprintf(w, "%-9.2f %6d %9.3f %7.3f %6v\n", ms, len(rings), s.Precision, s.Recall, time.Since(t).Round(time.Millisecond))
 	}
-	return nil
+	return programme(w, n, seed, p)
 }
 
 // explainNeighbour explains the link to the closest related account.

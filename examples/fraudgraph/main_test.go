@@ -46,6 +46,10 @@ func TestRun(t *testing.T) {
 	assert.Contains(t, out.String(), "generated and built 5000 accounts")
 	assert.Contains(t, out.String(), "checked 100 signups and checkouts")
 	assert.Contains(t, out.String(), "ring detection")
+	for _, want := range []string{"referral programme: discount 10.00 EUR", "tolerated household:", "household-tolerance:",
+		"budget hit:", "exposure ", "review task ", "status block-credit by programme", "top inviters", "backtest against the planted rings", "protected "} {
+		assert.Contains(t, out.String(), want)
+	}
 	assert.Empty(t, errw.String(), "a run shorter than a tick reports no progress")
 
 	out.Reset()

@@ -24,7 +24,8 @@ type HistoryConfig struct {
 	FamilyInvites float64
 	// HeavyInviters is the number of honest accounts that invite many
 	// friends over the year (60 to 150 each); 0 means one per 5,000
-	// accounts, at least 2.
+	// accounts, at least 2. Small datasets may get fewer: they are drawn
+	// from the first tenth of signups outside rings and households.
 	HeavyInviters int
 }
 
@@ -94,7 +95,7 @@ func GenerateHistory(cfg HistoryConfig) *History {
 	}
 
 	// Honest heavy inviters.
-	for len(h.Heavy) < heavy {
+	for tries := 0; len(h.Heavy) < heavy && tries < 100*heavy; tries++ {
 		a := rng.IntN(max(1, n/10))
 		if d.Ring[a] >= 0 || d.Household[a] >= 0 || slices.Contains(h.Heavy, uint64(a+1)) {
 			continue

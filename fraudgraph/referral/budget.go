@@ -36,7 +36,9 @@ type Exposure struct {
 
 // Exposure reports what account's identity cluster, the account as an
 // inviter and the whole programme were paid in the budget window holding
-// at, and the most they can still be paid in it.
+// at, and the most they can still be paid in it. The programme keeps
+// each account's latest window only, so ask about the current window: an
+// earlier one reports what was paid in it as zero.
 func (p *Programme) Exposure(ctx context.Context, account uint64, at time.Time) (Exposure, error) {
 	if at.IsZero() || account == 0 {
 		return Exposure{}, fmt.Errorf("%w: exposure of account %d at %v", ErrEvent, account, at)

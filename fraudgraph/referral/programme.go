@@ -354,7 +354,7 @@ func (p *Programme) decide(ctx context.Context, typ CreditType, id uint64, a *ac
 		withhold("inviter-cap", fmt.Sprintf("inviter %d was rewarded %v this window, cap %v", id, p.money(p.rewardsIn(a, win)), p.money(p.r.InviterCap)))
 	}
 	if p.r.ClusterCap > 0 && cluster+amount > p.r.ClusterCap {
-		withhold("cluster-cap", fmt.Sprintf("identity cluster of %d accounts was paid %v this window, cap %v", len(f.cluster)+1, p.money(cluster), p.money(p.r.ClusterCap)))
+		withhold("cluster-cap", fmt.Sprintf("identity cluster (%d account(s)) was paid %v this window, cap %v", len(f.cluster)+1, p.money(cluster), p.money(p.r.ClusterCap)))
 	}
 	var ev evidence
 	if !p.r.Policy.Off {
@@ -452,13 +452,16 @@ func (p *Programme) assess(c *Credit, f *features, id uint64, a *account, invite
 			shared = append(shared, e.Kind)
 		}
 		self = 1 - direct
+		if p.r.respond(self, c.Stake.Minor) == fraudgraph.ActionAllow {
+			shared = nil // too weak to act on: not a reason
+		}
 		if len(kept) > 0 {
 			if slices.ContainsFunc(kept, func(k string) bool { return p.r.kind(k).Household >= 0 }) {
 				c.Tolerated = true
 			}
 			c.Reasons = append(c.Reasons, Reason{"household-tolerance", fmt.Sprintf("inviter %d shares %v within a household; %d credits tolerated so far", inviter, kept, tol)})
 		}
-		if self > 0 {
+		if len(shared) > 0 {
 			ev.kinds = append(ev.kinds, shared...)
 			c.Reasons = append(c.Reasons, Reason{"self-referral", fmt.Sprintf("inviter %d shares %v with the invitee (score %.2f)", inviter, shared, self)})
 		}
@@ -467,7 +470,7 @@ func (p *Programme) assess(c *Credit, f *features, id uint64, a *account, invite
 	sg := f.sig
 	if f.hasSig && sg.Burst >= p.r.burst && float64(sg.Burst) >= p.r.share*float64(sg.Related) {
 		ring = f.sig.Score
-		if ring >= 0.5 {
+		if p.r.respond(ring, c.Stake.Minor) > fraudgraph.ActionAllow {
 			ev.kinds = append(ev.kinds, "ring")
 			c.Reasons = append(c.Reasons, Reason{"ring", fmt.Sprintf("ring score %.2f: %d related, %d joined in a burst, %d share payment, %d strong links, %d redeemed, %d flagged",
 				f.sig.Score, f.sig.Related, f.sig.Burst, f.sig.SharedPayment, f.sig.StrongLinks, f.sig.Redeemed, f.sig.Flagged)})
