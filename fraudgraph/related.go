@@ -201,46 +201,63 @@ func (g *Graph) Search(account uint64, q Query) (Result, error) {
 // relations converts s.out to relations ordered by hops, then account.
 // The search finds accounts hop by hop, so only the order within a hop is
 // left to make. Accounts with sequential ids (see Graph.seqLen) order as
-// their dense ids do: they are sorted as packed integer keys, and not at
-// all when already in order. Other ids are sorted by external id within
-// each hop.
+// their dense ids do: they are converted straight away when already in
+// order, and sorted as packed integer keys otherwise. Other ids are
+// sorted by external id within each hop.
 func (g *Graph) relations(s *searcher) []Relation {
 	kinds := *g.kinds.Load()
 	rel := make([]Relation, len(s.out))
 	seq := g.seqLen.Load()
-	s.keys = s.keys[:0]
+	prev, n := uint64(0), 0
 	for _, f := range s.out {
-		if f.d >= seq {
+		k := uint64(f.hops)<<40 | uint64(f.d)<<8 | uint64(f.kind)
+		if f.d >= seq || k < prev {
 			break
 		}
-		s.keys = append(s.keys, uint64(f.hops)<<40|uint64(f.d)<<8|uint64(f.kind))
+		rel[n] = Relation{Account: g.seqBase + uint64(f.d), Hops: int(f.hops), Kind: kinds[f.kind].name}
+		prev = k
+		n++
 	}
-	if len(s.keys) == len(s.out) {
-		if !slices.IsSorted(s.keys) {
-			slices.Sort(s.keys)
-		}
-		for i, k := range s.keys {
-			d := uint32(k >> 8)
-			rel[i] = Relation{Account: g.seqBase + uint64(d), Hops: int(k >> 40), Kind: kinds[uint8(k)].name}
-		}
+	if n == len(s.out) {
+		return rel
+	}
+	if g.sortSequential(s, rel, seq) {
 		return rel
 	}
 	for i, f := range s.out {
 		rel[i] = Relation{Account: g.extID(f.d), Hops: int(f.hops), Kind: kinds[f.kind].name}
 	}
+	byAccount := func(a, b Relation) int { return cmp.Compare(a.Account, b.Account) }
 	for start := 0; start < len(rel); {
 		end := start + 1
 		for end < len(rel) && rel[end].Hops == rel[start].Hops {
 			end++
 		}
-		hop := rel[start:end]
-		byAccount := func(a, b Relation) int { return cmp.Compare(a.Account, b.Account) }
-		if !slices.IsSortedFunc(hop, byAccount) {
+		if hop := rel[start:end]; !slices.IsSortedFunc(hop, byAccount) {
 			slices.SortFunc(hop, byAccount)
 		}
 		start = end
 	}
 	return rel
+}
+
+// sortSequential fills rel in order from s.out by sorting packed keys
+// when every account found has a sequential id (below seq); otherwise it
+// returns false.
+func (g *Graph) sortSequential(s *searcher, rel []Relation, seq uint32) bool {
+	s.keys = s.keys[:0]
+	for _, f := range s.out {
+		if f.d >= seq {
+			return false
+		}
+		s.keys = append(s.keys, uint64(f.hops)<<40|uint64(f.d)<<8|uint64(f.kind))
+	}
+	slices.Sort(s.keys)
+	kinds := *g.kinds.Load()
+	for i, k := range s.keys {
+		rel[i] = Relation{Account: g.seqBase + uint64(uint32(k>>8)), Hops: int(k >> 40), Kind: kinds[uint8(k)].name}
+	}
+	return true
 }
 
 // bfs fills s.out with the accounts found from root; Result carries the

@@ -55,6 +55,7 @@ func TestScale30M(t *testing.T) {
 	// Hash the fingerprint values first (what a loader reading strings
 	// does), then time the Builder on its own, as Dataset.Build would run
 	// it.
+	cpu0 := processCPU()
 	start = time.Now()
 	hashes := make([]uint64, len(d.FPAccount))
 	for i := range hashes {
@@ -83,9 +84,11 @@ func TestScale30M(t *testing.T) {
 		t.Fatal(err)
 	}
 	build := time.Since(start)
+	cpu := time.Duration(processCPU() - cpu0)
 	hashes = nil
-	t.Logf("hashing %d fingerprint values: %v; build with hashing: %v (%.1fM links/s)",
-		len(d.FPAccount), hashing, hashing+build, float64(links)/(hashing+build).Seconds()/1e6)
+	t.Logf("hashing %d fingerprint values: %v; build with hashing: %v (%.1fM links/s), CPU %v (%.1fM links per CPU-second)",
+		len(d.FPAccount), hashing, hashing+build, float64(links)/(hashing+build).Seconds()/1e6, cpu, float64(links)/cpu.Seconds()/1e6)
+	batchBuild(t, d, cfg, links)
 	d = nil // the dataset is no longer needed
 	h1 := heap()
 	st := g.Stats()
@@ -208,4 +211,36 @@ func TestScale30M(t *testing.T) {
 		t.Fatalf("loaded %d accounts, want %d", got, want)
 	}
 	measure("related 2 hops (loaded snapshot)", 100_000, func(a uint64) { _, _ = g2.Related(a, fraudgraph.Query{}) })
+}
+
+// batchBuild times a bulk build from fingerprint strings with
+// Builder.AddFingerprints (hashing included), in wall and CPU time, and
+// drops everything it built.
+func batchBuild(t *testing.T, d *gen.Dataset, cfg fraudgraph.Config, links int) {
+	t.Helper()
+	n := d.Accounts()
+	ps := make([]fraudgraph.Presentation, len(d.FPAccount))
+	for i := range ps {
+		ps[i] = fraudgraph.Presentation{Account: uint64(d.FPAccount[i]), Kind: gen.KindName(d.FPKind[i]), Value: d.Value(i)}
+	}
+	runtime.GC()
+	cpu0 := processCPU()
+	start := time.Now()
+	b := fraudgraph.NewBuilder(cfg)
+	b.Grow(n, n, len(ps))
+	for i := range n {
+		b.AddAccount(uint64(i+1), time.Unix(int64(d.Joined[i]), 0))
+	}
+	for i, inv := range d.Inviter {
+		if inv != 0 {
+			b.AddInvite(uint64(inv), uint64(i+1), time.Unix(int64(d.Joined[i]), 0))
+		}
+	}
+	b.AddFingerprints(ps)
+	if _, err := b.Graph(); err != nil {
+		t.Fatal(err)
+	}
+	wall, cpu := time.Since(start), time.Duration(processCPU()-cpu0)
+	t.Logf("batch build from strings (AddFingerprints, GOMAXPROCS %d): %v (%.1fM links/s), CPU %v (%.1fM links per CPU-second)",
+		runtime.GOMAXPROCS(0), wall, float64(links)/wall.Seconds()/1e6, cpu, float64(links)/cpu.Seconds()/1e6)
 }
