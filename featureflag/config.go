@@ -272,11 +272,11 @@ func (c *compiler) build(name string, fields []field, load bool) *flagDef {
 	if len(f.variants) == 0 {
 		f.variants, f.pct, f.killed = []string{"on"}, []float64{0}, []bool{false}
 	}
-	var lanesField *field
-	for _, fd := range fields {
+	lanesAt := -1 // "lanes" is compiled once the variants are all known
+	for i, fd := range fields {
 		switch fd.key {
 		case "lanes":
-			lanesField = &fd
+			lanesAt = i
 		case "enabled", "description":
 			if fd.key == "description" && fd.val.kind != kString {
 				c.p.at(fd.val, fd.path(), ErrType, "description must be a string, not a %s", fd.val.kind)
@@ -338,8 +338,8 @@ func (c *compiler) build(name string, fields []field, load bool) *flagDef {
 		c.p.at(fd.val, fd.path(), ErrValue, "end %s is not after start %s", f.end.Format(time.RFC3339), f.start.Format(time.RFC3339))
 	}
 	var lanes []int
-	if lanesField != nil {
-		lanes = c.lanes(f, *lanesField)
+	if lanesAt >= 0 {
+		lanes = c.lanes(f, fields[lanesAt])
 	}
 	if len(c.p.errs)+c.p.dropped > before {
 		return nil
