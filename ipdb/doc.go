@@ -108,19 +108,21 @@
 // and 40 for IPv6, owners deduplicated in a side table, under a bucket
 // index over the top bits of the address, counted from the start of the
 // data's span; crowded buckets (clustered IPv6 lists) get child nodes
-// over the part of their keys their ranges occupy. The index of a family
-// takes at most 256 KiB, and for small tables it is most of the memory:
+// over the part of their keys their ranges occupy. This index takes at
+// most 256 KiB a family, and for small tables it is most of the memory:
 // the 3,429-range ipcat table holds about 85 bytes a range of whole heap
 // (owners' strings included), a synthetic table of 3,429 ranges 80. A
 // lookup allocates nothing.
 //
-// Measured in bench/ipdb (IPv4, synthetic lists shaped like real ones,
-// half the probes hits; CPU time of interleaved rounds on a shared,
-// loaded 2-core machine, medians of per-round ratios): at a million
-// ranges a lookup takes 74 CPU ns there (38-42 ns wall in the package's
-// own benchmark), 15x faster than MaxMind DB with decoding, 13.6x with
-// the decoded records cached, 7.8x faster than bart; at 100,000 ranges
-// 22 ns, 25x mmdb and 14x bart; on ipcat 13 ns, 9.3x mmdb and 2.1x bart.
+// Measured in bench/ipdb (TestRatios: synthetic lists shaped like real
+// ones, half the probes hits; CPU time of the locked thread in 15
+// interleaved rounds on a shared, loaded 2-core machine, medians of the
+// per-round ratios, three runs): at a million IPv4 ranges a lookup takes
+// 57-74 CPU ns (40-44 ns wall in the package's BenchmarkLookup4), 14-18x
+// faster than MaxMind DB with decoding, 13-16x with the decoded records
+// cached by offset, 8x faster than bart; at 100,000 ranges 20-22 ns,
+// 17-25x mmdb and 12-14x bart; on ipcat 13-16 ns, 9x mmdb and 1.8-2.1x
+// bart; 100,000 /64-granular IPv6 ranges 24 ns, 22-35x bart.
 // Building from sorted input is linear apart from owner deduplication.
 // Please evaluate for your own data and machine; bench/ipdb compares the
 // table with sort.Search, bart, MaxMind DB, netipx and cidranger.
