@@ -1,28 +1,50 @@
 // Package featureflag compares a craftkit featureflag check with peer Go
 // SDKs on the same 5 % rollout: GrowthBook's Go SDK evaluating a coverage
-// rule, and the OpenFeature client over the craftkit provider. Each
-// benchmark checks a different user id per iteration, as a server does.
+// rule, LaunchDarkly's server SDK (v7.14.6, flag from its test data
+// source, events off) evaluating a fallthrough rollout, Unleash's client
+// (v4.5.0, flag fetched once from a server in this process, metrics
+// off) evaluating a flexibleRollout, and the OpenFeature client over the
+// craftkit provider. Each benchmark checks a different user id per
+// iteration, as a server does; all run in one process.
 //
 // Measured on the shared 2-core machine (instructions from callgrind via
-// instructions.sh, so machine load does not move them; ns from
-// go test -bench . -benchtime 200000x under heavy load):
+// instructions.sh, so machine load does not move them; ns/op is the
+// fastest of five runs of go test -bench . -benchtime 200000x at a load
+// average of 7-14, so only the instruction ratios are firm):
 //
-//	contender                           instructions  allocs  ns/op   ratio (instr.)
-//	craftkit Set.Enabled                 351-353       0       20     1
-//	GrowthBook EvalFeature, fixed user   2,587         4       414    7.3x
-//	GrowthBook WithAttributes + Eval     5,096         9       6,224  14.5x
-//	OpenFeature client + craftkit        8,823         14      24,268 25x
+//	contender                             instructions  allocs  ns/op  ratio (instr.)
+//	craftkit Set.Enabled                   367           0       15     1
+//	GrowthBook EvalFeature, fixed user     2,593         4       317    7.1x
+//	Unleash IsEnabled + WithContext        3,992         6       632    10.9x
+//	GrowthBook WithAttributes + Eval       5,100         9       916    13.9x
+//	LaunchDarkly BoolVariation (context    7,753         0       1,228  21.1x
+//	  built in advance)
+//	LaunchDarkly ldcontext.New + Bool...   8,061         0       533    22.0x
+//	OpenFeature client + craftkit          8,578         14      1,429  23.4x
 //
-// The GrowthBook per-user path (deriving a client with the user's
-// attributes, then evaluating) is what a server checking many users pays.
+// The per-user paths (GrowthBook deriving a client with the user's
+// attributes, LaunchDarkly building a context, Unleash passing one) are
+// what a server checking many users pays.
 package featureflag
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"testing"
+	"time"
 
+	unleash "github.com/Unleash/unleash-client-go/v4"
+	ulctx "github.com/Unleash/unleash-client-go/v4/context"
 	gb "github.com/growthbook/growthbook-golang"
+	"github.com/launchdarkly/go-sdk-common/v3/ldcontext"
+	"github.com/launchdarkly/go-sdk-common/v3/ldlog"
+	"github.com/launchdarkly/go-sdk-common/v3/ldvalue"
+	"github.com/launchdarkly/go-server-sdk-evaluation/v3/ldbuilders"
+	ld "github.com/launchdarkly/go-server-sdk/v7"
+	"github.com/launchdarkly/go-server-sdk/v7/ldcomponents"
+	"github.com/launchdarkly/go-server-sdk/v7/testhelpers/ldtestdata"
 	of "github.com/open-feature/go-sdk/openfeature"
 
 	"github.com/craftkit/craftkit/featureflag"
@@ -57,12 +79,77 @@ func growthbookClient(tb testing.TB) *gb.Client {
 	return c
 }
 
+// launchDarklyClient returns a LaunchDarkly client whose flag comes
+// from the SDK's test data source (no network): on, with a fallthrough
+// rollout serving true to 5 % (weights are per 100,000), and with
+// events and diagnostics off.
+func launchDarklyClient(tb testing.TB) *ld.LDClient {
+	flag := ldbuilders.NewFlagBuilder("ramp").Version(1).On(true).Salt("ramp").
+		Variations(ldvalue.Bool(true), ldvalue.Bool(false)).OffVariation(1).
+		Fallthrough(ldbuilders.Rollout(
+			ldbuilders.Bucket(0, 5000),
+			ldbuilders.Bucket(1, 95000))).
+		Build()
+	td := ldtestdata.DataSource()
+	td.UsePreconfiguredFlag(flag)
+	c, err := ld.MakeCustomClient("offline-sdk-key", ld.Config{
+		DataSource:       td,
+		Events:           ldcomponents.NoEvents(),
+		DiagnosticOptOut: true,
+		Logging:          ldcomponents.Logging().MinLevel(ldlog.Error),
+	}, 5*time.Second)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { c.Close() })
+	return c
+}
+
+// unleashFeatures is the flag in Unleash's client API format: a
+// flexibleRollout of 5 % sticky on the user id.
+const unleashFeatures = `{"version": 1, "features": [{"name": "ramp", "enabled": true, "strategies": [
+  {"name": "flexibleRollout", "parameters": {"rollout": "5", "stickiness": "userId", "groupId": "ramp"}}]}]}`
+
+// unleashClient returns an Unleash client that fetched the flag once
+// from a server in this process (loopback; the SDK has no file-only
+// mode), with metrics off and no further refresh during a run.
+func unleashClient(tb testing.TB) *unleash.Client {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/client/features" {
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte(unleashFeatures))
+			return
+		}
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	tb.Cleanup(srv.Close)
+	c, err := unleash.NewClient(
+		unleash.WithUrl(srv.URL),
+		unleash.WithAppName("bench"),
+		unleash.WithDisableMetrics(true),
+		unleash.WithRefreshInterval(time.Hour),
+		unleash.WithBackupPath(tb.TempDir()),
+		unleash.WithListener(&unleash.NoopListener{}),
+	)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { c.Close() })
+	c.WaitForReady()
+	if len(c.ListFeatures()) != 1 {
+		tb.Fatalf("Unleash client holds %d features, want 1", len(c.ListFeatures()))
+	}
+	return c
+}
+
 // TestSameRollout checks that every contender puts about 5 % of users in.
 func TestSameRollout(t *testing.T) {
 	s := craftkitSet(t)
 	c := growthbookClient(t)
+	ldc := launchDarklyClient(t)
+	ul := unleashClient(t)
 	const n = 20000
-	var ck, g int
+	var ck, g, l, u int
 	for i := range n {
 		id := strconv.Itoa(i)
 		if s.Enabled("ramp", featureflag.Subject{UserID: id}) {
@@ -75,8 +162,18 @@ func TestSameRollout(t *testing.T) {
 		if uc.EvalFeature(context.Background(), "ramp").On {
 			g++
 		}
+		on, err := ldc.BoolVariation("ramp", ldcontext.New(id), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if on {
+			l++
+		}
+		if ul.IsEnabled("ramp", unleash.WithContext(ulctx.Context{UserId: id})) {
+			u++
+		}
 	}
-	for name, got := range map[string]int{"craftkit": ck, "growthbook": g} {
+	for name, got := range map[string]int{"craftkit": ck, "growthbook": g, "launchdarkly": l, "unleash": u} {
 		if frac := float64(got) / n; frac < 0.04 || frac > 0.06 {
 			t.Errorf("%s: %.4f of users in a 5 %% rollout", name, frac)
 		}
@@ -142,6 +239,49 @@ func BenchmarkOpenFeature(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		_, _ = c.BooleanValue(ctx, "ramp", false, ecs[i%users])
+		i++
+	}
+}
+
+// BenchmarkLaunchDarkly builds the user's evaluation context and
+// evaluates the flag, the SDK's per-user path.
+func BenchmarkLaunchDarkly(b *testing.B) {
+	c := launchDarklyClient(b)
+	ids := userIDs()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		_, _ = c.BoolVariation("ramp", ldcontext.New(ids[i%users]), false)
+		i++
+	}
+}
+
+// BenchmarkLaunchDarklyEvalOnly evaluates with contexts built in
+// advance: the SDK's evaluation alone.
+func BenchmarkLaunchDarklyEvalOnly(b *testing.B) {
+	c := launchDarklyClient(b)
+	ids := userIDs()
+	ctxs := make([]ldcontext.Context, users)
+	for i, id := range ids {
+		ctxs[i] = ldcontext.New(id)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		_, _ = c.BoolVariation("ramp", ctxs[i%users], false)
+		i++
+	}
+}
+
+// BenchmarkUnleash checks the flag for the user with the SDK's context
+// option, its per-user path.
+func BenchmarkUnleash(b *testing.B) {
+	c := unleashClient(b)
+	ids := userIDs()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		_ = c.IsEnabled("ramp", unleash.WithContext(ulctx.Context{UserId: ids[i%users]}))
 		i++
 	}
 }

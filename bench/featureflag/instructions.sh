@@ -19,7 +19,7 @@ ir() {
 	echo "valgrind failed for $1" >&2
 	return 1
 }
-for b in Craftkit GrowthBookEvalOnly GrowthBook OpenFeature; do
+for b in Craftkit GrowthBookEvalOnly GrowthBook OpenFeature LaunchDarklyEvalOnly LaunchDarkly Unleash; do
 	lo=$(ir "$b" 10000)
 	hi=$(ir "$b" 20000)
 	echo "$b: $(( (hi - lo) / 10000 )) instructions per check"
