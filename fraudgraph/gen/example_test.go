@@ -6,6 +6,7 @@ import (
 
 	"github.com/craftkit/craftkit/fraudgraph"
 	"github.com/craftkit/craftkit/fraudgraph/gen"
+	"github.com/craftkit/craftkit/fraudgraph/referral"
 )
 
 func ExampleGenerate() {
@@ -30,4 +31,25 @@ func ExampleGenerate() {
 	// Output:
 	// 20000 accounts, 35 planted rings
 	// precision 0.85 recall 0.87
+}
+
+func ExampleGenerateHistory() {
+	h := gen.GenerateHistory(gen.HistoryConfig{Config: gen.Config{Accounts: 10_000, Seed: 1}})
+	signups, purchases, family := 0, 0, 0
+	for _, ev := range h.Events {
+		if ev.Type == referral.Signup {
+			signups++
+		} else {
+			purchases++
+		}
+	}
+	for i, inv := range h.Inviter {
+		if inv != 0 && h.Household[i] >= 0 && h.Household[i] == h.Household[inv-1] {
+			family++
+		}
+	}
+	fmt.Printf("%d signups, %d purchases, %d rings, %d family invites, %d heavy inviters\n",
+		signups, purchases, h.Rings, family, len(h.Heavy))
+	// Output:
+	// 10000 signups, 11131 purchases, 14 rings, 984 family invites, 2 heavy inviters
 }

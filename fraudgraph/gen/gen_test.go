@@ -6,6 +6,7 @@ import (
 
 	"github.com/craftkit/craftkit/fraudgraph"
 	"github.com/craftkit/craftkit/fraudgraph/gen"
+	"github.com/craftkit/craftkit/fraudgraph/referral"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -60,4 +61,53 @@ func TestReplayMatchesBuild(t *testing.T) {
 		}
 		assert.Equal(t, want, got, "Related(%d)", a)
 	}
+}
+
+func TestGenerateHistory(t *testing.T) {
+	cfg := gen.HistoryConfig{Config: gen.Config{Accounts: 20_000, Seed: 5}}
+	a, b := gen.GenerateHistory(cfg), gen.GenerateHistory(cfg)
+	assert.Equal(t, a.Events, b.Events, "deterministic")
+	require.NotEmpty(t, a.Heavy)
+
+	// Events in time order, signups before the account's purchases, one
+	// currency.
+	signed := map[uint64]bool{}
+	for i, ev := range a.Events {
+		if i > 0 && ev.At.Before(a.Events[i-1].At) {
+			t.Fatalf("event %d at %v before event %d at %v", i, ev.At, i-1, a.Events[i-1].At)
+		}
+		if ev.Type == referral.Signup {
+			signed[ev.Account] = true
+		} else if !signed[ev.Account] || ev.Amount.Currency != "EUR" || ev.Amount.Minor <= 0 {
+			t.Fatalf("event %d: %+v", i, ev)
+		}
+	}
+	// Family invites: some legitimate invitees share their inviter's
+	// household; heavy inviters invite at least 60.
+	family, invites := 0, map[uint32]int{}
+	for i, inv := range a.Inviter {
+		if inv != 0 {
+			invites[inv]++
+			if a.Household[i] >= 0 && a.Household[i] == a.Household[inv-1] {
+				family++
+			}
+		}
+	}
+	assert.Greater(t, family, 100, "family invites")
+	for _, h := range a.Heavy {
+		assert.GreaterOrEqual(t, invites[uint32(h)], 60, "heavy inviter %d", h)
+		assert.False(t, a.Fraud(h))
+	}
+	households := 0
+	for i := range a.FPKind {
+		if gen.KindName(a.FPKind[i]) == fraudgraph.HouseholdKind {
+			households++
+		}
+	}
+	assert.Positive(t, households, "household addresses")
+	// The base dataset is unchanged by the history's existence.
+	assert.Equal(t, gen.Generate(cfg.Config).Joined, a.Joined)
+
+	small := gen.GenerateHistory(gen.HistoryConfig{Config: gen.Config{Accounts: 100, Seed: 1}})
+	assert.NotEmpty(t, small.Events)
 }

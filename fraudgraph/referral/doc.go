@@ -51,15 +51,16 @@
 // tolerance are left out of the score while the inviter's household has
 // had fewer tolerated credits than the tolerance (card and device: 3;
 // household and ip: always; email and phone: never). Reputation: an
-// account at least 180 days old with 3 purchases and no status beyond
-// review has its score halved. The ladder of [Response]s then grades
+// account at least 180 days old with 3 purchases and never a status of
+// block-credit or worse has its score halved. The ladder of [Response]s then grades
 // the response by score and by amount at stake (the credit plus what the
 // cluster was paid in the window): allow, review (paid, with a task),
 // block credit, remove the inviter's referral ability, ban (all three
 // withheld, with a task and a status).
 //
 // Default outcomes of a 10.00 discount (Rules with DefaultPolicy;
-// checked row by row by TestDefaultOutcomes):
+// checked by TestDefaultOutcomes, TestHouseholdTolerance and
+// TestReputation):
 //
 //	invitee shares with the inviter            score  at stake   outcome
 //	nothing                                    0      10.00      allow
@@ -72,8 +73,8 @@
 //	card, device, ip and household address,
 //	  first 3 tolerated credits of the inviter 0      10.00      allow (tolerated)
 //	the same, 4th credit                       0.98   10.00      block-credit
-//	card and household, inviter 180 days old
-//	  with 3 purchases (reward)                ring/2            see reputation
+//	a card, invitee 200 days old with 3
+//	  earlier purchases (reputation)           0.45   10.00      allow
 //	ring member (burst, shared pool)           >=0.8  10.00      block-credit
 //
 // # Review tasks and statuses

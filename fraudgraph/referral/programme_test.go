@@ -358,3 +358,62 @@ func TestMetrics(t *testing.T) {
 	_, err = p.Metrics(t0, t0.Add(day), 0)
 	assert.Error(t, err)
 }
+
+// TestReputation: an invitee with a good history sharing the inviter's
+// card has its score halved, below the review step.
+func TestReputation(t *testing.T) {
+	g := pairGraph(t, "card")
+	p := mustNew(t, Config{Graph: g, Rules: rules(nil)})
+	day := 24 * time.Hour
+	c := process(t, p, signup(t0, 2, 1), buy(t0.Add(10*day), 2, 5_00), buy(t0.Add(90*day), 2, 5_00),
+		buy(t0.Add(150*day), 2, 5_00), buy(t0.Add(200*day), 2, 40_00))
+	require.Len(t, c, 1)
+	assert.Equal(t, fraudgraph.ActionAllow, c[0].Action, "reasons %v", c[0].Reasons)
+	assert.InDelta(t, 0.45, c[0].Score, 1e-9)
+	assert.True(t, hasReason(c[0], "reputation"))
+
+	// Too young: the same purchases within 100 days are blocked.
+	p = mustNew(t, Config{Graph: g, Rules: rules(nil)})
+	c = process(t, p, signup(t0, 2, 1), buy(t0, 2, 5_00), buy(t0, 2, 5_00), buy(t0, 2, 5_00), buy(t0.Add(100*day), 2, 40_00))
+	assert.Equal(t, fraudgraph.ActionBlockCredit, c[0].Action)
+}
+
+func hasReason(c Credit, rule string) bool {
+	for _, r := range c.Reasons {
+		if r.Rule == rule {
+			return true
+		}
+	}
+	return false
+}
+
+// TestConcurrentUse runs decisions, reviews and queries at once (for
+// the race detector).
+func TestConcurrentUse(t *testing.T) {
+	g := fraudgraph.New(fraudgraph.Config{})
+	for i := uint64(1); i <= 40; i++ {
+		require.NoError(t, g.AddInvite(1000+i, i, t0))
+		require.NoError(t, g.AddFingerprint(i, "card", itoa(i%20)))
+		require.NoError(t, g.AddFingerprint(1000+i, "card", itoa(i%20)))
+	}
+	var sink MemorySink
+	p := mustNew(t, Config{Graph: g, Rules: rules(func(r *Rules) { r.ClusterCap = 50_00 }), Sink: &sink})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 200 {
+			for _, task := range p.Tasks() {
+				_ = p.Review(Verdict{Task: task.ID, Reviewer: "ana", At: t0, Fraud: task.ID%2 == 0})
+			}
+			_ = p.History(3)
+			_ = p.TopInviters(3, ByRedeemed)
+			_, _ = p.Exposure(context.Background(), 3, t0)
+			_, _ = p.Metrics(t0, t0.Add(time.Hour), time.Minute)
+		}
+	}()
+	for i := uint64(1); i <= 40; i++ {
+		process(t, p, signup(t0, i, 1000+i), buy(t0, i, 40_00))
+	}
+	<-done
+	assert.NotEmpty(t, sink.Records())
+}
