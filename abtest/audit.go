@@ -1,6 +1,9 @@
 package abtest
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // maxAuditPairs bounds the audit's state space ((pairs+1)² states).
 const maxAuditPairs = 5000
@@ -130,13 +133,18 @@ func ZTestRule(thresholds []float64, sides Sides) Rule {
 
 // DesignRule returns a [ZTestRule] for a design looked at after every
 // pair up to pairs (fractions n/pairs). It returns an error for a nil
-// design, invalid sides or pairs outside 1..5000.
+// design, invalid sides or pairs outside 1..5000, and [ErrScale] when
+// sides differ from the design's or the design counts conversions (use
+// [MillerRule] for a [MillerPlan]).
 func DesignRule(d Design, pairs int, sides Sides) (Rule, error) {
 	const fn = "DesignRule"
 	if d == nil {
 		return nil, nilErr(fn, "d", "design", ErrArgument)
 	}
 	if err := checkSides(fn, sides); err != nil {
+		return nil, err
+	}
+	if err := sameScale(fn, "d", d.Scale(), Scale{Sides: sides, Unit: UnitVisitors}); err != nil {
 		return nil, err
 	}
 	if pairs < 1 || pairs > maxAuditPairs {
@@ -163,7 +171,7 @@ func MillerRule(plan MillerPlan) Rule {
 func MSPRTRule(m MSPRT) Rule {
 	return func(n, c, t int) bool {
 		r, err := m.Evaluate(Conversions(int64(n), int64(c)), Conversions(int64(n), int64(t)))
-		return err == nil && r.PValue <= m.Alpha
+		return err == nil && r.PValue <= m.alpha()
 	}
 }
 
@@ -232,4 +240,60 @@ func (x *window) clearEdge(k, lo, hi int) {
 	for j := lo; j <= hi; j++ {
 		x.m[rk+j], x.m[x.row(j)+k] = 0, 0
 	}
+}
+
+// FalsePositiveRate returns the probability that design d, looked at after
+// each of the information fractions, declares a difference when there is
+// none: the probability that some look's fixed-sample p-value (read as
+// d.Scale() says) is at most its threshold. Z at the looks is taken as
+// Brownian motion in the information fraction (the normal approximation
+// every design of this package is built on) and the probability is
+// computed by the same numerical integration as [Boundaries], not
+// simulated. It measures designs that do not keep their level, such as
+// [Hybrid] and [Naive], and checks a caller's own design. Fractions
+// follow [Boundaries]' rules (at most 10000 looks, at least [MinSpacing]
+// apart).
+func FalsePositiveRate(d Design, fractions []float64) (float64, error) {
+	const fn = "FalsePositiveRate"
+	if d == nil {
+		return 0, nilErr(fn, "d", "design", ErrArgument)
+	}
+	if len(fractions) > maxLooks {
+		return 0, argErr(fn, "len(fractions)", float64(len(fractions)), ErrTooLarge)
+	}
+	if err := checkInfo(fn, fractions); err != nil {
+		return 0, err
+	}
+	if err := checkSpacing(fn, fractions); err != nil {
+		return 0, err
+	}
+	sc := d.Scale()
+	if err := sc.check(fn, "d.Scale()"); err != nil {
+		return 0, err
+	}
+	th, err := d.Thresholds(fractions)
+	if err != nil {
+		return 0, err
+	}
+	if len(th) != len(fractions) {
+		return 0, reasonErr(fn, "d", float64(len(th)), ErrArgument,
+			"design returned %d thresholds for %d looks", len(th), len(fractions))
+	}
+	bounds := make([]float64, len(th))
+	for i, p := range th {
+		if !(p >= 0 && p <= 1) {
+			return 0, argErr(fn, fmt.Sprintf("thresholds[%d]", i), p, ErrProbability)
+		}
+		bounds[i] = math.Inf(1)
+		if p > 0 {
+			bounds[i] = normUpperQuantile(p / float64(sc.Sides))
+		}
+	}
+	var out passOut
+	forward(pass{info: fractions, upper: bounds, sides: sc.Sides}, &out)
+	rate := 0.0
+	for k := range out.up {
+		rate += out.up[k] + out.low[k]
+	}
+	return math.Min(rate, 1), nil
 }

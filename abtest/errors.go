@@ -36,6 +36,11 @@ var (
 	// conversions than units, negative conversions, a sum of squares below
 	// Sum²/N (a negative variance) or a sum in an empty arm.
 	ErrSample = errors.New("abtest: impossible sample")
+	// ErrScale reports designs combined or compared although they read
+	// their thresholds differently: one-sided against two-sided, or
+	// fractions of visitors against fractions of conversions (see
+	// [Scale]).
+	ErrScale = errors.New("abtest: designs of different sides or units cannot be combined")
 	// ErrNoData reports a sample too small to estimate what was asked.
 	ErrNoData = errors.New("abtest: not enough data")
 )

@@ -317,7 +317,7 @@ func TestMillerSplitBudget(t *testing.T) {
 func TestAuditWindow(t *testing.T) {
 	naive, err := DesignRule(Naive{Alpha: 0.1}, 400, TwoSided)
 	require.NoError(t, err)
-	seq, err := DesignRule(SpendingDesign{Alpha: 0.05}, 300, OneSided)
+	seq, err := DesignRule(SpendingDesign{Alpha: 0.05, Sides: OneSided}, 300, OneSided)
 	require.NoError(t, err)
 	plan, err := PlanMiller(0.4, 0.05, 0.8)
 	require.NoError(t, err)

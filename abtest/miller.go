@@ -39,6 +39,10 @@ type MillerPlan struct {
 	Power       float64 // exact probability to stop for treatment under RelativeMDE
 }
 
+// Scale implements [Design]: one-sided (treatment better), and the
+// information fraction counts conversions (T + C over N), not visitors.
+func (p MillerPlan) Scale() Scale { return Scale{Sides: OneSided, Unit: UnitConversions} }
+
 // MillerDecision is the state of a Miller test. The zero value is
 // [MillerContinue].
 type MillerDecision int

@@ -22,10 +22,12 @@ const DefaultBurnIn = 100
 // for small samples, so no decision is made before BurnIn observations
 // per arm.
 //
-// The zero value is not usable (Alpha must be set). An MSPRT is a value and
-// safe for concurrent use.
+// The zero value is usable: a zero Alpha means [DefaultAlpha]. Its
+// [Scale] is two-sided and counts visitors. [PlanMSPRT] chooses Effect and
+// Horizon for a planned effect and power. An MSPRT is a value and safe for
+// concurrent use.
 type MSPRT struct {
-	Alpha float64 // significance level, two-sided
+	Alpha float64 // significance level, two-sided; zero means DefaultAlpha
 	// Effect is the standardized effect size the test is tuned for: the
 	// mixing standard deviation is τ = Effect·σ, with σ the pooled
 	// per-observation standard deviation. Zero means the effect detectable
@@ -47,8 +49,8 @@ const maxEffect = 1000
 // check validates the fields: Alpha in (0, 1), Effect in [0, maxEffect],
 // BurnIn and Horizon not negative.
 func (m MSPRT) check(fn string) error {
-	if err := checkAlpha(fn, m.Alpha); err != nil {
-		return err
+	if a := m.alpha(); !inUnit(a) {
+		return argErr(fn, "Alpha", a, ErrAlpha)
 	}
 	if !(m.Effect >= 0 && m.Effect <= maxEffect) {
 		return reasonErr(fn, "Effect", m.Effect, ErrArgument, "Effect = %v: must be in [0, %d] standard deviations", m.Effect, maxEffect)
@@ -62,12 +64,17 @@ func (m MSPRT) check(fn string) error {
 	return nil
 }
 
+// Scale implements [Design]: two-sided, visitors.
+func (m MSPRT) Scale() Scale { return Scale{Sides: TwoSided, Unit: UnitVisitors} }
+
+func (m MSPRT) alpha() float64 { return orDefaultAlpha(m.Alpha) }
+
 func (m MSPRT) effect() float64 {
 	if m.Effect > 0 {
 		return m.Effect
 	}
-	if m.Horizon > 0 && inUnit(m.Alpha) {
-		return (normUpperQuantile(m.Alpha/2) + normUpperQuantile(0.2)) * math.Sqrt(2/float64(m.Horizon))
+	if a := m.alpha(); m.Horizon > 0 && inUnit(a) {
+		return (normUpperQuantile(a/2) + normUpperQuantile(0.2)) * math.Sqrt(2/float64(m.Horizon))
 	}
 	return 0.1
 }
@@ -120,7 +127,7 @@ func (m MSPRT) Evaluate(control, treatment Sample) (MSPRTResult, error) {
 	}
 	e := m.effect()
 	rho := e * e * ((vc/2 + vt/2) / v) // τ²/V
-	return msprtAt(d, v, rho, m.Alpha), nil
+	return msprtAt(d, v, rho, m.alpha()), nil
 }
 
 // msprtAt evaluates the mSPRT for the difference d with variance v and
@@ -141,7 +148,7 @@ func msprtAt(d, v, rho, alpha float64) MSPRTResult {
 func (m MSPRT) criticalZ(n float64) float64 {
 	e := m.effect()
 	r := e * e * n / 2 // τ²/V
-	return math.Sqrt((1 + r) / r * (math.Log1p(r) - 2*math.Log(m.Alpha)))
+	return math.Sqrt((1 + r) / r * (math.Log1p(r) - 2*math.Log(m.alpha())))
 }
 
 // Thresholds implements [Design]: at fraction t the sample is t·Horizon

@@ -49,7 +49,7 @@ func TestMSPRTThresholds(t *testing.T) {
 func TestMSPRTInvalidFields(t *testing.T) {
 	c, tr := Conversions(5000, 500), Conversions(5000, 600)
 	for _, m := range []MSPRT{
-		{Alpha: 0},
+		{Alpha: 1}, // a zero Alpha means DefaultAlpha
 		{Alpha: math.NaN()},
 		{Alpha: 0.05, Effect: math.Inf(1)},
 		{Alpha: 0.05, Effect: math.NaN()},
