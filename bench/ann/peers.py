@@ -6,7 +6,8 @@ wrote to DIR, with the same M, efConstruction and efSearch values.
 
 Build uses all cores; queries run one at a time on one thread, as
 annbench's do. Times are CPU seconds of this process (time.process_time)
-and wall seconds.
+and wall seconds. Run it with OMP_WAIT_POLICY=PASSIVE (compare.sh does) so
+that faiss's idle OpenMP threads do not spin on a shared machine.
 """
 import os
 import sys

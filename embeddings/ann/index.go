@@ -146,19 +146,19 @@ func tokenType(tok string) string {
 // ctx's error if ctx is cancelled before the build completes.
 func New(ctx context.Context, m *embeddings.Model, cfg Config) (*Index, error) {
 	tokens := make([]string, m.Len())
-	vecs := make([]float32, 0, m.Len()*m.Dim())
 	for i := range tokens {
 		tokens[i] = m.Token(i)
-		v, _ := m.Vector(tokens[i])
-		vecs = append(vecs, v...)
 	}
-	return build(ctx, tokens, m.Dim(), vecs, cfg)
+	return build(ctx, tokens, m.Dim(), func(i int) []float32 {
+		v, _ := m.Vector(tokens[i])
+		return v
+	}, cfg)
 }
 
 // NewFromVectors builds an index over the row-major vectors vecs, one row
 // of len(vecs)/len(tokens) components per token. Tokens must be distinct
 // and rows finite; zero rows are allowed (their cosine with anything is
-// 0). It copies vecs.
+// 0). It copies and normalises the vectors: vecs may be reused afterwards.
 func NewFromVectors(ctx context.Context, tokens []string, vecs []float32, cfg Config) (*Index, error) {
 	if len(tokens) == 0 {
 		if len(vecs) != 0 {
@@ -169,11 +169,12 @@ func NewFromVectors(ctx context.Context, tokens []string, vecs []float32, cfg Co
 	if len(vecs)%len(tokens) != 0 || len(vecs) == 0 {
 		return nil, fmt.Errorf("%w: %d vector components are not a whole number of rows for %d tokens", ErrInput, len(vecs), len(tokens))
 	}
-	return build(ctx, tokens, len(vecs)/len(tokens), slices.Clone(vecs), cfg)
+	dim := len(vecs) / len(tokens)
+	return build(ctx, tokens, dim, func(i int) []float32 { return vecs[i*dim : (i+1)*dim] }, cfg)
 }
 
-// build takes ownership of tokens and vecs.
-func build(ctx context.Context, tokens []string, dim int, vecs []float32, cfg Config) (*Index, error) {
+// build indexes tokens, whose vectors row returns.
+func build(ctx context.Context, tokens []string, dim int, row func(int) []float32, cfg Config) (*Index, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
 		return nil, err
@@ -184,14 +185,16 @@ func build(ctx context.Context, tokens []string, dim int, vecs []float32, cfg Co
 	if len(tokens) > maxLen {
 		return nil, fmt.Errorf("%w: %d tokens, at most %d", ErrInput, len(tokens), maxLen)
 	}
-	for i, x := range vecs {
-		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-			return nil, fmt.Errorf("%w: component %d of the vector of %q is %v", ErrInput, i%dim+1, tokens[i/dim], x)
+	for i, tok := range tokens {
+		for j, x := range row(i) {
+			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+				return nil, fmt.Errorf("%w: component %d of the vector of %q is %v", ErrInput, j+1, tok, x)
+			}
 		}
 	}
 	ix := &Index{dim: dim, m: cfg.M, m0: 2 * cfg.M, efSearch: cfg.EfSearch, exactMin: cfg.ExactBelow}
 	order := groupByType(tokens, cfg.ExactBelow)
-	ix.arrange(tokens, vecs, order)
+	ix.arrange(tokens, row, order)
 	if err := ix.checkDistinct(); err != nil {
 		return nil, err
 	}
@@ -250,7 +253,7 @@ func groupByType(tokens []string, exactMin int) []int32 {
 
 // arrange stores tokens and vecs in the given order, normalises the
 // vectors and lays out the type ranges and graphs.
-func (ix *Index) arrange(tokens []string, vecs []float32, order []int32) {
+func (ix *Index) arrange(tokens []string, row func(int) []float32, order []int32) {
 	n, dim := len(tokens), ix.dim
 	ix.vecs = make([]float32, n*dim)
 	ix.ends = make([]uint64, n)
@@ -259,7 +262,7 @@ func (ix *Index) arrange(tokens []string, vecs []float32, order []int32) {
 		sb.WriteString(tokens[i])
 		ix.ends[r] = uint64(sb.Len())
 		dst := ix.vecs[r*dim : (r+1)*dim]
-		copy(dst, vecs[int(i)*dim:(int(i)+1)*dim])
+		copy(dst, row(int(i)))
 		normalize(dst)
 	}
 	ix.names = sb.String()

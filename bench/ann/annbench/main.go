@@ -13,8 +13,8 @@
 // subspace scaled by -spread plus isotropic N(0, -noise² I) noise
 // (-rank 0: isotropic clusters of spread -spread). Queries are fresh
 // draws from the same mixture, not indexed points; with -model they are
-// held-out model vectors plus noise of the same scale as -noise times the
-// median component scale.
+// the vectors of -queries random tokens held out of the index. -type
+// restricts queries (and their exact answers) to one token type.
 package main
 
 import (
@@ -46,7 +46,7 @@ type opts struct {
 	n, dim, clusters, rank, queries, k, m, efc, coderMax, exactQ int
 	spread, noise                                                float64
 	seed                                                         uint64
-	efs, peers, out, model                                       string
+	efs, peers, out, model, typ                                  string
 }
 
 func main() {
@@ -67,7 +67,8 @@ func main() {
 	flag.IntVar(&o.coderMax, "coder-max-n", 200000, "skip coder/hnsw above this many vectors")
 	flag.Uint64Var(&o.seed, "seed", 1, "seed")
 	flag.StringVar(&o.out, "out", "", "directory for base.fvecs, query.fvecs, gt.ivecs and the index file")
-	flag.StringVar(&o.model, "model", "", "word2vec binary vectors to index instead of synthetic ones")
+	flag.StringVar(&o.model, "model", "", "word2vec vectors (.txt: text format, else binary) to index instead of synthetic ones")
+	flag.StringVar(&o.typ, "type", "", "token type every query asks for")
 	flag.Parse()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "annbench:", err)
@@ -166,7 +167,11 @@ func run(o opts) error {
 		if err != nil {
 			return err
 		}
-		full, err := embeddings.ReadBinary(bufio.NewReader(f))
+		read := embeddings.ReadBinary
+		if strings.HasSuffix(o.model, ".txt") {
+			read = embeddings.ReadText
+		}
+		full, err := read(bufio.NewReader(f))
 		f.Close()
 		if err != nil {
 			return err
@@ -212,7 +217,7 @@ func run(o opts) error {
 	c0, w0 := cpuTime(), time.Now()
 	qs := make([]embeddings.Query, o.queries)
 	for i := range qs {
-		qs[i] = embeddings.Query{Vector: qv(i), K: o.k}
+		qs[i] = embeddings.Query{Vector: qv(i), K: o.k, Type: o.typ}
 	}
 	truth, err := model.SearchBatch(qs, 0)
 	if err != nil {
@@ -296,6 +301,7 @@ func run(o opts) error {
 		}
 		bw, bc := time.Since(w0), cpuTime()-c0
 		hb := heap()
+		fmt.Printf("craftkit graphs: types %q\n", ix.Types())
 		fmt.Printf("craftkit build: wall %v, CPU %v (%.1f µs CPU/vector), index %.1f B/vector (Bytes), heap +%.1f B/vector\n",
 			bw.Round(time.Millisecond), bc.Round(time.Millisecond), float64(bc.Microseconds())/float64(o.n),
 			float64(ix.Bytes())/float64(o.n), (float64(hb)-float64(h0))/float64(o.n))
@@ -303,7 +309,7 @@ func run(o opts) error {
 			got := make([][]string, o.queries)
 			c0, w0 = cpuTime(), time.Now()
 			for i := range o.queries {
-				r, err := ix.Search(ann.Query{Vector: qv(i), K: o.k, Ef: ef})
+				r, err := ix.Search(ann.Query{Vector: qv(i), K: o.k, Ef: ef, Type: o.typ})
 				if err != nil {
 					return err
 				}
@@ -335,7 +341,7 @@ func run(o opts) error {
 		ix = nil
 		runtime.GC()
 	}
-	if slices.Contains(peers, "coder") && o.n <= o.coderMax {
+	if slices.Contains(peers, "coder") && o.n <= o.coderMax && o.typ == "" {
 		g := hnsw.NewGraph[int32]()
 		g.M = o.m
 		g.Distance = hnsw.CosineDistance
@@ -368,7 +374,7 @@ func run(o opts) error {
 
 func dataDesc(o opts) string {
 	if o.model != "" {
-		return "data=model:" + o.model
+		return "data=model:" + o.model + " type=" + o.typ
 	}
 	return fmt.Sprintf("data=mixture clusters=%d rank=%d spread=%g noise=%g seed=%d", o.clusters, o.rank, o.spread, o.noise, o.seed)
 }
