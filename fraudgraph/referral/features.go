@@ -116,9 +116,6 @@ func Precompute(ctx context.Context, g Graph, history []Event) (*Features, error
 			if err != nil {
 				return nil, err
 			}
-			if old := f.m[x[0]]; old != nil && ft.pair == nil {
-				ft.pair = old.pair
-			}
 			f.m[x[0]] = ft
 		}
 	}

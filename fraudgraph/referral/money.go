@@ -74,10 +74,11 @@ func (m Money) String() string {
 	return s + " " + m.Currency
 }
 
-// checkAmount validates an amount given in field of where.
+// checkAmount validates an amount described by where; the caller wraps
+// the error with the package prefix.
 func checkAmount(where string, v int64) error {
 	if v < 0 || v > maxMinor {
-		return fmt.Errorf("referral: %s %d out of range 0 to %d minor units", where, v, int64(maxMinor))
+		return fmt.Errorf("%s %d out of range 0 to %d minor units", where, v, int64(maxMinor))
 	}
 	return nil
 }

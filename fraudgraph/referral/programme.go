@@ -148,7 +148,7 @@ type Config struct {
 
 // Errors of the programme.
 var (
-	// ErrEvent reports an invalid event.
+	// ErrEvent reports an invalid event, verdict or query argument.
 	ErrEvent = errors.New("referral: invalid event")
 	// ErrUnknownTask reports a verdict on a task never opened.
 	ErrUnknownTask = errors.New("referral: unknown review task")

@@ -90,7 +90,7 @@ type MemorySink struct {
 // Append stores r.
 func (m *MemorySink) Append(r Record) error {
 	if !r.valid() {
-		return fmt.Errorf("%w: record with %d fields set", ErrJournal, 0)
+		return fmt.Errorf("%w: want exactly one of task, verdict and status", ErrJournal)
 	}
 	m.mu.Lock()
 	m.recs = append(m.recs, r)
@@ -218,7 +218,7 @@ func (s *FileSink) Append(r Record) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.f == nil {
-		return fmt.Errorf("referral: journal closed")
+		return errors.New("referral: journal closed")
 	}
 	s.buf = append(append(s.buf[:0], b...), '\n')
 	if _, err := s.f.Write(s.buf); err != nil {
