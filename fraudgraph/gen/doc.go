@@ -21,6 +21,16 @@
 // pool, and nearly all redeem their referral credit. Legitimate accounts
 // redeem with probability 0.3.
 //
+// # Referral histories
+//
+// [GenerateHistory] adds what a referral programme needs: household
+// addresses, family members inviting each other (sharing a card and an
+// address), honest heavy inviters and purchases in integer cents, as
+// time-ordered events for fraudgraph/referral. The history generator and
+// the referral package's default rules were written together, so the
+// study figures quoted there are regression checks, not promises on real
+// traffic.
+//
 // # Determinism
 //
 // The same Config (including Seed) always yields the same Dataset. Values
