@@ -119,18 +119,19 @@ type Config struct {
 	// package documentation for the exact update); the effect shows in
 	// IN–OUT scores (KeepOutputs, [Model.NearestOut]).
 	PurchaseContext bool
-	// SkippedNegatives switches on implicit negatives. An action written
-	// "item:7[skipped=item:4,item:5]" (see [ParseSession]) is pushed away
-	// from the items skipped for it, and so are the tokens within
-	// SkippedWindow of it; see the package documentation for the update.
+	// SkippedNegatives switches on implicit negatives. For an action
+	// written "item:7[skipped=item:4,item:5]" (see [ParseSession]), the
+	// tokens within SkippedWindow of it learn to rank it above the items
+	// skipped for it; see the package documentation for the update.
 	// The older session-level "| skipped=" section pushes every centre
 	// token of the session away from each skipped token, a weaker signal
 	// that ties no skip to the action it belongs to.
 	SkippedNegatives bool
 	// SkippedWindow is the number of tokens on each side of an action
-	// with a per-action skipped list that are pushed away from its skipped
-	// items too (the search query that showed them, say), at most 1<<20
-	// (0 means 1; a negative value pushes the action alone).
+	// with a per-action skipped list (the search query that showed the
+	// results, say) that learn to prefer the action to each skipped item,
+	// at most 1<<20 (0 means 1). A negative value instead pushes the
+	// action alone away from each skipped item, as a noise token.
 	SkippedWindow int
 	// PlainText reads the corpus as plain text: each line is a sentence of
 	// tokens separated by ASCII white space, and '|', '@', ',' and '=' are

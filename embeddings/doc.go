@@ -102,23 +102,23 @@
 //     context adds +0.016 ± 0.011 there (and costs input–input −0.012 ±
 //     0.007), since those journeys' purchases depend on the category only.
 //   - Implicit negatives ([Config.SkippedNegatives]): an action written
-//     "item:7[skipped=item:4,item:5]" (a click on a result with the
-//     results shown above it and skipped) ties the skips to it: the
-//     action and the tokens within [Config.SkippedWindow] of it (1 by
-//     default: the query that showed the results) each take, for each
-//     skipped token s, a negative step of their input vector v_x against
-//     u_s, g = −α·σ(v_x·u_s); u_s += g·v_x; v_x += g·u_s (old u_s), and
-//     one of the input vectors against each other, g = −α·σ(v_x·v_s);
-//     v_s += g·v_x; v_x += g·v_s (old v_s), so that [Model.Search] sees
-//     them apart. Subsampling does not drop these steps. On held-out
-//     planted searches (JourneyConfig.SearchSkips, TestPlantedEffects and
+//     "item:7[skipped=item:4,item:5]" (a click on a result, with the
+//     results shown above it and skipped) ties the skips to it. Each
+//     token x within [Config.SkippedWindow] of the clicked c (1 by
+//     default: the query that showed the results) takes, for each
+//     skipped s, one pairwise ranking step (BPR) on input vectors, the
+//     ones [Model.Search] compares: with d = v_x·v_c − v_x·v_s and
+//     g = 2α·(1 − σ(d)), v_x += g·(v_c − v_s); v_c += g·v_x;
+//     v_s −= g·v_x (old v_x). Subsampling does not drop these steps. On
+//     held-out planted searches (JourneyConfig.SearchSkips,
 //     bench/embeddings/extensions.sh) the query ranks the clicked item
-//     above a skipped one about 0.51 of the time without and 0.65 (1
-//     epoch) to 0.81 (5 epochs) with them; the first step alone moves it
-//     by less than a point. The session-level "| skipped=s1,s2" section
-//     of older corpora still works and is weaker: every centre c of the
-//     session takes the first step away from each s ≠ c, whatever action
-//     the skip belonged to.
+//     above a skipped one about 0.51 of the time without them; see the
+//     figures under Evaluation. The session-level "| skipped=s1,s2"
+//     section of older corpora still works and is weaker: every centre c
+//     of the session takes a negative step of v_c against u_s for each
+//     s ≠ c, whatever action the skip belonged to, which moves IN–OUT
+//     scores but not the input–input ranking users get (its cosine of a
+//     click to the items skipped in its session rose by 0.006).
 //   - Per-type minimum counts ([Config.TypeMinCount]): keep every shop
 //     ("shop": 1) while cutting the long tail of queries ("query": 20).
 //
