@@ -153,11 +153,13 @@ func BenchmarkRelated(b *testing.B) {
 		b.Run(q.name, func(b *testing.B) {
 			rng := rand.New(rand.NewPCG(1, 2))
 			b.ReportAllocs()
+			cpu := startCPU(b)
 			for b.Loop() {
 				if _, err := g.Related(uint64(rng.IntN(n)+1), q.q); err != nil {
 					b.Fatal(err)
 				}
 			}
+			cpu.report(b)
 		})
 	}
 }

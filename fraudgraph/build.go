@@ -205,7 +205,8 @@ func (b *Builder) push(it batchItem) {
 }
 
 // Presentation is one fingerprint presented by an account, an input of
-// [Builder.AddFingerprints].
+// [Builder.AddFingerprints]. The zero Presentation is refused (empty kind
+// and value).
 type Presentation struct {
 	Account uint64
 	Kind    string // "device", "card", "ip", ...
