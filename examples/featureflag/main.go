@@ -1,6 +1,7 @@
 // Command featureflag loads an embedded flag config, shows a flag ramping
 // from 1 % to 50 % for a few users, hot-reloads a changed config file and
-// prints the new decisions with the change report, and runs a simulated
+// prints the new decisions with the change report, replaces an
+// experiment's variants keeping its users in place, and runs a simulated
 // guarded rollout that advances and then rolls back when a regression
 // ships.
 //
@@ -157,8 +158,47 @@ func demo(w io.Writer, cfg config) error {
 		return err
 	}
 
-	// 3. Guarded rollout.
+	// 3. Next week's experiment: B and C instead of A and B.
+	if err := swapVariants(w); err != nil {
+		return err
+	}
+
+	// 4. Guarded rollout.
 	return guarded(w, cfg.harm)
+}
+
+// swapVariants replaces experiment A/B with B/C, first as written, then
+// with lanes from KeepLanes, and counts how many of B's users stay in B.
+func swapVariants(w io.Writer) error {
+	oldDoc := []byte(`{"search_rank": {"enabled": {"A": 50, "B": 50}}}`)
+	newDoc := []byte(`{"search_rank": {"enabled": {"B": 50, "C": 50}}}`)
+	kept, err := featureflag.KeepLanes(oldDoc, newDoc)
+	if err != nil {
+		return err
+	}
+	before, err := featureflag.Parse(oldDoc)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\nreplacing variants A/B with B/C:")
+	for _, doc := range [][]byte{newDoc, kept} {
+		after, err := featureflag.Parse(doc)
+		if err != nil {
+			return err
+		}
+		inB, stay := 0, 0
+		for u := range 1000 {
+			s := featureflag.Subject{UserID: strconv.Itoa(u)}
+			if before.Variant("search_rank", s) == "B" {
+				inB++
+				if after.Variant("search_rank", s) == "B" {
+					stay++
+				}
+			}
+		}
+		fmt.Fprintf(w, "  %s\n    %d of %d B users stay in B; report: %v\n", doc, stay, inB, featureflag.Diff(before, after))
+	}
+	return nil
 }
 
 func reload(w io.Writer, set *featureflag.Set) error {

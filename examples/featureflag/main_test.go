@@ -11,7 +11,8 @@ func TestRun(t *testing.T) {
 		t.Fatalf("run() = %d, stderr:\n%s", code, errOut.String())
 	}
 	for _, want := range []string{"loaded 5 flags", "ramping new_search", "change report: added [holiday_theme]; removed [legacy_banner]; ramped [dark_mode new_checkout]",
-		"bad push rejected", "dark_mode.enabled: percentage 150", "advance", "roll back ->     0 %"} {
+		"bad push rejected", "dark_mode.enabled: percentage 150",
+		"users move between variants [search_rank: 50% of subjects A -> B", `"lanes": ["C", "B"]`, "stay in B; report: variants changed [search_rank]\n", "advance", "roll back ->     0 %"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
