@@ -75,12 +75,17 @@ func BenchmarkDecide(b *testing.B) {
 	b.ReportAllocs()
 	d, g := decisionGraph(b, 100_000)
 	invited := invitees(d)
-	p, err := referral.New(referral.Config{Rules: studyRules(), Graph: g})
-	if err != nil {
-		b.Fatal(err)
-	}
+	var p *referral.Programme
 	i := 0
 	for b.Loop() {
+		if i%len(invited) == 0 { // every invitee decided: start afresh
+			b.StopTimer()
+			var err error
+			if p, err = referral.New(referral.Config{Rules: studyRules(), Graph: g}); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+		}
 		if err := decideOne(p, d, invited[i%len(invited)]); err != nil {
 			b.Fatal(err)
 		}
