@@ -124,8 +124,12 @@
 //
 // A live credit decision runs three bounded graph queries (the pair's
 // one-hop explanation, two-hop signals, the one-hop cluster) and map
-// updates; a backtest with precomputed evidence replays well over a
-// million events per second on one core. Please measure on your own
-// traffic. A [Programme] is safe for concurrent use; its calls are
+// updates. On generated graphs (TestDecisionLatency, CRAFTKIT_LONG=1,
+// thread CPU time per purchase deciding a discount, on a shared 2-core
+// machine) it took p50 3.5 µs and p99 19 µs at 1 million accounts, p50
+// 4.6 µs and p99 25 µs at 10 million, p50 5.6 µs and p99 44 µs at 30
+// million. A backtest with precomputed evidence replayed about 1.5
+// million events per CPU-second on one goroutine (BenchmarkBacktest).
+// Please measure on your own traffic. A [Programme] is safe for concurrent use; its calls are
 // serialised by one mutex.
 package referral
