@@ -4,7 +4,12 @@
 //
 // Usage:
 //
-//	abtest [-baseline 0.10] [-mde 0.10] [-alpha 0.05] [-power 0.8] [-daily 1500] [-plan-days 14] [-points 20]
+//	abtest [-baseline 0.10] [-mde 0.10] [-alpha 0.05] [-power 0.8] [-daily 1500] [-plan-days 14] [-points 20] [-svg PREFIX]
+//
+// With -svg it also writes PREFIX-curves.svg (the threshold curves of the
+// design it monitors with, Pocock-type spending and the dashboard Hybrid,
+// labelled as exceeding alpha) and PREFIX-trajectory.svg (the
+// experiment's lift, interval, z and boundaries by day).
 //
 // The daily counts are embedded sample data (10 % baseline, treatment
 // converting at 11.2 %); the flags change the plan they are judged by.
@@ -21,6 +26,7 @@ import (
 	"time"
 
 	"github.com/craftkit/craftkit/abtest"
+	"github.com/craftkit/craftkit/internal/atomicfile"
 )
 
 // day holds one day's visitors and conversions per arm.
@@ -43,6 +49,7 @@ type config struct {
 	baseline, mde, alpha, power float64
 	daily                       float64 // visitors per arm per day
 	planDays, points            int
+	svg                         string        // prefix of the SVG files; "" writes none
 	progressAfter               time.Duration // report progress on work longer than this
 }
 
@@ -88,6 +95,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.Float64Var(&cfg.daily, "daily", 1500, "expected visitors per arm per day, at least 1")
 	fs.IntVar(&cfg.planDays, "plan-days", 14, fmt.Sprintf("planned daily looks used to size the test, 1..%d", maxPlanDays))
 	fs.IntVar(&cfg.points, "points", 20, fmt.Sprintf("points of the threshold curve, 2..%d", maxPoints))
+	fs.StringVar(&cfg.svg, "svg", "", "write PREFIX-curves.svg and PREFIX-trajectory.svg")
 	fs.Usage = func() {} // printed below for -h only; errors get a one-line hint
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -199,6 +207,7 @@ func simulate(w, progress io.Writer, cfg config) error {
 		return err
 	}
 	var nc, xc, nt, xt int64
+	var reports []abtest.Report
 	for i, d := range sampleDays() {
 		nc, xc, nt, xt = nc+d.nc, xc+d.xc, nt+d.nt, xt+d.xt
 		var r abtest.Report
@@ -209,6 +218,7 @@ func simulate(w, progress io.Writer, cfg config) error {
 		if err != nil {
 			return err
 		}
+		reports = append(reports, r)
 		fmt.Fprintf(w, "day %2d  %-16s %-62s CI [%+5.1f %%, %+5.1f %%] %-5s p=%.4f threshold=%.4f info=%3.0f %%\n",
 			r.Day, r.Status, r.Header, 100*r.LiftLow, 100*r.LiftHigh, r.Color, r.PValue, r.Threshold, 100*r.Fraction)
 		for _, warn := range r.Warnings {
@@ -222,11 +232,12 @@ func simulate(w, progress io.Writer, cfg config) error {
 		}
 	}
 
-	curve, err := abtest.ThresholdCurve(abtest.Hybrid{Alpha: cfg.alpha}, cfg.points)
+	design := abtest.SpendingDesign{Alpha: cfg.alpha}
+	curve, err := abtest.ThresholdCurve(design, cfg.points)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nthreshold curve (nominal p-value needed, log scale from 1e-6 to %g):\n", cfg.alpha)
+	fmt.Fprintf(w, "\nthreshold curve of the monitored design (nominal p-value needed, log scale from 1e-6 to %g):\n", cfg.alpha)
 	for _, p := range curve {
 		bar := 0
 		if p.Threshold > 0 {
@@ -234,6 +245,28 @@ func simulate(w, progress io.Writer, cfg config) error {
 			bar = min(max(bar, 0), 40)
 		}
 		fmt.Fprintf(w, "%4.0f %% |%-40s| %.2g\n", 100*p.Fraction, strings.Repeat("#", bar), p.Threshold)
+	}
+	hybrid := abtest.Hybrid{Alpha: cfg.alpha}
+	daily := make([]float64, cfg.planDays)
+	for i := range daily {
+		daily[i] = float64(i+1) / float64(cfg.planDays)
+	}
+	if fp, err := abtest.FalsePositiveRate(hybrid, daily); err == nil {
+		fmt.Fprintf(w, "the dashboard hybrid curve (alpha once the plan is reached) EXCEEDS ALPHA: %.4f false positives with %d daily looks, against %g\n", fp, cfg.planDays, cfg.alpha)
+	}
+	if cfg.svg != "" {
+		curves := cfg.svg + "-curves.svg"
+		err := atomicfile.Write(curves, func(f io.Writer) error {
+			return abtest.WriteCurvesSVG(f, cfg.points, design, abtest.SpendingDesign{Alpha: cfg.alpha, Spending: abtest.PocockSpending}, hybrid)
+		})
+		if err != nil {
+			return err
+		}
+		traj := cfg.svg + "-trajectory.svg"
+		if err := atomicfile.Write(traj, func(f io.Writer) error { return abtest.WriteTrajectorySVG(f, abtest.TwoSided, reports) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "wrote %s and %s\n", curves, traj)
 	}
 	return nil
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -89,4 +91,27 @@ func TestWithProgress(t *testing.T) {
 			t.Errorf("quick work: err %v, progress output %q, want none", err, b.String())
 		}
 	})
+}
+
+func TestRunSVG(t *testing.T) {
+	prefix := filepath.Join(t.TempDir(), "exp")
+	var out, errOut strings.Builder
+	if code := run([]string{"-svg", prefix}, &out, &errOut); code != 0 {
+		t.Fatalf("run(-svg) = %d, stderr:\n%s", code, errOut.String())
+	}
+	for _, name := range []string{prefix + "-curves.svg", prefix + "-trajectory.svg"} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(string(b), "<svg ") || !strings.HasSuffix(string(b), "</svg>\n") {
+			t.Errorf("%s is not a whole SVG document", name)
+		}
+	}
+	if !strings.Contains(out.String(), "EXCEEDS ALPHA") {
+		t.Errorf("output does not mark the hybrid curve as exceeding alpha:\n%s", out.String())
+	}
+	if code := run([]string{"-svg", filepath.Join(t.TempDir(), "missing", "x")}, &out, &errOut); code != 1 {
+		t.Errorf("run(-svg into a missing directory) = %d, want 1", code)
+	}
 }
