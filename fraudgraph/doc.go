@@ -98,7 +98,8 @@
 // Every other type (queries, results, explanations, decisions,
 // configurations, statistics) is a plain value: goroutines may read one
 // at the same time, but not while another modifies it. A [Builder]
-// bulk-loads millions of links per second. [Graph.WriteTo] and [Load] store and
+// bulk-loads millions of links per second; [Builder.AddFingerprints]
+// hashes fingerprint strings on all cores. [Graph.WriteTo] and [Load] store and
 // restore a versioned, CRC-32C-checksummed snapshot of flat little-endian
 // arrays; damaged snapshots, snapshots with bytes after their end and
 // snapshots of another format version are refused with a
