@@ -46,13 +46,19 @@ def main():
     ap.add_argument("--min-alpha", type=float, default=None)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--mode", choices=("file", "iterable"), default="file")
+    ap.add_argument("--defaults", action="store_true",
+                    help="gensim's own defaults for Skip-gram: only --threads, --epochs, --seed and --mode apply")
     a = ap.parse_args()
     min_alpha = a.alpha * 1e-4 if a.min_alpha is None else a.min_alpha
     logging.basicConfig(level=logging.WARNING)
     assert FAST_VERSION >= 0, "gensim without its compiled routines"
-    m = Word2Vec(vector_size=a.dim, window=a.window, negative=a.negative, hs=0, sg=1,
-                 sample=a.sample, min_count=a.min_count, alpha=a.alpha,
-                 min_alpha=min_alpha, workers=a.threads, seed=a.seed)
+    if a.defaults:
+        m = Word2Vec(sg=1, workers=a.threads, seed=a.seed)
+        min_alpha = m.min_alpha
+    else:
+        m = Word2Vec(vector_size=a.dim, window=a.window, negative=a.negative, hs=0, sg=1,
+                     sample=a.sample, min_count=a.min_count, alpha=a.alpha,
+                     min_alpha=min_alpha, workers=a.threads, seed=a.seed)
     if a.mode == "file":
         src = dict(corpus_file=a.corpus)
     else:

@@ -121,7 +121,11 @@ func train(args []string) error {
 	fs.Float64Var(&cfg.MinAlpha, "min-alpha", 0, "final learning rate (0: word2vec's schedule)")
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "seed")
 	prof := fs.String("cpuprofile", "", "write a CPU profile here")
+	defaults := fs.Bool("defaults", false, "train at craftkit's defaults: only -epochs, -threads, -seed and -ext apply")
 	fs.Parse(args)
+	if *defaults {
+		cfg = embeddings.Config{Epochs: cfg.Epochs, Threads: cfg.Threads, Seed: cfg.Seed}
+	}
 	if *prof != "" {
 		pf, err := os.Create(*prof)
 		if err != nil {
