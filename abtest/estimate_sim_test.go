@@ -150,6 +150,11 @@ func TestMonitorEstimateSimulation(t *testing.T) {
 			if tc.lift == 0.05 && math.Abs(med-1) > tol {
 				t.Errorf("median shown lift = %.4f× truth, want within %.2f", med, tol)
 			}
+			if runs >= 20000 && tc.lift == 0.05 {
+				if e := mean(res.earlyShown); e > 1.10 {
+					t.Errorf("mean shown lift among early stops = %.3f× truth, want ≤ 1.10", e)
+				}
+			}
 			if c := float64(res.cover) / float64(res.runs); c < 0.94-3*math.Sqrt(0.05*0.95/float64(res.runs)) {
 				t.Errorf("coverage = %.4f, want ≥ 0.94", c)
 			}

@@ -47,7 +47,7 @@ func Example() {
 	// Output:
 	// b == [4.8769 3.3570 2.6803 2.2898 2.0310]
 	// stop at T−C = 31, give up at 243 conversions
-	// +8.4 % directional change is correct but magnitude might be inflated green
+	// +8.5 % directional change is correct but magnitude might be inflated green
 }
 
 func ExampleBoundaries() {
@@ -266,8 +266,8 @@ func ExampleMonitor_Observe() {
 	// day  8: Not enough data | metric is not powered | grey
 	// day  9: Not enough data | metric is not powered | grey
 	// day 10: Not enough data | metric is not powered | grey
-	// day 11: +8.4 %          | directional change is correct but magnitude might be inflated | green
-	// raw +9.0 %, shown +8.4 % (conditional median-unbiased lift and interval)
+	// day 11: +8.5 %          | directional change is correct but magnitude might be inflated | green
+	// raw +9.0 %, shown +8.5 % (conditional median-unbiased lift and interval)
 }
 
 func ExampleAuditConversion() {

@@ -91,8 +91,8 @@ const (
 	// significant.
 	EstimatorRepeated = "raw lift, repeated confidence interval"
 	// EstimatorConditional: the conditional median-unbiased lift and
-	// interval given the look at which the experiment stopped
-	// ([Estimates].Conditional).
+	// interval given how the experiment ended — stopped early, or ran to
+	// its last look ([Estimates].Conditional).
 	EstimatorConditional = "conditional median-unbiased lift and interval"
 )
 
@@ -145,6 +145,7 @@ type Monitor struct {
 	conv    int64  // N of a MillerPlan (fractions in conversions), else 0
 	gs      *GroupSequential
 	fut     *futility // nil without futility stopping
+	lookDay int       // day of the first look taken
 	lastDay int
 	done    bool
 	final   Report
@@ -368,6 +369,9 @@ func (m *Monitor) observe(fn string, day int, control, treatment Sample, last bo
 	if err != nil {
 		return Report{}, err
 	}
+	if look && m.gs.Len() == 1 {
+		m.lookDay = day
+	}
 	if math.IsInf(c, 1) {
 		r.Warnings = append(r.Warnings, "boundary underflowed: no decision is possible at this look")
 	}
@@ -416,7 +420,7 @@ func (m *Monitor) observe(fn string, day int, control, treatment Sample, last bo
 	}
 	r.Color = barColor(r.LiftLow, r.LiftHigh, o.LowerIsBetter)
 	if r.Stop {
-		m.estimate(&r, cmp, last || powered)
+		m.estimate(&r, cmp, day, last || powered)
 		if sig {
 			r.Status = formatLift(r.Lift)
 			// The test decided the direction; the bar keeps its colour
@@ -533,9 +537,10 @@ const maxFutureLooks = 100
 // estimate shows the conditional median-unbiased estimate and interval
 // given how the experiment ended ([EstimateStop]). After an early stop
 // the looks that would have followed are assumed to come at the pace of
-// the looks so far (at most maxFutureLooks of them) up to the planned
-// sample, with the design's boundaries there.
-func (m *Monitor) estimate(r *Report, cmp Comparison, last bool) {
+// the looks so far in days and information per day (at most
+// maxFutureLooks of them) up to the planned sample, with the design's
+// boundaries there.
+func (m *Monitor) estimate(r *Report, cmp Comparison, day int, last bool) {
 	g := m.gs
 	k := g.Len()
 	if k == 0 || !(cmp.SE > 0) {
@@ -549,7 +554,7 @@ func (m *Monitor) estimate(r *Report, cmp Comparison, last bool) {
 		fut = m.fut.clone()
 	}
 	if !last {
-		s.Info, s.Bounds = m.extend(s.Info, s.Bounds, fut)
+		s.Info, s.Bounds = m.extend(s.Info, s.Bounds, fut, day)
 	}
 	if fut != nil {
 		s.Futility = fut.bounds(len(s.Info))
@@ -582,14 +587,20 @@ func (m *Monitor) estimate(r *Report, cmp Comparison, last bool) {
 }
 
 // extend appends to the looks so far those assumed to follow an early
-// stop, with their boundaries (and futility boundaries in fut).
-func (m *Monitor) extend(info, bounds []float64, fut *futility) ([]float64, []float64) {
+// stop on day, with their boundaries (and futility boundaries in fut):
+// one look every as many days as between the looks so far (one day
+// after a single look), at the information per day so far.
+func (m *Monitor) extend(info, bounds []float64, fut *futility, day int) ([]float64, []float64) {
 	k := len(info)
 	t := info[k-1]
-	if t >= 1 {
+	if t >= 1 || day < 1 {
 		return info, bounds
 	}
-	step := max(t/float64(k), (1-t)/maxFutureLooks, MinSpacing)
+	gap := 1.0
+	if k > 1 && day > m.lookDay {
+		gap = float64(day-m.lookDay) / float64(k-1)
+	}
+	step := max(t/float64(day)*gap, (1-t)/maxFutureLooks, MinSpacing)
 	var more []float64
 	for x := t + step; x < 1-max(step/2, MinSpacing); x += step {
 		more = append(more, x)
