@@ -107,8 +107,8 @@ type MonitorOptions struct {
 	// [FixedHorizon], [Hybrid], [Naive]) or a caller's own. A
 	// SpendingDesign is followed look by look; other designs give their
 	// threshold for the looks so far, whose z-scale boundary the Monitor
-	// records. A [MillerPlan] counts its fraction in conversions
-	// (both arms' conversions over N) and is one-sided.
+	// records. The design's [Scale] sets the sides; a [MillerPlan]
+	// counts its fraction in conversions (both arms' conversions over N).
 	Design  Design
 	TargetN int64 // planned units per arm at which the metric is powered
 	MinDays int   // zero means DefaultMinDays
@@ -219,8 +219,16 @@ func NewMonitor(o *MonitorOptions) (*Monitor, error) {
 		m.sides, spend = d.defaults()
 	default:
 		m.design = d
-		m.alpha, m.sides = designLevel(d, m.alpha, m.sides)
-		if p, ok := d.(MillerPlan); ok {
+		sc := d.Scale()
+		if err := sc.check(fn, "Design.Scale()"); err != nil {
+			return nil, err
+		}
+		m.alpha, m.sides = designLevel(d, m.alpha)
+		if sc.Unit == UnitConversions {
+			p, ok := d.(MillerPlan)
+			if !ok {
+				return nil, reasonErr(fn, "Design", math.NaN(), ErrArgument, "a design counting conversions other than a MillerPlan has no planned number of conversions")
+			}
 			if p.N < 1 {
 				return nil, argErr(fn, "Design.N", float64(p.N), ErrArgument)
 			}
@@ -238,21 +246,19 @@ func NewMonitor(o *MonitorOptions) (*Monitor, error) {
 	return m, nil
 }
 
-// designLevel returns the level and sides of a design of this package
-// (a caller's own design keeps the options' values).
-func designLevel(d Design, alpha float64, sides Sides) (float64, Sides) {
-	if s, ok := d.(interface{ Sides() Sides }); ok {
-		sides = s.Sides()
-	}
+// designLevel returns the level of a design of this package (a caller's
+// own design keeps the options' level) and its sides from its Scale.
+func designLevel(d Design, alpha float64) (float64, Sides) {
+	sides := d.Scale().Sides
 	switch d := d.(type) {
 	case MillerPlan:
 		a := d.Alpha
 		if !inUnit(a) {
 			a = alpha
 		}
-		return a, OneSided
+		return a, sides
 	case MSPRT:
-		return orAlpha(d.Alpha, alpha), TwoSided
+		return orAlpha(d.Alpha, alpha), sides
 	case FixedHorizon:
 		return orAlpha(d.Alpha, alpha), sides
 	case Hybrid:
