@@ -1,6 +1,7 @@
 package abtest_test
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -91,6 +92,30 @@ func median(x []float64) float64 {
 	return s[len(s)/2]
 }
 
+// medianCI returns the median of x with a 95 % distribution-free
+// interval (order statistics n/2 ± 1.96·√n/2).
+func medianCI(x []float64) string {
+	s := slices.Clone(x)
+	slices.Sort(s)
+	n := len(s)
+	if n == 0 {
+		return "-"
+	}
+	h := int(math.Ceil(1.96 * math.Sqrt(float64(n)) / 2))
+	return fmt.Sprintf("%.3f [%.3f, %.3f]", s[n/2], s[max(0, n/2-h)], s[min(n-1, n/2+h)])
+}
+
+// meanCI returns the mean of x with a 95 % normal interval.
+func meanCI(x []float64) string {
+	m := mean(x)
+	v := 0.0
+	for _, y := range x {
+		v += (y - m) * (y - m)
+	}
+	h := 1.96 * math.Sqrt(v/float64(len(x)-1)/float64(len(x)))
+	return fmt.Sprintf("%.3f [%.3f, %.3f]", m, m-h, m+h)
+}
+
 func mean(x []float64) float64 {
 	s := 0.0
 	for _, v := range x {
@@ -131,14 +156,14 @@ func TestMonitorEstimateSimulation(t *testing.T) {
 			res := simulateMonitor(t, tc.seed, runs, 0.02, tc.lift, 14)
 			med := median(res.shown)
 			lo, hi := wilson(res.cover, res.runs)
-			t.Logf("%s: %d runs, shown median %.4f× truth, coverage %.4f [%.4f, %.4f] (stagewise %.4f)",
-				tc.name, res.runs, med, float64(res.cover)/float64(res.runs), lo, hi, float64(res.stageCover)/float64(res.runs))
-			t.Logf("%s: conditional given the look: all runs median %.4f× mean %.4f×; early median %.3f× mean %.3f×", tc.name,
-				median(res.allMean), mean(res.allMean), median(res.earlyMean), mean(res.earlyMean))
-			if res.early > 0 {
+			t.Logf("%s: %d runs, shown median %s× truth, coverage %.4f [%.4f, %.4f] (stagewise %.4f)",
+				tc.name, res.runs, medianCI(res.shown), float64(res.cover)/float64(res.runs), lo, hi, float64(res.stageCover)/float64(res.runs))
+			t.Logf("%s: conditional given the look: all runs median %s×; early median %s× mean %s×", tc.name,
+				medianCI(res.allMean), medianCI(res.earlyMean), meanCI(res.earlyMean))
+			if res.early > 1 {
 				elo, ehi := wilson(res.earlyCover, res.early)
-				t.Logf("%s: %d early stops, shown median %.3f× mean %.3f× (raw median %.3f× mean %.3f×), coverage %.4f [%.4f, %.4f] (stagewise %.4f)",
-					tc.name, res.early, median(res.earlyShown), mean(res.earlyShown), median(res.earlyRaw), mean(res.earlyRaw),
+				t.Logf("%s: %d early stops, shown median %s× mean %s× (raw median %s× mean %s×), coverage %.4f [%.4f, %.4f] (stagewise %.4f)",
+					tc.name, res.early, medianCI(res.earlyShown), meanCI(res.earlyShown), medianCI(res.earlyRaw), meanCI(res.earlyRaw),
 					float64(res.earlyCover)/float64(res.early), elo, ehi, float64(res.stageEarly)/float64(res.early))
 			}
 			// 100 runs: the median of the shown ratio has a standard
