@@ -252,7 +252,7 @@ func newStopModel(fn string, s Stop, alpha float64) (*stopModel, error) {
 		n = k + 1 // the looks after the last one do not matter
 	}
 	m.lo, m.hi = m.eta0-stopReach/sq, m.eta0+stopReach/sq
-	res := resolution{rho: 6, perZ: 40}
+	res := resolution{rho: 4, perZ: 20}
 	m.looks = make([]stopLook, n)
 	var cur grid
 	cur.setPoint(0)
