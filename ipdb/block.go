@@ -23,7 +23,8 @@ import "math/bits"
 // line keys, which only clustered data produces).
 //
 // Memory: 64/6 = 10.7 bytes per range when lines are full, plus 4 bytes
-// per bucket at about one bucket per two ranges (2 bytes a range).
+// per bucket at one bucket per two to four ranges (1 to 2 bytes a
+// range).
 // Clustered data, where many lines begin in few buckets, keeps the flat
 // layout (see clustered).
 const (
@@ -141,7 +142,7 @@ func buildBlocks(lo, hi, own []uint32) (*blocks4, bool) {
 	base := lo[0]
 	span := hi[n-1] - base
 	width := bits.Len32(span)
-	shift := max(width-bits.Len(uint(n/2)), 0)
+	shift := max(width-bits.Len(uint(n/4)), 0) // 2^k buckets, n/4 < 2^k <= n/2
 	gshift := max(shift-blockGrid, 0)
 	x := &blocks4{
 		base: base, shift: uint8(shift), gshift: uint8(gshift),

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"os"
+	"runtime"
 	"strconv"
 	"testing"
 )
@@ -338,3 +340,39 @@ func BenchmarkBlocksClustered(b *testing.B) {
 }
 
 func slicesClone[T any](s []T) []T { return append([]T(nil), s...) }
+
+// TestHeapPerRange measures the whole heap a table holds after building
+// (runtime.MemStats after GC, the garbage of building freed): at most 14
+// bytes a range for the block layout at 100,000 and, with CRAFTKIT_LONG,
+// a million IPv4 ranges.
+func TestHeapPerRange(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds large tables")
+	}
+	sizes := []int{100_000}
+	if os.Getenv("CRAFTKIT_LONG") != "" {
+		sizes = append(sizes, 1_000_000)
+	}
+	heap := func() uint64 {
+		runtime.GC()
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	for _, n := range sizes {
+		spans := syntheticSpans(n, 1)
+		before := heap()
+		tab := synthetic4(n, 1)
+		perRange := float64(int64(heap())-int64(before)) / float64(n)
+		if tab.v4.blk == nil {
+			t.Fatalf("n=%d: not in blocks", n)
+		}
+		if perRange > 14 {
+			t.Errorf("n=%d: %.2f bytes of heap a range after build, want <= 14", n, perRange)
+		}
+		t.Logf("n=%d: %.2f bytes of heap a range", n, perRange)
+		runtime.KeepAlive(tab)
+		runtime.KeepAlive(spans)
+	}
+}

@@ -85,12 +85,12 @@
 //
 // IPv4 tables of 65,536 ranges or more use a block layout: ranges are
 // packed six to a 64-byte line holding their starts, ends and 16-bit
-// owner indexes, and a bucket index of 4-byte entries (about one per two
-// ranges) names the one line that can hold an address, so that a lookup
+// owner indexes, and a bucket index of 4-byte entries (one per two to
+// four ranges) names the one line that can hold an address, so that a lookup
 // reads one index entry and one line: two cache misses at most. A line
 // is 10.7 bytes a range when full; with the index and lines cut where
-// buckets allow, 13.0 bytes a range of whole heap after building at a
-// million ranges and 13.8 at 100,000 (bench/ipdb, runtime.MemStats after
+// buckets allow, 12.0 bytes a range of whole heap after building at a
+// million ranges and 12.8 at 100,000 (bench/ipdb, runtime.MemStats after
 // GC). Tables with more than 65,536 distinct owners keep the flat
 // layout, and so do clustered ones (where the searches in buckets in
 // which several lines begin would cost more than a quarter of a line
