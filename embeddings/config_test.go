@@ -47,7 +47,6 @@ func TestConfigRanges(t *testing.T) {
 		{"huge alpha", Config{Alpha: 1e12}, "Alpha", "embeddings: Config.Alpha = 1e+12: must be <= 1"},
 		{"alpha 1e15", Config{Alpha: 1e15}, "Alpha", "embeddings: Config.Alpha = 1e+15: must be <= 1"},
 		{"NaN min alpha", Config{MinAlpha: math.NaN()}, "MinAlpha", "embeddings: Config.MinAlpha = NaN: must be finite"},
-		{"negative min alpha", Config{MinAlpha: -0.001}, "MinAlpha", "embeddings: Config.MinAlpha = -0.001: must be >= 0"},
 		{"min alpha above alpha", Config{Alpha: 0.01, MinAlpha: 0.02}, "MinAlpha", "embeddings: Config.MinAlpha = 0.02: must be <= Alpha (0.01)"},
 		{"min alpha above default alpha", Config{MinAlpha: 0.03}, "MinAlpha", "embeddings: Config.MinAlpha = 0.03: must be <= Alpha (0.025)"},
 		{"negative progress interval", Config{ProgressEvery: -time.Second}, "ProgressEvery", "embeddings: Config.ProgressEvery = -1s: must be >= 0 (0 means 1s)"},

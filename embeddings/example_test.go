@@ -293,14 +293,15 @@ func ExampleTrainFile() {
 }
 
 // MinAlpha sets the learning rate reached at the end of training; the
-// zero value keeps word2vec's schedule, which decays toward 0.
+// zero value means Alpha/2, and a negative value selects word2vec's
+// schedule, which decays toward 0.
 func ExampleConfig_minAlpha() {
 	j := embeddings.NewJourneys(embeddings.JourneyConfig{Sessions: 500, Categories: 4, Seed: 1})
 	var corpus bytes.Buffer
 	if _, err := j.WritePlain(&corpus); err != nil {
 		panic(err)
 	}
-	for _, minAlpha := range []float64{0, 0.0125} {
+	for _, minAlpha := range []float64{-1, 0, 0.005} {
 		var first, last embeddings.Progress
 		_, err := embeddings.Train(context.Background(), bytes.NewReader(corpus.Bytes()), embeddings.Config{
 			Dim: 16, Epochs: 1, Threads: 1, Alpha: 0.025, MinAlpha: minAlpha,
@@ -317,8 +318,9 @@ func ExampleConfig_minAlpha() {
 		fmt.Printf("MinAlpha %g: alpha %.4f -> %.4f\n", minAlpha, first.Alpha, last.Alpha)
 	}
 	// Output:
-	// MinAlpha 0: alpha 0.0250 -> 0.0000
-	// MinAlpha 0.0125: alpha 0.0250 -> 0.0125
+	// MinAlpha -1: alpha 0.0250 -> 0.0000
+	// MinAlpha 0: alpha 0.0250 -> 0.0125
+	// MinAlpha 0.005: alpha 0.0250 -> 0.0050
 }
 
 func ExampleQueryToken() {

@@ -248,7 +248,7 @@ type trainer struct {
 	weights []float32 // interaction weight by marker index; nil when off
 	total   int64     // tokens to process over all epochs
 	alpha0  float64
-	alpha1  float64               // Config.MinAlpha; 0 selects word2vec's schedule
+	alpha1  float64               // Config.MinAlpha; negative selects word2vec's schedule
 	sig     [sigTable + 1]float32 // sigmoid over [-maxExp, maxExp]
 	sp      [sigTable + 1]float32 // softplus over [-maxExp, maxExp], for the loss
 

@@ -283,7 +283,8 @@ func TestMinAlphaProgress(t *testing.T) {
 		minAlpha float64
 		want     float64
 	}{
-		{"default", 0, 0.05 / 1201},
+		{"word2vec", -1, 0.05 / 1201},
+		{"default", 0, 0.025 + 0.025/1201},
 		{"half", 0.025, 0.025 + 0.025/1201},
 		{"constant", 0.05, 0.05},
 	} {

@@ -36,7 +36,7 @@ score() {
 		done | tr '\n' ' '; fi
 }
 ck() { # label seed threads [min-alpha]
-	flock "$lock" "$bench" train -corpus "$corpus" $hp -threads "$3" -seed "$2" -min-alpha "${4:-0}" -out "$work/sch.txt" >&2
+	flock "$lock" "$bench" train -corpus "$corpus" $hp -threads "$3" -seed "$2" -min-alpha "${4:--1}" -out "$work/sch.txt" >&2
 	echo "RUN $1 $2 $(score "$work/sch.txt")"
 }
 gs() { # label seed mode workers [min-alpha]
