@@ -64,6 +64,13 @@ type ScorecardOptions struct {
 	// Spending is the alpha-spending function of every metric's test;
 	// nil means [OBrienFlemingSpending].
 	Spending SpendingFunc
+	// Weights are the planned traffic weights of control and the variants
+	// (variants+1 of them) for the sequential sample-ratio check; nil
+	// means an equal split.
+	Weights []float64
+	// SRM configures the sequential sample-ratio check ([SequentialSRM]);
+	// nil means its defaults.
+	SRM *SRMOptions
 }
 
 // MetricStatus is the state of one metric's test in a [Scorecard]. The
@@ -144,6 +151,10 @@ type VariantReport struct {
 type ScorecardReport struct {
 	Day      int
 	Variants []VariantReport
+	// SRM is the sequential sample-ratio check of the primary metric's
+	// units over all arms; when SRM.Mismatch is set, check assignment
+	// before trusting any result.
+	SRM SRMCheck
 }
 
 // Scorecard follows an experiment with one primary metric, guardrails and
@@ -157,7 +168,9 @@ type ScorecardReport struct {
 // conclusions is an error). A test whose boundary was crossed keeps its
 // conclusion. The information fraction is the primary metric's units per
 // arm against targetN (the harmonic mean of the two arms'); looks closer
-// than [MinSpacing] are merged into the previous one.
+// than [MinSpacing] are merged into the previous one. Every look also runs
+// a [SequentialSRM] over the arms' units (always valid, however many
+// looks).
 //
 // Create it with [NewScorecard]; the zero value is not usable. A
 // Scorecard is not safe for concurrent use.
@@ -169,6 +182,8 @@ type Scorecard struct {
 	alpha    float64 // per metric-variant pair
 	lastDay  int
 	v        []scoreVariant
+	srm      *SequentialSRM
+	counts   []int64
 }
 
 type scoreVariant struct {
@@ -235,6 +250,21 @@ func NewScorecard(metrics []Metric, variants int, targetN int64, o *ScorecardOpt
 	if s.primary < 0 {
 		return nil, reasonErr(fn, "metrics", float64(len(metrics)), ErrArgument, "no metric has Role Primary")
 	}
+	weights := opt.Weights
+	if weights == nil {
+		weights = make([]float64, variants+1)
+		for i := range weights {
+			weights[i] = 1
+		}
+	}
+	if len(weights) != variants+1 {
+		return nil, argErr(fn, "len(o.Weights)", float64(len(weights)), ErrArgument)
+	}
+	srm, err := NewSequentialSRM(weights, opt.SRM)
+	if err != nil {
+		return nil, err
+	}
+	s.srm, s.counts = srm, make([]int64, variants+1)
 	s.alpha = alpha / float64(len(metrics)*variants)
 	s.v = make([]scoreVariant, variants)
 	for i := range s.v {
@@ -313,8 +343,16 @@ func (s *Scorecard) Observe(day int, arms [][]Sample) (ScorecardReport, error) {
 		}
 		looks[v] = lk
 	}
+	for a := range arms {
+		s.counts[a] = arms[a][s.primary].N
+	}
+	// Check refuses decreasing counts and then changes nothing.
+	srm, err := s.srm.Check(s.counts)
+	if err != nil {
+		return ScorecardReport{}, err
+	}
 	s.lastDay = day
-	rep := ScorecardReport{Day: day, Variants: make([]VariantReport, s.variants)}
+	rep := ScorecardReport{Day: day, Variants: make([]VariantReport, s.variants), SRM: srm}
 	for v := range s.v {
 		sv := &s.v[v]
 		sv.two, sv.one, sv.bTwo, sv.bOne = looks[v].two, looks[v].one, looks[v].bTwo, looks[v].bOne

@@ -84,7 +84,7 @@ func TestScorecardFamilyWise(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulation")
 	}
-	runs := longRuns(300, 20000)
+	runs := longRuns(120, 20000)
 	tests := []struct {
 		name     string
 		variants int
@@ -235,4 +235,27 @@ func BenchmarkScorecardObserve(b *testing.B) {
 		}
 		d++
 	}
+}
+
+// The scorecard's sample-ratio check flags unequal arms.
+func TestScorecardSRM(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	ms := scorecardMetrics(0.05)
+	sc, err := NewScorecard(ms, 1, 28000, nil)
+	require.NoError(t, err)
+	arms := [][]Sample{make([]Sample, 5), make([]Sample, 5)}
+	var rep ScorecardReport
+	for d := 1; d <= 7; d++ {
+		for i := range ms {
+			addDay(r, &arms[0][i], 2100, 10, 20)
+			addDay(r, &arms[1][i], 1900, 10, 20)
+		}
+		rep, err = sc.Observe(d, arms)
+		require.NoError(t, err)
+	}
+	if !rep.SRM.Mismatch || rep.SRM.Looks != 7 {
+		t.Errorf("SRM = %+v, want a mismatch after 7 looks of 2100 against 1900", rep.SRM)
+	}
+	_, err = NewScorecard(ms, 1, 28000, &ScorecardOptions{Weights: []float64{1, 1, 1}})
+	require.ErrorIs(t, err, ErrArgument)
 }

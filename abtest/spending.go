@@ -6,7 +6,10 @@ import (
 )
 
 // Sides says whether a test rejects in one direction (treatment better) or
-// both. The zero value is invalid; functions return [ErrSides] for it.
+// both. As everywhere in this package, required values are positional and
+// optional ones are struct fields: a zero Sides field of a design or
+// options struct means TwoSided, while a zero Sides argument (such as
+// [Boundaries]' or [Compare]'s) is refused with [ErrSides].
 // Sides is a plain value and safe for concurrent use.
 type Sides int
 
