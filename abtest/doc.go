@@ -14,13 +14,20 @@
 //   - [SampleSize] (or [SampleSizes], [MDE]) sizes a conversion test from the baseline rate and the lift to detect.
 //   - [NewMonitor] with [MonitorOptions].TargetN, then [Monitor.Observe] each day with cumulative [Conversions] per arm, returns a [Report] saying whether to stop; [Monitor.Final] when the experiment ends before its plan.
 //   - [Boundaries] (or [SpendingDesign.Thresholds]) gives a group sequential design's boundaries for the looks you plan.
+//   - [NewScorecard] with one primary metric, guardrails and several variants, then [Scorecard.Observe] each day, keeps the family-wise error at alpha.
 //
 // # Designs
 //
 // Every design answers one question through the [Design] interface: given
 // the information fractions at which the experiment has been looked at
-// (the share of the planned per-arm sample collected; the last one is
-// "now"), which nominal p-value threshold applies at each look.
+// (the share of the planned sample collected; the last one is "now"),
+// which nominal p-value threshold applies at each look. Its [Scale] says
+// how to read them: one- or two-sided p-values, fractions of visitors
+// per arm or of conversions ([MillerPlan]). Designs of different scales
+// are never combined ([Hybrid], [DesignRule] and [WriteCurvesSVG] refuse
+// them with [ErrScale]). In every design struct a zero Alpha means
+// [DefaultAlpha] and a zero Sides TwoSided, as in the options structs;
+// positional alpha and sides arguments are required.
 //
 //   - [SpendingDesign] and [GroupSequential]: group sequential designs by
 //     alpha spending (Lan and DeMets 1983) with the O'Brien-Fleming-type,
@@ -37,10 +44,59 @@
 //     normal-mixture mSPRT (Johari, Koomen, Pekelis and Walsh, "Always
 //     valid inference", Operations Research 2022), with an enforced
 //     burn-in because plug-in variances are not valid without one.
+//     [PlanMSPRT] chooses the mixing variance and the horizon for a
+//     planned effect and power and warns when a given horizon loses more
+//     than 10 points of power against a fixed-horizon test.
 //   - [FixedHorizon], [Naive] (the anti-pattern, for audits) and
 //     [Hybrid], the threshold curve dashboards show: sequential early,
-//     alpha once the planned sample is reached. [ThresholdCurve] returns
-//     a curve's points for plotting.
+//     alpha once the planned sample is reached. Hybrid EXCEEDS its alpha
+//     (0.0601 at 0.05 for 14 daily looks, 0.0609 for 28; simulated over
+//     20000 conversion experiments: 0.0597 [0.0565, 0.0631] and 0.0614
+//     [0.0582, 0.0649]) and is labelled so wherever this package draws
+//     it. [FalsePositiveRate] integrates any design's actual level;
+//     [ThresholdCurve] returns a curve's points for plotting.
+//
+// # Which design when
+//
+//	Situation                                        Design                      Why
+//	daily looks, stop early, level kept exactly      SpendingDesign (default)    O'Brien-Fleming-type spending costs ~3 % more sample than fixed
+//	looks at any time, no planned horizon            MSPRT (PlanMSPRT)           always valid; needs ~1.7× a fixed test's sample for the same power
+//	conversions counted one by one, one-sided        MillerPlan (PlanMiller)     exact, needs no variance; counts conversions, not visitors
+//	one analysis at the planned sample               FixedHorizon                smallest sample, no peeking allowed
+//	several metrics, guardrails, variants            Scorecard                   alpha split over metrics and variants, spending per test
+//	reproducing a dashboard's curve                  Hybrid                      exceeds alpha: never for decisions
+//	auditing what peeking does                       Naive + AuditConversion     the anti-pattern, measured
+//
+// # Several metrics
+//
+// A [Scorecard] follows one [Primary] metric (two-sided superiority with a
+// practical-significance threshold, [Metric].Practical) and [Guardrail]
+// metrics (one-sided non-inferiority at a relative [Metric].Margin; a
+// guardrail fails when it gets significantly worse) for one or more
+// variants against control. Alpha is split equally over the
+// metric-variant pairs (Bonferroni) and each pair is a group sequential
+// test by alpha spending, so the family-wise false-positive rate over all
+// metrics, variants and looks is at most alpha whatever the metrics'
+// correlation. Each variant gets a verdict (ship, a guardrail failed, the
+// primary got worse, below the practical threshold, no change, continue)
+// and every look runs a [SequentialSRM] over the arms' units.
+// Measured (scorecard_test.go, CRAFTKIT_LONG=1, 20000 runs of 5 metrics
+// and 14 daily looks at alpha 0.05): family-wise false-positive rate
+// 0.0478 [0.0449, 0.0508] with no effect; see the report of the run for
+// three variants and guardrails at their margin. An update with 5 metrics
+// and one variant takes 0.22 ms (median of 5 runs on a loaded 2-core
+// machine; two boundary integrations, 32 allocations). Metrics
+// are given as [Sample]s per arm; ratio and CUPED metrics are not yet
+// accepted by the Scorecard (compare them with [CompareRatio] and
+// [CompareCUPED] at [Scorecard.PairAlpha]).
+//
+// # Pictures
+//
+// [WriteCurvesSVG] draws the threshold curves of designs of one scale and
+// [WriteTrajectorySVG] an experiment's trajectory from its reports (lift
+// and interval above; z and boundaries below, by day), as deterministic
+// SVG (testdata/curves.svg and testdata/trajectory.svg are the golden
+// files; examples/abtest -svg writes both).
 //
 // # Conventions
 //
