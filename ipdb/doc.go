@@ -115,14 +115,14 @@
 // lookup allocates nothing.
 //
 // Measured in bench/ipdb (TestRatios: synthetic lists shaped like real
-// ones, half the probes hits; CPU time of the locked thread in 15
+// ones, half the probes hits; CPU time of the locked thread in
 // interleaved rounds on a shared, loaded 2-core machine, medians of the
-// per-round ratios, three runs): at a million IPv4 ranges a lookup takes
-// 57-74 CPU ns (40-44 ns wall in the package's BenchmarkLookup4), 14-18x
-// faster than MaxMind DB with decoding, 13-16x with the decoded records
-// cached by offset, 8x faster than bart; at 100,000 ranges 20-22 ns,
-// 17-25x mmdb and 12-14x bart; on ipcat 13-16 ns, 9x mmdb and 1.8-2.1x
-// bart; 100,000 /64-granular IPv6 ranges 24 ns, 22-35x bart.
+// per-round ratios; latest run, with earlier runs' range): at a million
+// IPv4 ranges a lookup takes 54 CPU ns (54-74), 16.8x faster than
+// MaxMind DB with decoding (14-18x), 14.7x with the decoded records
+// cached by offset (13-16x), 9.8x faster than bart (8-10x); at 100,000
+// ranges 20 ns, 22x mmdb and 15x bart; on ipcat 15 ns, 8.8x mmdb and
+// 1.9x bart; 100,000 /64-granular IPv6 ranges 23 ns, 22-35x bart.
 // Building from sorted input is linear apart from owner deduplication.
 // Please evaluate for your own data and machine; bench/ipdb compares the
 // table with sort.Search, bart, MaxMind DB, netipx and cidranger.
