@@ -384,3 +384,56 @@ func ExampleModel_NearestOut() {
 	// [item:12 item:9]
 	// 13 16
 }
+
+// Per-action skips: a click written "item:7[skipped=item:4,item:5]" teaches
+// the query before it to rank the click above the results skipped for it.
+// ClickedOverSkipped measures that on held-out searches with a planted
+// preference.
+func ExampleJourneys_ClickedOverSkipped() {
+	jc := embeddings.JourneyConfig{Sessions: 3000, Categories: 5, ItemsPerCategory: 60, SearchSkips: 2, Skipped: -1, Seed: 7}
+	var corpus bytes.Buffer
+	if _, err := embeddings.NewJourneys(jc).WriteTo(&corpus); err != nil {
+		panic(err)
+	}
+	jc.Seed = 8 // held-out searches
+	held := embeddings.NewJourneys(jc)
+	for _, skips := range []bool{false, true} {
+		m, err := embeddings.Train(context.Background(), bytes.NewReader(corpus.Bytes()), embeddings.Config{
+			Dim: 16, Epochs: 3, Threads: 1, MinCount: 2, Seed: 7, SkippedNegatives: skips,
+		})
+		if err != nil {
+			panic(err)
+		}
+		frac, _ := held.ClickedOverSkipped(m)
+		fmt.Printf("skips %v: clicked above skipped more than 60 %% of the time: %v\n", skips, frac > 0.6)
+	}
+	// Output:
+	// skips false: clicked above skipped more than 60 % of the time: false
+	// skips true: clicked above skipped more than 60 % of the time: true
+}
+
+// Purchase context: with planted funnels (a session's purchase depends on
+// the item it entered by), the purchase context ranks the bought item
+// among the 10 first by IN–OUT far more often on held-out sessions.
+func ExampleJourneys_PurchaseHits() {
+	jc := embeddings.JourneyConfig{Sessions: 3000, Categories: 5, ItemsPerCategory: 60, Funnels: true, PurchaseRate: 0.5, Skipped: -1, Seed: 7}
+	var corpus bytes.Buffer
+	if _, err := embeddings.NewJourneys(jc).WriteTo(&corpus); err != nil {
+		panic(err)
+	}
+	jc.Seed = 8 // held-out sessions
+	held := embeddings.NewJourneys(jc)
+	var hits [2]float64
+	for i, purchase := range []bool{false, true} {
+		m, err := embeddings.Train(context.Background(), bytes.NewReader(corpus.Bytes()), embeddings.Config{
+			Dim: 16, Epochs: 3, Threads: 1, MinCount: 2, Seed: 7, KeepOutputs: true, PurchaseContext: purchase,
+		})
+		if err != nil {
+			panic(err)
+		}
+		hits[i], _ = held.PurchaseHits(m, 10)
+	}
+	fmt.Printf("purchase context at least doubles hit@10: %v\n", hits[1] >= 2*hits[0])
+	// Output:
+	// purchase context at least doubles hit@10: true
+}
