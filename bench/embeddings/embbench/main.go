@@ -61,6 +61,8 @@ func journeys(fs *flag.FlagSet) *embeddings.JourneyConfig {
 	fs.Float64Var(&c.Wander, "wander", 0, "probability of an off-category action (0: default)")
 	fs.IntVar(&c.ItemsPerCategory, "items", 0, "items per category (0: default)")
 	fs.IntVar(&c.Categories, "categories", 0, "categories (0: default)")
+	fs.IntVar(&c.SearchSkips, "search-skips", 0, "searches with this many per-action skipped items (0: none)")
+	fs.BoolVar(&c.Funnels, "funnels", false, "planted purchase funnels")
 	return &c
 }
 
