@@ -265,17 +265,42 @@
 //     (Jennison and Turnbull), which excludes zero exactly when the look
 //     is significant and is valid whenever the experiment stops.
 //   - After a stop (early, at the target, by futility or by Final): the
-//     conditional median-unbiased lift and its interval given the look at
-//     which it stopped ([Estimates].Conditional). For every stopping look,
-//     the shown lift is below the truth half the time and the interval
-//     covers the truth with probability 1 − alpha; so the same holds over
-//     all experiments and over early stops alone, which removes the
-//     winner's curse of an early stop. The price: the interval is wider
-//     than the stagewise one and, after a stop close to its boundary, the
-//     estimate is pulled far towards zero and the interval may include
-//     zero although the test rejected (the bar then keeps the colour of
-//     the decided direction). [Report].Estimates carries the stagewise
-//     and conditional bias-adjusted estimates too.
+//     lift and interval conditional on how the experiment ended
+//     ([Estimates].Conditional): among experiments that stopped early,
+//     outcomes are ordered stagewise (earlier crossings more extreme) and
+//     the shown lift is that ordering's median-unbiased estimate within
+//     early stops; an experiment that ran to its end is estimated given
+//     that it did. So among early stops the shown lift is below the truth
+//     half the time and the interval covers the truth with probability
+//     1 − alpha, and the same holds over all experiments: the winner's
+//     curse of an early stop is removed, not just trimmed. The looks an
+//     early stop cut short are assumed at the pace of the looks so far.
+//     The price: the interval is wider than the stagewise one and, after
+//     an early stop, may include zero although the test rejected (the bar
+//     then keeps the colour of the decided direction). [Report].Estimates
+//     carries the raw, repeated, stagewise and per-look conditional
+//     estimates too.
+//
+// Measured through the public API (estimate_sim_test.go, CRAFTKIT_LONG=1,
+// 20000 experiments per case, 2 % baseline, 20000 visitors per arm per
+// day, TargetN of 14 days, daily looks, O'Brien-Fleming-type spending,
+// alpha 0.05; lifts relative to the observed control; 95 % intervals):
+//
+//	                              +5 % lift               +2 % lift
+//	all runs: shown median        1.008× [0.996, 1.021]   0.988× [0.968, 1.010]
+//	all runs: coverage            0.949 [0.946, 0.952]    0.950 [0.947, 0.953]
+//	early stops                   13392                   2889
+//	early: shown mean             0.953× [0.941, 0.965]   1.53× [1.47, 1.59]
+//	early: shown median           1.015× [1.001, 1.035]   0.91× [0.76, 1.11]
+//	early: coverage               0.948 [0.944, 0.952]    0.948 [0.939, 0.956]
+//	early: raw mean               1.360× [1.354, 1.366]   2.93× [2.89, 2.96]
+//	early: stagewise coverage     0.957                   0.802
+//	before: haircut mean          1.26×                   2.79×
+//	before: early coverage        0.59–0.84 where the effect is small
+//
+// The estimate given the exact stopping look ([Estimates].ConditionalLook)
+// is as well calibrated but far more spread: its mean among early stops
+// is 1.23× and 2.40×.
 //
 // # Estimation after a stop
 //
@@ -287,12 +312,13 @@
 // unbiased estimate" and "final confidence interval"), exact over all
 // experiments, agreeing with the test's decision, but still too large
 // among early stops; the conditional median-unbiased estimate and
-// interval, exact given the stopping look; and the conditional
-// bias-adjusted estimate (expected raw estimate given the stop equals the
-// observed one). Everything after a stop comes from the null sub-density
+// interval given an early stop (from the whole plan, stagewise ordering
+// among early stops), and the one given the exact stopping look, exact
+// for every look but far more variable (after a stop near its boundary
+// it is pulled close to zero). Everything after a stop comes from the null sub-density
 // of the score at each look, computed once, and its exponential tilt for
 // each trial effect, so an estimate costs one integration over the looks
-// and about 80 passes over stored grids: about 1 ms of CPU for 8 looks.
+// and about 100 passes over stored grids: about 2 ms of CPU for 8 looks.
 // [AdjustEstimate] (Whitehead's bias-adjusted estimate, which needs the
 // looks after the stop) is kept; it does not remove the bias among early
 // stops.
@@ -325,7 +351,7 @@
 // Functions and value types (designs, plans, [Sample]) are safe for
 // concurrent use; [GroupSequential], [Monitor] and [AlwaysValid] are not.
 // A Monitor update takes about 0.1 ms (one integration step), the update
-// at which it stops and estimates about 1 ms.
+// at which it stops and estimates about 2 ms of CPU for daily looks.
 // On an idle 2-core machine five-look boundaries take about 0.35 ms,
 // 1000 looks about 45 ms and appending a look to a 1000-look design about
 // 0.05 ms; [AuditConversion] costs about pairs³/3 rule calls at most
