@@ -291,21 +291,126 @@ func (s *Scorecard) PairAlpha() float64 { return s.alpha }
 // returns an error leaves the Scorecard as it was.
 func (s *Scorecard) Observe(day int, arms [][]Sample) (ScorecardReport, error) {
 	const fn = "Scorecard.Observe"
-	if day <= s.lastDay {
-		return ScorecardReport{}, argErr(fn, "day", float64(day), ErrArgument)
-	}
 	if len(arms) != s.variants+1 {
 		return ScorecardReport{}, argErr(fn, "len(arms)", float64(len(arms)), ErrArgument)
 	}
+	units := make([]int64, len(arms))
+	means := make([][]ArmMean, len(arms))
 	for a, arm := range arms {
 		if len(arm) != len(s.metrics) {
 			return ScorecardReport{}, argErr(fn, fmt.Sprintf("len(arms[%d])", a), float64(len(arm)), ErrArgument)
 		}
+		means[a] = make([]ArmMean, len(arm))
 		for i, x := range arm {
 			if err := x.check(fn, fmt.Sprintf("arms[%d][%d]", a, i)); err != nil {
 				return ScorecardReport{}, err
 			}
+			means[a][i] = ArmMean{Mean: x.Mean(), Var: math.Inf(1)} // not computable below 2 units
+			if x.N >= 2 {
+				means[a][i].Var = x.Variance() / float64(x.N)
+			}
 		}
+		units[a] = arm[s.primary].N
+	}
+	return s.observe(fn, day, units, means)
+}
+
+// ArmMean is one arm's estimate of a metric's mean and the variance of
+// that estimate, for [Scorecard.ObserveMeans]: from a [Sample] it is
+// (Mean(), Variance()/N), from a ratio metric's [Joint] [RatioMean], and
+// for CUPED [CUPEDMeans]. It is a plain value.
+type ArmMean struct {
+	Mean, Var float64
+}
+
+// RatioMean returns a ratio metric's arm estimate ΣY/ΣX with its
+// delta-method variance, as [CompareRatio] computes it. It returns
+// [ErrNoData] for fewer than two units or a ΣX that is not positive.
+func RatioMean(j Joint) (ArmMean, error) {
+	if err := j.check("RatioMean", "j"); err != nil {
+		return ArmMean{}, err
+	}
+	if j.N < 2 || !(j.SumX > 0) {
+		return ArmMean{}, ErrNoData
+	}
+	r, v := ratioVar(j)
+	return ArmMean{Mean: r, Var: v}, nil
+}
+
+// CUPEDMeans returns every arm's CUPED-adjusted mean and its variance
+// ([CompareCUPED]), with θ pooled over all the arms given (control
+// first, then the variants): Ȳᵢ − θ(X̄ᵢ − X̄). It returns [ErrNoData]
+// when an arm has fewer than two units.
+func CUPEDMeans(arms []Joint) ([]ArmMean, error) {
+	const fn = "CUPEDMeans"
+	if len(arms) < 2 || len(arms) > maxScorecardVariants+1 {
+		return nil, argErr(fn, "len(arms)", float64(len(arms)), ErrArgument)
+	}
+	var sxx, sxy, sumX float64
+	var n int64
+	for a, j := range arms {
+		if err := j.check(fn, fmt.Sprintf("arms[%d]", a)); err != nil {
+			return nil, err
+		}
+		if j.N < 2 {
+			return nil, ErrNoData
+		}
+		xx, _, xy := j.centered()
+		sxx, sxy, sumX, n = sxx+xx, sxy+xy, sumX+j.SumX, n+j.N
+	}
+	theta := 0.0
+	if sxx > 0 {
+		theta = sxy / sxx
+	}
+	xbar := sumX / float64(n)
+	out := make([]ArmMean, len(arms))
+	for a, j := range arms {
+		xx, yy, xy := j.centered()
+		nf := float64(j.N)
+		out[a] = ArmMean{
+			Mean: j.SumY/nf - theta*(j.SumX/nf-xbar),
+			Var:  math.Max(0, yy-2*theta*xy+theta*theta*xx) / (nf - 1) / nf,
+		}
+	}
+	return out, nil
+}
+
+// ObserveMeans is [Scorecard.Observe] for metrics given as arm
+// estimates, such as ratio ([RatioMean]) and CUPED ([CUPEDMeans])
+// metrics: units[a] is arm a's randomised units (control first; they set
+// the information fraction and feed the sample-ratio check) and
+// means[a][i] metric i's estimate in arm a. Means must be finite and
+// variances finite and not negative.
+func (s *Scorecard) ObserveMeans(day int, units []int64, means [][]ArmMean) (ScorecardReport, error) {
+	const fn = "Scorecard.ObserveMeans"
+	if len(units) != s.variants+1 {
+		return ScorecardReport{}, argErr(fn, "len(units)", float64(len(units)), ErrArgument)
+	}
+	if len(means) != s.variants+1 {
+		return ScorecardReport{}, argErr(fn, "len(means)", float64(len(means)), ErrArgument)
+	}
+	for a, arm := range means {
+		if units[a] < 0 {
+			return ScorecardReport{}, argErr(fn, fmt.Sprintf("units[%d]", a), float64(units[a]), ErrArgument)
+		}
+		if len(arm) != len(s.metrics) {
+			return ScorecardReport{}, argErr(fn, fmt.Sprintf("len(means[%d])", a), float64(len(arm)), ErrArgument)
+		}
+		for i, m := range arm {
+			if !finite(m.Mean) {
+				return ScorecardReport{}, argErr(fn, fmt.Sprintf("means[%d][%d].Mean", a, i), m.Mean, ErrArgument)
+			}
+			if !(m.Var >= 0) || math.IsInf(m.Var, 0) {
+				return ScorecardReport{}, argErr(fn, fmt.Sprintf("means[%d][%d].Var", a, i), m.Var, ErrArgument)
+			}
+		}
+	}
+	return s.observe(fn, day, units, means)
+}
+
+func (s *Scorecard) observe(fn string, day int, units []int64, arms [][]ArmMean) (ScorecardReport, error) {
+	if day <= s.lastDay {
+		return ScorecardReport{}, argErr(fn, "day", float64(day), ErrArgument)
 	}
 	// Take every look first, on copies, so that an error changes nothing.
 	type look struct {
@@ -316,7 +421,7 @@ func (s *Scorecard) Observe(day int, arms [][]Sample) (ScorecardReport, error) {
 	looks := make([]look, s.variants)
 	for v := range s.v {
 		sv := &s.v[v]
-		nc, nt := float64(arms[0][s.primary].N), float64(arms[v+1][s.primary].N)
+		nc, nt := float64(units[0]), float64(units[v+1])
 		t := 0.0
 		if nc > 0 && nt > 0 {
 			t = math.Min(1, nc*nt/(nc+nt)/(s.targetN/2))
@@ -343,9 +448,7 @@ func (s *Scorecard) Observe(day int, arms [][]Sample) (ScorecardReport, error) {
 		}
 		looks[v] = lk
 	}
-	for a := range arms {
-		s.counts[a] = arms[a][s.primary].N
-	}
+	copy(s.counts, units)
 	// Check refuses decreasing counts and then changes nothing.
 	srm, err := s.srm.Check(s.counts)
 	if err != nil {
@@ -362,7 +465,7 @@ func (s *Scorecard) Observe(day int, arms [][]Sample) (ScorecardReport, error) {
 }
 
 // judge evaluates every metric of variant v at its latest boundaries.
-func (s *Scorecard) judge(v int, t float64, control, treatment []Sample) VariantReport {
+func (s *Scorecard) judge(v int, t float64, control, treatment []ArmMean) VariantReport {
 	sv := &s.v[v]
 	vr := VariantReport{Variant: v + 1, Fraction: t, Metrics: make([]MetricResult, len(s.metrics))}
 	for i, m := range s.metrics {
@@ -373,9 +476,9 @@ func (s *Scorecard) judge(v int, t float64, control, treatment []Sample) Variant
 		}
 		r.Bound = bound
 		c, x := control[i], treatment[i]
-		if c.N >= 2 && x.N >= 2 && c.Mean() != 0 {
-			cm, tm := c.Mean(), x.Mean()
-			vc, vt := c.Variance()/float64(c.N), x.Variance()/float64(x.N)
+		if c.Mean != 0 && finite(c.Var, x.Var) {
+			cm, tm := c.Mean, x.Mean
+			vc, vt := c.Var, x.Var
 			se := math.Sqrt(vc + vt)
 			sl := math.Sqrt(vt/(cm*cm) + tm*tm*vc/(cm*cm*cm*cm))
 			if se > 0 && sl > 0 && finite(se, sl) {

@@ -84,7 +84,7 @@ func TestScorecardFamilyWise(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulation")
 	}
-	runs := longRuns(120, 20000)
+	runs := longRuns(300, 20000)
 	tests := []struct {
 		name     string
 		variants int
@@ -96,6 +96,9 @@ func TestScorecardFamilyWise(t *testing.T) {
 	}
 	for k, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.variants > 1 && runs < 20000 {
+				t.Skip("three variants: CRAFTKIT_LONG=1")
+			}
 			r := rand.New(rand.NewPCG(19, uint64(k)))
 			wrong := 0
 			for range runs {
@@ -258,4 +261,62 @@ func TestScorecardSRM(t *testing.T) {
 	}
 	_, err = NewScorecard(ms, 1, 28000, &ScorecardOptions{Weights: []float64{1, 1, 1}})
 	require.ErrorIs(t, err, ErrArgument)
+}
+
+// Ratio and CUPED metrics enter a Scorecard as arm estimates that agree
+// with CompareRatio and CompareCUPED.
+func TestScorecardMeans(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	var ratio, cuped [2]Joint
+	for a := range 2 {
+		for range 3000 {
+			sessions := float64(1 + r.IntN(4))
+			ratio[a].Add(sessions, sessions*(2+r.NormFloat64()))
+			x := r.NormFloat64()
+			cuped[a].Add(x, 1+0.7*x+0.7*r.NormFloat64()+0.05*float64(a))
+		}
+	}
+	rc, err := RatioMean(ratio[0])
+	require.NoError(t, err)
+	rt, err := RatioMean(ratio[1])
+	require.NoError(t, err)
+	want, err := CompareRatio(ratio[0], ratio[1], 0.05, TwoSided)
+	require.NoError(t, err)
+	if d, se := rt.Mean-rc.Mean, math.Sqrt(rc.Var+rt.Var); math.Abs(d-want.Diff) > 1e-12 || math.Abs(se-want.SE) > 1e-12 {
+		t.Errorf("RatioMean: diff %v se %v, CompareRatio %v %v", d, se, want.Diff, want.SE)
+	}
+	cm, err := CUPEDMeans(cuped[:])
+	require.NoError(t, err)
+	wc, err := CompareCUPED(cuped[0], cuped[1], 0.05, TwoSided)
+	require.NoError(t, err)
+	if d, se := cm[1].Mean-cm[0].Mean, math.Sqrt(cm[0].Var+cm[1].Var); math.Abs(d-wc.Diff) > 1e-12 || math.Abs(se-wc.SE) > 1e-12 {
+		t.Errorf("CUPEDMeans: diff %v se %v, CompareCUPED %v %v", d, se, wc.Diff, wc.SE)
+	}
+
+	sc, err := NewScorecard([]Metric{{Name: "cuped", Role: Primary}, {Name: "revenue per session", Role: Guardrail, Margin: 0.05}}, 1, 6000, nil)
+	require.NoError(t, err)
+	rep, err := sc.ObserveMeans(1, []int64{3000, 3000}, [][]ArmMean{{cm[0], rc}, {cm[1], rt}})
+	require.NoError(t, err)
+	if got := rep.Variants[0].Metrics[0].Z; math.Abs(got-wc.Z) > 1e-9 {
+		t.Errorf("primary Z = %v, CompareCUPED's %v", got, wc.Z)
+	}
+	for _, bad := range [][][]ArmMean{
+		{{cm[0], rc}},
+		{{cm[0], rc}, {cm[1]}},
+		{{cm[0], rc}, {cm[1], {Mean: math.NaN()}}},
+		{{cm[0], rc}, {cm[1], {Mean: 1, Var: -1}}},
+	} {
+		if _, err := sc.ObserveMeans(2, []int64{3000, 3000}, bad); err == nil {
+			t.Errorf("ObserveMeans(%v) succeeded", bad)
+		}
+	}
+	if _, err := sc.ObserveMeans(2, []int64{-1, 3000}, [][]ArmMean{{cm[0], rc}, {cm[1], rt}}); err == nil {
+		t.Error("negative units accepted")
+	}
+	if _, err := CUPEDMeans(cuped[:1]); err == nil {
+		t.Error("CUPEDMeans of one arm succeeded")
+	}
+	if _, err := RatioMean(Joint{N: 1, SumX: 1, SumY: 1, SumXX: 1, SumYY: 1, SumXY: 1}); !errors.Is(err, ErrNoData) {
+		t.Errorf("RatioMean of one unit = %v, want ErrNoData", err)
+	}
 }
