@@ -3,9 +3,13 @@ package abtest
 import "strconv"
 
 // DefaultAlpha is the significance level a zero Alpha field means, in every
-// design and options struct of this package. Positional alpha arguments
-// (such as [Boundaries]'s or [Compare]'s) are required: zero is refused
-// with [ErrAlpha] there.
+// design and options struct of this package that sets the level of a test
+// of the effect ([SpendingDesign], [FixedHorizon], [Naive], [Hybrid],
+// [MSPRT], [ScorecardOptions], [PlanMSPRT]). The one other
+// level, [SRMOptions].Alpha, is the false-alarm level of a sample-ratio
+// check, whose zero means [SRMThreshold] (0.001). Positional alpha
+// arguments (such as [Boundaries]' or [Compare]'s) are required: zero is
+// refused with [ErrAlpha] there.
 const DefaultAlpha = 0.05
 
 // Unit is what a design's information fraction counts. The zero Unit is
