@@ -56,8 +56,8 @@ type MSPRTPlan struct {
 
 // PlanMSPRT plans an mSPRT for a standardized effect (the difference in
 // means over the per-observation standard deviation: for conversions,
-// (p₂ − p₁)/√(p̄(1−p̄))) at a two-sided level alpha (zero means
-// [DefaultAlpha]) with the requested power. It chooses the mixing
+// (p₂ − p₁)/√(p̄(1−p̄))) at a two-sided level alpha with the requested
+// power. It chooses the mixing
 // standard deviation ([MSPRT].Effect) that maximizes the power at the
 // horizon and the smallest horizon (observations per arm) at which that
 // power is reached, looking o.Looks equally spaced times. An mSPRT
@@ -82,7 +82,6 @@ func PlanMSPRT(effect, alpha, power float64, o *MSPRTOptions) (MSPRTPlan, error)
 	if o != nil {
 		opt = *o
 	}
-	alpha = orDefaultAlpha(alpha)
 	if err := checkAlpha(fn, alpha); err != nil {
 		return MSPRTPlan{}, err
 	}

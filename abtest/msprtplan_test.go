@@ -58,6 +58,7 @@ func TestPlanMSPRTErrors(t *testing.T) {
 		{"zero effect", 0, 0.05, 0.8, nil, ErrArgument},
 		{"NaN effect", math.NaN(), 0.05, 0.8, nil, ErrArgument},
 		{"alpha 1", 0.1, 1, 0.8, nil, ErrAlpha},
+		{"alpha 0 (positional: required)", 0.1, 0, 0.8, nil, ErrAlpha},
 		{"power 0", 0.1, 0.05, 0, nil, ErrPower},
 		{"power below alpha", 0.1, 0.05, 0.01, nil, ErrPower},
 		{"looks", 0.1, 0.05, 0.8, &MSPRTOptions{Looks: 1001}, ErrArgument},
