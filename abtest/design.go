@@ -5,7 +5,7 @@ import "strconv"
 // DefaultAlpha is the significance level a zero Alpha field means, in every
 // design and options struct of this package that sets the level of a test
 // of the effect ([SpendingDesign], [FixedHorizon], [Naive], [Hybrid],
-// [MSPRT], [ScorecardOptions], [PlanMSPRT]). The one other
+// [MSPRT], [ScorecardOptions]). The one other
 // level, [SRMOptions].Alpha, is the false-alarm level of a sample-ratio
 // check, whose zero means [SRMThreshold] (0.001). Positional alpha
 // arguments (such as [Boundaries]' or [Compare]'s) are required: zero is

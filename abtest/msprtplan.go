@@ -57,8 +57,8 @@ type MSPRTPlan struct {
 // PlanMSPRT plans an mSPRT for a standardized effect (the difference in
 // means over the per-observation standard deviation: for conversions,
 // (p₂ − p₁)/√(p̄(1−p̄))) at a two-sided level alpha with the requested
-// power. It chooses the mixing
-// standard deviation ([MSPRT].Effect) that maximizes the power at the
+// power. It chooses the mixing standard deviation ([MSPRT].Effect) that
+// maximizes the power at the
 // horizon and the smallest horizon (observations per arm) at which that
 // power is reached, looking o.Looks equally spaced times. An mSPRT
 // always needs more observations than a fixed-horizon test for the same
