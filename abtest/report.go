@@ -40,12 +40,12 @@ type Report struct {
 	Header string // one of the Header constants
 	Color  Color  // colour of the interval bar
 
-	// Lift is the relative lift shown (haircut-adjusted when Header is
-	// HeaderInflated) and LiftLow, LiftHigh its interval: the repeated
-	// confidence interval at the look's boundary (it excludes zero exactly
-	// when the look is significant), the stagewise interval after an early
-	// stop, or the fixed-sample interval while waiting on data; 0 where
-	// unbounded.
+	// Lift is the relative lift shown and LiftLow, LiftHigh its
+	// interval, as Estimator names them: the raw lift with the repeated
+	// confidence interval at the look's boundary before a stop (it
+	// excludes zero exactly when the look is significant), the
+	// conditional median-unbiased lift and interval once stopped, or the
+	// fixed-sample interval while waiting on data; 0 where unbounded.
 	Lift, LiftLow, LiftHigh float64
 	RawLift                 float64 // relative lift before any adjustment
 	Haircut                 float64 // shown lift / raw lift (1 without adjustment)
@@ -159,7 +159,7 @@ func NewMonitor(o *MonitorOptions) (*Monitor, error) {
 	}
 	m := &Monitor{o: *o}
 	if m.o.Alpha == 0 {
-		m.o.Alpha = 0.05
+		m.o.Alpha = DefaultAlpha
 	}
 	if m.o.Sides == 0 {
 		m.o.Sides = TwoSided
