@@ -56,5 +56,33 @@ func tourFeatureflag(w io.Writer) error {
 		}
 		fmt.Fprintf(w, "  %-10s layout, ramp 1 %% -> 5 %%: %4d of %4d bar users moved to foo\n", layout, moved, bar)
 	}
+	// Replacing A/B with B/C: KeepLanes writes "lanes" so B keeps its users.
+	oldDoc := []byte(`{"exp": {"enabled": {"A": 50, "B": 50}}}`)
+	newDoc := []byte(`{"exp": {"enabled": {"B": 50, "C": 50}}}`)
+	kept, err := featureflag.KeepLanes(oldDoc, newDoc)
+	if err != nil {
+		return err
+	}
+	before, err := featureflag.Parse(oldDoc)
+	if err != nil {
+		return err
+	}
+	for _, doc := range [][]byte{newDoc, kept} {
+		after, err := featureflag.Parse(doc)
+		if err != nil {
+			return err
+		}
+		b, stayed := 0, 0
+		for u := range 100_000 {
+			s := featureflag.Subject{UserID: strconv.Itoa(u)}
+			if before.Variant("exp", s) == "B" {
+				b++
+				if after.Variant("exp", s) == "B" {
+					stayed++
+				}
+			}
+		}
+		fmt.Fprintf(w, "  A/B -> %s: %d of %d B users stay in B\n", doc, stayed, b)
+	}
 	return nil
 }

@@ -24,6 +24,14 @@ func tourIPDB(w io.Writer) error {
 		}
 	}
 
+	robots := ipdb.Robots()
+	fmt.Fprintf(w, "  embedded robots table (clouds, crawlers, VPNs): %d ranges, each with a category and a verdict\n", robots.Len())
+	for _, s := range []string{"66.249.66.1", "3.5.140.1", "172.224.226.1"} {
+		if m, ok := robots.LookupMatch(netip.MustParseAddr(s)); ok {
+			fmt.Fprintf(w, "  %-15s -> %s, %v, %v (in %v)\n", s, m.Record.Owner, m.Record.Category, m.Record.Verdict, m.Range)
+		}
+	}
+
 	fmt.Fprintln(w, "  a messy CSV is refused with every problem named by line:")
 	_, err := ipdb.Load(strings.NewReader("10.0.0.0,10.0.0.255,A,\n10.0.0.9,10.0.1.0,B,\n10.0.2.9,10.0.2.1,C,\n"), nil)
 	if err == nil {
