@@ -339,7 +339,13 @@
 // [MonitorOptions].BetaSpending and an MDE computes the same boundaries
 // look by look (the planned effect's drift is fixed at the first look
 // from the observed control mean) and stops when the lift in the
-// preferred direction falls to them.
+// preferred direction falls to them. It keeps its TargetN, so obeying
+// futility costs some power unless TargetN was grown by the plan's
+// Inflation: in 400 simulated runs of the 2 %, 14-day setting below with
+// a planned +5 % and O'Brien-Fleming-type beta spending, null experiments
+// stopped for futility in 0.95 of runs after 8.2 days on average instead
+// of running 14, and with a true +5 % the power was 0.725 with 0.18
+// futility stops (about 0.76 without futility).
 //
 // # Concurrency and cost
 //
