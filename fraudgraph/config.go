@@ -7,9 +7,6 @@ import (
 
 // Config configures a [Graph]. The zero Config is ready to use: every zero
 // field means the documented default.
-//
-// It is a plain value, safe for concurrent reads but not for concurrent
-// modification.
 type Config struct {
 	// Kinds sets the weight and supernode cap per fingerprint kind. Entries
 	// override the built-in defaults (see [DefaultKinds]); kinds not listed
@@ -63,9 +60,6 @@ type Config struct {
 
 // Kind configures one fingerprint kind. The zero Kind means "use the
 // defaults".
-//
-// It is a plain value, safe for concurrent reads but not for concurrent
-// modification.
 type Kind struct {
 	// Weight is the evidence weight of sharing one fingerprint of this kind,
 	// in (0, 1]. Zero means the default.

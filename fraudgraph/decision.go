@@ -14,8 +14,6 @@ import (
 )
 
 // Event is a moment at which checks run.
-//
-// Its values are immutable and safe for concurrent use.
 type Event uint8
 
 // Events.
@@ -43,8 +41,6 @@ func (e Event) String() string {
 
 // Action is what a check asks for. Actions are ordered by severity; a
 // decision takes the most severe action of its findings.
-//
-// Its values are immutable and safe for concurrent use.
 type Action uint8
 
 // Actions, least severe first.
@@ -102,9 +98,6 @@ func (a *Action) UnmarshalText(b []byte) error {
 }
 
 // Input describes an event to check.
-//
-// It is a plain value, safe for concurrent reads but not for concurrent
-// modification.
 type Input struct {
 	Event   Event
 	Account uint64    // the account acting
@@ -113,9 +106,6 @@ type Input struct {
 }
 
 // Finding is the verdict of one rule.
-//
-// It is a plain value, safe for concurrent reads but not for concurrent
-// modification.
 type Finding struct {
 	Rule   string
 	Action Action
@@ -123,9 +113,6 @@ type Finding struct {
 }
 
 // Decision is the combined verdict of the rules run for an input.
-//
-// It is a plain value, safe for concurrent reads but not for concurrent
-// modification.
 type Decision struct {
 	Input    Input
 	Action   Action    // most severe finding, ActionAllow without findings
@@ -141,9 +128,6 @@ type Decision struct {
 type Check func(ctx context.Context, g *Graph, in Input, th *Thresholds) (Action, string, error)
 
 // Rule is a named check registered for some events.
-//
-// It is a plain value, safe for concurrent reads but not for concurrent
-// modification.
 type Rule struct {
 	Name   string
 	Events []Event
@@ -210,9 +194,6 @@ type Engine struct {
 }
 
 // RuleStats counts a rule's findings and their review outcomes.
-//
-// It is a plain value, safe for concurrent reads but not for concurrent
-// modification.
 type RuleStats struct {
 	Rule      string
 	Fired     int // findings other than allow

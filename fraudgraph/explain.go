@@ -9,9 +9,6 @@ import (
 // Explanation tells why two accounts are related: the shortest typed
 // paths linking them and, per attribute kind, how much evidence links them
 // directly.
-//
-// It is a plain value, safe for concurrent reads but not for concurrent
-// modification.
 type Explanation struct {
 	A, B uint64
 	// Hops is the length of the shortest path, or -1 when none was found
@@ -33,15 +30,9 @@ type Explanation struct {
 }
 
 // Path is a sequence of steps from one account to another.
-//
-// It is a plain value, safe for concurrent reads but not for concurrent
-// modification.
 type Path []Step
 
 // Step is one typed link of a [Path].
-//
-// It is a plain value, safe for concurrent reads but not for concurrent
-// modification.
 type Step struct {
 	From, To uint64
 	// Kind is KindInvite or the fingerprint kind shared by From and To.
@@ -57,9 +48,6 @@ type Step struct {
 }
 
 // Evidence counts the links of one kind between two accounts.
-//
-// It is a plain value, safe for concurrent reads but not for concurrent
-// modification.
 type Evidence struct {
 	Kind string
 	// Shared is the number of links of this kind A and B share directly:

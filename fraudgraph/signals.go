@@ -8,9 +8,6 @@ import (
 
 // Signals summarises an account's neighbourhood for ring detection and
 // decision checks.
-//
-// It is a plain value, safe for concurrent reads but not for concurrent
-// modification.
 type Signals struct {
 	// Related is the number of accounts the query reached.
 	Related int
@@ -121,9 +118,6 @@ func (g *Graph) signals(s *searcher, d uint32, l limits) Signals {
 }
 
 // Ring is a group of accounts suspected of acting together.
-//
-// It is a plain value, safe for concurrent reads but not for concurrent
-// modification.
 type Ring struct {
 	Accounts []uint64 // members, ascending
 	Score    float64  // highest member score
@@ -131,9 +125,6 @@ type Ring struct {
 
 // RingQuery configures [Graph.Rings]. The zero RingQuery uses the graph's
 // default query limits and MinScore 0.9.
-//
-// It is a plain value, safe for concurrent reads but not for concurrent
-// modification.
 type RingQuery struct {
 	// Query bounds the neighbourhood examined around each account.
 	Query Query

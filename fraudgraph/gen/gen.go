@@ -11,9 +11,6 @@ import (
 
 // Config sets the shape of a generated dataset. The zero Config generates
 // 10,000 accounts with seed 0.
-//
-// It is a plain value, safe for concurrent reads but not for concurrent
-// modification.
 type Config struct {
 	Accounts     int           // accounts; 0 means 10,000
 	Seed         uint64        // random seed
@@ -330,9 +327,6 @@ func (d *Dataset) Fraud(id uint64) bool {
 }
 
 // Score compares a set of flagged accounts with the planted rings.
-//
-// It is a plain value, safe for concurrent reads but not for concurrent
-// modification.
 type Score struct {
 	TruePositives, FalsePositives, FalseNegatives int
 	Precision, Recall                             float64

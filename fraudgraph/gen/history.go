@@ -12,8 +12,6 @@ import (
 // HistoryConfig shapes a generated referral-programme history. The zero
 // HistoryConfig generates [Config]'s defaults with the history defaults
 // below.
-//
-// It is a plain value.
 type HistoryConfig struct {
 	Config
 	// Currency of every purchase; "" means "EUR" (amounts in cents).
