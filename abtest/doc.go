@@ -82,13 +82,14 @@
 // and every look runs a [SequentialSRM] over the arms' units.
 // Measured (scorecard_test.go, CRAFTKIT_LONG=1, 20000 runs of 5 metrics
 // and 14 daily looks at alpha 0.05): family-wise false-positive rate
-// 0.0478 [0.0449, 0.0508] with no effect; see the report of the run for
-// three variants and guardrails at their margin. An update with 5 metrics
+// 0.0478 [0.0449, 0.0508] with no effect, 0.0454 [0.0426, 0.0484] with
+// three variants, and 0.0499 [0.0470, 0.0530] with every guardrail
+// exactly at its margin (where passing it is the error). An update with 5 metrics
 // and one variant takes 0.22 ms (median of 5 runs on a loaded 2-core
 // machine; two boundary integrations, 32 allocations). Metrics
-// are given as [Sample]s per arm; ratio and CUPED metrics are not yet
-// accepted by the Scorecard (compare them with [CompareRatio] and
-// [CompareCUPED] at [Scorecard.PairAlpha]).
+// are given as [Sample]s per arm ([Scorecard.Observe]) or as arm
+// estimates ([Scorecard.ObserveMeans]) for ratio metrics ([RatioMean])
+// and CUPED ([CUPEDMeans]).
 //
 // # Pictures
 //
