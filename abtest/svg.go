@@ -6,7 +6,10 @@ import (
 	"html"
 	"io"
 	"math"
+	"reflect"
+	"runtime"
 	"strconv"
+	"strings"
 )
 
 // Chart geometry, in SVG user units.
@@ -36,7 +39,7 @@ func svgNum(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) }
 func designLabel(d Design, fr []float64) string {
 	switch d := d.(type) {
 	case SpendingDesign:
-		return fmt.Sprintf("alpha spending, alpha %g", orDefaultAlpha(d.Alpha))
+		return fmt.Sprintf("%s, alpha %g", spendingName(d.Spending), orDefaultAlpha(d.Alpha))
 	case FixedHorizon:
 		return fmt.Sprintf("fixed horizon, alpha %g", orDefaultAlpha(d.Alpha))
 	case Naive:
@@ -50,7 +53,33 @@ func designLabel(d Design, fr []float64) string {
 	case MillerPlan:
 		return fmt.Sprintf("Miller N=%d D=%d", d.N, d.D)
 	}
+	if st, ok := d.(fmt.Stringer); ok {
+		return st.String()
+	}
 	return fmt.Sprintf("%T", d)
+}
+
+// spendingName names a spending function for a legend: the function's
+// name for this package's functions ("PocockSpending", "PowerSpending"
+// for any of its closures), else "alpha spending".
+func spendingName(f SpendingFunc) string {
+	if f == nil {
+		return "OBrienFlemingSpending"
+	}
+	fn := runtime.FuncForPC(reflect.ValueOf(f).Pointer())
+	if fn == nil {
+		return "alpha spending"
+	}
+	name := fn.Name()
+	const pkg = "github.com/craftkit/craftkit/abtest."
+	if !strings.HasPrefix(name, pkg) {
+		return "alpha spending"
+	}
+	name = strings.TrimPrefix(name, pkg)
+	if i := strings.IndexByte(name, '.'); i >= 0 {
+		name = name[:i] // a closure of PowerSpending or HwangShihDeCaniSpending
+	}
+	return name
 }
 
 // WriteCurvesSVG draws the threshold curves of designs (1 to 8, all of
@@ -58,8 +87,9 @@ func designLabel(d Design, fr []float64) string {
 // ([ThresholdCurve]) as an SVG chart: information fraction across,
 // nominal p-value up on a log scale from 1e-6, one coloured line each,
 // with a legend. A [Hybrid] or [Naive] is labelled as exceeding its alpha
-// with its false-positive rate at those looks ([FalsePositiveRate]). The
-// output is deterministic (one decimal per coordinate). Errors of w are
+// with its false-positive rate at those looks ([FalsePositiveRate]); a
+// [SpendingDesign] is named by its spending function and a caller's design
+// by its String method if it has one. The output is deterministic (one decimal per coordinate). Errors of w are
 // returned.
 func WriteCurvesSVG(w io.Writer, points int, designs ...Design) error {
 	const fn = "WriteCurvesSVG"
