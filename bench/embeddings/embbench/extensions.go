@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/craftkit/craftkit/embeddings"
 )
@@ -24,6 +25,7 @@ func extensions(args []string) error {
 	threads := fs.Int("threads", 2, "threads")
 	dim := fs.Int("dim", 50, "dimension")
 	epochList := fs.String("epochs", "1,5", "epoch counts")
+	only := fs.String("only", "", "run only the study whose name contains this")
 	fs.Parse(args)
 	var epochs []int
 	for _, e := range bytes.Split([]byte(*epochList), []byte{','}) {
@@ -61,6 +63,9 @@ func extensions(args []string) error {
 	}
 	fmt.Printf("extensions: %d seeds, %d training sessions, dim %d, %d threads; held-out journeys of seed+1000\n", *seeds, *sessions, *dim, *threads)
 	for _, st := range studies {
+		if !strings.Contains(st.name, *only) {
+			continue
+		}
 		for _, ep := range epochs {
 			vals := make([][2][]float64, len(st.metrics))
 			for seed := 1; seed <= *seeds; seed++ {
