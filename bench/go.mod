@@ -8,10 +8,15 @@ replace github.com/craftkit/craftkit/featureflag/openfeature => ../featureflag/o
 
 require (
 	github.com/Boostport/address v0.9.0
+	github.com/Unleash/unleash-client-go/v4 v4.5.0
+	github.com/coder/hnsw v0.6.1
 	github.com/craftkit/craftkit v0.0.0-00010101000000-000000000000
 	github.com/craftkit/craftkit/featureflag/openfeature v0.0.0-00010101000000-000000000000
 	github.com/gaissmai/bart v0.30.0
 	github.com/growthbook/growthbook-golang v0.7.0
+	github.com/launchdarkly/go-sdk-common/v3 v3.4.0
+	github.com/launchdarkly/go-server-sdk-evaluation/v3 v3.0.1
+	github.com/launchdarkly/go-server-sdk/v7 v7.14.6
 	github.com/maxmind/mmdbwriter v1.2.0
 	github.com/open-feature/go-sdk v1.20.0
 	github.com/oschwald/maxminddb-golang/v2 v2.9.0
@@ -23,10 +28,8 @@ require (
 require (
 	github.com/Masterminds/semver/v3 v3.3.1 // indirect
 	github.com/RoaringBitmap/roaring/v2 v2.30.0 // indirect
-	github.com/Unleash/unleash-client-go/v4 v4.5.0 // indirect
 	github.com/bits-and-blooms/bitset v1.24.4 // indirect
 	github.com/chewxy/math32 v1.10.1 // indirect
-	github.com/coder/hnsw v0.6.1 // indirect
 	github.com/google/renameio v1.0.1 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/gregjones/httpcache v0.0.0-20171119193500-2bcd89a1743f // indirect
@@ -36,11 +39,8 @@ require (
 	github.com/launchdarkly/ccache v1.1.0 // indirect
 	github.com/launchdarkly/eventsource v1.10.0 // indirect
 	github.com/launchdarkly/go-jsonstream/v3 v3.1.0 // indirect
-	github.com/launchdarkly/go-sdk-common/v3 v3.4.0 // indirect
 	github.com/launchdarkly/go-sdk-events/v3 v3.5.0 // indirect
 	github.com/launchdarkly/go-semver v1.0.3 // indirect
-	github.com/launchdarkly/go-server-sdk-evaluation/v3 v3.0.1 // indirect
-	github.com/launchdarkly/go-server-sdk/v7 v7.14.6 // indirect
 	github.com/mailru/easyjson v0.7.7 // indirect
 	github.com/mschoch/smat v0.2.0 // indirect
 	github.com/patrickmn/go-cache v2.1.0+incompatible // indirect
