@@ -129,13 +129,18 @@ func EstimateStop(s Stop, alpha float64) (Estimates, error) {
 		}
 		return e, nil
 	}
+	// Each estimate starts from the raw one, each interval end from the
+	// estimate shifted by the fixed-sample half-width.
+	sd := 1 / math.Sqrt(s.Info[k])
+	q := normUpperQuantile(alpha / 2)
 	for _, f := range []struct {
 		g   func(float64) float64
 		dst *Interval
 	}{{m.stagewise, &e.Stagewise}, {m.conditional, &e.ConditionalLook}, {m.early, &e.Conditional}} {
-		f.dst.Estimate = m.solve(f.g, 0.5) * scale
-		f.dst.Low = m.solve(f.g, alpha/2) * scale
-		f.dst.High = m.solve(f.g, 1-alpha/2) * scale
+		est := m.solve(f.g, 0.5, m.eta0, sd)
+		f.dst.Estimate = est * scale
+		f.dst.Low = m.solve(f.g, alpha/2, est-q*sd, sd) * scale
+		f.dst.High = m.solve(f.g, 1-alpha/2, est+q*sd, sd) * scale
 	}
 	if !finite(raw, e.Stagewise.Estimate, e.Stagewise.Low, e.Stagewise.High,
 		e.Conditional.Estimate, e.Conditional.Low, e.Conditional.High,
@@ -155,6 +160,15 @@ const (
 	stopReach  = 20.0
 	stopBase   = 25.0    // base drift at most this many sd from zero
 	stopPoints = 1 << 21 // stored grid points in all
+	// Exit grids reach stopExitSD increment sds beyond the farthest
+	// mean of any drift in the search range, with stopExitRho points
+	// per increment sd.
+	stopExitSD = 12.0
+	// Drifts within stopNear standard deviations (at the stopping look)
+	// of the base drift use the exit grids; beyond, the tilted grids lose
+	// accuracy and normal tails over the stored densities take over.
+	stopNear    = 6.0
+	stopExitRho = 16.0
 )
 
 // stopModel holds the continuation sub-densities of the score S_j = Z_j√t_j
@@ -166,6 +180,7 @@ type stopModel struct {
 	looks []stopLook
 	k     int     // stopping look; looks after it are planned ones
 	sObs  float64 // observed score at the stopping look
+	near  float64 // drifts within this of eta0 use the exit grids
 	kind  int     // conditioning event at the stopping look
 	lo    float64 // drift search range
 	hi    float64
@@ -182,6 +197,10 @@ type stopLook struct {
 	bu, bl        float64 // score-scale boundaries, ±Inf for none
 	lo, h         float64 // grid of the previous look's continuation density
 	wf            []float64
+	// Sub-densities of S_j under the base drift above bu and below bl,
+	// and at the stopping look above the observed score (or, after a
+	// lower crossing, between it and bl).
+	up, low, tail exitGrid
 }
 
 func newStopModel(fn string, s Stop, alpha float64) (*stopModel, error) {
@@ -254,6 +273,7 @@ func newStopModel(fn string, s Stop, alpha float64) (*stopModel, error) {
 		n = k + 1 // the looks after the last one do not matter
 	}
 	m.lo, m.hi = m.eta0-stopReach/sq, m.eta0+stopReach/sq
+	m.near = stopNear / sq
 	res := resolution{rho: 4, perZ: 20}
 	m.looks = make([]stopLook, n)
 	var cur grid
@@ -292,8 +312,107 @@ func newStopModel(fn string, s Stop, alpha float64) (*stopModel, error) {
 			return nil, argErr(fn, "len(Info)", float64(len(s.Info)), ErrTooLarge)
 		}
 		l.wf = append([]float64(nil), cur.wf...)
+		// The sub-density of S_j under the base drift beyond each
+		// boundary (and beyond the observed score at the stopping look),
+		// far enough that every drift within near of the base drift
+		// leaves nothing further out, so that the crossing probabilities under any drift
+		// are sums of tilted weights without normal tails.
+		top := cur.lo + float64(max(len(cur.wf)-1, 0))*cur.h
+		bot := cur.lo + (m.eta0-m.near)*l.sig*l.sig - stopExitSD*l.sig
+		top += (m.eta0+m.near)*l.sig*l.sig + stopExitSD*l.sig
+		hx := l.sig / stopExitRho
+		mu0 := m.eta0 * l.sig * l.sig
+		src := grid{lo: cur.lo, h: cur.h, f: cur.wf, wf: cur.wf}
+		exit := func(e *exitGrid, a, b float64) {
+			if !(b > a) || math.IsInf(a, 0) || math.IsInf(b, 0) {
+				return
+			}
+			convolve(&next, a, b, hx, &src, l.sig, mu0, false)
+			e.lo, e.h = next.lo, next.h
+			e.wf = append([]float64(nil), next.wf...)
+			total += len(e.wf)
+		}
+		exit(&l.up, l.bu, top)
+		exit(&l.low, bot, l.bl)
+		if j == k {
+			if m.kind == condLower {
+				exit(&l.tail, math.Max(m.sObs, bot), l.bl)
+			} else {
+				exit(&l.tail, m.sObs, top)
+			}
+		}
+		if total > stopPoints {
+			return nil, argErr(fn, "len(Info)", float64(len(s.Info)), ErrTooLarge)
+		}
 	}
 	return m, nil
+}
+
+// exitGrid holds Simpson weight × sub-density of the score at a look
+// under the base drift over a range beyond a boundary.
+type exitGrid struct {
+	lo, h float64
+	wf    []float64
+}
+
+// mass returns the probability of e's range at information t under drift
+// eta by the likelihood ratio to the base drift; NaN when it overflows.
+func (m *stopModel) mass(e *exitGrid, t, eta float64) float64 {
+	return m.tilt(e.lo, e.h, e.wf, t, eta)
+}
+
+// tilt returns Σ wf_i·L(lo + i·h) for the likelihood ratio L of drift eta
+// to the base drift at information t, by a multiplicative recurrence
+// started where the ratio is first above e^−700 (terms before it are
+// negligible and would lose their precision below the normal range).
+// It returns NaN when the sum overflows.
+func (m *stopModel) tilt(lo, h float64, wf []float64, t, eta float64) float64 {
+	n := len(wf)
+	if n == 0 {
+		return 0
+	}
+	const floor = -700.0
+	d := eta - m.eta0
+	a := d*lo - 0.5*(eta*eta-m.eta0*m.eta0)*t
+	b := d * h
+	i0, i1 := 0, n
+	switch {
+	case b > 0 && a < floor:
+		i0 = int(min(float64(n), math.Ceil((floor-a)/b)))
+	case b < 0 && a+b*float64(n-1) < floor:
+		i1 = int(max(0, math.Min(float64(n), math.Floor((floor-a)/b)+1)))
+	case b == 0 && a < floor:
+		return 0
+	}
+	if i0 >= i1 {
+		return 0
+	}
+	lr := math.Exp(a + b*float64(i0))
+	r := math.Exp(b)
+	p := 0.0
+	for _, w := range wf[i0:i1] {
+		p += w * lr
+		lr *= r
+	}
+	if math.IsInf(p, 0) || math.IsNaN(p) {
+		return math.NaN()
+	}
+	return p
+}
+
+// fast returns, under drift eta, the probabilities of reaching look j
+// and of crossing its upper and lower boundaries, and at the stopping
+// look the probability of the observed tail (see [stopLook]), from the
+// stored exit grids; ok is false when a likelihood ratio overflowed.
+func (m *stopModel) fast(j int, eta float64) (reach, up, low, tail float64, ok bool) {
+	l := &m.looks[j]
+	reach = m.tilt(l.lo, l.h, l.wf, l.tPrev, eta)
+	up = m.mass(&l.up, l.t, eta)
+	low = m.mass(&l.low, l.t, eta)
+	if j == m.k {
+		tail = m.mass(&l.tail, l.t, eta)
+	}
+	return reach, up, low, tail, finite(reach, up, low, tail)
 }
 
 // at returns, under drift eta, the probabilities of reaching look j and
@@ -336,6 +455,34 @@ func (m *stopModel) eval(j int, eta, s float64, lower bool) (reach, up, low, tai
 	return reach, up, low, tail
 }
 
+// probs returns, under drift eta, the probabilities of reaching look j
+// and of crossing its upper and lower boundaries there, and at the
+// stopping look obs: P(reach it, S ≥ observed) after an upper crossing or
+// at the last look, P(upper crossing) + P(observed ≤ S ≤ lower boundary)
+// after a lower crossing (0 at other looks). It uses the exit grids and
+// falls back to normal tails over the stored densities where their
+// likelihood ratios overflow.
+func (m *stopModel) probs(j int, eta float64) (reach, up, low, obs float64) {
+	if math.Abs(eta-m.eta0) <= m.near {
+		reach, up, low, obs, ok := m.fast(j, eta)
+		if ok {
+			if j == m.k && m.kind == condLower {
+				obs += up
+			}
+			return reach, up, low, obs
+		}
+	}
+	s := math.Inf(1)
+	if j == m.k {
+		s = m.sObs
+	}
+	reach, up, low, obs = m.eval(j, eta, s, true)
+	if j == m.k && m.kind == condLower {
+		obs -= reach - up - low
+	}
+	return reach, up, low, obs
+}
+
 // stagewise returns the probability under drift eta of an outcome at
 // least as extreme upwards as the observed one in the stagewise ordering:
 // an upper crossing at an earlier look, or reaching the last look with a
@@ -344,25 +491,27 @@ func (m *stopModel) stagewise(eta float64) float64 {
 	k := m.k
 	p := 0.0
 	for j := range k {
-		_, up, _, _ := m.eval(j, eta, math.Inf(1), false)
+		_, up, _, _ := m.probs(j, eta)
 		p += up
 	}
-	_, _, _, tail := m.eval(k, eta, m.sObs, false)
-	return math.Min(1, p+tail)
+	reach, up, low, obs := m.probs(k, eta)
+	if m.kind == condLower {
+		// Every path that went on ranks above the observed one.
+		obs += reach - up - low
+	}
+	return math.Min(1, p+obs)
 }
 
 // conditional returns P(S_k ≥ observed | the stopping event at look k)
 // under drift eta.
 func (m *stopModel) conditional(eta float64) float64 {
-	reach, up, low, tail := m.at(m.k, eta, m.sObs)
+	reach, up, low, obs := m.probs(m.k, eta)
 	var p float64
 	switch m.kind {
 	case condReach:
-		p = tail / reach
-	case condUpper:
-		p = tail / (up + low)
+		p = obs / reach
 	default:
-		p = (tail - (reach - up - low)) / (up + low)
+		p = obs / (up + low)
 	}
 	if math.IsNaN(p) {
 		// No mass at all this far from the base drift: the side of the
@@ -376,46 +525,91 @@ func (m *stopModel) conditional(eta float64) float64 {
 }
 
 // solve finds eta in the model's range with f(eta) = target for an
-// increasing f, by bisection then the Illinois method; it returns an end
-// of the range when the target lies beyond it.
-func (m *stopModel) solve(f func(float64) float64, target float64) float64 {
-	// Start from a bracket of ±4 standard deviations around the base
-	// drift and widen it to the model's range where needed.
-	w := 0.1 * (m.hi - m.lo)
-	lo, hi := m.eta0-w, m.eta0+w
-	flo, fhi := f(lo)-target, f(hi)-target
-	if flo >= 0 {
-		lo, hi, fhi = m.lo, lo, flo
-		if flo = f(lo) - target; flo >= 0 {
-			return lo
+// increasing f, starting from guess, with sd the standard deviation of
+// the drift estimate at the stopping look; it returns an end of the range
+// when the target lies beyond it.
+//
+// It works on the probit scale, Φ⁻¹(f(eta)), which is close to linear in
+// eta with slope 1/sd (exactly so for a fixed-sample test): secant steps
+// from the guess until the root is bracketed or the steps converge, then
+// the Illinois method within the bracket. A few evaluations of f suffice
+// where bisection from the whole range took a dozen.
+func (m *stopModel) solve(f func(float64) float64, target, guess, sd float64) float64 {
+	zt := normQuantile(target)
+	g := func(x float64) float64 { return normQuantile(f(x)) - zt }
+	tol := 1e-9 * (m.hi - m.lo)
+	x := math.Max(m.lo, math.Min(m.hi, guess))
+	gx := g(x)
+	if gx == 0 {
+		return x
+	}
+	slope := 1 / sd
+	var lo, hi, glo, ghi float64
+	bracketed := false
+	for range 100 {
+		dx := -gx / slope
+		if math.IsInf(gx, 0) || math.IsNaN(dx) {
+			dx = -math.Copysign(4*sd, gx)
 		}
-	} else if fhi <= 0 {
-		lo, hi, flo = hi, m.hi, fhi
-		if fhi = f(hi) - target; fhi <= 0 {
-			return hi
+		xn := math.Max(m.lo, math.Min(m.hi, x+dx))
+		if xn == x {
+			return x // the target lies beyond this end of the range
+		}
+		gn := g(xn)
+		switch {
+		case gn == 0:
+			return xn
+		case math.Abs(xn-x) < tol && !math.IsInf(gn, 0):
+			return xn
+		case (gn > 0) != (gx > 0):
+			lo, glo, hi, ghi = x, gx, xn, gn
+			if xn < x {
+				lo, glo, hi, ghi = xn, gn, x, gx
+			}
+			bracketed = true
+		default:
+			// Same side: refresh the slope where the secant gives a
+			// usable one, and at least double the step otherwise.
+			if s := (gn - gx) / (xn - x); s > 0 && !math.IsInf(s, 0) && !math.IsInf(gn, 0) {
+				slope = s
+			} else {
+				slope = math.Min(slope, math.Abs(gn)/(2*math.Abs(xn-x)))
+			}
+			x, gx = xn, gn
+		}
+		if bracketed {
+			break
 		}
 	}
-	tol := 1e-9 * (m.hi - m.lo)
+	if !bracketed {
+		return x
+	}
 	kept := 0
 	for range 200 {
-		x := hi - fhi*(hi-lo)/(fhi-flo)
-		if !(x > lo && x < hi) || hi-lo > 0.05*(m.hi-m.lo) {
+		x := hi - ghi*(hi-lo)/(ghi-glo)
+		if !(x > lo && x < hi) {
 			x = 0.5 * (lo + hi)
 		}
-		fx := f(x) - target
+		gx := g(x)
 		switch {
-		case fx == 0:
+		case gx == 0:
 			return x
-		case fx < 0:
-			lo, flo = x, fx
+		case gx < 0:
+			if x-lo < tol {
+				return x
+			}
+			lo, glo = x, gx
 			if kept == -1 {
-				fhi /= 2
+				ghi /= 2
 			}
 			kept = -1
 		default:
-			hi, fhi = x, fx
+			if hi-x < tol {
+				return x
+			}
+			hi, ghi = x, gx
 			if kept == 1 {
-				flo /= 2
+				glo /= 2
 			}
 			kept = 1
 		}
@@ -439,22 +633,13 @@ func (m *stopModel) early(eta float64) float64 {
 	}
 	var num, den float64
 	for j := 0; j < len(m.looks)-1; j++ {
-		reach, up, low, tail := 0.0, 0.0, 0.0, 0.0
-		if j == m.k {
-			reach, up, low, tail = m.eval(j, eta, m.sObs, true)
-		} else {
-			_, up, low, _ = m.eval(j, eta, math.Inf(1), true)
-		}
+		_, up, low, obs := m.probs(j, eta)
 		den += up + low
 		switch {
-		case m.kind == condUpper && j < m.k:
+		case j < m.k:
 			num += up
-		case m.kind == condUpper && j == m.k:
-			num += tail
-		case m.kind == condLower && j < m.k:
-			num += up
-		case m.kind == condLower && j == m.k:
-			num += up + low - (reach - tail)
+		case j == m.k:
+			num += obs
 		case m.kind == condLower:
 			num += up + low
 		}
