@@ -330,7 +330,7 @@ func newStopModel(fn string, s Stop, alpha float64) (*stopModel, error) {
 			if !(b > a) || math.IsInf(a, 0) || math.IsInf(b, 0) {
 				return
 			}
-			convolve(&next, a, b, hx, &src, l.sig, mu0, false)
+			convolveReach(&next, a, b, hx, &src, l.sig, mu0, false, kernelSD*l.sig+m.near*l.sig*l.sig)
 			e.lo, e.h = next.lo, next.h
 			e.wf = append([]float64(nil), next.wf...)
 			total += len(e.wf)

@@ -143,3 +143,50 @@ func TestEstimateStopGolden(t *testing.T) {
 	}
 	t.Logf("%d stops, largest relative difference %.2g", len(want), worst)
 }
+
+// TestStopModelExitGrids checks the tilted exit grids against normal
+// tails over the stored densities: at every look of every stop in the
+// golden grid and drifts across the range where EstimateStop uses them,
+// the crossing and tail probabilities agree to 2e-4 of the larger of
+// themselves and 1e-9 (the tilted Simpson sums lose relative accuracy in
+// deep tails; the test logs the largest difference within 2 sd of the
+// base drift and beyond).
+func TestStopModelExitGrids(t *testing.T) {
+	var worst [2]float64
+	for _, g := range goldenStops(t) {
+		m, err := newStopModel("test", g.Stop, 0.05)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range []float64{-1, -0.6, -0.25, -0.1, 0, 0.1, 0.25, 0.7, 1} {
+			eta := m.eta0 + u*m.near
+			tier := 0
+			if math.Abs(u)*stopNear > 2 {
+				tier = 1
+			}
+			for j := range m.looks {
+				_, up, low, obs, ok := m.fast(j, eta)
+				if !ok {
+					t.Errorf("%s look %d eta %v: exit grids overflow", g.Name, j, eta)
+					continue
+				}
+				s := math.Inf(1)
+				if j == m.k {
+					s = m.sObs
+				}
+				reach, up0, low0, tail0 := m.eval(j, eta, s, true)
+				if j == m.k && m.kind == condLower {
+					tail0 -= reach - up0 - low0 + up0
+				}
+				for _, c := range [][2]float64{{up, up0}, {low, low0}, {obs, tail0}} {
+					rel := math.Abs(c[0]-c[1]) / math.Max(math.Abs(c[1]), 1e-9)
+					worst[tier] = math.Max(worst[tier], rel)
+					if rel > 2e-4 {
+						t.Errorf("%s look %d eta %v: exit grid %v, normal tails %v", g.Name, j, eta, c[0], c[1])
+					}
+				}
+			}
+		}
+	}
+	t.Logf("largest relative difference %.2g within 2 sd, %.2g to 8 sd", worst[0], worst[1])
+}

@@ -69,6 +69,14 @@ func (r resolution) spacing(s1, s2, t float64) float64 {
 // With sym set (a symmetric src, lo = −hi and mu = 0) only half the points
 // are integrated and the rest mirrored.
 func convolve(dst *grid, lo, hi, hTarget float64, src *grid, sigma, mu float64, sym bool) {
+	convolveReach(dst, lo, hi, hTarget, src, sigma, mu, sym, kernelSD*sigma)
+}
+
+// convolveReach is convolve with the kernel truncated at ±reach instead
+// of ±kernelSD·sigma: a density that is to be tilted to another drift
+// needs the source points that matter under that drift, up to
+// |drift change|·sigma² further out.
+func convolveReach(dst *grid, lo, hi, hTarget float64, src *grid, sigma, mu float64, sym bool, reach float64) {
 	if !(hi > lo) || src.n() == 0 {
 		dst.lo, dst.h = lo, 0
 		dst.f, dst.wf = dst.f[:0], dst.wf[:0]
@@ -86,7 +94,6 @@ func convolve(dst *grid, lo, hi, hTarget float64, src *grid, sigma, mu float64, 
 	dst.lo, dst.h = lo, h
 	dst.f = grow(dst.f, n)
 	dst.wf = grow(dst.wf, n)
-	reach := kernelSD * sigma
 	sn := src.n()
 	var delta, q float64
 	if src.h > 0 {
