@@ -64,7 +64,7 @@ func (r Record) Key() uint64 {
 	)
 	h := uint64(offset)
 	h = (h ^ uint64(r.Category)) * prime
-	h = (h ^ 0) * prime
+	h *= prime // the zero separator byte: h ^ 0 == h
 	for i := 0; i < len(r.Owner); i++ {
 		h = (h ^ uint64(r.Owner[i])) * prime
 	}
