@@ -114,7 +114,7 @@ func BenchmarkAuditNaive500(b *testing.B) {
 func BenchmarkMonitorObserve(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		m, err := NewMonitor(&MonitorOptions{TargetN: 40000})
+		m, err := NewMonitor(40000, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

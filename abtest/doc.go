@@ -12,7 +12,7 @@
 //
 // Start here:
 //   - [SampleSize] (or [SampleSizes], [MDE]) sizes a conversion test from the baseline rate and the lift to detect.
-//   - [NewMonitor] with [MonitorOptions].TargetN, then [Monitor.Observe] each day with cumulative [Conversions] per arm, returns a [Report] saying whether to stop; [Monitor.Final] when the experiment ends before its plan.
+//   - [NewMonitor] with the target sample per arm, then [Monitor.Observe] each day with cumulative [Conversions] per arm, returns a [Report] saying whether to stop; [Monitor.Final] when the experiment ends before its plan.
 //   - [Boundaries] (or [SpendingDesign.Thresholds]) gives a group sequential design's boundaries for the looks you plan.
 //   - [NewScorecard] with one primary metric, guardrails and several variants, then [Scorecard.Observe] each day, keeps the family-wise error at alpha.
 //
@@ -255,7 +255,7 @@
 // and "the planned change is unlikely: stopped for futility", a bar
 // colour and warnings. With a planned lift ([MonitorOptions].MDE) it
 // reports the power achieved with the sample so far and the planned
-// power at TargetN; it always reports the days left to TargetN at the
+// power at the target sample; it always reports the days left to it at the
 // traffic so far. [Monitor.Final] takes the last look of an experiment
 // that ends before its plan: its boundary spends all the alpha left, so
 // the level is used in full.
@@ -284,7 +284,7 @@
 //
 // Measured through the public API (estimate_sim_test.go, CRAFTKIT_LONG=1,
 // 20000 experiments per case, 2 % baseline, 20000 visitors per arm per
-// day, TargetN of 14 days, daily looks, O'Brien-Fleming-type spending,
+// day, a target of 14 days, daily looks, O'Brien-Fleming-type spending,
 // alpha 0.05; lifts relative to the observed control; 95 % intervals):
 //
 //	                              +5 % lift               +2 % lift
@@ -340,8 +340,8 @@
 // [MonitorOptions].BetaSpending and an MDE computes the same boundaries
 // look by look (the planned effect's drift is fixed at the first look
 // from the observed control mean) and stops when the lift in the
-// preferred direction falls to them. It keeps its TargetN, so obeying
-// futility costs some power unless TargetN was grown by the plan's
+// preferred direction falls to them. It keeps its target sample, so obeying
+// futility costs some power unless the target was grown by the plan's
 // Inflation: in 400 simulated runs of the 2 %, 14-day setting below with
 // a planned +5 % and O'Brien-Fleming-type beta spending, null experiments
 // stopped for futility in 0.95 of runs after 8.2 days on average instead

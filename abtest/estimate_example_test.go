@@ -42,7 +42,7 @@ func ExamplePlanFutility() {
 func ExampleMonitor_Final() {
 	// Planned for 100000 visitors per arm at 6250 a day; the experiment
 	// ends on day 8, half way.
-	m, _ := abtest.NewMonitor(&abtest.MonitorOptions{TargetN: 100000, MDE: 0.05})
+	m, _ := abtest.NewMonitor(100000, &abtest.MonitorOptions{MDE: 0.05})
 	for day := 1; day <= 7; day++ {
 		n := int64(6250 * day)
 		if _, err := m.Observe(day, abtest.Conversions(n, n/10), abtest.Conversions(n, n*1045/10000)); err != nil {

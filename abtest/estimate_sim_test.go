@@ -13,7 +13,7 @@ import (
 
 // simCase runs experiments as users run them: 20000 visitors per arm per
 // day converting at base and base·(1+lift), a Monitor planned for days
-// days (TargetN = 20000·days) looked at daily, and collects what its
+// days (target 20000·days) looked at daily, and collects what its
 // stopping report shows.
 type simResult struct {
 	runs, early            int
@@ -34,7 +34,7 @@ func simulateMonitor(t *testing.T, seed uint64, runs int, base, lift float64, da
 		return int64(max(0, min(float64(n), x)))
 	}
 	for range runs {
-		m, err := abtest.NewMonitor(&abtest.MonitorOptions{TargetN: perDay * int64(days)})
+		m, err := abtest.NewMonitor(perDay*int64(days), nil)
 		if err != nil {
 			t.Fatal(err)
 		}

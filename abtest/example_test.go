@@ -25,7 +25,7 @@ func Example() {
 	}
 	fmt.Printf("stop at T−C = %d, give up at %d conversions\n", plan.D, plan.N)
 
-	m, err := abtest.NewMonitor(&abtest.MonitorOptions{TargetN: 40000})
+	m, err := abtest.NewMonitor(40000, nil)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -245,7 +245,7 @@ func ExampleAdjustEstimate() {
 }
 
 func ExampleMonitor_Observe() {
-	m, _ := abtest.NewMonitor(&abtest.MonitorOptions{TargetN: 40000})
+	m, _ := abtest.NewMonitor(40000, nil)
 	for day := 1; day <= 20; day++ {
 		n := int64(2000 * day)
 		r, _ := m.Observe(day, abtest.Conversions(n, n/10), abtest.Conversions(n, n*109/1000))

@@ -15,7 +15,7 @@ func FuzzMonitorObserve(f *testing.F) {
 	f.Add(int64(10600), int64(1000), int64(9400), int64(1000), 8, int64(20000), false)
 	f.Add(int64(100), int64(10), int64(100), int64(30), 1, int64(10_000_000), false)
 	f.Fuzz(func(t *testing.T, nc, xc, nt, xt int64, day int, target int64, lower bool) {
-		m, err := NewMonitor(&MonitorOptions{TargetN: target, LowerIsBetter: lower, MinDays: 1, BurnIn: 2})
+		m, err := NewMonitor(target, &MonitorOptions{LowerIsBetter: lower, MinDays: 1, BurnIn: 2})
 		if err != nil {
 			return
 		}
@@ -180,7 +180,7 @@ func FuzzSample(f *testing.F) {
 		if math.IsNaN(av.PValue) || math.IsNaN(av.Low) || math.IsNaN(av.High) {
 			t.Fatalf("AlwaysValid = %+v after Add(%+v)", av, r)
 		}
-		m, err := NewMonitor(&MonitorOptions{TargetN: 1000, MinDays: 1, BurnIn: 2})
+		m, err := NewMonitor(1000, &MonitorOptions{MinDays: 1, BurnIn: 2})
 		if err != nil {
 			t.Fatal(err)
 		}

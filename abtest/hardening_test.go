@@ -107,7 +107,7 @@ func TestIntegrationBounded(t *testing.T) {
 // A Monitor merges a look whose information grew by less than MinSpacing
 // into the previous one instead of failing.
 func TestMonitorMergesCloseLooks(t *testing.T) {
-	m, err := NewMonitor(&MonitorOptions{TargetN: 100_000_000, MinDays: 1, BurnIn: 2})
+	m, err := NewMonitor(100_000_000, &MonitorOptions{MinDays: 1, BurnIn: 2})
 	require.NoError(t, err)
 	r1, err := m.Observe(1, Conversions(10_000, 1000), Conversions(10_000, 1010))
 	require.NoError(t, err)
@@ -154,7 +154,7 @@ func TestImpossibleSamplesRefused(t *testing.T) {
 			check("CompareAll", err, "variants[1]")
 			_, err = MSPRT{Alpha: 0.05}.Evaluate(good, tt.s)
 			check("MSPRT.Evaluate", err, "treatment")
-			m, err := NewMonitor(&MonitorOptions{TargetN: 2000, MinDays: 1, BurnIn: 2})
+			m, err := NewMonitor(2000, &MonitorOptions{MinDays: 1, BurnIn: 2})
 			require.NoError(t, err)
 			_, err = m.Observe(1, good, tt.s)
 			check("Monitor.Observe", err, "treatment")
@@ -258,10 +258,10 @@ func TestErrorsNameTheCallersArgument(t *testing.T) {
 			_, err := DesignRule(nil, 5, TwoSided)
 			return err
 		}, "abtest: DesignRule: design is nil"},
-		{"NewMonitor nil options", func() error {
-			_, err := NewMonitor(nil)
+		{"NewMonitor without a target", func() error {
+			_, err := NewMonitor(0, nil)
 			return err
-		}, "abtest: NewMonitor: options are nil (TargetN is required)"},
+		}, "abtest: NewMonitor: targetN = 0: invalid argument"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,8 @@ package abtest
 
 import (
 	"math"
+	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -9,7 +11,7 @@ import (
 )
 
 func TestMonitorFinalSpendsTheRest(t *testing.T) {
-	m, err := NewMonitor(&MonitorOptions{TargetN: 100000, MinDays: 1})
+	m, err := NewMonitor(100000, &MonitorOptions{MinDays: 1})
 	require.NoError(t, err)
 	// Four days of 10000 per arm with no effect, then the experiment ends
 	// at 50 % of its plan.
@@ -40,7 +42,7 @@ func TestMonitorFinalSpendsTheRest(t *testing.T) {
 	assert.Equal(t, r.Day, again.Day)
 
 	// Before the minimum run length there is no final look.
-	m, err = NewMonitor(&MonitorOptions{TargetN: 100000})
+	m, err = NewMonitor(100000, nil)
 	require.NoError(t, err)
 	_, err = m.Final(3, Conversions(30000, 3000), Conversions(30000, 3000))
 	assert.ErrorIs(t, err, ErrNoData)
@@ -62,7 +64,7 @@ func TestMonitorDesigns(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := NewMonitor(&MonitorOptions{TargetN: 40000, Design: tt.design, MDE: 0.1})
+			m, err := NewMonitor(40000, &MonitorOptions{Design: tt.design, MDE: 0.1})
 			require.NoError(t, err)
 			var r Report
 			for day := 1; day <= 20; day++ {
@@ -94,13 +96,13 @@ func TestMonitorDesigns(t *testing.T) {
 }
 
 func TestMonitorPower(t *testing.T) {
-	// 10 % baseline, +10 % lift, TargetN from SampleSize at 80 % power:
+	// 10 % baseline, +10 % lift, the target from SampleSize at 80 % power:
 	// at the target the fixed-horizon power is 0.8; an O'Brien-Fleming
 	// design loses a little.
 	n, err := SampleSize(0.1, 0.11, 0.05, 0.8)
 	require.NoError(t, err)
 	target := int64(math.Ceil(n/10)) * 10
-	m, err := NewMonitor(&MonitorOptions{TargetN: target, MDE: 0.1, MinDays: 1, Design: FixedHorizon{Alpha: 0.05}})
+	m, err := NewMonitor(target, &MonitorOptions{MDE: 0.1, MinDays: 1, Design: FixedHorizon{Alpha: 0.05}})
 	require.NoError(t, err)
 	daily := target / 10
 	r, err := m.Observe(2, Conversions(2*daily, 2*daily/10), Conversions(2*daily, 2*daily/10))
@@ -118,8 +120,8 @@ func TestMonitorPower(t *testing.T) {
 func TestMonitorFutility(t *testing.T) {
 	// No effect, planned +10 %: futility stops well before the target in
 	// most runs; with a true +10 % it rarely does.
-	opts := MonitorOptions{TargetN: 30000, MDE: 0.1, BetaSpending: OBrienFlemingSpending, MinDays: 1}
-	m, err := NewMonitor(&opts)
+	opts := MonitorOptions{MDE: 0.1, BetaSpending: OBrienFlemingSpending, MinDays: 1}
+	m, err := NewMonitor(30000, &opts)
 	require.NoError(t, err)
 	var r Report
 	for day := 1; day <= 10; day++ {
@@ -137,9 +139,9 @@ func TestMonitorFutility(t *testing.T) {
 	assert.NotZero(t, r.Futility)
 	assert.Equal(t, EstimatorConditional, r.Estimator)
 
-	_, err = NewMonitor(&MonitorOptions{TargetN: 100, BetaSpending: PocockSpending})
+	_, err = NewMonitor(100, &MonitorOptions{BetaSpending: PocockSpending})
 	assert.ErrorIs(t, err, ErrArgument)
-	_, err = NewMonitor(&MonitorOptions{TargetN: 100, MDE: -1})
+	_, err = NewMonitor(100, &MonitorOptions{MDE: -1})
 	assert.ErrorIs(t, err, ErrArgument)
 }
 
@@ -147,7 +149,7 @@ func TestMonitorFutility(t *testing.T) {
 // does not stop (the 8th look of an O'Brien-Fleming design).
 func BenchmarkMonitorUpdate(b *testing.B) {
 	b.ReportAllocs()
-	base, err := NewMonitor(&MonitorOptions{TargetN: 280000, MDE: 0.05})
+	base, err := NewMonitor(280000, &MonitorOptions{MDE: 0.05})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -172,7 +174,7 @@ func BenchmarkMonitorUpdate(b *testing.B) {
 // early and computes its estimates.
 func BenchmarkMonitorStop(b *testing.B) {
 	b.ReportAllocs()
-	base, err := NewMonitor(&MonitorOptions{TargetN: 280000})
+	base, err := NewMonitor(280000, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -192,4 +194,45 @@ func BenchmarkMonitorStop(b *testing.B) {
 			b.Fatal(err, r.Stop)
 		}
 	}
+}
+
+// TestMonitorSRMDaily checks healthy experiments every day for 28 days:
+// the Monitor's sample-ratio warnings must keep the sequential test's
+// level over all those looks (a daily chi-square test at the same level
+// warns in about 28 % of them).
+func TestMonitorSRMDaily(t *testing.T) {
+	const (
+		runs  = 200
+		days  = 28
+		daily = 2000
+		level = 0.05
+	)
+	rng := rand.New(rand.NewPCG(11, 12))
+	alarms := 0
+	for range runs {
+		m, err := NewMonitor(days*daily/2, &MonitorOptions{SRM: &SRMOptions{Alpha: level}, MinDays: days + 1})
+		require.NoError(t, err)
+		var nc, nt int64
+		warned := false
+		for day := 1; day <= days; day++ {
+			for range daily {
+				if rng.IntN(2) == 0 {
+					nc++
+				} else {
+					nt++
+				}
+			}
+			r, err := m.Observe(day, Conversions(nc, nc/10), Conversions(nt, nt/10))
+			require.NoError(t, err)
+			if strings.Contains(strings.Join(r.Warnings, ";"), "sample ratio mismatch") {
+				warned = true
+			}
+		}
+		if warned {
+			alarms++
+		}
+	}
+	// Binomial(200, 0.05): mean 10, sd 3.1; 20 is beyond 3 sd.
+	assert.LessOrEqual(t, alarms, 20, "false alarms in %d of %d healthy experiments", alarms, runs)
+	t.Logf("false alarms in %d of %d healthy experiments at level %.2f", alarms, runs, level)
 }

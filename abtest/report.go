@@ -71,13 +71,16 @@ type Report struct {
 	// Power is the probability that the design, looking at the sample
 	// collected so far with this look's threshold, detects the planned
 	// lift MonitorOptions.MDE (at the observed control mean);
-	// PlannedPower is the same at TargetN with the design's final
+	// PlannedPower is the same at the target sample with the design's final
 	// threshold. Both are 0 without an MDE.
 	Power, PlannedPower float64
 	// DaysToPower is the number of further days, at the average daily
-	// traffic so far, until TargetN units per arm are reached (0 once
+	// traffic so far, until the target units per arm are reached (0 once
 	// reached).
 	DaysToPower int
+	// SRM is the sequential sample-ratio check of the arms' units at this
+	// look; once SRM.Mismatch is set it stays set, with a warning.
+	SRM SRMCheck
 	// Futility is the z-scale futility boundary of this look (0 without
 	// futility stopping or before it applies).
 	Futility float64
@@ -97,7 +100,7 @@ const (
 )
 
 // MonitorOptions configures a [Monitor]. Zero fields take the documented
-// defaults; TargetN is required. [NewMonitor] copies it.
+// defaults, so nil options mean all defaults. [NewMonitor] copies it.
 type MonitorOptions struct {
 	Alpha    float64      // significance level; zero means 0.05
 	Sides    Sides        // zero means TwoSided
@@ -110,12 +113,15 @@ type MonitorOptions struct {
 	// records. The design's [Scale] sets the sides; a [MillerPlan]
 	// counts its fraction in conversions (both arms' conversions over N).
 	Design  Design
-	TargetN int64 // planned units per arm at which the metric is powered
 	MinDays int   // zero means DefaultMinDays
 	BurnIn  int64 // minimum units per arm before any decision; zero means DefaultBurnIn
 	// TreatmentShare is the planned share of traffic in treatment, for the
 	// sample-ratio check; zero means 0.5.
 	TreatmentShare float64
+	// SRM configures the sequential sample-ratio check run at every look
+	// ([SequentialSRM]: its false-alarm rate holds however often it is
+	// checked); nil means its defaults (level [SRMThreshold]).
+	SRM *SRMOptions
 	// LowerIsBetter marks metrics where a decrease is good (e.g. latency):
 	// it flips the bar colours and, for OneSided, the tested direction.
 	LowerIsBetter bool
@@ -144,20 +150,25 @@ type Monitor struct {
 	design  Design // nil when gs follows a spending function
 	conv    int64  // N of a MillerPlan (fractions in conversions), else 0
 	gs      *GroupSequential
-	fut     *futility // nil without futility stopping
-	lookDay int       // day of the first look taken
+	fut     *futility      // nil without futility stopping
+	target  int64          // planned units per arm
+	srm     *SequentialSRM // sample-ratio check over the looks
+	lookDay int            // day of the first look taken
 	lastDay int
 	done    bool
 	final   Report
 }
 
-// NewMonitor returns a Monitor. It returns an error for invalid options.
-func NewMonitor(o *MonitorOptions) (*Monitor, error) {
+// NewMonitor returns a Monitor for an experiment planned to reach
+// targetN units per arm (the sample at which the metric is powered, e.g.
+// from [SampleSize]); nil options mean the defaults. It returns an error
+// for a targetN below 2 and for invalid options.
+func NewMonitor(targetN int64, o *MonitorOptions) (*Monitor, error) {
 	const fn = "NewMonitor"
 	if o == nil {
-		return nil, reasonErr(fn, "o", math.NaN(), ErrArgument, "options are nil (TargetN is required)")
+		o = &MonitorOptions{}
 	}
-	m := &Monitor{o: *o}
+	m := &Monitor{o: *o, target: targetN}
 	if m.o.Alpha == 0 {
 		m.o.Alpha = DefaultAlpha
 	}
@@ -179,8 +190,8 @@ func NewMonitor(o *MonitorOptions) (*Monitor, error) {
 	if m.o.Power == 0 {
 		m.o.Power = 0.8
 	}
-	if m.o.TargetN < 2 {
-		return nil, argErr(fn, "TargetN", float64(m.o.TargetN), ErrArgument)
+	if targetN < 2 {
+		return nil, argErr(fn, "targetN", float64(targetN), ErrArgument)
 	}
 	if m.o.MinDays < 0 {
 		return nil, argErr(fn, "MinDays", float64(m.o.MinDays), ErrArgument)
@@ -191,6 +202,11 @@ func NewMonitor(o *MonitorOptions) (*Monitor, error) {
 	if err := checkProb(fn, "TreatmentShare", m.o.TreatmentShare); err != nil {
 		return nil, err
 	}
+	srm, err := NewSequentialSRM([]float64{1 - m.o.TreatmentShare, m.o.TreatmentShare}, m.o.SRM)
+	if err != nil {
+		return nil, err
+	}
+	m.srm = srm
 	if !(m.o.MDE >= 0) || math.IsInf(m.o.MDE, 0) {
 		return nil, argErr(fn, "MDE", m.o.MDE, ErrArgument)
 	}
@@ -326,8 +342,13 @@ func (m *Monitor) observe(fn string, day int, control, treatment Sample, last bo
 	}
 	r := Report{Day: day, Haircut: 1, Color: Grey, Header: HeaderNotPowered, Status: StatusNotEnough}
 	o := &m.o
-	if _, p, err := SampleRatio([]int64{control.N, treatment.N}, []float64{1 - o.TreatmentShare, o.TreatmentShare}); err == nil && p < SRMThreshold {
-		r.Warnings = append(r.Warnings, fmt.Sprintf("sample ratio mismatch (p = %.2g): check assignment before trusting results", p))
+	if chk, err := m.srm.Check([]int64{control.N, treatment.N}); err != nil {
+		r.Warnings = append(r.Warnings, "sample-ratio check skipped: "+err.Error())
+	} else {
+		r.SRM = chk
+		if chk.Mismatch {
+			r.Warnings = append(r.Warnings, fmt.Sprintf("sample ratio mismatch (always-valid p = %.2g): check assignment before trusting results", chk.PValue))
+		}
 	}
 	cmp, cerr := Compare(control, treatment, m.alpha, m.sides)
 	if cerr == nil {
@@ -343,8 +364,8 @@ func (m *Monitor) observe(fn string, day int, control, treatment Sample, last bo
 	}
 	if control.N > 0 && treatment.N > 0 {
 		nc, nt := float64(control.N), float64(treatment.N)
-		r.Fraction = math.Min(1, nc*nt/(nc+nt)/(float64(o.TargetN)/2))
-		if rest := float64(o.TargetN) - math.Min(nc, nt); rest > 0 {
+		r.Fraction = math.Min(1, nc*nt/(nc+nt)/(float64(m.target)/2))
+		if rest := float64(m.target) - math.Min(nc, nt); rest > 0 {
 			r.DaysToPower = int(math.Min(1e9, math.Ceil(rest/(math.Min(nc, nt)/float64(day))-1e-9)))
 		}
 	}

@@ -21,26 +21,26 @@ func TestMonitorStatuses(t *testing.T) {
 		stop       bool
 		warnPrefix string
 	}{
-		{"before min days", MonitorOptions{TargetN: 20000}, 3, Conversions(6000, 600), Conversions(6000, 700),
+		{"before min days", MonitorOptions{}, 3, Conversions(6000, 600), Conversions(6000, 700),
 			StatusWaiting, HeaderNotPowered, Grey, false, ""},
-		{"burn-in", MonitorOptions{TargetN: 20000, BurnIn: 500}, 8, Conversions(400, 40), Conversions(400, 44),
+		{"burn-in", MonitorOptions{BurnIn: 500}, 8, Conversions(400, 40), Conversions(400, 44),
 			StatusWaiting, HeaderNotPowered, Grey, false, "burn-in"},
-		{"not enough data", MonitorOptions{TargetN: 20000}, 8, Conversions(10000, 1000), Conversions(10000, 1020),
+		{"not enough data", MonitorOptions{}, 8, Conversions(10000, 1000), Conversions(10000, 1020),
 			StatusNotEnough, HeaderNotPowered, Grey, false, ""},
-		{"no change", MonitorOptions{TargetN: 20000}, 8, Conversions(20000, 2000), Conversions(20000, 2010),
+		{"no change", MonitorOptions{}, 8, Conversions(20000, 2000), Conversions(20000, 2010),
 			StatusNoChange, HeaderNoChange, Grey, true, ""},
-		{"confident", MonitorOptions{TargetN: 20000}, 8, Conversions(20000, 2000), Conversions(20000, 2200),
+		{"confident", MonitorOptions{}, 8, Conversions(20000, 2000), Conversions(20000, 2200),
 			"+10.0 %", HeaderConfident, Green, true, ""},
-		{"confident decrease", MonitorOptions{TargetN: 20000}, 8, Conversions(20000, 2000), Conversions(20000, 1800),
+		{"confident decrease", MonitorOptions{}, 8, Conversions(20000, 2000), Conversions(20000, 1800),
 			"-10.0 %", HeaderConfident, Red, true, ""},
-		{"lower is better", MonitorOptions{TargetN: 20000, LowerIsBetter: true}, 8, Conversions(20000, 2000), Conversions(20000, 1800),
+		{"lower is better", MonitorOptions{LowerIsBetter: true}, 8, Conversions(20000, 2000), Conversions(20000, 1800),
 			"-10.0 %", HeaderConfident, Green, true, ""},
-		{"srm", MonitorOptions{TargetN: 20000}, 8, Conversions(10600, 1000), Conversions(9400, 1000),
+		{"srm", MonitorOptions{}, 8, Conversions(10600, 1000), Conversions(9400, 1000),
 			StatusNotEnough, HeaderNotPowered, Grey, false, "sample ratio mismatch"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := NewMonitor(&tt.o)
+			m, err := NewMonitor(20000, &tt.o)
 			require.NoError(t, err)
 			r, err := m.Observe(tt.day, tt.c, tt.tr)
 			require.NoError(t, err)
@@ -58,7 +58,7 @@ func TestMonitorStatuses(t *testing.T) {
 }
 
 func TestMonitorEarlyStopHaircut(t *testing.T) {
-	m, err := NewMonitor(&MonitorOptions{TargetN: 40000})
+	m, err := NewMonitor(40000, nil)
 	require.NoError(t, err)
 	var r Report
 	for day := 1; day <= 20; day++ {
@@ -82,7 +82,7 @@ func TestMonitorEarlyStopHaircut(t *testing.T) {
 }
 
 func TestMonitorUnderflowWarning(t *testing.T) {
-	m, err := NewMonitor(&MonitorOptions{TargetN: 10_000_000, MinDays: 1, BurnIn: 10})
+	m, err := NewMonitor(10_000_000, &MonitorOptions{MinDays: 1, BurnIn: 10})
 	require.NoError(t, err)
 	r, err := m.Observe(1, Conversions(100, 10), Conversions(100, 30))
 	require.NoError(t, err)
@@ -92,11 +92,11 @@ func TestMonitorUnderflowWarning(t *testing.T) {
 }
 
 func TestMonitorErrors(t *testing.T) {
-	_, err := NewMonitor(nil)
+	_, err := NewMonitor(1, nil)
 	assert.ErrorIs(t, err, ErrArgument)
-	_, err = NewMonitor(&MonitorOptions{TargetN: 100, Alpha: 2})
+	_, err = NewMonitor(100, &MonitorOptions{Alpha: 2})
 	assert.ErrorIs(t, err, ErrAlpha)
-	m, err := NewMonitor(&MonitorOptions{TargetN: 100})
+	m, err := NewMonitor(100, nil)
 	require.NoError(t, err)
 	_, err = m.Observe(1, Sample{N: -1}, Sample{})
 	assert.ErrorIs(t, err, ErrArgument)
@@ -106,7 +106,7 @@ func TestMonitorErrors(t *testing.T) {
 	_, err = m.Observe(1, Conversions(50, 5), Conversions(50, 6))
 	assert.NoError(t, err, "day 1 after a rejected day 1")
 	// Counts that shrink after a look are rejected without consuming the day.
-	m, err = NewMonitor(&MonitorOptions{TargetN: 1000, MinDays: 1, BurnIn: 10})
+	m, err = NewMonitor(1000, &MonitorOptions{MinDays: 1, BurnIn: 10})
 	require.NoError(t, err)
 	_, err = m.Observe(1, Conversions(400, 40), Conversions(400, 44))
 	require.NoError(t, err)

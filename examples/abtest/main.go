@@ -202,7 +202,7 @@ func simulate(w, progress io.Writer, cfg config) error {
 	fmt.Fprintf(w, "plan: %.0f per arm fixed, ×%.3f for daily looks = %d per arm, about %d days (expected stop at %.0f %% under the MDE)\n",
 		n, inflation, target, daysNeeded, 100*op.ExpectedInfo)
 
-	m, err := abtest.NewMonitor(&abtest.MonitorOptions{Alpha: cfg.alpha, TargetN: max(target, 2)})
+	m, err := abtest.NewMonitor(max(target, 2), &abtest.MonitorOptions{Alpha: cfg.alpha})
 	if err != nil {
 		return err
 	}

@@ -43,7 +43,7 @@ func tourABTest(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "  Miller's test for +40 %%: stop when T−C reaches %d, give up at %d conversions\n", plan.D, plan.N)
 
-	m, err := abtest.NewMonitor(&abtest.MonitorOptions{TargetN: 20000})
+	m, err := abtest.NewMonitor(20000, nil)
 	if err != nil {
 		return err
 	}
