@@ -43,7 +43,19 @@ func tourABTest(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "  Miller's test for +40 %%: stop when T−C reaches %d, give up at %d conversions\n", plan.D, plan.N)
 
-	m, err := abtest.NewMonitor(20000, nil)
+	daily := make([]float64, 14)
+	for i := range daily {
+		daily[i] = float64(i+1) / 14
+	}
+	for _, d := range []abtest.Design{abtest.SpendingDesign{}, abtest.Hybrid{}} {
+		fpr, err := abtest.FalsePositiveRate(d, daily)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "  %-22T looked at daily for 14 days: false-positive rate %.4f\n", d, fpr)
+	}
+
+	m, err := abtest.NewMonitor(20000, &abtest.MonitorOptions{MDE: 0.1})
 	if err != nil {
 		return err
 	}
@@ -53,9 +65,10 @@ func tourABTest(w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "  day %d: %-15s | %s\n", day, r.Status, r.Header)
+		fmt.Fprintf(w, "  day %d: %-15s | %s (days to the target: %d)\n", day, r.Status, r.Header, r.DaysToPower)
 		if r.Stop {
-			fmt.Fprintf(w, "  raw lift %+.1f %%, after the haircut %+.1f %%\n", 100*r.RawLift, 100*r.Lift)
+			fmt.Fprintf(w, "  raw lift %+.1f %%; shown %+.1f %% [%+.1f %%, %+.1f %%], the %s; power for +10 %% at this look %.2f\n",
+				100*r.RawLift, 100*r.Lift, 100*r.LiftLow, 100*r.LiftHigh, r.Estimator, r.Power)
 			break
 		}
 	}
