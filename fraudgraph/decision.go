@@ -468,7 +468,7 @@ func checkSelfReferral(_ context.Context, g *Graph, in Input, th *Thresholds) (A
 		return ActionAllow, "", err
 	}
 	// A household within its tolerance keeps its shared card, device and
-	// IP: the seed programme trusted families to share a credit card.
+	// IP: a referral programme should trust families to share a credit card.
 	household := -1
 	for _, s := range sh {
 		if s.kind == HouseholdKind {

@@ -57,7 +57,7 @@
 // verdicts ([Engine.RecordReview]) give each rule's precision, and
 // [Graph.Growth] drops flagged accounts from growth metrics.
 //
-// [DefaultRules] follow the seed programme's generosity towards families:
+// [DefaultRules] are generous towards families:
 // a shared card, device or IP inside a household (a shared
 // [HouseholdKind] fingerprint) is tolerated until the household has
 // redeemed three credits. Default outcomes of the "self-referral" rule for

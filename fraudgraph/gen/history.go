@@ -45,7 +45,7 @@ type History struct {
 //   - every household member presents the household's address (kind
 //     "household"), and with probability FamilyInvites a member is
 //     invited by an earlier member of the household — the families that
-//     share a card and an address the seed programme meant to tolerate;
+//     share a card and an address a generous programme tolerates;
 //   - honest heavy inviters, among the first tenth of signups, invite 60
 //     to 150 later legitimate accounts spread over the span;
 //   - purchases: 60 % of invited legitimate accounts buy for 15 to 160
