@@ -257,6 +257,14 @@ type memCorpus struct {
 // the sessions into exactly sized blocks, then drops tokens below their
 // minimum count and renumbers the rest by frequency.
 func readCorpus(ctx context.Context, r io.Reader, cfg *Config) (*memCorpus, error) {
+	return readCorpusWith(ctx, r, cfg, func(names []string, counts []int64) (*vocabulary, []int32) {
+		return buildVocabulary(cfg, names, counts)
+	})
+}
+
+// readCorpusWith is readCorpus with the vocabulary built by build from the
+// provisional tokens and their counts in the corpus.
+func readCorpusWith(ctx context.Context, r io.Reader, cfg *Config, build func(names []string, counts []int64) (*vocabulary, []int32)) (*memCorpus, error) {
 	lr := newLineReader(r)
 	p := newLineParser(cfg)
 	c := newCounter()
@@ -290,7 +298,7 @@ func readCorpus(ctx context.Context, r io.Reader, cfg *Config) (*memCorpus, erro
 	if cur.raw > 0 {
 		mc.blocks = append(mc.blocks, cur.clone())
 	}
-	vocab, remap := buildVocabulary(cfg, c.names, c.counts)
+	vocab, remap := build(c.names, c.counts)
 	mc.vocab = vocab
 	for i := range mc.blocks {
 		mc.blocks[i].remap(remap)

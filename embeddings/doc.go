@@ -156,6 +156,30 @@
 // exact search as the reference that measures the approximate index's
 // recall.
 //
+// # Continuing a model
+//
+// [Continue] trains a model further on new sessions, as gensim's
+// build_vocab(update=True) then train: the model's tokens keep their
+// order and start from their vectors, new tokens that reach MinCount in
+// the new corpus are appended with fresh random vectors, counts are
+// summed, and the negative-sampling and subsampling tables are rebuilt
+// from the summed counts. The learning rate falls from Alpha to MinAlpha
+// over the new corpus, as in a fresh training; a lower Alpha moves the
+// old vectors less. A word2vec vector file has no counts, so a model read
+// from one cannot be continued ([ErrNoCounts]): save models that will be
+// continued with [Model.WriteCheckpointFile], which writes, atomically,
+// the tokens, counts, input vectors and (with [Config.KeepOutputs]) output
+// vectors in a versioned format with a CRC-32C checksum;
+// [ReadCheckpointFile] reads it back bit for bit and refuses a truncated,
+// corrupt or foreign file with [ErrCheckpoint]. Continue from a model
+// with output vectors: without them the output vectors restart at zero
+// and the old input vectors move more. On a planted corpus (tests) each
+// new item ends with the item it is always viewed with among its 10
+// nearest items, the old items keep their category neighbours (P@5 1.0
+// before and after) and their vectors (mean cosine to the old ones
+// 0.985); with one thread and a fixed Seed, continuing a checkpoint read
+// back from disk equals continuing the model in memory.
+//
 // # Limits
 //
 // No exported function panics on any input (only [Model.Token], on an
@@ -194,8 +218,13 @@
 //     most 1 MiB.
 //   - [JourneyConfig] fields are bounded (ItemsPerCategory <= 1<<20, at
 //     8 bytes each); an invalid one is reported by [Journeys.Err].
-//   - [Model.WriteTextFile] and [Model.WriteBinaryFile] replace a file
-//     atomically: a crash or a failed write leaves the previous file.
+//   - [Model.WriteTextFile], [Model.WriteBinaryFile] and
+//     [Model.WriteCheckpointFile] replace a file atomically: a crash or a
+//     failed write leaves the previous file.
+//   - [ReadCheckpoint] holds one token at a time (at most 1 MiB, read as
+//     it arrives), allocates vectors in chunks as [ReadBinary] does, and
+//     refuses a file cut anywhere, with a wrong checksum, a duplicate or
+//     empty token, a zero count or a NaN or infinite value.
 //
 // # Evaluation
 //
@@ -237,6 +266,7 @@
 //	multi-word search queries as one token            QueryToken, QueryText
 //	word2vec's exact learning-rate schedule           MinAlpha 0 (see Training)
 //	reproducible runs                                 Threads 1 and Seed
+//	train further on new sessions, add new items      WriteCheckpointFile, ReadCheckpointFile, Continue
 //
 // # Costs
 //

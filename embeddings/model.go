@@ -136,8 +136,9 @@ func (m *Model) Len() int { return len(m.tokens) }
 // of range.
 func (m *Model) Token(i int) string { return m.tokens[i] }
 
-// Count returns how often the token was seen in the training corpus, or 0
-// for a model read from a file.
+// Count returns how often the token was seen in the training corpora
+// (summed over [Continue] calls), or 0 for a model read from a word2vec
+// vector file. [ReadCheckpoint] restores the counts.
 func (m *Model) Count(token string) int64 {
 	i, ok := m.index[token]
 	if !ok || m.counts == nil {
@@ -160,6 +161,13 @@ func (m *Model) Vector(token string) ([]float32, bool) {
 // without copying, to m; they share m's tokens and index.
 func (m *Model) withOutputs(vecs []float32) *Model {
 	o := newModel(m.dim, nil, nil, vecs)
+	return m.attachOutputs(o.chunks, o.shift)
+}
+
+// attachOutputs attaches output vectors stored in chunks of 1<<shift rows
+// to m; they share m's tokens and index.
+func (m *Model) attachOutputs(chunks [][]float32, shift uint) *Model {
+	o := &Model{dim: m.dim, chunks: chunks, shift: shift}
 	o.tokens, o.counts, o.index, o.types, o.typeOf = m.tokens, m.counts, m.index, m.types, m.typeOf
 	o.invNorm = make([]float32, len(m.tokens))
 	for i := range m.tokens {
@@ -173,7 +181,8 @@ func (m *Model) withOutputs(vecs []float32) *Model {
 
 // Outputs returns the output (context) vectors of the model's tokens as a
 // Model of their own, in the same order, or nil when the model has none
-// (trained without [Config.KeepOutputs], or read from a file). Use it to
+// (trained without [Config.KeepOutputs], or read from a vector file or a
+// checkpoint saved without them). Use it to
 // write the output set ([Model.WriteBinaryFile]), to look up an output
 // vector ([Model.Vector]), or to search among output vectors. The returned
 // model has no outputs itself.

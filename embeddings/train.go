@@ -65,7 +65,12 @@ func trainReader(ctx context.Context, r io.Reader, cfg *Config) (*Model, error) 
 	// vectors are allocated: it lowers the peak by the size of the
 	// interning map.
 	debug.FreeOSMemory()
-	t := newTrainer(cfg, mc.vocab, mc.tokens)
+	return trainMem(ctx, newTrainer(cfg, mc.vocab, mc.tokens), mc)
+}
+
+// trainMem runs t over the in-memory corpus mc for t.cfg.Epochs epochs.
+func trainMem(ctx context.Context, t *trainer, mc *memCorpus) (*Model, error) {
+	cfg := t.cfg
 	blocks := mc.blocks
 	var cursor atomic.Int64
 	n := int64(len(blocks))
