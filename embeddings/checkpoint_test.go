@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -176,4 +177,71 @@ func FuzzReadCheckpoint(f *testing.F) {
 			t.Fatalf("read then written: %d bytes, read %d", b.Len(), len(data))
 		}
 	})
+}
+
+// TestCheckpointLoadMemory bounds what reading costs: a header that
+// claims 2^32−1 tokens of dimension 65536 in front of one token costs
+// about one vector chunk, and a truthful checkpoint costs little more
+// than the model it returns.
+func TestCheckpointLoadMemory(t *testing.T) {
+	lying := bytes.NewBufferString(checkpointMagic)
+	for _, v := range []uint32{checkpointVersion, flagOutputs, maxDim} {
+		lying.Write([]byte{byte(v), byte(v >> 8), byte(v >> 16), byte(v >> 24)})
+	}
+	lying.Write([]byte{0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 1, 'x', 1})
+	lying.Write(make([]byte, 4*maxDim))
+	allocated, _ := measureLoadErr(t, func() (*Model, error) { return ReadCheckpoint(bytes.NewReader(lying.Bytes())) })
+	if allocated > 2<<20 {
+		t.Errorf("a lying header cost %.1f MiB, want at most 2", mb(int(allocated)))
+	}
+
+	m := randomModel(20000, 100, 1)
+	m.counts = make([]int64, m.Len())
+	for i := range m.counts {
+		m.counts[i] = int64(i + 1)
+	}
+	var b bytes.Buffer
+	if err := m.WriteCheckpoint(&b); err != nil {
+		t.Fatal(err)
+	}
+	allocated, kept := measureLoad(t, func() (*Model, error) { return ReadCheckpoint(bytes.NewReader(b.Bytes())) })
+	runtime.KeepAlive(m) // the written model and its bytes stay live across the measurement
+	runtime.KeepAlive(b.Bytes())
+	t.Logf("read %d×%d: allocated %.2f MiB, model keeps %.2f MiB (ratio %.2f)", m.Len(), m.Dim(), mb(int(allocated)), mb(int(kept)), float64(allocated)/float64(kept))
+	if float64(allocated) > 2*float64(kept)+1<<20 {
+		t.Errorf("allocated %.2f MiB for a model of %.2f MiB: want at most twice plus 1 MiB", mb(int(allocated)), mb(int(kept)))
+	}
+}
+
+// measureLoadErr is measureLoad for a load that is expected to fail.
+func measureLoadErr(t *testing.T, load func() (*Model, error)) (allocated uint64, err error) {
+	t.Helper()
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err = load()
+	runtime.ReadMemStats(&after)
+	if err == nil {
+		t.Fatal("load succeeded, want an error")
+	}
+	return after.TotalAlloc - before.TotalAlloc, err
+}
+
+func BenchmarkReadCheckpoint(b *testing.B) {
+	b.ReportAllocs()
+	m := randomModel(20000, 100, 1)
+	m.counts = make([]int64, m.Len())
+	for i := range m.counts {
+		m.counts[i] = 1
+	}
+	var buf bytes.Buffer
+	if err := m.WriteCheckpoint(&buf); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(buf.Len()))
+	for b.Loop() {
+		if _, err := ReadCheckpoint(bytes.NewReader(buf.Bytes())); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
