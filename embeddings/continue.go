@@ -42,20 +42,10 @@ import (
 // invalid cfg or a Dim other than m's, and otherwise the errors of
 // [Train]. An empty corpus returns a copy of m's vectors.
 func Continue(ctx context.Context, m *Model, r io.Reader, cfg Config) (*Model, error) {
-	if m == nil || (m.counts == nil && len(m.tokens) > 0) {
-		return nil, fmt.Errorf("%w", ErrNoCounts)
-	}
-	if err := cfg.validate(); err != nil {
+	cfg, err := continueConfig(m, cfg)
+	if err != nil {
 		return nil, err
 	}
-	if cfg.Dim != 0 && cfg.Dim != m.dim {
-		return nil, &ConfigError{Struct: "Config", Field: "Dim", Value: cfg.Dim,
-			Reason: fmt.Sprintf("must be 0 or the continued model's dimension %d", m.dim)}
-	}
-	if m.dim > 0 {
-		cfg.Dim = m.dim
-	}
-	cfg = cfg.withDefaults()
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("embeddings: train: %w", err)
 	}
@@ -72,7 +62,46 @@ func Continue(ctx context.Context, m *Model, r io.Reader, cfg Config) (*Model, e
 		return nil, err
 	}
 	t := newTrainer(&cfg, mc.vocab, mc.tokens)
-	dim := cfg.Dim
+	startFrom(t, m)
+	return trainMem(ctx, t, mc)
+}
+
+// ContinueFile is like [Continue] for a corpus file too large for memory,
+// streamed as [TrainFile] streams it. With one thread and a fixed Seed it
+// returns the model Continue returns for the same corpus.
+func ContinueFile(ctx context.Context, m *Model, path string, cfg Config) (*Model, error) {
+	cfg, err := continueConfig(m, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return trainFile(ctx, path, cfg, func(names []string, counts []int64) (*vocabulary, []int32) {
+		return extendVocabulary(&cfg, m, names, counts)
+	}, func(t *trainer) { startFrom(t, m) })
+}
+
+// continueConfig checks m and cfg for a continuation and returns cfg with
+// m's dimension and the defaults.
+func continueConfig(m *Model, cfg Config) (Config, error) {
+	if m == nil || (m.counts == nil && len(m.tokens) > 0) {
+		return cfg, fmt.Errorf("%w", ErrNoCounts)
+	}
+	if err := cfg.validate(); err != nil {
+		return cfg, err
+	}
+	if cfg.Dim != 0 && cfg.Dim != m.dim {
+		return cfg, &ConfigError{Struct: "Config", Field: "Dim", Value: cfg.Dim,
+			Reason: fmt.Sprintf("must be 0 or the continued model's dimension %d", m.dim)}
+	}
+	if m.dim > 0 {
+		cfg.Dim = m.dim
+	}
+	return cfg.withDefaults(), nil
+}
+
+// startFrom sets the vectors of m's tokens, the first rows of t, to m's
+// input vectors and, when m has them, its output vectors.
+func startFrom(t *trainer, m *Model) {
+	dim := t.dim
 	for i := range m.tokens {
 		copy(t.in[i*dim:(i+1)*dim], m.row(i))
 	}
@@ -81,7 +110,6 @@ func Continue(ctx context.Context, m *Model, r io.Reader, cfg Config) (*Model, e
 			copy(t.out[i*dim:(i+1)*dim], m.outputs.row(i))
 		}
 	}
-	return trainMem(ctx, t, mc)
 }
 
 // extendVocabulary returns m's tokens followed by the new tokens of names

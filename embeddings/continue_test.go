@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -201,8 +202,8 @@ func TestContinueCounts(t *testing.T) {
 
 // TestContinueRoundTrip checks that continuing a model read back from a
 // checkpoint file gives bit for bit the model continued in memory, with
-// one thread and a fixed seed, and that the checkpoint restores the
-// model exactly.
+// one thread and a fixed seed, that ContinueFile gives it too, and that
+// the checkpoint restores the model exactly.
 func TestContinueRoundTrip(t *testing.T) {
 	base := trainContinueBase(t)
 	path := filepath.Join(t.TempDir(), "model.ckpt")
@@ -224,6 +225,16 @@ func TestContinueRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertSameModel(t, got, want)
+
+	corpusPath := filepath.Join(t.TempDir(), "next.txt")
+	if err := os.WriteFile(corpusPath, []byte(corpus), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	streamed, err := ContinueFile(context.Background(), loaded, corpusPath, continueBase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertSameModel(t, streamed, want)
 }
 
 // assertSameModel fails unless a and b have the same tokens, counts and
@@ -286,6 +297,12 @@ func TestContinueErrors(t *testing.T) {
 	}
 	if err := fromVectors.WriteCheckpoint(&bytes.Buffer{}); !errors.Is(err, ErrNoCounts) {
 		t.Errorf("WriteCheckpoint of a model without counts: %v, want ErrNoCounts", err)
+	}
+	if _, err := ContinueFile(context.Background(), base, filepath.Join(t.TempDir(), "missing"), continueBase); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("ContinueFile of a missing file: %v", err)
+	}
+	if _, err := ContinueFile(context.Background(), fromVectors, "unused", continueBase); !errors.Is(err, ErrNoCounts) {
+		t.Errorf("ContinueFile of a model without counts: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

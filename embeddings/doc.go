@@ -158,7 +158,8 @@
 //
 // # Continuing a model
 //
-// [Continue] trains a model further on new sessions, as gensim's
+// [Continue] ([ContinueFile] for a corpus file streamed as [TrainFile]
+// streams it) trains a model further on new sessions, as gensim's
 // build_vocab(update=True) then train: the model's tokens keep their
 // order and start from their vectors, new tokens that reach MinCount in
 // the new corpus are appended with fresh random vectors, counts are
@@ -269,7 +270,7 @@
 //	multi-word search queries as one token            QueryToken, QueryText
 //	word2vec's exact learning-rate schedule           MinAlpha 0 (see Training)
 //	reproducible runs                                 Threads 1 and Seed
-//	train further on new sessions, add new items      WriteCheckpointFile, ReadCheckpointFile, Continue
+//	train further on new sessions, add new items      WriteCheckpointFile, ReadCheckpointFile, Continue(File)
 //
 // # Costs
 //

@@ -96,6 +96,15 @@ func TrainFile(ctx context.Context, path string, cfg Config) (*Model, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
+	return trainFile(ctx, path, cfg, func(names []string, counts []int64) (*vocabulary, []int32) {
+		return buildVocabulary(&cfg, names, counts)
+	}, func(*trainer) {})
+}
+
+// trainFile is TrainFile after validation, with the vocabulary built by
+// build from the file's tokens and counts and the vectors set by init
+// before training.
+func trainFile(ctx context.Context, path string, cfg Config, build func(names []string, counts []int64) (*vocabulary, []int32), init func(*trainer)) (*Model, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("embeddings: train: %w", err)
 	}
@@ -125,21 +134,24 @@ func TrainFile(ctx context.Context, path string, cfg Config) (*Model, error) {
 		}
 		countLine(p, c)
 	}
-	vocab, remap := buildVocabulary(&cfg, c.names, c.counts)
+	vocab, remap := build(c.names, c.counts)
 	if len(vocab.tokens) == 0 {
 		return nil, emptyVocabulary(&cfg)
 	}
 	if err := cfg.checkSize(len(vocab.tokens)); err != nil {
 		return nil, err
 	}
-	_ = remap
+	// Tokens per epoch: those of the file that are in the vocabulary.
 	var perEpoch int64
-	for _, n := range vocab.counts {
-		perEpoch += n
+	for i, id := range remap {
+		if id >= 0 {
+			perEpoch += c.counts[i]
+		}
 	}
 	c = nil
 	debug.FreeOSMemory() // as in Train: free the long tail before allocating vectors
 	t := newTrainer(&cfg, vocab, perEpoch)
+	init(t)
 
 	// Pass 2..: one stream per epoch, parsed by a producer goroutine into
 	// pooled blocks.
