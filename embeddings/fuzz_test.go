@@ -91,3 +91,40 @@ func FuzzEvaluateAnalogies(f *testing.F) {
 		}
 	})
 }
+
+// FuzzContinue continues a small trained model on fuzzer-chosen corpora
+// and configurations: every outcome is a model with finite vectors that
+// starts with the base model's tokens, or an error of the package.
+func FuzzContinue(f *testing.F) {
+	f.Add("a b c a b c\nnew new a new b\nnew x new\n", 1, 2, 1.0, true)
+	f.Add("a@cart b | purchase=a | skipped=zz\n", 0, 3, 0.0, false)
+	f.Add("", 2, 1, 0.025, true)
+	base, err := Train(context.Background(), strings.NewReader(strings.Repeat("a b c d\nd c b a\n", 5)),
+		Config{Dim: 4, Epochs: 1, Threads: 1, MinCount: 1, Seed: 1, KeepOutputs: true})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, corpus string, minCount, epochs int, alpha float64, ext bool) {
+		if len(corpus) > 1<<12 || epochs > 4 {
+			return
+		}
+		cfg := Config{MinCount: minCount, Epochs: epochs, Threads: 1, Seed: 2, Alpha: alpha,
+			Weights: map[string]float32{"cart": 2}, PurchaseContext: ext, SkippedNegatives: ext, KeepOutputs: ext}
+		m, err := Continue(context.Background(), base, strings.NewReader(corpus), cfg)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "embeddings: ") || strings.Count(err.Error(), "embeddings:") != 1 {
+				t.Fatalf("error %q does not name the package exactly once", err)
+			}
+			return
+		}
+		assertFinite(t, m)
+		if m.Len() < base.Len() || m.Dim() != base.Dim() {
+			t.Fatalf("continued model %d×%d from a %d×%d base", m.Len(), m.Dim(), base.Len(), base.Dim())
+		}
+		for i := range base.Len() {
+			if m.Token(i) != base.Token(i) || m.Count(m.Token(i)) < base.Count(base.Token(i)) {
+				t.Fatalf("token %d: %q count %d, base %q count %d", i, m.Token(i), m.Count(m.Token(i)), base.Token(i), base.Count(base.Token(i)))
+			}
+		}
+	})
+}
