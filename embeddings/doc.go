@@ -179,7 +179,17 @@
 // nearest items, the old items keep their category neighbours (P@5 1.0
 // before and after) and their vectors (mean cosine to the old ones
 // 0.985); with one thread and a fixed Seed, continuing a checkpoint read
-// back from disk equals continuing the model in memory.
+// back from disk equals continuing the model in memory. On synthetic
+// journeys split in two halves (20,000 sessions, 4,000 items, Dim 32, 5
+// epochs, 5 seeds; CRAFTKIT_LONG=1 TestContinueJourneysStudy), the model of
+// the first half continued on the second scores item P@10 0.764 ± 0.012
+// on the first half's items (0.778 ± 0.004 before, whose top 10 had fewer
+// competitors; 0.750 ± 0.009 trained on both halves from scratch) and
+// 0.694 ± 0.028 on the items it added (0.699 ± 0.009 from scratch). As in
+// gensim, a new token must reach MinCount in the new corpus alone: a
+// token seen a few times in each corpus is never added (3,547 items
+// against 4,244 from scratch), because the counts of dropped tokens are
+// not kept.
 //
 // # Limits
 //
