@@ -46,13 +46,19 @@ def main():
     ap.add_argument("--min-alpha", type=float, default=None)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--mode", choices=("file", "iterable"), default="file")
+    ap.add_argument("--save", help="also save the whole model (gensim's Word2Vec.save) here")
+    ap.add_argument("--continue", dest="cont",
+                    help="load a model saved with --save and continue it on CORPUS: build_vocab(update=True), then train")
     ap.add_argument("--defaults", action="store_true",
                     help="gensim's own defaults for Skip-gram: only --threads, --epochs, --seed and --mode apply")
     a = ap.parse_args()
     min_alpha = a.alpha * 1e-4 if a.min_alpha is None else a.min_alpha
     logging.basicConfig(level=logging.WARNING)
     assert FAST_VERSION >= 0, "gensim without its compiled routines"
-    if a.defaults:
+    if a.cont:
+        m = Word2Vec.load(a.cont)
+        min_alpha = m.min_alpha
+    elif a.defaults:
         m = Word2Vec(sg=1, workers=a.threads, seed=a.seed)
         min_alpha = m.min_alpha
     else:
@@ -63,7 +69,7 @@ def main():
         src = dict(corpus_file=a.corpus)
     else:
         src = dict(corpus_iterable=LineSentence(a.corpus))
-    m.build_vocab(**src)
+    m.build_vocab(**src, update=bool(a.cont))
     total = m.corpus_total_words
     kept = sum(m.wv.get_vecattr(w, "count") for w in m.wv.index_to_key)
     c0, t0 = cpu(), time.perf_counter()
@@ -75,6 +81,8 @@ def main():
           % (a.mode, a.threads, min_alpha, len(m.wv), toks, wall, c, toks / wall, toks / c,
              resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
     m.wv.save_word2vec_format(a.out, binary=False)
+    if a.save:
+        m.save(a.save)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
 //
 //	embbench gen -sessions 170000 -plain plain.txt -full full.txt
 //	embbench train -corpus plain.txt -threads 2 -epochs 1 -out vecs.txt
+//	embbench train -corpus a.txt -save a.ckpt; embbench train -corpus b.txt -continue a.ckpt -out vecs.txt
 //	embbench p10 -vectors vecs.txt        (synthetic P@10 by category)
 //	embbench analogy -vectors vecs.txt -questions questions-words.txt
 //	word2vec ... | embbench w2vlog -corpus plain.txt -epochs 1
@@ -124,10 +125,21 @@ func train(args []string) error {
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "seed")
 	prof := fs.String("cpuprofile", "", "write a CPU profile here")
 	defaults := fs.Bool("defaults", false, "train at craftkit's defaults: only -epochs, -threads, -seed and -ext apply")
+	save := fs.String("save", "", "also write a checkpoint (counts, input and output vectors) here")
+	from := fs.String("continue", "", "continue the checkpoint at this path on the corpus (Continue) instead of training anew")
 	fs.Parse(args)
 	if *defaults {
 		cfg = embeddings.Config{Epochs: cfg.Epochs, Threads: cfg.Threads, Seed: cfg.Seed}
 	}
+	var base *embeddings.Model
+	if *from != "" {
+		var err error
+		if base, err = embeddings.ReadCheckpointFile(*from); err != nil {
+			return err
+		}
+		cfg.Dim = 0 // the checkpoint's
+	}
+	cfg.KeepOutputs = *save != ""
 	if *prof != "" {
 		pf, err := os.Create(*prof)
 		if err != nil {
@@ -163,9 +175,12 @@ func train(args []string) error {
 	cfg.ProgressEvery = time.Hour // only the final report
 	var m *embeddings.Model
 	var err error
-	if *stream {
+	switch {
+	case base != nil:
+		m, err = embeddings.ContinueFile(context.Background(), base, *corpus, cfg)
+	case *stream:
 		m, err = embeddings.TrainFile(context.Background(), *corpus, cfg)
-	} else {
+	default:
 		f, ferr := os.Open(*corpus)
 		if ferr != nil {
 			return ferr
@@ -185,6 +200,11 @@ func train(args []string) error {
 		m.Len(), trained, wall.Seconds(), last.Elapsed.Seconds(), cpu.Seconds(), (cpu - cpuTrain0).Seconds(),
 		float64(trained)/last.Elapsed.Seconds(), float64(trained)/(cpu-cpuTrain0).Seconds(), last.Loss,
 		float64(ru.Maxrss)/1024, budget/(1<<20))
+	if *save != "" {
+		if err := m.WriteCheckpointFile(*save); err != nil {
+			return err
+		}
+	}
 	if *out != "" {
 		f, err := os.Create(*out)
 		if err != nil {
