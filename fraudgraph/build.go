@@ -456,6 +456,10 @@ func (h *half) count(distinct, shared []int) {
 func (h *half) assign(drop bool) {
 	n := h.b.nPresent / 4
 	h.fps, h.accts = make([]uint32, 0, n), make([]uint32, 0, n)
+	const per = 1 << (bucketBits - fpShardBits) // buckets per shard
+	for sh := h.from / per; sh < (h.to+per-1)/per; sh++ {
+		h.b.g.fps[sh].Load().touch()
+	}
 	for i := h.from; i < h.to; i++ {
 		if drop {
 			h.assignShared(i)

@@ -126,6 +126,24 @@ func newFPTable(n, sh int) *fpTable {
 	return t
 }
 
+// touch writes every memory page of a fresh table once. A page first read
+// is mapped to the shared zero page and faults a second time, with a TLB
+// flush on every core running the process, when it is then written; a bulk
+// build probes each slot before filling it, so it touches the table here,
+// on the goroutine that then fills it.
+func (t *fpTable) touch() {
+	if t.used != 0 { // not fresh: its keys are not all zero
+		return
+	}
+	const page = 4096
+	for i := 0; i < len(t.keys); i += page / 8 {
+		t.keys[i] = 0
+	}
+	for i := 0; i < len(t.hi); i += page / 2 {
+		t.hi[i] = 0
+	}
+}
+
 // setLimit sets the fill at which the table grows: between 0.86 and 0.90
 // depending on the shard, above the fill of a fresh bulk build (0.85), so
 // that the shards of a just-built graph do not all grow on the first few
