@@ -77,7 +77,7 @@ func heldOutPurchaseHits(t *testing.T, j *Journeys, train int, cfg Config) (inIn
 // runs with CRAFTKIT_LONG=1 and logs mean ± 95 % interval (t, 4 degrees
 // of freedom). It checks the one large effect it found: at 5 epochs IN–OUT
 // ranks the bought item into the top 10 more than 3 times as often as
-// input–input (about 0.50 against 0.04). The journeys' purchase is a
+// input–input (about 0.40 against 0.03). The journeys' purchase is a
 // popular item of the session's category, independent of the items
 // viewed, so they cannot show what the purchase context adds beyond
 // category and popularity; planted funnels are the bench study's job.
