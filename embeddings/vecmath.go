@@ -74,3 +74,14 @@ func update2Generic(g float32, in, out, acc []float32) {
 		out[i] = o + g*in[i]
 	}
 }
+
+// Dot returns the inner product of a and b, which must have the same
+// length (it panics otherwise). It uses the trainer's vector kernel (AVX2
+// and FMA where the CPU has them), so indexes over a model's vectors, such
+// as embeddings/ann, need no kernel of their own.
+func Dot(a, b []float32) float32 {
+	if len(a) != len(b) {
+		panic("embeddings: Dot of vectors of different lengths")
+	}
+	return dot(a, b)
+}

@@ -176,7 +176,7 @@ func TestTokenQueryAndExclude(t *testing.T) {
 		}
 	}
 	v, _ := ix.Vector("item:7")
-	if s := dot(v, v); math.Abs(float64(s)-1) > 1e-5 {
+	if s := embeddings.Dot(v, v); math.Abs(float64(s)-1) > 1e-5 {
 		t.Errorf("|Vector(item:7)|² = %v, want 1", s)
 	}
 	for _, tt := range []struct {

@@ -3,6 +3,8 @@ package ann
 import (
 	"context"
 	"testing"
+
+	"github.com/craftkit/craftkit/embeddings"
 )
 
 // BenchmarkSearch compares one approximate query with the exact scan of
@@ -54,7 +56,7 @@ func BenchmarkDot(b *testing.B) {
 	b.ReportAllocs()
 	var s float32
 	for b.Loop() {
-		s += dot(x, y)
+		s += embeddings.Dot(x, y)
 	}
 	_ = s
 }

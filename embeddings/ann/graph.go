@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/craftkit/craftkit/embeddings"
 )
 
 // graph is one HNSW graph (Malkov and Yashunin) over the rows
@@ -81,7 +83,7 @@ func (s *searcher) neighbors(ix *Index, g *graph, node int32, level int, locks [
 }
 
 func (ix *Index) dist(q []float32, g *graph, node int32) float32 {
-	return -dot(q, ix.row(g.lo+int(node)))
+	return -embeddings.Dot(q, ix.row(g.lo+int(node)))
 }
 
 // greedy walks level from ep to a local minimum of the distance to q.
@@ -166,7 +168,7 @@ func (ix *Index) selectNeighbors(g *graph, cands []item, m int, out []item) []it
 		vc := ix.row(g.lo + int(c.id))
 		keep := true
 		for _, r := range out {
-			if -dot(vc, ix.row(g.lo+int(r.id))) < c.d {
+			if -embeddings.Dot(vc, ix.row(g.lo+int(r.id))) < c.d {
 				keep = false
 				break
 			}

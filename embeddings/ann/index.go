@@ -317,7 +317,7 @@ func (ix *Index) checkDistinct() error {
 }
 
 func normalize(v []float32) {
-	if n := dot(v, v); n > 0 {
+	if n := embeddings.Dot(v, v); n > 0 {
 		inv := float32(1 / math.Sqrt(float64(n)))
 		for j := range v {
 			v[j] *= inv

@@ -107,7 +107,7 @@ func (ix *Index) search(q Query, exact bool) ([]embeddings.Neighbor, error) {
 	scan := func(lo, hi int) {
 		var h maxHeap = s.res[:0]
 		for r := lo; r < hi; r++ {
-			d := -dot(s.q, ix.row(r))
+			d := -embeddings.Dot(s.q, ix.row(r))
 			if len(h) == k+len(s.exclude) && d >= h[0].d {
 				continue
 			}
