@@ -98,6 +98,28 @@ func BenchmarkPlanMiller(b *testing.B) {
 	}
 }
 
+// BenchmarkPlanMillerSplit plans an unequal split whose starting
+// threshold is feasible (the search gallops down) and one whose starting
+// threshold is not (it gallops up).
+func BenchmarkPlanMillerSplit(b *testing.B) {
+	for _, bb := range []struct {
+		name                     string
+		mde, alpha, power, share float64
+	}{
+		{"down", 0.2, 0.05, 0.8, 0.3},
+		{"up", 0.3, 1.1e-4, 0.8, 0.1},
+	} {
+		b.Run(bb.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := PlanMillerSplit(bb.mde, bb.alpha, bb.power, bb.share); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 func BenchmarkAuditNaive500(b *testing.B) {
 	rule, err := DesignRule(Naive{Alpha: 0.1}, 500, TwoSided)
 	if err != nil {

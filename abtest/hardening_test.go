@@ -393,7 +393,7 @@ func TestMillerSplitSearch(t *testing.T) {
 	for _, share := range []float64{0.1, 0.3, 0.7, 0.9266666666666787} {
 		for _, c := range [][3]float64{{0.2, 0.05, 0.8}, {0.4, 0.01, 0.9}, {0.3, 1.1e-4, 0.8}, {0.2, 0.00011111111111111112, 0.8}, {0.6, 0.2, 0.5}} {
 			got, err := PlanMillerSplit(c[0], c[1], c[2], share)
-			want, werr := planMillerLinear("PlanMillerSplit", c[0], c[1], c[2], share)
+			want, werr := planMiller("PlanMillerSplit", c[0], c[1], c[2], share, millerLinear)
 			if (err == nil) != (werr == nil) || got != want {
 				t.Errorf("PlanMillerSplit(%v, %v) = %+v, %v; scan %+v, %v", c, share, got, err, want, werr)
 			}

@@ -142,7 +142,7 @@ func (p MillerPlan) Thresholds(fractions []float64) ([]float64, error) {
 // that is not positive and finite, and [ErrTooLarge] when the plan would
 // need more than 300000 conversions (relative MDEs below about 1 %).
 func PlanMiller(relativeMDE, alpha, power float64) (MillerPlan, error) {
-	return planMiller("PlanMiller", relativeMDE, alpha, power, 0.5)
+	return planMiller("PlanMiller", relativeMDE, alpha, power, 0.5, millerGallop)
 }
 
 // PlanMillerSplit is [PlanMiller] for a treatment traffic share in (0, 1).
@@ -154,10 +154,13 @@ func PlanMiller(relativeMDE, alpha, power float64) (MillerPlan, error) {
 // cell updates (a few seconds on an idle 2-core machine; plans near 50000
 // conversions with a share far from 0.5 can hit it).
 func PlanMillerSplit(relativeMDE, alpha, power, share float64) (MillerPlan, error) {
-	return planMiller("PlanMillerSplit", relativeMDE, alpha, power, share)
+	return planMiller("PlanMillerSplit", relativeMDE, alpha, power, share, millerGallop)
 }
 
-func planMiller(fn string, mde, alpha, power, share float64) (MillerPlan, error) {
+// planMiller checks the arguments of fn, plans an equal split in closed
+// form and otherwise lets search look for the threshold, starting from
+// the one the Brownian approximation gives.
+func planMiller(fn string, mde, alpha, power, share float64, search func(millerSearch) (MillerPlan, error)) (MillerPlan, error) {
 	if err := checkAlpha(fn, alpha); err != nil {
 		return MillerPlan{}, err
 	}
@@ -200,97 +203,106 @@ func planMiller(fn string, mde, alpha, power, share float64) (MillerPlan, error)
 	if share == 0.5 {
 		return planMillerEqual(mde, alpha, power, p1)
 	}
-	var w millerWalk
-	try := func(d int) (MillerPlan, bool, error) {
-		n, fa, fp, err := w.run(d, r, share, p1, alpha, power)
-		if err != nil {
-			return MillerPlan{}, false, err
-		}
-		if n < 0 {
-			return MillerPlan{}, false, nil
-		}
-		return MillerPlan{N: n, D: d, Share: share, Ratio: r, RelativeMDE: mde, Alpha: fa, Power: fp}, true, nil
-	}
-	best, ok, err := try(d0)
+	return search(millerSearch{fn: fn, mde: mde, alpha: alpha, power: power, share: share, r: r, p1: p1, d0: d0})
+}
+
+// millerSearch is one PlanMillerSplit request: the thresholds it tries
+// share the walk's buffers and work budget. Searches take it by value,
+// which keeps it off the heap.
+type millerSearch struct {
+	fn                       string // the exported function, for errors
+	mde, alpha, power, share float64
+	r, p1                    float64 // rule ratio and treatment's conversion share under the lift
+	d0                       int     // starting threshold
+	w                        millerWalk
+}
+
+// try returns the plan with threshold d, or false when d is infeasible
+// (the no-effect crossing probability passes alpha before the power is
+// reached).
+func (s *millerSearch) try(d int) (MillerPlan, bool, error) {
+	n, fa, fp, err := s.w.run(d, s.r, s.share, s.p1, s.alpha, s.power)
 	if err != nil {
-		return MillerPlan{}, argErr(fn, "relativeMDE", mde, err)
+		return MillerPlan{}, false, argErr(s.fn, "relativeMDE", s.mde, err)
 	}
-	d := d0
-	if ok {
-		// d0 is feasible; smaller thresholds need fewer conversions until
-		// the no-effect rate passes alpha. Gallop down (d0−1, d0−2, d0−4,
-		// ...) to an infeasible threshold or 0, bisect for the smallest
-		// feasible one, then take the smallest N among it and its three
-		// neighbours on each side (the lattice makes N and feasibility
-		// slightly irregular in d): O(log d) runs instead of one per d.
-		good, bad, step := best, 0, 1
+	if n < 0 {
+		return MillerPlan{}, false, nil
+	}
+	return MillerPlan{N: n, D: d, Share: s.share, Ratio: s.r, RelativeMDE: s.mde, Alpha: fa, Power: fp}, true, nil
+}
+
+// millerGallop is PlanMillerSplit's threshold search, with O(log d) runs
+// of the walk instead of one per threshold. If d0 is feasible, smaller
+// thresholds need fewer conversions until the no-effect rate passes
+// alpha: it gallops down (d0−1, d0−2, d0−4, ...) to an infeasible
+// threshold or 0, bisects for the smallest feasible one, then takes the
+// smallest N among it and its three neighbours on each side (the lattice
+// makes N and feasibility slightly irregular in d). If d0 is infeasible,
+// a larger threshold lowers the no-effect crossing rate: it gallops up
+// (d0+1, d0+2, d0+4, ...) to a feasible threshold, then bisects for the
+// smallest feasible one.
+func millerGallop(s millerSearch) (MillerPlan, error) {
+	good, ok, err := s.try(s.d0)
+	if err != nil {
+		return MillerPlan{}, err
+	}
+	if !ok {
+		bad, step := s.d0, 1
 		for {
-			dd := good.D - step
-			if dd < 1 {
-				break
-			}
-			p, ok2, err := try(dd)
+			d := bad + step
+			p, ok, err := s.try(d)
 			if err != nil {
-				return MillerPlan{}, argErr(fn, "relativeMDE", mde, err)
+				return MillerPlan{}, err
 			}
-			if !ok2 {
-				bad = dd
-				break
+			if ok {
+				return s.bisect(p, bad)
 			}
-			good, step = p, 2*step
+			bad, step = d, 2*step
 		}
-		for good.D-bad > 1 {
-			mid := bad + (good.D-bad)/2
-			p, ok2, err := try(mid)
-			if err != nil {
-				return MillerPlan{}, argErr(fn, "relativeMDE", mde, err)
-			}
-			if ok2 {
-				good = p
-			} else {
-				bad = mid
-			}
-		}
-		best = good
-		for dd := max(good.D-3, 1); dd <= good.D+3; dd++ {
-			if dd == good.D {
-				continue
-			}
-			p, ok2, err := try(dd)
-			if err != nil {
-				return MillerPlan{}, argErr(fn, "relativeMDE", mde, err)
-			}
-			if ok2 && (p.N < best.N || p.N == best.N && p.D < best.D) {
-				best = p
-			}
-		}
-		return best, nil
 	}
-	// d0 is infeasible (the no-effect crossing rate passes alpha before the
-	// power is reached); a larger threshold lowers that rate. Gallop up
-	// (d0+1, d0+2, d0+4, ...) to a feasible threshold, then bisect for
-	// the smallest feasible one: O(log d) runs instead of one per d.
-	bad, step := d0, 1
-	var good MillerPlan
-	for {
-		d = bad + step
-		p, ok2, err := try(d)
+	bad, step := 0, 1
+	for good.D-step >= 1 {
+		d := good.D - step
+		p, ok, err := s.try(d)
 		if err != nil {
-			return MillerPlan{}, argErr(fn, "relativeMDE", mde, err)
+			return MillerPlan{}, err
 		}
-		if ok2 {
-			good = p
+		if !ok {
+			bad = d
 			break
 		}
-		bad, step = d, 2*step
+		good, step = p, 2*step
 	}
+	if good, err = s.bisect(good, bad); err != nil {
+		return MillerPlan{}, err
+	}
+	best := good
+	for d := max(good.D-3, 1); d <= good.D+3; d++ {
+		if d == good.D {
+			continue
+		}
+		p, ok, err := s.try(d)
+		if err != nil {
+			return MillerPlan{}, err
+		}
+		if ok && (p.N < best.N || p.N == best.N && p.D < best.D) {
+			best = p
+		}
+	}
+	return best, nil
+}
+
+// bisect narrows a feasible plan good and an infeasible threshold
+// bad < good.D (0 when every threshold down to 1 is feasible) until they
+// are adjacent, and returns the feasible one of the two.
+func (s *millerSearch) bisect(good MillerPlan, bad int) (MillerPlan, error) {
 	for good.D-bad > 1 {
 		mid := bad + (good.D-bad)/2
-		p, ok2, err := try(mid)
+		p, ok, err := s.try(mid)
 		if err != nil {
-			return MillerPlan{}, argErr(fn, "relativeMDE", mde, err)
+			return MillerPlan{}, err
 		}
-		if ok2 {
+		if ok {
 			good = p
 		} else {
 			bad = mid
