@@ -16,8 +16,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -26,6 +24,7 @@ import (
 	"time"
 
 	"github.com/craftkit/craftkit/abtest"
+	"github.com/craftkit/craftkit/examples/internal/cli"
 	"github.com/craftkit/craftkit/internal/atomicfile"
 )
 
@@ -67,27 +66,22 @@ func main() {
 // run parses args, runs the program and returns the exit status: 0 on
 // success or -h, 2 for bad flags or values, 1 when the computation fails.
 func run(args []string, stdout, stderr io.Writer) int {
+	prog := cli.Program{Name: "abtest", Stderr: stderr, Hint: "Run 'abtest -h' for usage."}
 	cfg, err := parseFlags(args, stderr)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		return 0
-	case err != nil:
-		fmt.Fprintf(stderr, "abtest: %v\nRun 'abtest -h' for usage.\n", err)
-		return 2
+	if err != nil {
+		return prog.UsageError(err)
 	}
-	if err := simulate(stdout, stderr, cfg); err != nil {
-		fmt.Fprintf(stderr, "abtest: %v\n", err)
-		return 1
-	}
-	return 0
+	return prog.Exit(simulate(stdout, stderr, cfg))
 }
 
 // parseFlags parses and validates the command line. Usage goes to stderr
-// on -h, -help or --help (flag.ErrHelp is returned).
+// on -h, -help or --help (flag.ErrHelp is returned); errors are returned
+// to be reported once, by run.
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	cfg := config{progressAfter: 2 * time.Second}
-	fs := flag.NewFlagSet("abtest", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // errors are reported once, by run
+	fs := cli.NewFlagSet("abtest", stderr, fmt.Sprintf("Usage: abtest [flags]\n\n"+
+		"Plans a conversion A/B test, replays %d days of embedded sample counts\n"+
+		"through a sequential monitor and draws the design's threshold curve.\n\nFlags:\n", len(sampleDays())))
 	fs.Float64Var(&cfg.baseline, "baseline", 0.10, "control conversion rate, in (0, 1)")
 	fs.Float64Var(&cfg.mde, "mde", 0.10, "relative lift to detect (0.10 = +10 %); baseline·(1+mde) must stay below 1")
 	fs.Float64Var(&cfg.alpha, "alpha", 0.05, "two-sided significance level, in (0, 1)")
@@ -96,15 +90,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.planDays, "plan-days", 14, fmt.Sprintf("planned daily looks used to size the test, 1..%d", maxPlanDays))
 	fs.IntVar(&cfg.points, "points", 20, fmt.Sprintf("points of the threshold curve, 2..%d", maxPoints))
 	fs.StringVar(&cfg.svg, "svg", "", "write PREFIX-curves.svg and PREFIX-trajectory.svg")
-	fs.Usage = func() {} // printed below for -h only; errors get a one-line hint
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stderr, "Usage: abtest [flags]\n\n"+
-				"Plans a conversion A/B test, replays %d days of embedded sample counts\n"+
-				"through a sequential monitor and draws the design's threshold curve.\n\nFlags:\n", len(sampleDays()))
-			fs.SetOutput(stderr)
-			fs.PrintDefaults()
-		}
+	if err := cli.ParseQuiet(fs, args); err != nil {
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
@@ -142,29 +128,13 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 }
 
 // withProgress runs f and, if it takes longer than after, writes a line to
-// w every interval until it returns.
+// w every after until it returns.
 func withProgress(w io.Writer, what string, after time.Duration, f func() error) error {
-	start := time.Now()
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		timer := time.NewTimer(after)
-		defer timer.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-timer.C:
-				fmt.Fprintf(w, "%s: still working after %s\n", what, time.Since(start).Round(time.Second))
-				timer.Reset(2 * time.Second)
-			}
-		}
-	}()
-	err := f()
-	close(stop)
-	<-done
-	return err
+	stop := cli.Every(w, after, func(elapsed time.Duration) string {
+		return fmt.Sprintf("%s: still working after %s", what, elapsed.Round(time.Second))
+	})
+	defer stop()
+	return f()
 }
 
 func simulate(w, progress io.Writer, cfg config) error {

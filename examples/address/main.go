@@ -10,8 +10,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -19,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/craftkit/craftkit/address"
+	"github.com/craftkit/craftkit/examples/internal/cli"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -68,12 +67,7 @@ type options struct {
 // run is main with its outputs injected; it returns the exit code: 0
 // done, 1 failed, 2 bad flags.
 func run(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("address", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), usageText)
-		fs.PrintDefaults()
-	}
+	fs := cli.NewFlagSet("address", stderr, usageText)
 	countries := fs.String("country", "", "comma-separated ISO codes of the samples to print: ZA, JP, DE, US, BR, AU, AQ (default all)")
 	template := fs.String("template", "", `also format each sample with this template, e.g. '%name\n%first_line\n%city, %state %zip'`)
 	classes := fs.String("classes", "fields", "HTML class names: fields (name, street_address, postal_code...) or tokens (name, first-line, zip...)")
@@ -81,22 +75,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	require := fs.String("require", "", "comma-separated fields a site requires on top of the data, e.g. name,organization")
 	origin := fs.String("origin", "GB", "ISO code of the sending country, for the postal label")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+		return cli.ParseStatus(err)
 	}
+	// The package's errors carry "address: " already; the program's name
+	// is written once.
+	prog := cli.Program{Name: "address", Stderr: stderr, Hint: "run 'address -h' for usage"}
 	o, err := parseFlags(fs.Args(), *countries, *template, *classes, *element, *require, *origin)
 	if err != nil {
-		fmt.Fprintf(stderr, "address: %v\n", strings.TrimPrefix(err.Error(), "address: "))
-		fmt.Fprintln(stderr, "run 'address -h' for usage")
-		return 2
+		return prog.UsageError(err)
 	}
-	if err := o.print(stdout); err != nil {
-		fmt.Fprintf(stderr, "address: %v\n", strings.TrimPrefix(err.Error(), "address: "))
-		return 1
-	}
-	return 0
+	return prog.Exit(o.print(stdout))
 }
 
 // parseFlags validates the flag values.

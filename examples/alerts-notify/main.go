@@ -22,7 +22,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/mail"
@@ -32,6 +31,7 @@ import (
 	"time"
 
 	"github.com/craftkit/craftkit/alerts"
+	"github.com/craftkit/craftkit/examples/internal/cli"
 )
 
 func main() {
@@ -50,12 +50,7 @@ Flags:
 // run is main with its inputs and outputs injected; it returns the exit
 // code: 0 sent, 1 failed, 2 bad flags.
 func run(args, environ []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("alerts-notify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), usageText)
-		fs.PrintDefaults()
-	}
+	fs := cli.NewFlagSet("alerts-notify", stderr, usageText)
 	envFile := fs.String("env", "", "read the notification environment from this env dump instead of the process environment")
 	from := fs.String("from", "nagios@localhost", "From address")
 	to := fs.String("to", "", "To addresses, comma-separated (default: NAGIOS_CONTACTEMAIL)")
@@ -63,54 +58,45 @@ func run(args, environ []string, stdout, stderr io.Writer) int {
 	pager := fs.Int("pager", 0, "print the pager text, cut to this many bytes, instead of the email (0: email)")
 	timeout := fs.Duration("timeout", 30*time.Second, "give up on the sendmail command after this long")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+		return cli.ParseStatus(err)
 	}
+	prog := cli.Program{Name: "alerts-notify", Stderr: stderr}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "alerts-notify: unexpected argument %q\n", fs.Arg(0))
-		return 2
+		return prog.UsageError(fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	}
 	if *pager < 0 || *pager > 10000 {
-		fmt.Fprintf(stderr, "alerts-notify: -pager %d: want 0 to 10000\n", *pager)
-		return 2
+		return prog.UsageError(fmt.Errorf("-pager %d: want 0 to 10000", *pager))
 	}
 	if *timeout <= 0 {
-		fmt.Fprintf(stderr, "alerts-notify: -timeout %v: want a positive duration\n", *timeout)
-		return 2
+		return prog.UsageError(fmt.Errorf("-timeout %v: want a positive duration", *timeout))
 	}
 	fromAddr, err := mail.ParseAddress(*from)
 	if err != nil {
-		fmt.Fprintf(stderr, "alerts-notify: -from %q: %v\n", *from, err)
-		return 2
+		return prog.UsageError(fmt.Errorf("-from %q: %w", *from, err))
 	}
 	if *envFile != "" {
 		f, err := os.Open(*envFile)
 		if err != nil {
-			fmt.Fprintln(stderr, "alerts-notify:", err)
-			return 1
+			return prog.Exit(err)
 		}
 		environ, err = alerts.ReadEnv(f)
 		f.Close()
 		if err != nil {
-			fmt.Fprintf(stderr, "alerts-notify: %s: %v\n", *envFile, err)
-			return 1
+			return prog.Exit(fmt.Errorf("%s: %w", *envFile, err))
 		}
 	}
 	n, err := alerts.ParseEnv(environ)
 	if err != nil {
-		fmt.Fprintln(stderr, "alerts-notify:", err)
-		return 1
+		return prog.Exit(err)
 	}
 	m, err := alerts.NewDefaultRegistry().Format(context.Background(), n)
 	if err != nil {
 		// The base sections are there: send what we have rather than nothing.
-		fmt.Fprintln(stderr, "alerts-notify: warning:", err)
+		prog.Print(fmt.Errorf("warning: %w", err))
 	}
 	if *pager > 0 {
 		fmt.Fprintln(stdout, alerts.RenderPager(m, *pager))
-		return 0
+		return cli.StatusOK
 	}
 	rcpt := *to
 	if rcpt == "" {
@@ -120,8 +106,7 @@ func run(args, environ []string, stdout, stderr io.Writer) int {
 	if rcpt != "" {
 		list, err := mail.ParseAddressList(rcpt)
 		if err != nil {
-			fmt.Fprintf(stderr, "alerts-notify: recipients %q: %v\n", rcpt, err)
-			return 2
+			return prog.UsageError(fmt.Errorf("recipients %q: %w", rcpt, err))
 		}
 		for _, a := range list {
 			toAddrs = append(toAddrs, *a)
@@ -129,20 +114,15 @@ func run(args, environ []string, stdout, stderr io.Writer) int {
 	}
 	var msg bytes.Buffer
 	if err := alerts.RenderMIME(&msg, m, alerts.MailHeader{From: *fromAddr, To: toAddrs}); err != nil {
-		fmt.Fprintln(stderr, "alerts-notify:", err)
-		return 1
+		return prog.Exit(err)
 	}
 	if *sendmail == "" {
-		if _, err := stdout.Write(msg.Bytes()); err != nil {
-			fmt.Fprintln(stderr, "alerts-notify:", err)
-			return 1
-		}
-		return 0
+		_, err := stdout.Write(msg.Bytes())
+		return prog.Exit(err)
 	}
 	argv := strings.Fields(*sendmail)
 	if len(argv) == 0 {
-		fmt.Fprintln(stderr, "alerts-notify: -sendmail is empty")
-		return 2
+		return prog.UsageError(errors.New("-sendmail is empty"))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
@@ -150,10 +130,9 @@ func run(args, environ []string, stdout, stderr io.Writer) int {
 	cmd.Stdin = &msg
 	cmd.Stdout, cmd.Stderr = stderr, stderr
 	if err := cmd.Run(); err != nil {
-		fmt.Fprintf(stderr, "alerts-notify: %s: %v\n", argv[0], err)
-		return 1
+		return prog.Exit(fmt.Errorf("%s: %w", argv[0], err))
 	}
-	return 0
+	return cli.StatusOK
 }
 
 // envValue returns NAGIOS_name, or ICINGA_name, from environ.

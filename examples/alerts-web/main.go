@@ -22,7 +22,6 @@ import (
 	_ "embed"
 	"encoding/csv"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"mime"
@@ -30,7 +29,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -38,6 +36,7 @@ import (
 
 	"github.com/craftkit/craftkit/alerts"
 	"github.com/craftkit/craftkit/alerts/web"
+	"github.com/craftkit/craftkit/examples/internal/cli"
 )
 
 //go:embed testdata/week.log
@@ -65,8 +64,7 @@ type options struct {
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
-	fs := flag.NewFlagSet("alerts-web", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("alerts-web", stderr, "Usage: alerts-web [flags]\n\nServes the on-call review on 127.0.0.1 and prints its URL.\n\n")
 	o := &options{}
 	fs.IntVar(&o.port, "port", 0, "TCP port on 127.0.0.1 (0 picks a free one)")
 	fs.StringVar(&o.user, "user", "", "fixed identity for every request (local demos only)")
@@ -77,10 +75,6 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.admins, "admins", "", "comma-separated users who may classify and edit for anyone")
 	fs.StringVar(&o.receivers, "receivers", "oncall", "comma-separated Alertmanager receivers every user answers for")
 	fs.BoolVar(&o.noSample, "no-sample", false, "do not seed an empty store with the sample month")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: alerts-web [flags]\n\nServes the on-call review on 127.0.0.1 and prints its URL.\n\n")
-		fs.PrintDefaults()
-	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -110,19 +104,12 @@ func splitList(s string) []string {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	prog := cli.Program{Name: "alerts-web", Stderr: stderr}
 	o, err := parseFlags(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
 	if err != nil {
-		fmt.Fprintln(stderr, "alerts-web:", err)
-		return 2
+		return prog.UsageError(err)
 	}
-	if err := serve(ctx, o, stdout); err != nil {
-		fmt.Fprintln(stderr, "alerts-web:", err)
-		return 1
-	}
-	return 0
+	return prog.Exit(serve(ctx, o, stdout))
 }
 
 func serve(ctx context.Context, o *options, stdout io.Writer) error {
@@ -136,15 +123,11 @@ func serve(ctx context.Context, o *options, stdout io.Writer) error {
 			return fmt.Errorf("-tz %q: %w", o.viewer, err)
 		}
 	}
-	path := o.store
-	if path == "" {
-		dir, err := os.MkdirTemp("", "alerts-web-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		path = filepath.Join(dir, "alerts.jsonl")
+	path, cleanup, err := cli.FileOrTemp(o.store, "alerts-web-", "alerts.jsonl")
+	if err != nil {
+		return err
 	}
+	defer cleanup()
 	store, err := alerts.OpenFile(path, alerts.FileConfig{})
 	if err != nil {
 		return err

@@ -18,7 +18,6 @@ import (
 	"encoding/base64"
 	"encoding/csv"
 	"errors"
-	"flag"
 	"fmt"
 	"html/template"
 	"io"
@@ -29,6 +28,8 @@ import (
 	"time"
 
 	"github.com/craftkit/craftkit/alerts"
+	"github.com/craftkit/craftkit/examples/internal/cli"
+	"github.com/craftkit/craftkit/internal/atomicfile"
 )
 
 //go:embed testdata/week.log
@@ -56,12 +57,7 @@ type options struct {
 // run is main with its inputs and outputs injected; it returns the exit
 // code: 0 done, 1 failed, 2 bad flags.
 func run(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("alerts", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), usageText)
-		fs.PrintDefaults()
-	}
+	fs := cli.NewFlagSet("alerts", stderr, usageText)
 	var o options
 	fs.StringVar(&o.log, "log", "", "Nagios or Icinga 2 compat log to ingest (default: the embedded sample)")
 	fs.StringVar(&o.decisions, "decisions", "", "CSV of decisions: host,service,tag,note (default: the embedded sample)")
@@ -71,30 +67,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.start, "start", "mon 09:00", "rotation start: weekday and 24-hour time")
 	fs.StringVar(&o.by, "by", "oncall", "name recorded as the classifier")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+		return cli.ParseStatus(err)
 	}
+	prog := cli.Program{Name: "alerts", Stderr: stderr}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "alerts: unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return 2
+		prog.Usage = fs.Usage
+		return prog.UsageError(fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	}
 	rot, err := parseRotation(o.start, o.tz)
 	if err != nil {
-		fmt.Fprintln(stderr, "alerts:", err)
-		return 2
+		return prog.UsageError(err)
 	}
 	if strings.TrimSpace(o.by) == "" {
-		fmt.Fprintln(stderr, "alerts: -by must not be empty")
-		return 2
+		return prog.UsageError(errors.New("-by must not be empty"))
 	}
-	if err := review(context.Background(), o, rot, stdout); err != nil {
-		fmt.Fprintln(stderr, "alerts:", err)
-		return 1
-	}
-	return 0
+	return prog.Exit(review(context.Background(), o, rot, stdout))
 }
 
 // parseRotation reads "mon 09:00" and a zone name.
@@ -138,15 +125,11 @@ func review(ctx context.Context, o options, rot alerts.Rotation, out io.Writer) 
 	fmt.Fprintf(out, "Ingested %d notifications from %s (%d lines, %d unparseable skipped)\n",
 		len(res.Notifications), logName, res.Lines, res.Skipped)
 
-	storePath := o.store
-	if storePath == "" {
-		dir, err := os.MkdirTemp("", "alerts-example")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		storePath = filepath.Join(dir, "alerts.jsonl")
+	storePath, cleanup, err := cli.FileOrTemp(o.store, "alerts-example", "alerts.jsonl")
+	if err != nil {
+		return err
 	}
+	defer cleanup()
 	store, err := alerts.OpenFile(storePath, alerts.FileConfig{})
 	if err != nil {
 		return err
@@ -184,11 +167,8 @@ func review(ctx context.Context, o options, rot alerts.Rotation, out io.Writer) 
 	if htmlPath == "" {
 		htmlPath = filepath.Join(os.TempDir(), "alerts-report.html")
 	}
-	var buf bytes.Buffer
-	if err := writeHTML(&buf, rep, trend, noisy); err != nil {
-		return err
-	}
-	if err := writeFileAtomic(htmlPath, buf.Bytes()); err != nil {
+	err = atomicfile.Write(htmlPath, func(w io.Writer) error { return writeHTML(w, rep, trend, noisy) })
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "\nHTML report with charts: %s\n", htmlPath)
@@ -298,25 +278,4 @@ func writeHTML(w io.Writer, rep *alerts.WeekReport, trend []alerts.TrendPoint, n
 		"Heat":  img(alerts.HeatMap("Notifications by weekday and hour", rep.Heat)),
 		"Noisy": noisy,
 	})
-}
-
-// writeFileAtomic writes data to a temporary file in path's directory,
-// fsyncs it and renames it over path.
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".alerts-report-*")
-	if err != nil {
-		return err
-	}
-	_, werr := f.Write(data)
-	serr := f.Sync()
-	cerr := f.Close()
-	if err := errors.Join(werr, serr, cerr); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return nil
 }

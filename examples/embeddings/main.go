@@ -16,7 +16,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -24,6 +23,7 @@ import (
 	"time"
 
 	"github.com/craftkit/craftkit/embeddings"
+	"github.com/craftkit/craftkit/examples/internal/cli"
 )
 
 // config holds the validated flags.
@@ -52,27 +52,23 @@ func main() {
 // success or -h, 2 for bad flags or values, 1 when training or writing
 // fails.
 func run(args []string, stdout, stderr io.Writer) int {
+	prog := cli.Program{Name: "embeddings", Stderr: stderr, Hint: "Run 'embeddings -h' for usage."}
 	cfg, err := parseFlags(args, stderr)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		return 0
-	case err != nil:
-		fmt.Fprintf(stderr, "embeddings: %v\nRun 'embeddings -h' for usage.\n", err)
-		return 2
+	if err != nil {
+		return prog.UsageError(err)
 	}
-	if err := train(stdout, stderr, cfg); err != nil {
-		fmt.Fprintln(stderr, err) // the package's errors carry its name
-		return 1
-	}
-	return 0
+	return prog.Exit(train(stdout, stderr, cfg)) // the package's errors carry its name once
 }
 
 // parseFlags parses and validates the command line. Usage goes to stderr
-// on -h, -help or --help (flag.ErrHelp is returned).
+// on -h, -help or --help (flag.ErrHelp is returned); errors are returned
+// to be reported once, by run.
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	cfg := config{progressAfter: 2 * time.Second, now: time.Now}
-	fs := flag.NewFlagSet("embeddings", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // errors are reported once, by run
+	fs := cli.NewFlagSet("embeddings", stderr, "Usage: embeddings [flags]\n\n"+
+		"Generates synthetic marketplace sessions with planted categories, trains\n"+
+		"word2vec vectors on them with purchase context, skipped negatives and\n"+
+		"interaction weights, and prints nearest neighbours.\n\nFlags:\n")
 	fs.IntVar(&cfg.sessions, "sessions", 6000, fmt.Sprintf("synthetic sessions to generate, %d..%d", minSessions, maxSessions))
 	fs.IntVar(&cfg.categories, "categories", 8, fmt.Sprintf("planted categories, 2..%d", maxCategories))
 	fs.IntVar(&cfg.dim, "dim", 48, fmt.Sprintf("vector dimension, 1..%d", maxDim))
@@ -80,16 +76,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.threads, "threads", 0, fmt.Sprintf("training goroutines, 0..%d (0 means one per core)", maxThreads))
 	fs.Uint64Var(&cfg.seed, "seed", 7, "seed of the synthetic journeys and of training")
 	fs.StringVar(&cfg.out, "out", "", "save the vectors to this `path` (binary; text for .txt or .vec)")
-	fs.Usage = func() {} // printed below for -h only; errors get a one-line hint
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stderr, "Usage: embeddings [flags]\n\n"+
-				"Generates synthetic marketplace sessions with planted categories, trains\n"+
-				"word2vec vectors on them with purchase context, skipped negatives and\n"+
-				"interaction weights, and prints nearest neighbours.\n\nFlags:\n")
-			fs.SetOutput(stderr)
-			fs.PrintDefaults()
-		}
+	if err := cli.ParseQuiet(fs, args); err != nil {
 		return cfg, err
 	}
 	if fs.NArg() > 0 {

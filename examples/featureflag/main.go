@@ -15,7 +15,6 @@ package main
 import (
 	_ "embed"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -26,8 +25,10 @@ import (
 	"time"
 
 	"github.com/craftkit/craftkit/abtest"
+	"github.com/craftkit/craftkit/examples/internal/cli"
 	"github.com/craftkit/craftkit/featureflag"
 	"github.com/craftkit/craftkit/featureflag/rollout"
+	"github.com/craftkit/craftkit/internal/atomicfile"
 )
 
 //go:embed flags.json
@@ -49,38 +50,27 @@ func main() {
 // run returns the exit status: 0 on success or -h, 2 for bad flags, 1
 // when a step fails.
 func run(args []string, stdout, stderr io.Writer) int {
+	prog := cli.Program{Name: "featureflag", Stderr: stderr, Hint: "Run 'featureflag -h' for usage."}
 	cfg, err := parseFlags(args, stderr)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		return 0
-	case err != nil:
-		fmt.Fprintf(stderr, "featureflag: %v\nRun 'featureflag -h' for usage.\n", err)
-		return 2
+	if err != nil {
+		return prog.UsageError(err)
 	}
-	if err := demo(stdout, cfg); err != nil {
-		fmt.Fprintf(stderr, "featureflag: %v\n", err)
-		return 1
-	}
-	return 0
+	return prog.Exit(demo(stdout, cfg))
 }
 
+// parseFlags parses and validates the command line. Usage goes to stderr
+// on -h, -help or --help (flag.ErrHelp is returned); errors are returned
+// to be reported once, by run.
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var cfg config
 	var ramp string
-	fs := flag.NewFlagSet("featureflag", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := cli.NewFlagSet("featureflag", stderr, "Usage: featureflag [flags]\n\n"+
+		"Loads an embedded flag config, ramps a flag for a few users, hot-reloads a\n"+
+		"changed config and runs a simulated guarded rollout.\n\nFlags:\n")
 	fs.IntVar(&cfg.users, "users", 10, fmt.Sprintf("users to show, 1..%d", maxUsers))
 	fs.StringVar(&ramp, "ramp", "1,5,25,50", "percentages to ramp through, increasing, each in [0, 100]")
 	fs.Float64Var(&cfg.harm, "harm", 0.6, "relative error-rate increase of the regression in the guarded rollout, in (0, 10]")
-	fs.Usage = func() {}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stderr, "Usage: featureflag [flags]\n\n"+
-				"Loads an embedded flag config, ramps a flag for a few users, hot-reloads a\n"+
-				"changed config and runs a simulated guarded rollout.\n\nFlags:\n")
-			fs.SetOutput(stderr)
-			fs.PrintDefaults()
-		}
+	if err := cli.ParseQuiet(fs, args); err != nil {
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
@@ -208,7 +198,7 @@ func reload(w io.Writer, set *featureflag.Set) error {
 	}
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "flags.json")
-	if err := writeAtomic(path, flagsJSON); err != nil {
+	if err := atomicfile.WriteBytes(path, flagsJSON); err != nil {
 		return err
 	}
 	var report featureflag.Changes
@@ -235,7 +225,7 @@ func reload(w io.Writer, set *featureflag.Set) error {
 	changed := strings.Replace(string(flagsJSON), `"dark_mode": "off"`, `"dark_mode": "on"`, 1)
 	changed = strings.Replace(changed, `"two_page": 5`, `"two_page": 50`, 1)
 	changed = strings.Replace(changed, `"legacy_banner": "on",`, `"holiday_theme": {"enabled": 10, "start": "2026-12-01T00:00:00Z"},`, 1)
-	if err := writeAtomic(path, []byte(changed)); err != nil {
+	if err := atomicfile.WriteBytes(path, []byte(changed)); err != nil {
 		return err
 	}
 	// A Watcher polls in Run(ctx); here one poll is made by hand.
@@ -244,7 +234,7 @@ func reload(w io.Writer, set *featureflag.Set) error {
 	}
 	fmt.Fprintf(w, "  change report: %v\n", report)
 	fmt.Fprintf(w, "  after:  new_checkout two_page for %d of 1000 users, dark_mode %v\n", twoPage(), watcher.Set().Enabled("dark_mode", user))
-	if err := writeAtomic(path, []byte(`{"dark_mode": {"enabled": 150}}`)); err != nil {
+	if err := atomicfile.WriteBytes(path, []byte(`{"dark_mode": {"enabled": 150}}`)); err != nil {
 		return err
 	}
 	if _, err := watcher.Reload(); err == nil {
@@ -253,28 +243,6 @@ func reload(w io.Writer, set *featureflag.Set) error {
 	fmt.Fprintf(w, "  bad push rejected, still serving dark_mode %v:\n    %v\n", watcher.Set().Enabled("dark_mode", user),
 		strings.ReplaceAll(rejected.Error(), dir, "$TMPDIR"))
 	return nil
-}
-
-// writeAtomic writes data to path through a temporary file in the same
-// directory, synced and renamed.
-func writeAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }
 
 // guarded simulates a ramp whose treatment errors at 2 % like control

@@ -19,13 +19,12 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"sync"
 	"time"
 
+	"github.com/craftkit/craftkit/examples/internal/cli"
 	"github.com/craftkit/craftkit/fraudgraph"
 	"github.com/craftkit/craftkit/fraudgraph/gen"
 )
@@ -39,101 +38,44 @@ const (
 )
 
 func main() {
-	os.Exit(cli(os.Args[1:], os.Stdout, os.Stderr, 2*time.Second))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, 2*time.Second))
 }
 
-// cli runs the command with args and returns its exit status: 0 on
+// run runs the command with args and returns its exit status: 0 on
 // success and for -h, 2 for bad flags, 1 when the run fails. Progress goes
 // to stderr every tick while the run lasts longer than a tick.
-func cli(args []string, stdout, stderr io.Writer, tick time.Duration) int {
-	fs := flag.NewFlagSet("fraudgraph", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: fraudgraph [-n accounts] [-seed seed]\n\n"+
-			"Generates accounts with planted fraud rings, checks the last 2%% of signups,\n"+
-			"explains flagged accounts and scores ring detection.\n\n")
-		fs.PrintDefaults()
-	}
+func run(args []string, stdout, stderr io.Writer, tick time.Duration) int {
+	fs := cli.NewFlagSet("fraudgraph", stderr, "usage: fraudgraph [-n accounts] [-seed seed]\n\n"+
+		"Generates accounts with planted fraud rings, checks the last 2% of signups,\n"+
+		"explains flagged accounts and scores ring detection.\n\n")
 	n := fs.Int("n", 200_000, fmt.Sprintf("`accounts` to generate, %d to %d", minAccounts, maxAccounts))
 	seed := fs.Uint64("seed", 1, "generator `seed` (any value; the same seed gives the same run)")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+		return cli.ParseStatus(err)
 	}
-	bad := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "fraudgraph: "+format+"\n", a...)
-		fs.Usage()
-		return 2
-	}
+	prog := cli.Program{Name: "fraudgraph", Stderr: stderr, Usage: fs.Usage}
 	if fs.NArg() > 0 {
-		return bad("unexpected argument %q", fs.Arg(0))
+		return prog.UsageError(fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	}
 	if *n < minAccounts || *n > maxAccounts {
-		return bad("-n %d out of range: want %d to %d accounts", *n, minAccounts, maxAccounts)
+		return prog.UsageError(fmt.Errorf("-n %d out of range: want %d to %d accounts", *n, minAccounts, maxAccounts))
 	}
-	p := startProgress(stderr, tick)
-	err := run(stdout, *n, *seed, p)
-	p.stop()
-	if err != nil {
-		fmt.Fprintln(stderr, "fraudgraph:", err)
-		return 1
-	}
-	return 0
+	p := cli.StartProgress(stderr, "fraudgraph", tick)
+	err := demo(stdout, *n, *seed, p)
+	p.Stop()
+	return prog.Exit(err)
 }
 
-// progress reports the current stage on a writer every tick until
-// stopped; a run shorter than one tick prints nothing.
-type progress struct {
-	mu    sync.Mutex
-	stage string
-	done  chan struct{}
-	wg    sync.WaitGroup
-}
-
-func startProgress(w io.Writer, tick time.Duration) *progress {
-	p := &progress{stage: "starting", done: make(chan struct{})}
-	start := time.Now()
-	p.wg.Go(func() {
-		t := time.NewTicker(tick)
-		defer t.Stop()
-		for {
-			select {
-			case <-p.done:
-				return
-			case <-t.C:
-				p.mu.Lock()
-				fmt.Fprintf(w, "fraudgraph: %s (%v)\n", p.stage, time.Since(start).Round(100*time.Millisecond))
-				p.mu.Unlock()
-			}
-		}
-	})
-	return p
-}
-
-func (p *progress) set(format string, a ...any) {
-	if p == nil {
-		return
-	}
-	p.mu.Lock()
-	p.stage = fmt.Sprintf(format, a...)
-	p.mu.Unlock()
-}
-
-func (p *progress) stop() {
-	close(p.done)
-	p.wg.Wait()
-}
-
-func run(w io.Writer, n int, seed uint64, p *progress) error {
+// demo generates n accounts, checks and explains them, detects rings and
+// runs the referral programme, reporting its stage on p.
+func demo(w io.Writer, n int, seed uint64, p *cli.Progress) error {
 	if n < minAccounts || n > maxAccounts {
 		return fmt.Errorf("%d accounts out of range %d to %d", n, minAccounts, maxAccounts)
 	}
 	start := time.Now()
-	p.set("generating %d accounts", n)
+	p.Stagef("generating %d accounts", n)
 	d := gen.Generate(gen.Config{Accounts: n, Seed: seed})
-	p.set("building the graph of %d accounts", n)
+	p.Stagef("building the graph of %d accounts", n)
 	g, err := d.Build(fraudgraph.Config{})
 	if err != nil {
 		return err
@@ -160,7 +102,7 @@ func run(w io.Writer, n int, seed uint64, p *progress) error {
 	checked := 0
 	for id := first + 1; id <= n; id++ {
 		if (id-first)%1000 == 0 {
-			p.set("checking signups: %d of %d", id-first, n-first)
+			p.Stagef("checking signups: %d of %d", id-first, n-first)
 		}
 		in := fraudgraph.Input{Event: fraudgraph.EventSignup, Account: uint64(id), Inviter: uint64(d.Inviter[id-1])}
 		dec, err := e.Decide(ctx, in)
@@ -187,7 +129,7 @@ func run(w io.Writer, n int, seed uint64, p *progress) error {
 			flagged = append(flagged, dec)
 		}
 	}
-	p.set("checking checkouts")
+	p.Stagef("checking checkouts")
 	for id := first + 1; id <= n; id++ {
 		dec, err := e.Decide(ctx, fraudgraph.Input{Event: fraudgraph.EventCheckout, Account: uint64(id)})
 		if err != nil {
@@ -224,7 +166,7 @@ func run(w io.Writer, n int, seed uint64, p *progress) error {
 	// Ring detection over the whole graph against the planted rings.
 	fmt.Fprintf(w, "\nring detection (accounts that redeemed credits, 2 hops)\n%-9s %6s %9s %7s %6s\n", "min score", "rings", "precision", "recall", "time")
 	for _, ms := range []float64{0.8, 0.9, 0.95} {
-		p.set("detecting rings at min score %.2f", ms)
+		p.Stagef("detecting rings at min score %.2f", ms)
 		t := time.Now()
 		rings, err := g.Rings(ctx, fraudgraph.RingQuery{MinScore: ms})
 		if err != nil {

@@ -30,7 +30,7 @@ func TestFlags(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errw strings.Builder
-			code := cli(tt.args, &out, &errw, time.Hour)
+			code := run(tt.args, &out, &errw, time.Hour)
 			assert.Equal(t, tt.code, code, "exit status; stderr:\n%s", errw.String())
 			assert.Contains(t, errw.String(), tt.wantErr)
 			assert.Contains(t, errw.String(), "-n accounts", "usage shown")
@@ -41,7 +41,7 @@ func TestFlags(t *testing.T) {
 
 func TestRun(t *testing.T) {
 	var out, errw strings.Builder
-	code := cli([]string{"-n", "5000", "-seed", "3"}, &out, &errw, time.Hour)
+	code := run([]string{"-n", "5000", "-seed", "3"}, &out, &errw, time.Hour)
 	assert.Equal(t, 0, code, errw.String())
 	assert.Contains(t, out.String(), "generated and built 5000 accounts")
 	assert.Contains(t, out.String(), "checked 100 signups and checkouts")
@@ -53,7 +53,7 @@ func TestRun(t *testing.T) {
 	assert.Empty(t, errw.String(), "a run shorter than a tick reports no progress")
 
 	out.Reset()
-	code = cli([]string{"-n", "100"}, &out, &errw, time.Hour)
+	code = run([]string{"-n", "100"}, &out, &errw, time.Hour)
 	assert.Equal(t, 0, code, errw.String())
 	assert.Contains(t, out.String(), "checked 2 signups")
 }
@@ -61,7 +61,7 @@ func TestRun(t *testing.T) {
 // A run longer than a tick reports its stage on stderr.
 func TestProgress(t *testing.T) {
 	var out, errw syncBuilder
-	code := cli([]string{"-n", "20000"}, &out, &errw, time.Millisecond)
+	code := run([]string{"-n", "20000"}, &out, &errw, time.Millisecond)
 	assert.Equal(t, 0, code)
 	assert.Contains(t, errw.String(), "fraudgraph: ")
 	assert.Regexp(t, `fraudgraph: (generating|building|checking|detecting) .*\(\d`, errw.String())

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/craftkit/craftkit/examples/internal/cli"
 	"github.com/craftkit/craftkit/fraudgraph"
 	"github.com/craftkit/craftkit/fraudgraph/gen"
 	"github.com/craftkit/craftkit/fraudgraph/referral"
@@ -26,12 +27,12 @@ const programmeRules = `{
 // reasons, a tolerated household, a budget hit, a review task, the top
 // inviters, and a backtest of the rules against the unprotected
 // baseline.
-func programme(w io.Writer, n int, seed uint64, p *progress) error {
+func programme(w io.Writer, n int, seed uint64, p *cli.Progress) error {
 	rules, err := referral.ParseRules([]byte(programmeRules))
 	if err != nil {
 		return err
 	}
-	p.set("generating a referral history of %d accounts", n)
+	p.Stagef("generating a referral history of %d accounts", n)
 	h := gen.GenerateHistory(gen.HistoryConfig{Config: gen.Config{Accounts: n, Seed: seed}})
 	g, err := h.Build(fraudgraph.Config{})
 	if err != nil {
@@ -53,7 +54,7 @@ func programme(w io.Writer, n int, seed uint64, p *progress) error {
 	credits, withheld := 0, 0
 	for i, ev := range h.Events {
 		if i%100_000 == 0 {
-			p.set("deciding credits live: event %d of %d", i, len(h.Events))
+			p.Stagef("deciding credits live: event %d of %d", i, len(h.Events))
 		}
 		out, err := prog.Process(ctx, ev)
 		if err != nil {
@@ -117,7 +118,7 @@ func programme(w io.Writer, n int, seed uint64, p *progress) error {
 		fmt.Fprintf(w, "  %d: %d invites, %d friends paid, %v redeemed, status %s\n", inv.Account, inv.Invites, inv.Friends, inv.Redeemed, inv.Status.Action)
 	}
 
-	p.set("backtesting the rules on %d events", len(h.Events))
+	p.Stagef("backtesting the rules on %d events", len(h.Events))
 	f, err := referral.Precompute(ctx, g, h.Events)
 	if err != nil {
 		return err

@@ -29,16 +29,14 @@ package main
 import (
 	"bufio"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/netip"
 	"os"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
+	"github.com/craftkit/craftkit/examples/internal/cli"
 	"github.com/craftkit/craftkit/fraudgraph"
 	"github.com/craftkit/craftkit/internal/atomicfile"
 	"github.com/craftkit/craftkit/ipdb"
@@ -49,26 +47,21 @@ func main() {
 	if st, err := os.Stdin.Stat(); err == nil && st.Mode()&os.ModeCharDevice == 0 {
 		stdin = os.Stdin
 	}
-	os.Exit(cli(os.Args[1:], stdin, os.Stdout, os.Stderr, 2*time.Second))
+	os.Exit(run(os.Args[1:], stdin, os.Stdout, os.Stderr, 2*time.Second))
 }
 
 var sample = []string{"5.9.10.11", "5.101.100.1", "::ffff:3.0.0.9", "8.8.8.8", "2001:db8::1"}
 
-// cli runs the command and returns its exit status: 0 on success and for
+// run runs the command and returns its exit status: 0 on success and for
 // -h, 2 for bad flags, 1 when the table does not load or an address is
 // invalid. stdin, when not nil, supplies addresses if args hold none.
 // Progress goes to stderr every tick while work lasts longer than a tick.
-func cli(args []string, stdin io.Reader, stdout, stderr io.Writer, tick time.Duration) int {
-	fs := flag.NewFlagSet("ipdb", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: ipdb [-csv ranges.csv [-tsv]] [address ...]\n"+
-			"       ipdb -robots [-svg chart.svg [-at time]] [address ...]\n"+
-			"       ipdb -signups < signups.txt\n\n"+
-			"Prints the owner of each address: from the arguments, else standard input\n"+
-			"(one per line), else a built-in sample.\n\n")
-		fs.PrintDefaults()
-	}
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer, tick time.Duration) int {
+	fs := cli.NewFlagSet("ipdb", stderr, "usage: ipdb [-csv ranges.csv [-tsv]] [address ...]\n"+
+		"       ipdb -robots [-svg chart.svg [-at time]] [address ...]\n"+
+		"       ipdb -signups < signups.txt\n\n"+
+		"Prints the owner of each address: from the arguments, else standard input\n"+
+		"(one per line), else a built-in sample.\n\n")
 	csvPath := fs.String("csv", "", "CSV of `ranges` (start,end,owner,URL; # comments) to use instead of the embedded table")
 	tsv := fs.Bool("tsv", false, "the -csv file is tab-separated")
 	robots := fs.Bool("robots", false, "use the embedded Robots table: print category, verdict and matched range")
@@ -76,58 +69,39 @@ func cli(args []string, stdin io.Reader, stdout, stderr io.Writer, tick time.Dur
 	atText := fs.String("at", "", "with -svg: the `time` (RFC 3339) to count the addresses at; default now")
 	signups := fs.Bool("signups", false, "read \"account address\" lines and link accounts by network with fraudgraph")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+		return cli.ParseStatus(err)
 	}
+	// Errors made here and by package ipdb carry "ipdb: " already.
+	prog := cli.Program{Name: "ipdb", Stderr: stderr, Usage: fs.Usage}
 	at := time.Now()
 	if *atText != "" {
 		t, err := time.Parse(time.RFC3339, *atText)
 		if err != nil {
-			fmt.Fprintf(stderr, "ipdb: -at: %v\n", err)
-			fs.Usage()
-			return 2
+			return prog.UsageError(fmt.Errorf("-at: %w", err))
 		}
 		at = t
 	}
 	if (*robots || *signups) && *csvPath != "" || *svg != "" && !*robots {
-		fmt.Fprintln(stderr, "ipdb: -robots and -signups use the embedded table (no -csv); -svg needs -robots")
-		fs.Usage()
-		return 2
+		return prog.UsageError(errors.New("-robots and -signups use the embedded table (no -csv); -svg needs -robots"))
 	}
 	if *signups {
-		if err := linkSignups(stdout, stdin); err != nil {
-			fmt.Fprintln(stderr, err)
-			return 1
-		}
-		return 0
+		return prog.Exit(linkSignups(stdout, stdin))
 	}
 	if *robots {
-		if err := runRobots(stdout, *svg, at, fs.Args(), stdin); err != nil {
-			fmt.Fprintln(stderr, err)
-			return 1
-		}
-		return 0
+		return prog.Exit(runRobots(stdout, *svg, at, fs.Args(), stdin))
 	}
 	if *tsv && *csvPath == "" {
-		fmt.Fprintln(stderr, "ipdb: -tsv needs -csv")
-		fs.Usage()
-		return 2
+		return prog.UsageError(errors.New("-tsv needs -csv"))
 	}
-	p := startProgress(stderr, tick)
-	err := run(stdout, *csvPath, *tsv, fs.Args(), stdin, p)
-	p.stop()
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	return 0
+	p := cli.StartProgress(stderr, "ipdb", tick)
+	err := lookupAll(stdout, *csvPath, *tsv, fs.Args(), stdin, p)
+	p.Stop()
+	return prog.Exit(err)
 }
 
-// run looks up args (or the lines of stdin, or the sample) in the
+// lookupAll looks up args (or the lines of stdin, or the sample) in the
 // embedded table or the CSV at csvPath.
-func run(w io.Writer, csvPath string, tsv bool, args []string, stdin io.Reader, p *progress) error {
+func lookupAll(w io.Writer, csvPath string, tsv bool, args []string, stdin io.Reader, p *cli.Progress) error {
 	table, err := loadTable(csvPath, tsv, p)
 	if err != nil {
 		return err
@@ -140,7 +114,7 @@ func run(w io.Writer, csvPath string, tsv bool, args []string, stdin io.Reader, 
 		if s == "" {
 			return
 		}
-		p.count.Add(1)
+		p.Add(1)
 		ip, err := netip.ParseAddr(s)
 		if err != nil {
 			invalid++
@@ -153,7 +127,7 @@ func run(w io.Writer, csvPath string, tsv bool, args []string, stdin io.Reader, 
 			fmt.Fprintf(out, "%s\t-\n", s)
 		}
 	}
-	p.set("looking up addresses", "addresses looked up")
+	p.Counting("looking up addresses", "addresses looked up")
 	switch {
 	case len(args) > 0:
 		for _, a := range args {
@@ -179,7 +153,7 @@ func run(w io.Writer, csvPath string, tsv bool, args []string, stdin io.Reader, 
 }
 
 // loadTable returns the embedded table, or the one in the CSV at path.
-func loadTable(path string, tsv bool, p *progress) (*ipdb.Table, error) {
+func loadTable(path string, tsv bool, p *cli.Progress) (*ipdb.Table, error) {
 	if path == "" {
 		return ipdb.Datacenters(), nil
 	}
@@ -192,62 +166,20 @@ func loadTable(path string, tsv bool, p *progress) (*ipdb.Table, error) {
 	if tsv {
 		opts.Comma = '\t'
 	}
-	p.set("loading "+path, "bytes read")
-	return ipdb.Load(&countingReader{r: f, n: &p.count}, opts)
+	p.Counting("loading "+path, "bytes read")
+	return ipdb.Load(&countingReader{r: f, p: p}, opts)
 }
 
+// countingReader counts the bytes read through it on a Progress.
 type countingReader struct {
 	r io.Reader
-	n *atomic.Int64
+	p *cli.Progress
 }
 
 func (c *countingReader) Read(b []byte) (int, error) {
 	n, err := c.r.Read(b)
-	c.n.Add(int64(n))
+	c.p.Add(int64(n))
 	return n, err
-}
-
-// progress reports the current stage and a count on a writer every tick
-// until stopped; work shorter than one tick prints nothing.
-type progress struct {
-	mu          sync.Mutex
-	stage, unit string
-	count       atomic.Int64
-	done        chan struct{}
-	wg          sync.WaitGroup
-}
-
-func startProgress(w io.Writer, tick time.Duration) *progress {
-	p := &progress{stage: "starting", done: make(chan struct{})}
-	start := time.Now()
-	p.wg.Go(func() {
-		t := time.NewTicker(tick)
-		defer t.Stop()
-		for {
-			select {
-			case <-p.done:
-				return
-			case <-t.C:
-				p.mu.Lock()
-				fmt.Fprintf(w, "ipdb: %s: %d %s (%v)\n", p.stage, p.count.Load(), p.unit, time.Since(start).Round(100*time.Millisecond))
-				p.mu.Unlock()
-			}
-		}
-	})
-	return p
-}
-
-// set starts a stage whose count is in unit.
-func (p *progress) set(stage, unit string) {
-	p.mu.Lock()
-	p.stage, p.unit = stage, unit
-	p.count.Store(0)
-	p.mu.Unlock()
-}
-
-func (p *progress) stop() {
-	close(p.done)
-	p.wg.Wait()
 }
 
 // runRobots looks addresses up in the Robots table with LookupMatch and,

@@ -15,7 +15,7 @@ import (
 
 func TestRun(t *testing.T) {
 	var out, errw strings.Builder
-	code := cli([]string{"5.9.10.11", "::ffff:3.0.0.9", "8.8.8.8", "nonsense"}, nil, &out, &errw, time.Hour)
+	code := run([]string{"5.9.10.11", "::ffff:3.0.0.9", "8.8.8.8", "nonsense"}, nil, &out, &errw, time.Hour)
 	assert.Equal(t, "5.9.10.11\tHetzner Online AG\thttp://www.hetzner.de/\n"+
 		"::ffff:3.0.0.9\tAmazon AWS\thttp://www.amazon.com/aws/\n"+
 		"8.8.8.8\t-\n"+
@@ -25,11 +25,11 @@ func TestRun(t *testing.T) {
 
 	out.Reset()
 	errw.Reset()
-	assert.Equal(t, 0, cli(nil, strings.NewReader("8.8.8.8\n\n5.9.10.11\n"), &out, &errw, time.Hour))
+	assert.Equal(t, 0, run(nil, strings.NewReader("8.8.8.8\n\n5.9.10.11\n"), &out, &errw, time.Hour))
 	assert.Equal(t, "8.8.8.8\t-\n5.9.10.11\tHetzner Online AG\thttp://www.hetzner.de/\n", out.String())
 
 	out.Reset()
-	assert.Equal(t, 0, cli(nil, nil, &out, &errw, time.Hour), "the built-in sample")
+	assert.Equal(t, 0, run(nil, nil, &out, &errw, time.Hour), "the built-in sample")
 	assert.Equal(t, len(sample), strings.Count(out.String(), "\n"))
 	assert.Empty(t, errw.String())
 }
@@ -39,23 +39,23 @@ func TestRunCSV(t *testing.T) {
 	good := filepath.Join(dir, "good.csv")
 	require.NoError(t, os.WriteFile(good, []byte("# comment\n1.0.0.0,1.0.0.255,\"A, Co.\",https://a.example/\n"), 0o644))
 	var out, errw strings.Builder
-	require.Equal(t, 0, cli([]string{"-csv", good, "1.0.0.1", "1.0.1.0"}, nil, &out, &errw, time.Hour), errw.String())
+	require.Equal(t, 0, run([]string{"-csv", good, "1.0.0.1", "1.0.1.0"}, nil, &out, &errw, time.Hour), errw.String())
 	assert.Equal(t, "1.0.0.1\tA, Co.\thttps://a.example/\n1.0.1.0\t-\n", out.String())
 
 	tsv := filepath.Join(dir, "good.tsv")
 	require.NoError(t, os.WriteFile(tsv, []byte("1.0.0.0\t1.0.0.255\tA\t\n"), 0o644))
 	out.Reset()
-	require.Equal(t, 0, cli([]string{"-csv", tsv, "-tsv", "1.0.0.1"}, nil, &out, &errw, time.Hour), errw.String())
+	require.Equal(t, 0, run([]string{"-csv", tsv, "-tsv", "1.0.0.1"}, nil, &out, &errw, time.Hour), errw.String())
 	assert.Equal(t, "1.0.0.1\tA\t\n", out.String())
 
 	bad := filepath.Join(dir, "bad.csv")
 	require.NoError(t, os.WriteFile(bad, []byte("1.0.0.0,1.0.0.255,A,\n1.0.0.9,1.0.0.9,B,\n"), 0o644))
 	errw.Reset()
-	assert.Equal(t, 1, cli([]string{"-csv", bad, "1.0.0.1"}, nil, &out, &errw, time.Hour))
+	assert.Equal(t, 1, run([]string{"-csv", bad, "1.0.0.1"}, nil, &out, &errw, time.Hour))
 	assert.Contains(t, errw.String(), "bad.csv line 2")
 
 	errw.Reset()
-	assert.Equal(t, 1, cli([]string{"-csv", filepath.Join(dir, "missing.csv")}, nil, &out, &errw, time.Hour))
+	assert.Equal(t, 1, run([]string{"-csv", filepath.Join(dir, "missing.csv")}, nil, &out, &errw, time.Hour))
 	assert.Contains(t, errw.String(), "missing.csv")
 }
 
@@ -76,7 +76,7 @@ func TestFlags(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errw strings.Builder
-			assert.Equal(t, tt.code, cli(tt.args, nil, &out, &errw, time.Hour))
+			assert.Equal(t, tt.code, run(tt.args, nil, &out, &errw, time.Hour))
 			assert.Contains(t, errw.String(), tt.wantErr)
 			assert.Contains(t, errw.String(), "-csv ranges", "usage shown")
 			assert.Empty(t, out.String())
@@ -99,7 +99,7 @@ func TestProgress(t *testing.T) {
 			pw.Close()
 		}()
 		var out, errw strings.Builder
-		assert.Equal(t, 0, cli(nil, pr, &out, &errw, 2*time.Second))
+		assert.Equal(t, 0, run(nil, pr, &out, &errw, 2*time.Second))
 		assert.Equal(t, "ipdb: looking up addresses: 2 addresses looked up (2s)\n"+
 			"ipdb: looking up addresses: 4 addresses looked up (4s)\n", errw.String())
 		assert.Equal(t, 5, strings.Count(out.String(), "8.8.8.8\t-\n"))
@@ -110,7 +110,7 @@ func TestRobots(t *testing.T) {
 	dir := t.TempDir()
 	chart := filepath.Join(dir, "chart.svg")
 	var out, errw strings.Builder
-	code := cli([]string{"-robots", "-svg", chart, "-at", "2026-12-01T03:30:00Z", "66.249.66.1", "3.5.140.1", "10.1.2.3"}, nil, &out, &errw, time.Hour)
+	code := run([]string{"-robots", "-svg", chart, "-at", "2026-12-01T03:30:00Z", "66.249.66.1", "3.5.140.1", "10.1.2.3"}, nil, &out, &errw, time.Hour)
 	require.Equal(t, 0, code, errw.String())
 	assert.Equal(t, "66.249.66.1\tGooglebot\tcrawler\tallow\t66.249.64.0-66.249.67.95\n"+
 		"3.5.140.1\tAmazon AWS\tcloud\tdeny\t3.5.126.0-3.5.169.255\n"+
@@ -124,19 +124,19 @@ func TestRobots(t *testing.T) {
 func TestSignups(t *testing.T) {
 	var out, errw strings.Builder
 	in := "10 3.5.140.1\n11 3.5.140.2\n12 66.249.66.1\n13 10.1.2.3\n"
-	require.Equal(t, 0, cli([]string{"-signups"}, strings.NewReader(in), &out, &errw, time.Hour), errw.String())
+	require.Equal(t, 0, run([]string{"-signups"}, strings.NewReader(in), &out, &errw, time.Hour), errw.String())
 	assert.Equal(t, "10\t11\tipdb-cloud-range\n11\t10\tipdb-cloud-range\n", out.String(),
 		"the two signups from one Amazon range are linked; the crawler and the unlisted address are not")
 	out.Reset()
 	errw.Reset()
-	assert.Equal(t, 1, cli([]string{"-signups"}, strings.NewReader("x 1.2.3.4\n"), &out, &errw, time.Hour))
+	assert.Equal(t, 1, run([]string{"-signups"}, strings.NewReader("x 1.2.3.4\n"), &out, &errw, time.Hour))
 	assert.Contains(t, errw.String(), `ipdb: signups line 1: account "x"`)
 }
 
 func TestRobotsFlags(t *testing.T) {
 	for _, args := range [][]string{{"-svg", "x.svg"}, {"-robots", "-csv", "a.csv"}, {"-robots", "-at", "yesterday"}} {
 		var out, errw strings.Builder
-		assert.Equal(t, 2, cli(args, nil, &out, &errw, time.Hour), "%v", args)
+		assert.Equal(t, 2, run(args, nil, &out, &errw, time.Hour), "%v", args)
 		assert.Contains(t, errw.String(), "usage: ipdb")
 	}
 }

@@ -18,15 +18,14 @@ import (
 	"context"
 	_ "embed"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"sync"
 	"time"
 
+	"github.com/craftkit/craftkit/examples/internal/cli"
 	"github.com/craftkit/craftkit/rfid"
 	"github.com/craftkit/craftkit/rfid/checkout"
 	"github.com/craftkit/craftkit/rfid/gpio"
@@ -60,12 +59,7 @@ Flags:
 // run is main with its inputs and outputs injected; it returns the exit
 // code: 0 done, 1 failed, 2 bad flags.
 func run(args []string, stdout, stderr io.Writer, now func() time.Time) int {
-	fs := flag.NewFlagSet("rfid", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), usageText)
-		fs.PrintDefaults()
-	}
+	fs := cli.NewFlagSet("rfid", stderr, usageText)
 	var o options
 	fs.StringVar(&o.chip, "chip", "", "GPIO chip of a real reader, e.g. gpiochip0 or /dev/gpiochip0 (default: replay a recording)")
 	fs.IntVar(&o.d0, "d0", 17, "with -chip: line offset of DATA0")
@@ -74,21 +68,13 @@ func run(args []string, stdout, stderr io.Writer, now func() time.Time) int {
 	fs.StringVar(&o.capture, "capture", "", "replay this capture file instead of the embedded demo (see package rfid for the format)")
 	fs.StringVar(&o.ledger, "ledger", "", "JSON Lines ledger file, created if missing (default: a temporary file, removed at exit)")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+		return cli.ParseStatus(err)
 	}
+	prog := cli.Program{Name: "rfid", Stderr: stderr, Hint: "run 'rfid -h' for usage"}
 	if err := o.check(fs.Args()); err != nil {
-		fmt.Fprintf(stderr, "rfid: %v\n", err)
-		fmt.Fprintln(stderr, "run 'rfid -h' for usage")
-		return 2
+		return prog.UsageError(err)
 	}
-	if err := o.do(stdout, stderr, now); err != nil {
-		fmt.Fprintf(stderr, "rfid: %v\n", err)
-		return 1
-	}
-	return 0
+	return prog.Exit(o.do(stdout, stderr, now))
 }
 
 // check validates the flags.
@@ -120,15 +106,11 @@ func (o *options) do(stdout, stderr io.Writer, now func() time.Time) error {
 		}
 		capture = b
 	}
-	path := o.ledger
-	if path == "" {
-		dir, err := os.MkdirTemp("", "rfid-lab")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		path = filepath.Join(dir, "ledger.jsonl")
+	path, cleanup, err := cli.FileOrTemp(o.ledger, "rfid-lab", "ledger.jsonl")
+	if err != nil {
+		return err
 	}
+	defer cleanup()
 	ledger, warnings, err := checkout.OpenLedger(path)
 	if err != nil {
 		return err

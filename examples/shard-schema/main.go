@@ -16,7 +16,6 @@ import (
 	"database/sql"
 	_ "embed"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -26,6 +25,7 @@ import (
 
 	_ "modernc.org/sqlite"
 
+	"github.com/craftkit/craftkit/examples/internal/cli"
 	"github.com/craftkit/craftkit/shard/schema"
 )
 
@@ -51,8 +51,9 @@ type config struct {
 }
 
 func parse(args []string, stderr io.Writer) (*config, error) {
-	fs := flag.NewFlagSet("shard-schema", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("shard-schema", stderr, "usage: shard-schema [flags]\n\n"+
+		"Lints a schema changeset, dry-runs it on a scratch SQLite database with the\n"+
+		"current schema, and exits 1 when either fails.\n\n")
 	c := &config{}
 	demo := fs.String("demo", "good", "embedded changeset to use when -sql is not given: good or bad")
 	fs.StringVar(&c.sql, "sql", "", "file with the changeset's SQL (default: the embedded -demo changeset)")
@@ -65,10 +66,6 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.replay, "replay", "", "query log to replay against the scratch database after the dry run")
 	fs.StringVar(&c.format, "format", "plain", "format of the -replay log: plain, general or slow")
 	fs.IntVar(&c.workers, "workers", 8, "replay workers (1-256)")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: shard-schema [flags]\n\nLints a schema changeset, dry-runs it on a scratch SQLite database with the\ncurrent schema, and exits 1 when either fails.\n\n")
-		fs.PrintDefaults()
-	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -143,14 +140,14 @@ func readInput(name, embedded string) (string, error) {
 	return string(b), nil
 }
 
+// run returns the exit status: 0 when the changeset passes the gate (or
+// for -h), 1 when the gate stops it, 2 when it cannot be run (bad flags,
+// unreadable files, a failing database).
 func run(args []string, stdout, stderr io.Writer, now func() time.Time) int {
+	prog := cli.Program{Name: "shard-schema", Stderr: stderr}
 	c, err := parse(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
 	if err != nil {
-		fmt.Fprintln(stderr, "shard-schema:", err)
-		return 2
+		return prog.UsageError(err)
 	}
 	var changeSQL string
 	switch c.sql {
@@ -160,24 +157,22 @@ func run(args []string, stdout, stderr io.Writer, now func() time.Time) int {
 		changeSQL = badSQL
 	default:
 		if changeSQL, err = readInput(c.sql, ""); err != nil {
-			fmt.Fprintln(stderr, "shard-schema:", err)
-			return 2
+			return prog.UsageError(err)
 		}
 	}
 	base, err := readInput(c.base, baseSQL)
 	if err != nil {
-		fmt.Fprintln(stderr, "shard-schema:", err)
-		return 2
+		return prog.UsageError(err)
 	}
 	ok, err := gate(c, changeSQL, base, stdout, now)
 	if err != nil {
-		fmt.Fprintln(stderr, "shard-schema:", err)
-		return 2
+		prog.Print(err)
+		return cli.StatusUsage // not StatusError: 1 says the gate stopped the changeset
 	}
 	if !ok {
-		return 1
+		return cli.StatusError
 	}
-	return 0
+	return cli.StatusOK
 }
 
 // gate lints and dry-runs the changeset and reports whether both passed.

@@ -17,7 +17,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -27,6 +26,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/craftkit/craftkit/examples/internal/cli"
 	"github.com/craftkit/craftkit/shard"
 	_ "modernc.org/sqlite"
 )
@@ -41,18 +41,13 @@ type options struct {
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
-	fs := flag.NewFlagSet("shard", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("shard", stderr, "usage: shard [-shards n] [-objects n] [-writes n] [-seed n]\n"+
+		"Walks through package shard on SQLite files in a temporary directory.\n")
 	var o options
 	fs.IntVar(&o.shards, "shards", 3, "number of shards, 2 to 16")
 	fs.IntVar(&o.objects, "objects", 6, "number of objects to create, 1 to 1000")
 	fs.IntVar(&o.writes, "writes", 40, "rows the writer adds while an object moves, 1 to 10000")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the placement policy's randomness")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: shard [-shards n] [-objects n] [-writes n] [-seed n]")
-		fmt.Fprintln(stderr, "Walks through package shard on SQLite files in a temporary directory.")
-		fs.PrintDefaults()
-	}
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -71,25 +66,17 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	prog := cli.Program{Name: "shard", Stderr: stderr}
 	o, err := parseFlags(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
 	if err != nil {
-		fmt.Fprintln(stderr, "shard:", err)
-		return 2
+		return prog.UsageError(err)
 	}
 	dir, err := os.MkdirTemp("", "craftkit-shard")
 	if err != nil {
-		fmt.Fprintln(stderr, "shard:", err)
-		return 1
+		return prog.Exit(err)
 	}
 	defer os.RemoveAll(dir)
-	if err := demo(context.Background(), stdout, dir, o); err != nil {
-		fmt.Fprintln(stderr, "shard:", err)
-		return 1
-	}
-	return 0
+	return prog.Exit(demo(context.Background(), stdout, dir, o))
 }
 
 func dsn(dir, file, side string) string {

@@ -44,16 +44,7 @@ func tourFeatureflag(w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		bar, moved := 0, 0
-		for u := range 100_000 {
-			s := featureflag.Subject{UserID: strconv.Itoa(u)}
-			if before.Variant("f", s) == "bar" {
-				bar++
-				if after.Variant("f", s) == "foo" {
-					moved++
-				}
-			}
-		}
+		bar, moved := movers(before, after, "f", "bar", "foo")
 		fmt.Fprintf(w, "  %-10s layout, ramp 1 %% -> 5 %%: %4d of %4d bar users moved to foo\n", layout, moved, bar)
 	}
 	// Replacing A/B with B/C: KeepLanes writes "lanes" so B keeps its users.
@@ -72,17 +63,23 @@ func tourFeatureflag(w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		b, stayed := 0, 0
-		for u := range 100_000 {
-			s := featureflag.Subject{UserID: strconv.Itoa(u)}
-			if before.Variant("exp", s) == "B" {
-				b++
-				if after.Variant("exp", s) == "B" {
-					stayed++
-				}
-			}
-		}
+		b, stayed := movers(before, after, "exp", "B", "B")
 		fmt.Fprintf(w, "  A/B -> %s: %d of %d B users stay in B\n", doc, stayed, b)
 	}
 	return nil
+}
+
+// movers counts, among users 0 to 99,999, those in variant from of flag
+// before a change and, of them, those in variant to after it.
+func movers(before, after *featureflag.Set, flag, from, to string) (in, moved int) {
+	for u := range 100_000 {
+		s := featureflag.Subject{UserID: strconv.Itoa(u)}
+		if before.Variant(flag, s) == from {
+			in++
+			if after.Variant(flag, s) == to {
+				moved++
+			}
+		}
+	}
+	return in, moved
 }
