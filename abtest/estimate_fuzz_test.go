@@ -14,19 +14,7 @@ func FuzzEstimateStop(f *testing.F) {
 	f.Add(0, 40.0, 1e300, 1e-9, false, false, true)
 	f.Add(2, -0.3, 1.0, 0.05, false, true, false)
 	f.Add(-1, math.NaN(), 1.0, 0.05, false, false, false)
-	info := []float64{0.2, 0.4, 0.6, 0.8, 1}
-	bounds := map[bool][]float64{}
-	for _, two := range []bool{false, true} {
-		sides := OneSided
-		if two {
-			sides = TwoSided
-		}
-		b, err := Boundaries(info, 0.05, sides, OBrienFlemingSpending)
-		if err != nil {
-			f.Fatal(err)
-		}
-		bounds[two] = b
-	}
+	info, bounds := fiveLookBounds(f)
 	fut := []float64{-1, 0, 0.8, 1.4, 1.96}
 	f.Fuzz(func(t *testing.T, look int, z, se, alpha float64, two, futility, last bool) {
 		s := Stop{Info: info, Look: look, Bounds: bounds[two], Sides: OneSided, Z: z, SE: se, Last: last}

@@ -202,19 +202,7 @@ func FuzzAdjustEstimate(f *testing.F) {
 	f.Add(4, -2.1, 1e-300, 0.5, true)
 	f.Add(0, 40.0, 1e300, 1e-9, false)
 	f.Add(-1, math.NaN(), 1.0, 0.05, false)
-	info := []float64{0.2, 0.4, 0.6, 0.8, 1}
-	bounds := map[bool][]float64{}
-	for _, two := range []bool{false, true} {
-		sides := OneSided
-		if two {
-			sides = TwoSided
-		}
-		b, err := Boundaries(info, 0.05, sides, OBrienFlemingSpending)
-		if err != nil {
-			f.Fatal(err)
-		}
-		bounds[two] = b
-	}
+	info, bounds := fiveLookBounds(f)
 	f.Fuzz(func(t *testing.T, look int, z, se, alpha float64, two bool) {
 		sides := OneSided
 		if two {
@@ -228,6 +216,27 @@ func FuzzAdjustEstimate(f *testing.F) {
 			t.Fatalf("AdjustEstimate(look %d, z %v, se %v, alpha %v, %v) = %+v", look, z, se, alpha, sides, h)
 		}
 	})
+}
+
+// fiveLookBounds returns the information fractions of the five-look
+// design the estimate fuzzers stop in and its O'Brien-Fleming boundaries
+// for alpha 0.05, one-sided (bounds[false]) and two-sided (bounds[true]).
+func fiveLookBounds(f *testing.F) (info []float64, bounds map[bool][]float64) {
+	f.Helper()
+	info = []float64{0.2, 0.4, 0.6, 0.8, 1}
+	bounds = map[bool][]float64{}
+	for _, two := range []bool{false, true} {
+		sides := OneSided
+		if two {
+			sides = TwoSided
+		}
+		b, err := Boundaries(info, 0.05, sides, OBrienFlemingSpending)
+		if err != nil {
+			f.Fatal(err)
+		}
+		bounds[two] = b
+	}
+	return info, bounds
 }
 
 // FuzzDesigns evaluates the cheap designs and threshold curves with

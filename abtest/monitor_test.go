@@ -148,33 +148,24 @@ func TestMonitorFutility(t *testing.T) {
 // BenchmarkMonitorUpdate measures one daily update of a Monitor that
 // does not stop (the 8th look of an O'Brien-Fleming design).
 func BenchmarkMonitorUpdate(b *testing.B) {
-	b.ReportAllocs()
-	base, err := NewMonitor(280000, &MonitorOptions{MDE: 0.05})
-	if err != nil {
-		b.Fatal(err)
-	}
-	for day := 1; day <= 7; day++ {
-		n := int64(20000 * day)
-		if _, err := base.Observe(day, Conversions(n, n/50), Conversions(n, n/50)); err != nil {
-			b.Fatal(err)
-		}
-	}
-	for b.Loop() {
-		b.StopTimer()
-		m := *base
-		m.gs = base.gs.Clone()
-		b.StartTimer()
-		if _, err := m.Observe(8, Conversions(160000, 3200), Conversions(160000, 3210)); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchMonitorLook8(b, &MonitorOptions{MDE: 0.05}, 3210, false)
 }
 
 // BenchmarkMonitorStop measures the update at which a Monitor stops
 // early and computes its estimates.
 func BenchmarkMonitorStop(b *testing.B) {
+	benchMonitorLook8(b, nil, 3600, true)
+}
+
+// benchMonitorLook8 times the 8th daily look of a Monitor planned for
+// 280000 visitors per arm with opts: seven looks of 20000 more visitors
+// per arm a day at 2 % conversion in both arms, then 160000 visitors per
+// arm with 3200 control and treated treatment conversions. Each timed
+// look starts from a copy of the seven-look Monitor, and it must stop
+// exactly when stop is true.
+func benchMonitorLook8(b *testing.B, opts *MonitorOptions, treated int64, stop bool) {
 	b.ReportAllocs()
-	base, err := NewMonitor(280000, nil)
+	base, err := NewMonitor(280000, opts)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -189,8 +180,8 @@ func BenchmarkMonitorStop(b *testing.B) {
 		m := *base
 		m.gs = base.gs.Clone()
 		b.StartTimer()
-		r, err := m.Observe(8, Conversions(160000, 3200), Conversions(160000, 3600))
-		if err != nil || !r.Stop {
+		r, err := m.Observe(8, Conversions(160000, 3200), Conversions(160000, treated))
+		if err != nil || r.Stop != stop {
 			b.Fatal(err, r.Stop)
 		}
 	}
