@@ -103,7 +103,8 @@ func (s *searcher) greedy(ix *Index, g *graph, q []float32, ep item, level int, 
 // search from eps finds, closest first, in s.out.
 func (s *searcher) searchLayer(ix *Index, g *graph, q []float32, eps []item, ef, level int, locks []sync.Mutex) []item {
 	s.nextEpoch(g.n)
-	s.cand, s.res = s.cand[:0], s.res[:0]
+	s.cand = s.cand[:0]
+	s.res.reset()
 	for _, e := range eps {
 		if s.visited[e.id] == s.epoch {
 			continue
@@ -111,13 +112,13 @@ func (s *searcher) searchLayer(ix *Index, g *graph, q []float32, eps []item, ef,
 		s.visited[e.id] = s.epoch
 		s.cand.push(e)
 		s.res.push(e)
-		if len(s.res) > ef {
+		if s.res.len() > ef {
 			s.res.pop()
 		}
 	}
 	for len(s.cand) > 0 {
 		c := s.cand.pop()
-		if len(s.res) >= ef && c.d > s.res[0].d {
+		if s.res.len() >= ef && c.d > s.res.top() {
 			break
 		}
 		for _, e := range s.neighbors(ix, g, c.id, level, locks) {
@@ -126,17 +127,18 @@ func (s *searcher) searchLayer(ix *Index, g *graph, q []float32, eps []item, ef,
 			}
 			s.visited[e] = s.epoch
 			d := ix.dist(q, g, e)
-			if len(s.res) < ef || d < s.res[0].d {
+			if s.res.len() < ef || d < s.res.top() {
 				s.cand.push(item{d, e})
 				s.res.push(item{d, e})
-				if len(s.res) > ef {
+				if s.res.len() > ef {
 					s.res.pop()
 				}
 			}
 		}
 	}
-	s.out = slices.Grow(s.out[:0], len(s.res))[:len(s.res)]
-	for i := len(s.res) - 1; i >= 0; i-- {
+	n := s.res.len()
+	s.out = slices.Grow(s.out[:0], n)[:n]
+	for i := n - 1; i >= 0; i-- {
 		s.out[i] = s.res.pop()
 	}
 	return s.out

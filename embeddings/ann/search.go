@@ -105,19 +105,21 @@ func (ix *Index) search(q Query, exact bool) ([]embeddings.Neighbor, error) {
 
 	s.hits = s.hits[:0]
 	scan := func(lo, hi int) {
-		var h maxHeap = s.res[:0]
+		h := &s.res
+		h.reset()
 		for r := lo; r < hi; r++ {
 			d := -embeddings.Dot(s.q, ix.row(r))
-			if len(h) == k+len(s.exclude) && d >= h[0].d {
+			if h.len() == k+len(s.exclude) && d >= h.top() {
 				continue
 			}
 			h.push(item{d, int32(r)})
-			if len(h) > k+len(s.exclude) {
+			if h.len() > k+len(s.exclude) {
 				h.pop()
 			}
 		}
-		s.hits = append(s.hits, h...)
-		s.res = h
+		for _, x := range h.h {
+			s.hits = append(s.hits, item{-x.d, x.id})
+		}
 	}
 	graph := func(g *graph) {
 		if exact {
