@@ -36,6 +36,36 @@ const (
 	blockLine  = 1<<24 - 1 // line number mask of an entry
 )
 
+// blockKey is the key of a block layout: an IPv4 address, or the high
+// half of an IPv6 address.
+type blockKey interface{ uint32 | uint64 }
+
+// blockIndex is the part of a block layout that does not depend on the
+// line format: the buckets and their index entries. The IPv4 and IPv6
+// layouts (blocks4, blocks6) share their building (plan, then
+// lineView.fill) and listing (eachRange) through it; each keeps its own
+// find and slowLine, written against its line's arrays, because lookups
+// are the hot path and shared code would reach the slots through slices
+// or calls.
+type blockIndex[K blockKey] struct {
+	base   K      // first key of the span
+	nb     uint32 // buckets
+	shift  uint8  // bucket of key offset d: d >> shift
+	gshift uint8  // grid step of d within its bucket: d >> gshift & mask
+	mask   K
+	n      int      // distinct ranges
+	idx    []uint32 // per bucket: cut<<24 | line
+}
+
+// lineView is one line of a block layout seen through slices of its
+// slots, and its key: what the code shared by the two line formats
+// writes and reads (the lookups read the lines' arrays directly).
+type lineView[K blockKey] struct {
+	lo, hi []K
+	own    []uint16
+	key    *K
+}
+
 // line4 is one 64-byte line: up to six ranges in increasing order,
 // unused slots repeating the last used one, and the first key the line
 // covers.
@@ -46,16 +76,15 @@ type line4 struct {
 	key uint32
 }
 
+// view returns the line as the shared code sees it.
+func (ln *line4) view() lineView[uint32] {
+	return lineView[uint32]{ln.lo[:], ln.hi[:], ln.own[:], &ln.key}
+}
+
 // blocks4 is the block layout of an IPv4 table.
 type blocks4 struct {
-	base   uint32 // first key of the span
-	nb     uint32 // buckets
-	shift  uint8  // bucket of key offset d: d >> shift
-	gshift uint8  // grid step of d within its bucket: d >> gshift & mask
-	mask   uint32
-	n      int      // distinct ranges
-	idx    []uint32 // per bucket: cut<<24 | line
-	lines  []line4
+	blockIndex[uint32]
+	lines []line4
 }
 
 // find returns the line and slot of the range holding ip.
@@ -112,120 +141,166 @@ func (x *blocks4) slowLine(l, b, ip uint32) uint32 {
 
 // each yields every distinct range in increasing order.
 func (x *blocks4) each(yield func(lo, hi, own uint32) bool) {
-	seen := false
-	var last uint32
-	for i := range x.lines {
-		ln := &x.lines[i]
-		for s := range blockSlots {
-			if seen && ln.lo[s] <= last {
-				continue // a range also in the line before, or padding
-			}
-			seen, last = true, ln.lo[s]
-			if !yield(ln.lo[s], ln.hi[s], uint32(ln.own[s])) {
-				return
-			}
-		}
-	}
+	eachRange(x.lines, (*line4).view, yield)
 }
 
 // bytes returns the layout's size in bytes.
 func (x *blocks4) bytes() int { return 64*len(x.lines) + 4*len(x.idx) }
-
-// buildBlocks lays out sorted disjoint ranges (starts lo, ends hi, owner
-// indexes own, all below 2^16) in blocks, or returns false when there
-// are too many lines for the index entries.
-func buildBlocks(lo, hi, own []uint32) (*blocks4, bool) {
-	n := len(lo)
-	if n == 0 {
-		return nil, false
-	}
-	base := lo[0]
-	span := hi[n-1] - base
-	width := bits.Len32(span)
-	shift := max(width-bits.Len(uint(n/4)), 0) // 2^k buckets, n/4 < 2^k <= n/2
-	gshift := max(shift-blockGrid, 0)
-	x := &blocks4{
-		base: base, shift: uint8(shift), gshift: uint8(gshift),
-		mask: uint32(1)<<(shift-gshift) - 1,
-		nb:   span>>shift + 1, n: n,
-	}
-	if (n+blockSlots-1)/blockSlots > blockLine { // not even full lines would fit
-		return nil, false
-	}
-	x.lines = make([]line4, 0, n/(blockSlots-1)+1)
-	key, f := base, 0
-	for {
-		var ln line4
-		m := min(n-f, blockSlots)
-		for s := range blockSlots {
-			i := f + min(s, m-1)
-			ln.lo[s], ln.hi[s], ln.own[s] = lo[i], hi[i], uint16(own[i])
-		}
-		ln.key = key
-		x.lines = append(x.lines, ln)
-		if f+blockSlots >= n {
-			break
-		}
-		if len(x.lines) > blockLine {
-			return nil, false
-		}
-		// The next line begins at or before the seventh range's start:
-		// on the grid if that still drops range f, exactly there if not.
-		next := lo[f+blockSlots]
-		g := base + (next-base)>>gshift<<gshift
-		if g > hi[f] {
-			next = g
-		}
-		key = next
-		for hi[f] < key {
-			f++
-		}
-	}
-	if cap(x.lines) > len(x.lines) { // keep no spare capacity on the heap
-		x.lines = append([]line4(nil), x.lines...)
-	}
-	// Index: the line covering each bucket's first key, and the cut.
-	x.idx = make([]uint32, x.nb)
-	l := 0
-	for b := range x.nb {
-		from := base + b<<shift
-		to := from + (uint32(1)<<shift - 1)
-		if b == x.nb-1 || to < from {
-			to = hi[n-1] // the last bucket ends with the span
-		}
-		for l+1 < len(x.lines) && x.lines[l+1].key <= from {
-			l++
-		}
-		cut := uint32(blockNoCut)
-		c := l + 1
-		switch {
-		case c >= len(x.lines) || x.lines[c].key > to:
-		case c+1 < len(x.lines) && x.lines[c+1].key <= to,
-			(x.lines[c].key-from)&(uint32(1)<<gshift-1) != 0:
-			cut = blockSlow
-		default:
-			cut = (x.lines[c].key - from) >> gshift
-		}
-		x.idx[b] = cut<<24 | uint32(l)
-	}
-	return x, true
-}
 
 // clustered reports whether the slow buckets' binary searches would cost
 // lookups more than a quarter of a line read on average (lookups spread
 // over the lines): clustered data, many lines beginning in few buckets.
 // The flat layout's radix index, with child nodes over the clusters,
 // serves it faster.
-func (x *blocks4) clustered() bool { return clusteredIndex(x.idx, len(x.lines)) }
+func (x *blocks4) clustered() bool { return x.blockIndex.clustered(len(x.lines)) }
 
-// clusteredIndex is clustered for an index of entries idx over lines.
-func clusteredIndex(idx []uint32, lines int) bool {
+// buildBlocks lays out sorted disjoint ranges (starts lo, ends hi, owner
+// indexes own, all below 2^16) in blocks, or returns false when there
+// are too many lines for the index entries.
+func buildBlocks(lo, hi, own []uint32) (*blocks4, bool) {
+	x := new(blocks4)
+	// 2^k buckets, n/4 < 2^k <= n/2.
+	cuts, ok := x.plan(lo, hi, blockSlots, bits.Len(uint(len(lo)/4)))
+	if !ok {
+		return nil, false
+	}
+	x.lines = make([]line4, len(cuts))
+	for j, c := range cuts {
+		x.lines[j].view().fill(c, lo, hi, own)
+	}
+	return x, true
+}
+
+// lineCut is where a line begins: its first key and its first range.
+type lineCut[K blockKey] struct {
+	key   K
+	first int
+}
+
+// plan sets x to the index of sorted disjoint ranges (starts lo, ends
+// hi) laid out `slots` to a line in at most 2^logb buckets, and returns
+// the lines' cuts, or false when there are too many lines for the index
+// entries. Filling the lines (lineView.fill) is the caller's part.
+func (x *blockIndex[K]) plan(lo, hi []K, slots, logb int) ([]lineCut[K], bool) {
+	n := len(lo)
+	if n == 0 || (n+slots-1)/slots > blockLine { // not even full lines would fit
+		return nil, false
+	}
+	base := lo[0]
+	span := hi[n-1] - base
+	shift := max(bits.Len64(uint64(span))-logb, 0)
+	gshift := max(shift-blockGrid, 0)
+	*x = blockIndex[K]{
+		base: base, shift: uint8(shift), gshift: uint8(gshift),
+		mask: K(1)<<(shift-gshift) - 1,
+		nb:   uint32(span>>shift) + 1, n: n,
+	}
+	cuts, ok := x.cut(lo, hi, slots)
+	if !ok {
+		return nil, false
+	}
+	x.idx = x.index(cuts, hi[n-1])
+	return cuts, true
+}
+
+// cut cuts sorted disjoint ranges into lines of `slots` ranges, or
+// returns false when there are more lines than index entries can name.
+// Lines are cut greedily: a line takes `slots` ranges and the next one
+// begins at or before the following range's start, on the grid of
+// 2^gshift keys from base if that still drops the line's first range,
+// exactly there if not.
+func (x *blockIndex[K]) cut(lo, hi []K, slots int) ([]lineCut[K], bool) {
+	n := len(lo)
+	cuts := make([]lineCut[K], 0, n/(slots-1)+1)
+	c := lineCut[K]{key: x.base}
+	for {
+		cuts = append(cuts, c)
+		f := c.first
+		if f+slots >= n {
+			return cuts, true
+		}
+		if len(cuts) > blockLine {
+			return nil, false
+		}
+		next := lo[f+slots]
+		if g := x.base + (next-x.base)>>x.gshift<<x.gshift; g > hi[f] {
+			next = g
+		}
+		for hi[f] < next {
+			f++
+		}
+		c = lineCut[K]{key: next, first: f}
+	}
+}
+
+// index returns the index entries of lines cut at cuts, over a span
+// ending at last: the line covering each bucket's first key, and the
+// cut.
+func (x *blockIndex[K]) index(cuts []lineCut[K], last K) []uint32 {
+	idx := make([]uint32, x.nb)
+	l := 0
+	for b := range x.nb {
+		from := x.base + K(b)<<x.shift
+		to := from + (K(1)<<x.shift - 1)
+		if b == x.nb-1 || to < from {
+			to = last // the last bucket ends with the span
+		}
+		for l+1 < len(cuts) && cuts[l+1].key <= from {
+			l++
+		}
+		cut := uint32(blockNoCut)
+		c := l + 1
+		switch {
+		case c >= len(cuts) || cuts[c].key > to:
+		case c+1 < len(cuts) && cuts[c+1].key <= to,
+			(cuts[c].key-from)&(K(1)<<x.gshift-1) != 0:
+			cut = blockSlow
+		default:
+			cut = uint32((cuts[c].key - from) >> x.gshift)
+		}
+		idx[b] = cut<<24 | uint32(l)
+	}
+	return idx
+}
+
+// fill writes the line cut at c: ranges c.first, c.first+1, ... of lo,
+// hi and own in its slots, the last range repeated in unused ones, and
+// its key.
+func (v lineView[K]) fill(c lineCut[K], lo, hi []K, own []uint32) {
+	m := min(len(lo)-c.first, len(v.lo))
+	for s := range v.lo {
+		i := c.first + min(s, m-1)
+		v.lo[s], v.hi[s], v.own[s] = lo[i], hi[i], uint16(own[i])
+	}
+	*v.key = c.key
+}
+
+// eachRange yields every distinct range of lines in increasing order.
+func eachRange[K blockKey, L any](lines []L, view func(*L) lineView[K], yield func(lo, hi K, own uint32) bool) {
+	seen := false
+	var last K
+	for i := range lines {
+		v := view(&lines[i])
+		for s := range v.lo {
+			if seen && v.lo[s] <= last {
+				continue // a range also in the line before, or padding
+			}
+			seen, last = true, v.lo[s]
+			if !yield(v.lo[s], v.hi[s], uint32(v.own[s])) {
+				return
+			}
+		}
+	}
+}
+
+// clustered is blocks4.clustered for an index over `lines` lines.
+func (x *blockIndex[K]) clustered(lines int) bool {
 	extra := 0 // line reads of the binary searches, summed over lines
-	for b, e := range idx {
+	for b, e := range x.idx {
 		if e>>24 == blockSlow {
 			last := lines - 1
-			if b+1 < len(idx) {
-				last = int(idx[b+1] & blockLine)
+			if b+1 < len(x.idx) {
+				last = int(x.idx[b+1] & blockLine)
 			}
 			k := last - int(e&blockLine) + 1
 			extra += k * bits.Len(uint(k))

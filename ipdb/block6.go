@@ -22,16 +22,15 @@ type line6 struct {
 	key uint64
 }
 
+// view returns the line as the shared code sees it.
+func (ln *line6) view() lineView[uint64] {
+	return lineView[uint64]{ln.lo[:], ln.hi[:], ln.own[:], &ln.key}
+}
+
 // blocks6 is the block layout of an IPv6 table.
 type blocks6 struct {
-	base   uint64
-	nb     uint32
-	shift  uint8
-	gshift uint8
-	mask   uint64
-	n      int
-	idx    []uint32
-	lines  []line6
+	blockIndex[uint64]
+	lines []line6
 }
 
 // find returns the line and slot of the range holding the address whose
@@ -57,7 +56,8 @@ func (x *blocks6) find(ip uint64) (*line6, int, bool) {
 }
 
 // slowLine returns the line covering ip among those beginning in bucket
-// b, the first of which is l.
+// b, the first of which is l (see blocks4.slowLine; the lookups keep one
+// copy per line format, reading the lines' keys directly).
 func (x *blocks6) slowLine(l, b uint32, ip uint64) uint32 {
 	hi := uint32(len(x.lines)) - 1
 	if b+1 < x.nb {
@@ -76,99 +76,29 @@ func (x *blocks6) slowLine(l, b uint32, ip uint64) uint32 {
 
 // each yields every distinct range in increasing order (high halves).
 func (x *blocks6) each(yield func(lo, hi uint64, own uint32) bool) {
-	seen := false
-	var last uint64
-	for i := range x.lines {
-		ln := &x.lines[i]
-		for s := range block6Slots {
-			if seen && ln.lo[s] <= last {
-				continue
-			}
-			seen, last = true, ln.lo[s]
-			if !yield(ln.lo[s], ln.hi[s], uint32(ln.own[s])) {
-				return
-			}
-		}
-	}
+	eachRange(x.lines, (*line6).view, yield)
 }
 
 func (x *blocks6) bytes() int { return 64*len(x.lines) + 4*len(x.idx) }
 
 // clustered reports whether slow buckets would cost lookups more than a
 // quarter of a line read on average (see blocks4.clustered).
-func (x *blocks6) clustered() bool { return clusteredIndex(x.idx, len(x.lines)) }
+func (x *blocks6) clustered() bool { return x.blockIndex.clustered(len(x.lines)) }
 
 // buildBlocks6 lays out sorted disjoint /64-granular ranges given by the
 // high halves of their starts and ends and their owner indexes (below
 // 2^16), or returns false when there are too many lines.
 func buildBlocks6(lo, hi []uint64, own []uint32) (*blocks6, bool) {
-	n := len(lo)
-	if n == 0 || (n+block6Slots-1)/block6Slots > blockLine {
-		return nil, false
-	}
-	base := lo[0]
-	span := hi[n-1] - base
-	width := bits.Len64(span)
+	x := new(blocks6)
 	// Buckets: about one per two ranges, at most 2^24 (entries hold 24-bit
 	// line numbers, and nb must fit 32 bits).
-	shift := max(width-min(bits.Len(uint(n/2)), 24), 0)
-	gshift := max(shift-blockGrid, 0)
-	x := &blocks6{
-		base: base, shift: uint8(shift), gshift: uint8(gshift),
-		mask: uint64(1)<<(shift-gshift) - 1,
-		nb:   uint32(span>>shift) + 1, n: n,
+	cuts, ok := x.plan(lo, hi, block6Slots, min(bits.Len(uint(len(lo)/2)), 24))
+	if !ok {
+		return nil, false
 	}
-	x.lines = make([]line6, 0, n/(block6Slots-1)+1)
-	key, f := base, 0
-	for {
-		var ln line6
-		m := min(n-f, block6Slots)
-		for s := range block6Slots {
-			i := f + min(s, m-1)
-			ln.lo[s], ln.hi[s], ln.own[s] = lo[i], hi[i], uint16(own[i])
-		}
-		ln.key = key
-		x.lines = append(x.lines, ln)
-		if f+block6Slots >= n {
-			break
-		}
-		if len(x.lines) > blockLine {
-			return nil, false
-		}
-		next := lo[f+block6Slots]
-		if g := base + (next-base)>>gshift<<gshift; g > hi[f] {
-			next = g
-		}
-		key = next
-		for hi[f] < key {
-			f++
-		}
-	}
-	if cap(x.lines) > len(x.lines) {
-		x.lines = append([]line6(nil), x.lines...)
-	}
-	x.idx = make([]uint32, x.nb)
-	l := 0
-	for b := range uint64(x.nb) {
-		from := base + b<<shift
-		to := from + (uint64(1)<<shift - 1)
-		if b == uint64(x.nb)-1 || to < from {
-			to = hi[n-1]
-		}
-		for l+1 < len(x.lines) && x.lines[l+1].key <= from {
-			l++
-		}
-		cut := uint32(blockNoCut)
-		c := l + 1
-		switch {
-		case c >= len(x.lines) || x.lines[c].key > to:
-		case c+1 < len(x.lines) && x.lines[c+1].key <= to,
-			(x.lines[c].key-from)&(uint64(1)<<gshift-1) != 0:
-			cut = blockSlow
-		default:
-			cut = uint32((x.lines[c].key - from) >> gshift)
-		}
-		x.idx[b] = cut<<24 | uint32(l)
+	x.lines = make([]line6, len(cuts))
+	for j, c := range cuts {
+		x.lines[j].view().fill(c, lo, hi, own)
 	}
 	return x, true
 }
