@@ -89,90 +89,39 @@ func probes4(spans [][2]uint32, n int) []netip.Addr {
 
 var benchSizes = []int{3429, 100_000, 1_000_000}
 
+// lookupImpl is one implementation BenchmarkLookup4 times: whether an
+// address is in some range.
+type lookupImpl struct {
+	name   string
+	lookup func(netip.Addr) bool
+}
+
 func BenchmarkLookup4(b *testing.B) {
 	for _, n := range benchSizes {
 		spans := syntheticSpans(n, 1)
 		tab := synthetic4(n, 1)
-		flat := make([]span4, len(spans))
+		packed := make([]span4, len(spans))
 		naive := make([]naiveRow, len(spans))
 		for i, s := range spans {
-			flat[i] = span4{s[0], s[1], uint32(i % 1000)}
+			packed[i] = span4{s[0], s[1], uint32(i % 1000)}
 			naive[i] = naiveRow{Range{v4addr(s[0]), v4addr(s[1])}, Record{Owner: fmt.Sprint("owner", i/4%1000)}}
 		}
 		probes := probes4(spans, 1<<16)
-		b.Run(fmt.Sprintf("n=%d/impl=table", n), func(b *testing.B) {
-			b.ReportAllocs()
-			i, hits := 0, 0
-			for b.Loop() {
-				if _, ok := tab.Lookup(probes[i&(len(probes)-1)]); ok {
-					hits++
-				}
-				i++
-			}
-		})
+		impls := []lookupImpl{{"table", func(ip netip.Addr) bool { _, ok := tab.Lookup(ip); return ok }}}
 		if tab.v4.blk != nil {
 			flat := flatLayout(tab)
-			b.Run(fmt.Sprintf("n=%d/impl=table-flat", n), func(b *testing.B) {
-				b.ReportAllocs()
-				i, hits := 0, 0
-				for b.Loop() {
-					if _, ok := flat.Lookup(probes[i&(len(probes)-1)]); ok {
-						hits++
-					}
-					i++
-				}
-			})
+			impls = append(impls, lookupImpl{"table-flat", func(ip netip.Addr) bool { _, ok := flat.Lookup(ip); return ok }})
 		}
-		b.Run(fmt.Sprintf("n=%d/impl=table-match", n), func(b *testing.B) {
-			b.ReportAllocs()
-			i, hits := 0, 0
-			for b.Loop() {
-				if _, ok := tab.LookupMatch(probes[i&(len(probes)-1)]); ok {
-					hits++
-				}
-				i++
-			}
-		})
-		b.Run(fmt.Sprintf("n=%d/impl=sort.Search", n), func(b *testing.B) {
-			b.ReportAllocs()
-			i, hits := 0, 0
-			for b.Loop() {
-				if _, ok := searchNaiveAddr(naive, probes[i&(len(probes)-1)]); ok {
-					hits++
-				}
-				i++
-			}
-		})
-		b.Run(fmt.Sprintf("n=%d/impl=threeway", n), func(b *testing.B) {
-			b.ReportAllocs()
-			i, hits := 0, 0
-			for b.Loop() {
-				if _, ok := searchThreeWayAddr(naive, probes[i&(len(probes)-1)]); ok {
-					hits++
-				}
-				i++
-			}
-		})
-		b.Run(fmt.Sprintf("n=%d/impl=sort.Search-packed", n), func(b *testing.B) {
-			b.ReportAllocs()
-			i, hits := 0, 0
-			for b.Loop() {
-				if _, ok := searchNaive(flat, v4key(probes[i&(len(probes)-1)])); ok {
-					hits++
-				}
-				i++
-			}
-		})
-		b.Run(fmt.Sprintf("n=%d/impl=threeway-packed", n), func(b *testing.B) {
-			b.ReportAllocs()
-			i, hits := 0, 0
-			for b.Loop() {
-				if _, ok := searchThreeWay(flat, v4key(probes[i&(len(probes)-1)])); ok {
-					hits++
-				}
-				i++
-			}
-		})
+		impls = append(impls, []lookupImpl{
+			{"table-match", func(ip netip.Addr) bool { _, ok := tab.LookupMatch(ip); return ok }},
+			{"sort.Search", func(ip netip.Addr) bool { _, ok := searchNaiveAddr(naive, ip); return ok }},
+			{"threeway", func(ip netip.Addr) bool { _, ok := searchThreeWayAddr(naive, ip); return ok }},
+			{"sort.Search-packed", func(ip netip.Addr) bool { _, ok := searchNaive(packed, v4key(ip)); return ok }},
+			{"threeway-packed", func(ip netip.Addr) bool { _, ok := searchThreeWay(packed, v4key(ip)); return ok }},
+		}...)
+		for _, impl := range impls {
+			b.Run(fmt.Sprintf("n=%d/impl=%s", n, impl.name), func(b *testing.B) { benchLookups(b, probes, impl.lookup) })
+		}
 	}
 }
 
@@ -225,6 +174,21 @@ func BenchmarkLoadCSV(b *testing.B) {
 	}
 }
 
+// benchLookups times lookup over probes (a power of two of them), every
+// implementation alike through one indirect call.
+func benchLookups(b *testing.B, probes []netip.Addr, lookup func(netip.Addr) bool) {
+	b.ReportAllocs()
+	i, hits := 0, 0
+	for b.Loop() {
+		if lookup(probes[i&(len(probes)-1)]) {
+			hits++
+		}
+		i++
+	}
+}
+
+// benchTable times tab.Lookup over probes (a power of two of them),
+// called directly.
 func benchTable(b *testing.B, tab *Table, probes []netip.Addr) {
 	b.ReportAllocs()
 	i, hits := 0, 0

@@ -12,25 +12,7 @@ import (
 // TestDatacentersCurrent proves the embedded blob is what `go generate`
 // makes of data/datacenters.csv today.
 func TestDatacentersCurrent(t *testing.T) {
-	f, err := os.Open("data/datacenters.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	tab, err := Load(f, &LoadOptions{Source: "data/datacenters.csv", Strict: true, Category: CategoryDatacenter})
-	if err != nil {
-		t.Fatal(err)
-	}
-	blob, err := tab.MarshalBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(blob, datacentersBlob) {
-		t.Fatalf("data/datacenters.bin is stale (%d bytes, regenerated %d): run go generate", len(datacentersBlob), len(blob))
-	}
-	if tab.Len() != datacentersRanges {
-		t.Fatalf("datacenters_gen.go says %d ranges, CSV has %d: run go generate", datacentersRanges, tab.Len())
-	}
+	checkBlob(t, loadDatacenters(t), datacentersBlob, datacentersRanges, "data/datacenters.bin")
 }
 
 func TestDatacenters(t *testing.T) {

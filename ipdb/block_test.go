@@ -7,36 +7,148 @@ import (
 	"net/netip"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"testing"
 )
 
-// withBlocks returns tab (built with the flat layout) laid out in blocks
-// instead, and the flat original.
-func withBlocks(tb testing.TB, tab *Table) *Table {
-	tb.Helper()
-	if tab.v4.blk != nil {
-		tb.Fatal("table already in blocks")
-	}
-	var lo, hi, own []uint32
-	tab.v4.each(func(l, h, o uint32) bool {
-		lo, hi, own = append(lo, l), append(hi, h), append(own, o)
-		return true
-	})
-	x, ok := buildBlocks(lo, hi, own)
-	if !ok {
-		tb.Fatal("buildBlocks refused the table")
-	}
-	return &Table{owners: tab.owners, v4: table4{blk: x}, v6: tab.v6}
+// The helpers of the block tests are generic over the key of the
+// layout: uint32 for IPv4, the high half (uint64) for /64-granular IPv6.
+
+// is4 reports whether K is the IPv4 key.
+func is4[K blockKey]() bool {
+	var k K
+	_, ok := any(k).(uint32)
+	return ok
 }
 
-// compareLayouts checks that two tables answer every probe alike
-// (Lookup, LookupMatch, Contains, for the IPv4 address and its
-// IPv4-mapped IPv6 form), and list and encode the same ranges.
-func compareLayouts(tb testing.TB, flat, blk *Table, probes []uint32) {
+// randKey returns a random key below n, or any key for n = 0 (drawn
+// with the generator's 32-bit methods for IPv4 keys).
+func randKey[K blockKey](rng *rand.Rand, n K) K {
+	if is4[K]() {
+		if n == 0 {
+			return K(rng.Uint32())
+		}
+		return K(rng.Uint32N(uint32(n)))
+	}
+	if n == 0 {
+		return K(rng.Uint64())
+	}
+	return K(rng.Uint64N(uint64(n)))
+}
+
+// randomRanges returns about n sorted disjoint ranges drawn from keys in
+// [base, base+width), with many touching pairs and single keys.
+func randomRanges[K blockKey](rng *rand.Rand, n int, base, width K) [][2]K {
+	pts := make(map[K]bool)
+	for len(pts) < 2*n && uint64(len(pts)) < uint64(width) {
+		pts[base+randKey(rng, width)] = true
+	}
+	keys := make([]K, 0, len(pts))
+	for k := range pts {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var out [][2]K
+	for i := 0; i+1 < len(keys); i += 2 {
+		lo, hi := keys[i], keys[i+1]
+		switch rng.IntN(4) {
+		case 0:
+			hi = lo // single key
+		case 1:
+			if len(out) > 0 && out[len(out)-1][1]+1 < lo {
+				lo = out[len(out)-1][1] + 1 // touching the previous range
+			}
+		}
+		out = append(out, [2]K{lo, hi})
+	}
+	return out
+}
+
+// spanRange returns the table range of a span of keys: IPv4 addresses,
+// or whole /64s.
+func spanRange[K blockKey](s [2]K) Range {
+	if is4[K]() {
+		return Range{v4addr(uint32(s[0])), v4addr(uint32(s[1]))}
+	}
+	return Range{u128{uint64(s[0]), 0}.addr(), u128{uint64(s[1]), ^uint64(0)}.addr()}
+}
+
+// keyAddrs returns the addresses a probe key stands for: the IPv4
+// address and its IPv4-mapped IPv6 form, or the first, last and a random
+// address of the /64.
+func keyAddrs[K blockKey](rng *rand.Rand, k K) []netip.Addr {
+	if is4[K]() {
+		ip := v4addr(uint32(k))
+		return []netip.Addr{ip, netip.AddrFrom16(ip.As16())}
+	}
+	return []netip.Addr{u128{uint64(k), 0}.addr(), u128{uint64(k), ^uint64(0)}.addr(), u128{uint64(k), rng.Uint64()}.addr()}
+}
+
+// buildSpans builds the table of spans, owners named 'a', 'b', ... in
+// turn.
+func buildSpans[K blockKey](tb testing.TB, spans [][2]K, owners int) *Table {
+	tb.Helper()
+	var b Builder
+	for j, s := range spans {
+		b.Add(spanRange(s), Record{Owner: string(rune('a' + j%owners))})
+	}
+	tab, err := b.Build()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return tab
+}
+
+// keyRanges returns the starts, ends and owner indexes of tab's ranges
+// of family K (high halves for IPv6).
+func keyRanges[K blockKey](tab *Table) (lo, hi []K, own []uint32) {
+	add := func(l, h K, o uint32) bool {
+		lo, hi, own = append(lo, l), append(hi, h), append(own, o)
+		return true
+	}
+	if is4[K]() {
+		tab.v4.each(func(l, h, o uint32) bool { return add(K(l), K(h), o) })
+	} else {
+		tab.v6.each(func(l, h u128, o uint32) bool { return add(K(l.hi), K(h.hi), o) })
+	}
+	return lo, hi, own
+}
+
+// withBlocks returns tab (built with the flat layout) with its ranges of
+// family K laid out in blocks instead.
+func withBlocks[K blockKey](tb testing.TB, tab *Table) *Table {
+	tb.Helper()
+	lo, hi, own := keyRanges[K](tab)
+	out := &Table{owners: tab.owners, v4: tab.v4, v6: tab.v6}
+	var ok bool
+	switch lo := any(lo).(type) {
+	case []uint32:
+		if tab.v4.blk != nil {
+			tb.Fatal("table already in blocks")
+		}
+		out.v4 = table4{}
+		out.v4.blk, ok = buildBlocks(lo, any(hi).([]uint32), own)
+	case []uint64:
+		if tab.v6.blk != nil {
+			tb.Fatal("table already in blocks")
+		}
+		out.v6 = table6{rawKeys: rawKeysOK()}
+		out.v6.blk, ok = buildBlocks6(lo, any(hi).([]uint64), own)
+	}
+	if !ok {
+		tb.Fatal("the block builder refused the table")
+	}
+	return out
+}
+
+// compareLayouts checks that two tables answer alike (Lookup,
+// LookupMatch, Contains) for the addresses of every probe key (see
+// keyAddrs), and list and encode the same ranges.
+func compareLayouts[K blockKey](tb testing.TB, flat, blk *Table, rng *rand.Rand, probes []K) {
 	tb.Helper()
 	for _, p := range probes {
-		for _, ip := range []netip.Addr{v4addr(p), netip.AddrFrom16(v4addr(p).As16())} {
+		for _, ip := range keyAddrs(rng, p) {
 			r1, ok1 := flat.Lookup(ip)
 			r2, ok2 := blk.Lookup(ip)
 			if r1 != r2 || ok1 != ok2 {
@@ -46,6 +158,9 @@ func compareLayouts(tb testing.TB, flat, blk *Table, probes []uint32) {
 			m2, ok2 := blk.LookupMatch(ip)
 			if m1 != m2 || ok1 != ok2 {
 				tb.Fatalf("LookupMatch(%v) = %v, %v in blocks, want %v, %v", ip, m2, ok2, m1, ok1)
+			}
+			if ok1 && !m2.Range.Contains(ip) {
+				tb.Fatalf("LookupMatch(%v).Range = %v does not hold it", ip, m2.Range)
 			}
 			if c := blk.Contains(ip); c != ok1 {
 				tb.Fatalf("Contains(%v) = %v in blocks, want %v", ip, c, ok1)
@@ -62,85 +177,164 @@ func compareLayouts(tb testing.TB, flat, blk *Table, probes []uint32) {
 	}
 }
 
-// edgeProbes returns the first and last addresses, every range's bounds
-// and their neighbours, and random addresses in [base, base+width).
-func edgeProbes(rng *rand.Rand, spans [][2]uint32, base, width uint32, n int) []uint32 {
-	probes := []uint32{0, 1, ^uint32(0), ^uint32(0) - 1, base, base - 1, base + width - 1, base + width}
+// edgeProbes returns the first and last keys, every range's bounds and
+// their neighbours, and random keys in [base, base+width) and anywhere.
+func edgeProbes[K blockKey](rng *rand.Rand, spans [][2]K, base, width K, n int) []K {
+	probes := []K{0, 1, ^K(0), ^K(0) - 1, base, base - 1, base + width - 1, base + width}
 	for _, s := range spans {
 		probes = append(probes, s[0], s[1], s[0]-1, s[1]+1)
 	}
 	for range n {
-		probes = append(probes, base+rng.Uint32N(max(width, 1)), rng.Uint32())
+		probes = append(probes, base+randKey(rng, max(width, 1)), randKey[K](rng, 0))
 	}
 	return probes
 }
 
-func buildSpans(tb testing.TB, spans [][2]uint32, owners int) *Table {
-	tb.Helper()
-	var b Builder
-	for j, s := range spans {
-		b.Add(Range{v4addr(s[0]), v4addr(s[1])}, Record{Owner: string(rune('a' + j%owners))})
-	}
-	tab, err := b.Build()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return tab
+// blockCase is a random table for the differential tests: about n
+// ranges in [base, base+width).
+type blockCase[K blockKey] struct {
+	name        string
+	n           int
+	base, width K
 }
 
-// TestBlocksDifferential checks the block layout against the flat one on
-// random tables: sparse and clustered, touching ranges, single
-// addresses, spans at both ends of the address space and narrower than
-// the bucket count (so that buckets are single keys).
-func TestBlocksDifferential(t *testing.T) {
-	layouts := []struct {
-		name        string
-		n           int
-		base, width uint32
-	}{
-		{"one", 1, 1 << 31, 10},
-		{"seven", 7, 0, 100},
-		{"dense", 50, 0, 200},
-		{"low", 300, 0, 5000},
-		{"high", 300, ^uint32(0) - 4999, 5000},
-		{"wide", 2000, 0, ^uint32(0)},
-		{"many", 3000, 1 << 20, 1 << 26},
-		{"cluster", 3000, 1 << 20, 1 << 14},
-		{"packed", 4000, 1 << 24, 8000},
-		{"top", 3000, ^uint32(0) - 1<<20 + 1, 1 << 20},
-	}
-	for i, l := range layouts {
+// testBlocksDifferential checks the block layout of family K against
+// the flat one on the random tables of cases.
+func testBlocksDifferential[K blockKey](t *testing.T, seed uint64, cases []blockCase[K]) {
+	for i, l := range cases {
 		t.Run(l.name, func(t *testing.T) {
-			rng := rand.New(rand.NewPCG(uint64(i), 21))
-			spans := randomRanges4(rng, l.n, l.base, l.width)
+			rng := rand.New(rand.NewPCG(uint64(i), seed))
+			spans := randomRanges(rng, l.n, l.base, l.width)
 			flat := buildSpans(t, spans, 26)
-			blk := withBlocks(t, flat)
-			compareLayouts(t, flat, blk, edgeProbes(rng, spans, l.base, l.width, 3000))
+			blk := withBlocks[K](t, flat)
+			compareLayouts(t, flat, blk, rng, edgeProbes(rng, spans, l.base, l.width, 3000))
 		})
 	}
 }
+
+// TestBlocksDifferential checks the block layouts against the flat ones
+// on random tables: sparse and clustered, touching ranges, single keys,
+// spans at both ends of the key space and narrower than the bucket
+// count (so that buckets are single keys).
+func TestBlocksDifferential(t *testing.T) {
+	t.Run("v4", func(t *testing.T) {
+		testBlocksDifferential(t, 21, []blockCase[uint32]{
+			{"one", 1, 1 << 31, 10},
+			{"seven", 7, 0, 100},
+			{"dense", 50, 0, 200},
+			{"low", 300, 0, 5000},
+			{"high", 300, ^uint32(0) - 4999, 5000},
+			{"wide", 2000, 0, ^uint32(0)},
+			{"many", 3000, 1 << 20, 1 << 26},
+			{"cluster", 3000, 1 << 20, 1 << 14},
+			{"packed", 4000, 1 << 24, 8000},
+			{"top", 3000, ^uint32(0) - 1<<20 + 1, 1 << 20},
+		})
+	})
+	t.Run("v6", func(t *testing.T) {
+		testBlocksDifferential(t, 66, []blockCase[uint64]{
+			{"one", 1, 0x2001_0db8 << 32, 10},
+			{"dense", 50, 0x2001_0db8 << 32, 200},
+			{"low", 300, 0, 5000},
+			{"high", 300, ^uint64(0) - 4999, 5000},
+			{"wide", 3000, 0, ^uint64(0)},
+			{"region", 3000, 0x2 << 60, 1 << 61},
+			{"cluster", 3000, 0x2a00 << 48, 1 << 14},
+		})
+	})
+}
+
+// TestBlocksNoAllocs checks that lookups in either block layout do not
+// allocate.
+func TestBlocksNoAllocs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 66))
+	v4 := synthetic4(blockMin*2, 1)
+	v6 := buildSpans(t, randomRanges[uint64](rng, blockMin+10, 0x2<<60, 1<<61), 26)
+	for _, tt := range []struct {
+		name   string
+		tab    *Table
+		blocks bool
+		ip     netip.Addr
+	}{
+		{"v4", v4, v4.v4.blk != nil, netip.MustParseAddr("100.1.2.3")},
+		{"v6", v6, v6.v6.blk != nil, netip.MustParseAddr("2400::1")},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if !tt.blocks {
+				t.Fatal("table not in blocks")
+			}
+			if n := testing.AllocsPerRun(100, func() {
+				tt.tab.Lookup(tt.ip)
+				tt.tab.LookupMatch(tt.ip)
+			}); n != 0 {
+				t.Errorf("Lookup and LookupMatch allocate %v times, want 0", n)
+			}
+		})
+	}
+}
+
+// fuzzBlocks is FuzzBlocks and FuzzBlocks6: it decodes ranges of keys
+// from bytes, pairs of a gap and a length, tiny or (from 128 up) shifted
+// left by gapShift and sizeShift, starting at key at, and checks the
+// block layout against the flat one.
+func fuzzBlocks[K blockKey](f *testing.F, at uint64, gapShift, sizeShift uint, seed uint64) {
+	f.Add([]byte{0, 0, 1, 0, 0, 0, 0, 5, 7, 1, 1, 1, 1, 2, 2, 255, 255})
+	f.Add(bytes.Repeat([]byte{1, 0}, 40))
+	f.Add(bytes.Repeat([]byte{200, 3, 0, 0}, 30))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 4096 {
+			return
+		}
+		var spans [][2]K
+		at := at
+		for i := 0; i+1 < len(data); i += 2 {
+			gap, size := uint64(data[i]), uint64(data[i+1])
+			if gap >= 128 {
+				gap = (gap - 127) << gapShift
+			}
+			if size >= 128 {
+				size = (size - 127) << sizeShift
+			}
+			lo := at + gap
+			if len(spans) > 0 && gap == 0 {
+				lo++ // touching the previous range
+			}
+			hi := lo + size
+			if lo < at || hi < lo || hi > uint64(^K(0)) {
+				break // past the top of the key space
+			}
+			spans = append(spans, [2]K{K(lo), K(hi)})
+			at = hi
+		}
+		if len(spans) == 0 {
+			return
+		}
+		flat := buildSpans(t, spans, 3)
+		blk := withBlocks[K](t, flat)
+		rng := rand.New(rand.NewPCG(uint64(len(data)), seed))
+		compareLayouts(t, flat, blk, rng, edgeProbes(rng, spans, spans[0][0], spans[len(spans)-1][1]-spans[0][0]+1, 200))
+	})
+}
+
+func FuzzBlocks(f *testing.F) { fuzzBlocks[uint32](f, 0, 20, 18, 1) }
+
+func FuzzBlocks6(f *testing.F) { fuzzBlocks[uint64](f, 0x2001<<48, 40, 36, 2) }
 
 // TestBlocksClustered mixes a sparse table with dense clusters, so that
 // buckets hold several line cuts and off-grid cuts (the slow path).
 func TestBlocksClustered(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 21))
-	spans := randomRanges4(rng, 2000, 0, ^uint32(0))
+	spans := randomRanges(rng, 2000, 0, ^uint32(0))
 	for _, c := range []uint32{1 << 28, 3 << 30} {
-		spans = append(spans, randomRanges4(rng, 500, c, 1500)...)
+		spans = append(spans, randomRanges(rng, 500, c, 1500)...)
 	}
 	flat := buildSpans(t, disjointSorted(spans), 26)
-	blk := withBlocks(t, flat)
-	slow := 0
-	for _, e := range blk.v4.blk.idx {
-		if e>>24 == blockSlow {
-			slow++
-		}
-	}
-	if slow == 0 {
+	blk := withBlocks[uint32](t, flat)
+	if slowBuckets(blk.v4.blk.idx) == 0 {
 		t.Fatal("no bucket takes the slow path; the test does not cover it")
 	}
-	compareLayouts(t, flat, blk, edgeProbes(rng, spans, 1<<28, 4000, 5000))
-	compareLayouts(t, flat, blk, edgeProbes(rng, nil, 3<<30, 4000, 5000))
+	compareLayouts(t, flat, blk, rng, edgeProbes(rng, spans, 1<<28, 4000, 5000))
+	compareLayouts(t, flat, blk, rng, edgeProbes[uint32](rng, nil, 3<<30, 4000, 5000))
 }
 
 // disjointSorted drops spans overlapping an earlier one (after sorting).
@@ -165,7 +359,7 @@ func disjointSorted(spans [][2]uint32) [][2]uint32 {
 // 2^16 owners keep the flat layout, and all answer like the reference.
 func TestBlocksChosen(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 21))
-	sparse := randomRanges4(rng, blockMin+100, 0, ^uint32(0))
+	sparse := randomRanges(rng, blockMin+100, 0, ^uint32(0))
 	for _, tt := range []struct {
 		name   string
 		n      int
@@ -221,62 +415,6 @@ func searchRows(rows []row[u32], p uint32) (uint32, bool) {
 	return 0, false
 }
 
-func TestBlocksNoAllocs(t *testing.T) {
-	tab := synthetic4(blockMin*2, 1)
-	if tab.v4.blk == nil {
-		t.Fatal("synthetic table not in blocks")
-	}
-	ip := netip.MustParseAddr("100.1.2.3")
-	if n := testing.AllocsPerRun(100, func() {
-		tab.Lookup(ip)
-		tab.LookupMatch(ip)
-	}); n != 0 {
-		t.Errorf("Lookup and LookupMatch allocate %v times, want 0", n)
-	}
-}
-
-// FuzzBlocks decodes ranges from bytes (pairs of a gap and a length,
-// tiny or large) and checks the block layout against the flat one.
-func FuzzBlocks(f *testing.F) {
-	f.Add([]byte{0, 0, 1, 0, 0, 0, 0, 5, 7, 1, 1, 1, 1, 2, 2, 255, 255})
-	f.Add(bytes.Repeat([]byte{1, 0}, 40))
-	f.Add(bytes.Repeat([]byte{200, 3, 0, 0}, 30))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		if len(data) > 4096 {
-			return
-		}
-		var spans [][2]uint32
-		var at uint64
-		for i := 0; i+1 < len(data); i += 2 {
-			gap, size := uint64(data[i]), uint64(data[i+1])
-			if gap >= 128 {
-				gap = (gap - 127) << 20
-			}
-			if size >= 128 {
-				size = (size - 127) << 18
-			}
-			lo := at + gap
-			hi := lo + size
-			if len(spans) > 0 && gap == 0 {
-				lo++ // touching the previous range
-				hi++
-			}
-			if hi > 1<<32-1 {
-				break
-			}
-			spans = append(spans, [2]uint32{uint32(lo), uint32(hi)})
-			at = hi
-		}
-		if len(spans) == 0 {
-			return
-		}
-		flat := buildSpans(t, spans, 3)
-		blk := withBlocks(t, flat)
-		rng := rand.New(rand.NewPCG(uint64(len(data)), 1))
-		compareLayouts(t, flat, blk, edgeProbes(rng, spans, spans[0][0], spans[len(spans)-1][1]-spans[0][0]+1, 200))
-	})
-}
-
 // flatLayout returns tab laid out without blocks (the layout of small
 // tables), for comparisons.
 func flatLayout(tab *Table) *Table {
@@ -297,7 +435,7 @@ func clustered4(n, clusters int, seed uint64) [][2]uint32 {
 	var spans [][2]uint32
 	for c := range clusters {
 		base := uint32(c)<<26 + 1<<20
-		spans = append(spans, randomRanges4(rng, n/clusters, base, 1<<20)...)
+		spans = append(spans, randomRanges(rng, n/clusters, base, 1<<20)...)
 	}
 	return spans
 }
@@ -313,28 +451,15 @@ func BenchmarkBlocksClustered(b *testing.B) {
 		}
 		owners := make([]Record, 100)
 		flat := newTableLayout(owners, slicesClone(rows), nil, false)
-		blk := withBlocks(b, flat)
+		blk := withBlocks[uint32](b, flat)
 		x := blk.v4.blk
-		slow := 0
-		for _, e := range x.idx {
-			if e>>24 == blockSlow {
-				slow++
-			}
-		}
-		b.Logf("clusters=%d: %d ranges, %d lines, %d buckets, %d slow; %.1f B/range; clustered %v", clusters, x.n, len(x.lines), x.nb, slow, float64(x.bytes())/float64(x.n), x.clustered())
+		b.Logf("clusters=%d: %d ranges, %d lines, %d buckets, %d slow; %.1f B/range; clustered %v", clusters, x.n, len(x.lines), x.nb, slowBuckets(x.idx), float64(x.bytes())/float64(x.n), x.clustered())
 		probes := probes4(spans, 1<<16)
 		for _, tt := range []struct {
 			name string
 			t    *Table
 		}{{"blocks", blk}, {"flat", flat}} {
-			b.Run(fmt.Sprintf("clusters=%d/layout=%s", clusters, tt.name), func(b *testing.B) {
-				b.ReportAllocs()
-				i := 0
-				for b.Loop() {
-					tt.t.Lookup(probes[i&(len(probes)-1)])
-					i++
-				}
-			})
+			b.Run(fmt.Sprintf("clusters=%d/layout=%s", clusters, tt.name), func(b *testing.B) { benchTable(b, tt.t, probes) })
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package ipdb
 
 import (
-	"bytes"
 	"errors"
 	"net/netip"
 	"os"
@@ -159,15 +158,7 @@ func iterPull(t *Table) (func() (Range, Record, bool), func()) {
 // TestRobotsCurrent proves the embedded robots blob is what `go
 // generate` makes of the data today.
 func TestRobotsCurrent(t *testing.T) {
-	f, err := os.Open("data/datacenters.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	dc, err := Load(f, &LoadOptions{Source: "data/datacenters.csv", Strict: true, Category: CategoryDatacenter})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dc := loadDatacenters(t)
 	b := Builder{Innermost: true}
 	b.AddTable(dc, CategoryDatacenter, VerdictDeny)
 	src, err := os.Open("data/robots.csv")
@@ -182,13 +173,7 @@ func TestRobotsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	blob, err := tab.MarshalBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(blob, robotsBlob) || tab.Len() != robotsRanges {
-		t.Fatalf("data/robots.bin is stale (%d bytes, regenerated %d): run go generate", len(robotsBlob), len(blob))
-	}
+	checkBlob(t, tab, robotsBlob, robotsRanges, "data/robots.bin")
 }
 
 func TestRobots(t *testing.T) {

@@ -9,34 +9,6 @@ import (
 	"testing"
 )
 
-// randomRanges4 returns n sorted disjoint ranges drawn from keys in
-// [base, base+width), with many touching pairs and single-address ranges.
-func randomRanges4(rng *rand.Rand, n int, base, width uint32) [][2]uint32 {
-	pts := make(map[uint32]bool)
-	for len(pts) < 2*n && len(pts) < int(width) {
-		pts[base+rng.Uint32N(width)] = true
-	}
-	keys := make([]uint32, 0, len(pts))
-	for k := range pts {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	var out [][2]uint32
-	for i := 0; i+1 < len(keys); i += 2 {
-		lo, hi := keys[i], keys[i+1]
-		switch rng.IntN(4) {
-		case 0:
-			hi = lo // single address
-		case 1:
-			if len(out) > 0 && out[len(out)-1][1]+1 < lo {
-				lo = out[len(out)-1][1] + 1 // touching the previous range
-			}
-		}
-		out = append(out, [2]uint32{lo, hi})
-	}
-	return out
-}
-
 // linear is the reference: scan every range.
 func linear[K any](rows []row[K], k K, cmp func(a, b K) int) (uint32, bool) {
 	for _, r := range rows {
@@ -145,7 +117,7 @@ func TestDifferential4(t *testing.T) {
 	for i, l := range layouts {
 		t.Run(l.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(i), 4))
-			spans := randomRanges4(rng, l.n, l.base, l.width)
+			spans := randomRanges(rng, l.n, l.base, l.width)
 			var b Builder
 			var rows []row[u32]
 			for j := range spans {

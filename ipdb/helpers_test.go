@@ -16,6 +16,30 @@ func datacentersCSV(tb testing.TB) []byte {
 	return data
 }
 
+// loadDatacenters loads data/datacenters.csv as gen.go does (strict,
+// category datacenter).
+func loadDatacenters(tb testing.TB) *Table {
+	tb.Helper()
+	tab, err := Load(bytesReader(datacentersCSV(tb)), &LoadOptions{Source: "data/datacenters.csv", Strict: true, Category: CategoryDatacenter})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return tab
+}
+
+// checkBlob fails unless tab encodes to blob with n ranges: the check
+// that a generated file is current.
+func checkBlob(tb testing.TB, tab *Table, blob []byte, n int, file string) {
+	tb.Helper()
+	got, err := tab.MarshalBinary()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if !bytes.Equal(got, blob) || tab.Len() != n {
+		tb.Fatalf("%s is stale (%d bytes and %d ranges, regenerated %d and %d): run go generate", file, len(blob), n, len(got), tab.Len())
+	}
+}
+
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 
 // loadProviders builds the innermost-wins table of every provider's list
