@@ -36,16 +36,7 @@ func syntheticSpans4(n int, seed uint64) [][2]uint32 {
 	slot := uint64(1<<32) / uint64(n)
 	out := make([][2]uint32, 0, n)
 	for i := range n {
-		base := uint64(i) * slot
-		var lo, hi uint64
-		if rng.IntN(10) < 9 {
-			size := uint64(1) << rng.UintN(uint(log2(slot/2)))
-			lo = base + rng.Uint64N(slot/size)*size
-			hi = min(lo+size-1, base+slot-1)
-		} else {
-			a, b := base+rng.Uint64N(slot), base+rng.Uint64N(slot)
-			lo, hi = min(a, b), max(a, b)
-		}
+		lo, hi := slotRange(rng, uint64(i)*slot, slot)
 		if len(out) > 0 && rng.IntN(8) == 0 {
 			lo = uint64(out[len(out)-1][1]) + 1
 			hi = max(hi, lo)
@@ -53,6 +44,19 @@ func syntheticSpans4(n int, seed uint64) [][2]uint32 {
 		out = append(out, [2]uint32{uint32(lo), uint32(hi)})
 	}
 	return out
+}
+
+// slotRange draws one range in the slot [base, base+slot): nine times in
+// ten an aligned block of a random power-of-two size up to half the
+// slot, otherwise between two random keys.
+func slotRange(rng *rand.Rand, base, slot uint64) (lo, hi uint64) {
+	if rng.IntN(10) < 9 {
+		size := uint64(1) << rng.UintN(uint(log2(slot/2)))
+		lo = base + rng.Uint64N(slot/size)*size
+		return lo, min(lo+size-1, base+slot-1)
+	}
+	a, b := base+rng.Uint64N(slot), base+rng.Uint64N(slot)
+	return min(a, b), max(a, b)
 }
 
 func log2(x uint64) int {
@@ -158,16 +162,7 @@ func synthetic6(n int) *dataset {
 	const region = uint64(0x2000) << 48
 	slot := (uint64(1) << 61) / uint64(n)
 	for i := range n {
-		base := region + uint64(i)*slot
-		var lo, hi uint64
-		if rng.IntN(10) < 9 {
-			size := uint64(1) << rng.UintN(uint(log2(slot/2)))
-			lo = base + rng.Uint64N(slot/size)*size
-			hi = min(lo+size-1, base+slot-1)
-		} else {
-			a, b := base+rng.Uint64N(slot), base+rng.Uint64N(slot)
-			lo, hi = min(a, b), max(a, b)
-		}
+		lo, hi := slotRange(rng, region+uint64(i)*slot, slot)
 		d.ranges = append(d.ranges, ipdb.Range{From: addr6(lo, 0), To: addr6(hi, ^uint64(0))})
 		d.owners = append(d.owners, i/4%1000)
 	}
