@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"testing"
 )
@@ -42,19 +41,38 @@ func layoutSpans(seed uint64, n int, base, span, width uint64, clusters int) [][
 	return out
 }
 
+// splitSpans returns the starts and ends of spans as keys of type K.
+func splitSpans[K blockKey](spans [][2]uint64) (lo, hi []K) {
+	lo, hi = make([]K, len(spans)), make([]K, len(spans))
+	for j, s := range spans {
+		lo[j], hi[j] = K(s[0]), K(s[1])
+	}
+	return lo, hi
+}
+
+// describeLayout returns a line naming a block layout, its sizes and the
+// digest of its geometry, index entries and lines.
+func describeLayout[K blockKey](name string, x *blockIndex[K], lines any, nlines int) string {
+	geom := []uint64{uint64(x.base), uint64(x.nb), uint64(x.shift), uint64(x.gshift), uint64(x.mask), uint64(x.n)}
+	return fmt.Sprintf("%s ranges=%d lines=%d buckets=%d slow=%d clustered=%v sha256=%s",
+		name, x.n, nlines, x.nb, slowBuckets(x.idx), x.clustered(nlines), layoutHash(geom, x.idx, lines))
+}
+
 // layoutHash returns a digest of everything a block layout holds: its
 // geometry, index entries and lines, byte for byte.
 func layoutHash(geom []uint64, idx []uint32, lines any) string {
 	var b []byte
 	var err error
-	for _, v := range [][]any{{geom}, {idx}, {lines}} {
-		if b, err = binary.Append(b, binary.LittleEndian, v[0]); err != nil {
+	for _, v := range []any{geom, idx, lines} {
+		if b, err = binary.Append(b, binary.LittleEndian, v); err != nil {
 			panic(err)
 		}
 	}
 	return fmt.Sprintf("%x", sha256.Sum256(b))
 }
 
+// slowBuckets returns the number of index entries that send lookups to
+// slowLine.
 func slowBuckets(idx []uint32) int {
 	slow := 0
 	for _, e := range idx {
@@ -109,53 +127,21 @@ func TestBlockLayoutGolden(t *testing.T) {
 		}
 		var line string
 		if !c.v6 {
-			lo, hi := make([]uint32, len(spans)), make([]uint32, len(spans))
-			for j, s := range spans {
-				lo[j], hi[j] = uint32(s[0]), uint32(s[1])
-			}
+			lo, hi := splitSpans[uint32](spans)
 			x, ok := buildBlocks(lo, hi, own)
 			if !ok {
 				t.Fatalf("v4 %s: buildBlocks refused the table", c.name)
 			}
-			geom := []uint64{uint64(x.base), uint64(x.nb), uint64(x.shift), uint64(x.gshift), uint64(x.mask), uint64(x.n)}
-			line = fmt.Sprintf("v4 %s ranges=%d lines=%d buckets=%d slow=%d clustered=%v sha256=%s",
-				c.name, x.n, len(x.lines), x.nb, slowBuckets(x.idx), x.clustered(), layoutHash(geom, x.idx, x.lines))
+			line = describeLayout("v4 "+c.name, &x.blockIndex, x.lines, len(x.lines))
 		} else {
-			lo, hi := make([]uint64, len(spans)), make([]uint64, len(spans))
-			for j, s := range spans {
-				lo[j], hi[j] = s[0], s[1]
-			}
+			lo, hi := splitSpans[uint64](spans)
 			x, ok := buildBlocks6(lo, hi, own)
 			if !ok {
 				t.Fatalf("v6 %s: buildBlocks6 refused the table", c.name)
 			}
-			geom := []uint64{x.base, uint64(x.nb), uint64(x.shift), uint64(x.gshift), x.mask, uint64(x.n)}
-			line = fmt.Sprintf("v6 %s ranges=%d lines=%d buckets=%d slow=%d clustered=%v sha256=%s",
-				c.name, x.n, len(x.lines), x.nb, slowBuckets(x.idx), x.clustered(), layoutHash(geom, x.idx, x.lines))
+			line = describeLayout("v6 "+c.name, &x.blockIndex, x.lines, len(x.lines))
 		}
 		fmt.Fprintln(&out, line)
 	}
-	const golden = "testdata/blocks.golden"
-	if *update {
-		if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := bytes.Split(out.Bytes(), []byte("\n"))
-	for i, w := range bytes.Split(want, []byte("\n")) {
-		if i >= len(got) || !bytes.Equal(got[i], w) {
-			g := []byte(nil)
-			if i < len(got) {
-				g = got[i]
-			}
-			t.Errorf("layout %d:\n got  %s\n want %s", i, g, w)
-		}
-	}
-	if len(got) != len(bytes.Split(want, []byte("\n"))) {
-		t.Errorf("%d layouts, want %d", len(got), len(bytes.Split(want, []byte("\n"))))
-	}
+	checkGolden(t, "testdata/blocks.golden", out.Bytes())
 }

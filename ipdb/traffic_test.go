@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -240,19 +239,7 @@ func TestTrafficSVG(t *testing.T) {
 	if !bytes.Equal(buf.Bytes(), again.Bytes()) {
 		t.Error("WriteSVG is not deterministic")
 	}
-	const golden = "testdata/traffic.svg"
-	if *update {
-		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Errorf("WriteSVG differs from %s (run with -update to accept)", golden)
-	}
+	checkGolden(t, "testdata/traffic.svg", buf.Bytes())
 	// A hand-made, ragged snapshot is drawn, not a panic.
 	ragged := &Hourly{Start: day0, Keys: []string{"a", "b"}, Counts: [][]uint64{{1, 2, 3}}, Other: make([]uint64, 2)}
 	if err := ragged.WriteSVG(io.Discard); err != nil {
@@ -340,15 +327,7 @@ func TestTrafficCategories(t *testing.T) {
 			t.Errorf("the %v layer is not drawn in %s", cat, color)
 		}
 	}
-	const golden = "testdata/traffic-category.svg"
-	if *update {
-		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if g, err := os.ReadFile(golden); err != nil || !bytes.Equal(g, buf.Bytes()) {
-		t.Errorf("WriteSVG differs from %s (run with -update to accept): %v", golden, err)
-	}
+	checkGolden(t, "testdata/traffic-category.svg", buf.Bytes())
 }
 
 // TestTrafficCategoryConcurrent counts categories from 8 goroutines;
