@@ -125,12 +125,16 @@
 //     default: the query that showed the results) takes, for each
 //     skipped s, one pairwise ranking step (BPR) on input vectors, the
 //     ones [Model.Search] compares: with d = v_x·v_c − v_x·v_s and
-//     g = 2α·(1 − σ(d)), v_x += g·(v_c − v_s); v_c += g·v_x;
-//     v_s −= g·v_x (old v_x). Subsampling does not drop these steps. On
-//     held-out planted searches (JourneyConfig.SearchSkips,
+//     g = 2α·(1 − σ(d)), v_x += g·(v_c − v_s). Only x moves: a skip
+//     says the query preferred c to s, not that s is a poor item (it may
+//     be the right result for another query); moving c and s too, as a
+//     symmetric BPR step does, pushed skipped items out of their category
+//     (item P@10 −0.15 after five epochs). Subsampling does not drop
+//     these steps. On held-out planted searches (JourneyConfig.SearchSkips,
 //     bench/embeddings/extensions.sh) the query ranks the clicked item
-//     above a skipped one about 0.5 of the time without them, 0.66 with
-//     them after one epoch and 0.90 after five; see Evaluation. The session-level "| skipped=s1,s2"
+//     above a skipped one about half of the time without them and far
+//     more often with them, at no measurable cost to item P@10; see
+//     Evaluation. The session-level "| skipped=s1,s2"
 //     section of older corpora still works and is weaker: every centre c
 //     of the session takes a negative step of v_c against u_s for each
 //     s ≠ c, whatever action the skip belonged to, which moves IN–OUT
