@@ -23,7 +23,8 @@ var ErrConfig = errors.New("embeddings: invalid config")
 
 // Defaults used for zero [Config] fields. They are word2vec's defaults for
 // Skip-gram, except Threads, which defaults to runtime.GOMAXPROCS(0), and
-// the learning-rate schedule, which ends at Alpha/2 (see [Config.MinAlpha]).
+// the learning-rate schedule, which ends at Alpha/(2·Epochs) (see
+// [Config.MinAlpha]).
 const (
 	DefaultDim      = 100
 	DefaultWindow   = 5
@@ -88,11 +89,13 @@ type Config struct {
 	Alpha float64
 	// MinAlpha is the learning rate reached at the end of training: the
 	// rate falls linearly from Alpha to MinAlpha (gensim's min_alpha). The
-	// zero value means Alpha/2, chosen by measurement (bench/embeddings
-	// defaults.sh, 5 seeds): on the synthetic session corpus it scores
-	// item P@10 0.9664 ± 0.0012 after one epoch, where word2vec's schedule
-	// scores 0.945 and gensim at its defaults 0.9667 ± 0.0013, and
-	// 0.9872 ± 0.0001 after five (gensim 0.9866 ± 0.0004). A negative MinAlpha selects word2vec's exact schedule, a
+	// zero value means Alpha/(2·Epochs): Alpha/2 after one epoch, Alpha/10
+	// after the default five. It was chosen by measurement against gensim
+	// at its defaults (bench/embeddings defaults.sh and defaults_text.sh):
+	// falling to Alpha/2 whatever the epochs led after one epoch but
+	// trailed on text after five, falling toward 0 as word2vec does
+	// trailed after one epoch; see the package documentation for the
+	// figures. A negative MinAlpha selects word2vec's exact schedule, a
 	// linear fall toward 0 floored at Alpha*1e-4. A MinAlpha equal to
 	// Alpha trains at a constant rate. It must be finite and at most Alpha
 	// (after Alpha's default).
@@ -231,7 +234,7 @@ func (cfg Config) withDefaults() Config {
 		cfg.Alpha = DefaultAlpha
 	}
 	if cfg.MinAlpha == 0 {
-		cfg.MinAlpha = cfg.Alpha / 2
+		cfg.MinAlpha = cfg.Alpha / (2 * float64(cfg.Epochs))
 	}
 	if cfg.MaxVectorBytes == 0 {
 		cfg.MaxVectorBytes = DefaultMaxVectorBytes

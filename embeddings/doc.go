@@ -61,20 +61,23 @@
 // e += g·u_t and u_t += g·v_o for each target t, then v_o += e. Dot
 // products beyond ±6 saturate as in word2vec. The learning rate α decays
 // linearly over all tokens of all epochs, counted across all threads, from
-// Alpha to [Config.MinAlpha] (gensim's min_alpha), by default Alpha/2; a
-// negative MinAlpha selects word2vec's exact schedule, from Alpha toward
-// 0, floored at Alpha·1e-4. The default was chosen by measurement
-// (bench/embeddings/defaults.sh, both tools at their own defaults on the
-// synthetic session corpus): the full decay scores lower after one epoch
-// (item P@10 0.945) than gensim's corpus_file mode (0.9667 ± 0.0013 over
-// 5 seeds), which decays each of its two workers by its own share of the
-// corpus and so only to about Alpha/2; ending at Alpha/2 scores 0.9664 ±
-// 0.0012 after one epoch and 0.9872 ± 0.0001 after five (gensim 0.9866 ±
-// 0.0004). On text (bench/embeddings/defaults_text.sh: 15.4 million
-// tokens of Debian documentation, analogy accuracy within the 30,000 most
-// frequent tokens) the defaults lead gensim's after one epoch (6.15 ±
-// 1.15 % against 4.65 ± 1.06 %, 3 seeds) and trail after five (10.6 ±
-// 1.5 %, 3 seeds, against 11.6 ± 2.0 %, 2 seeds). Threads
+// Alpha to [Config.MinAlpha] (gensim's min_alpha), by default
+// Alpha/(2·Epochs); a negative MinAlpha selects word2vec's exact schedule,
+// from Alpha toward 0, floored at Alpha·1e-4. The default was chosen by
+// measurement, both tools at their own defaults, 5 seeds, mean ± 95 %
+// interval. On the synthetic session corpus (bench/embeddings/defaults.sh,
+// item P@10) word2vec's full decay scores lower after one epoch (0.945)
+// than gensim's corpus_file mode (0.9667 ± 0.0013), which decays each of
+// its two workers by its own share of the corpus and so ends each epoch
+// half an epoch's share short; ending at Alpha/2 scores 0.9664 ± 0.0012
+// after one epoch, and ending at Alpha/10 0.9867 ± 0.0004 after five
+// (gensim 0.9866 ± 0.0004). On text (bench/embeddings/defaults_text.sh:
+// 15.4 million tokens of Debian documentation, analogy accuracy within
+// the 30,000 most frequent tokens) the defaults score 11.38 ± 0.28 %
+// after five epochs against gensim's 11.58 ± 0.61 % (difference −0.21 ±
+// 0.59 points), where ending at Alpha/2 scored 10.6 ± 1.5 % (3 seeds)
+// and a fall to 0.0001 (gensim's min_alpha) 10.8 % (3 seeds); after one
+// epoch they lead, 6.23 ± 0.53 % against 4.68 ± 0.38 %. Threads
 // update the shared vectors without locks (Hogwild); with Threads 1 and a
 // fixed Seed the result is deterministic.
 //
@@ -280,17 +283,18 @@
 // sessions, Dim 50, 2 threads, default schedule):
 //
 //	extension           metric                        1 epoch          5 epochs
-//	per-action skips    clicked over skipped          +0.133 ± 0.007   +0.414 ± 0.004   (from 0.53, 0.49)
-//	                    item P@10                     −0.010 ± 0.006   −0.146 ± 0.008
-//	purchase context    held-out purchase hit@10      +0.311 ± 0.030   +0.348 ± 0.013   (+142 %, +172 %)
-//	                    item P@10                     +0.030 ± 0.009   +0.007 ± 0.006
-//	interaction weights item P@10                     +0.119 ± 0.012   +0.006 ± 0.003
+//	per-action skips    clicked over skipped          +0.160 ± 0.015   +0.350 ± 0.005   (from 0.53, 0.49)
+//	                    item P@10                     −0.006 ± 0.005   −0.003 ± 0.003
+//	purchase context    held-out purchase hit@10      +0.301 ± 0.032   +0.367 ± 0.023   (+133 %, +152 %)
+//	                    item P@10                     +0.030 ± 0.003   +0.002 ± 0.006
+//	interaction weights item P@10                     +0.113 ± 0.016   +0.006 ± 0.001
 //
-// Skips separate a query's liked and disliked items of one category, so
-// they cost category precision, the more the longer they train; the
-// purchase context does not (unscaled, its output step cost 0.013 of item
-// P@10 after 5 epochs; see Global purchase context above). With all
-// three on, training costs about 5 % more CPU per token.
+// Skips separate a query's liked and disliked items of one category by
+// moving the query, so they leave category precision alone (the symmetric
+// step that also moved the items cost 0.148 ± 0.020 of item P@10 after 5
+// epochs, 3 seeds); the purchase context does not cost it either (unscaled, its
+// output step cost 0.013 after 5 epochs; see Global purchase context
+// above). With all three on, training costs about 5 % more CPU per token.
 //
 // # Which knob for which goal
 //

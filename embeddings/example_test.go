@@ -293,18 +293,21 @@ func ExampleTrainFile() {
 }
 
 // MinAlpha sets the learning rate reached at the end of training; the
-// zero value means Alpha/2, and a negative value selects word2vec's
-// schedule, which decays toward 0.
+// zero value means Alpha/(2·Epochs), and a negative value selects
+// word2vec's schedule, which decays toward 0.
 func ExampleConfig_minAlpha() {
 	j := embeddings.NewJourneys(embeddings.JourneyConfig{Sessions: 500, Categories: 4, Seed: 1})
 	var corpus bytes.Buffer
 	if _, err := j.WritePlain(&corpus); err != nil {
 		panic(err)
 	}
-	for _, minAlpha := range []float64{-1, 0, 0.005} {
+	for _, c := range []struct {
+		epochs   int
+		minAlpha float64
+	}{{1, -1}, {1, 0}, {5, 0}, {1, 0.005}} {
 		var first, last embeddings.Progress
 		_, err := embeddings.Train(context.Background(), bytes.NewReader(corpus.Bytes()), embeddings.Config{
-			Dim: 16, Epochs: 1, Threads: 1, Alpha: 0.025, MinAlpha: minAlpha,
+			Dim: 16, Epochs: c.epochs, Threads: 1, Alpha: 0.025, MinAlpha: c.minAlpha,
 			Progress: func(p embeddings.Progress) {
 				if p.Tokens == 0 {
 					first = p
@@ -315,12 +318,13 @@ func ExampleConfig_minAlpha() {
 		if err != nil {
 			panic(err)
 		}
-		fmt.Printf("MinAlpha %g: alpha %.4f -> %.4f\n", minAlpha, first.Alpha, last.Alpha)
+		fmt.Printf("Epochs %d, MinAlpha %g: alpha %.4f -> %.4f\n", c.epochs, c.minAlpha, first.Alpha, last.Alpha)
 	}
 	// Output:
-	// MinAlpha -1: alpha 0.0250 -> 0.0000
-	// MinAlpha 0: alpha 0.0250 -> 0.0125
-	// MinAlpha 0.005: alpha 0.0250 -> 0.0050
+	// Epochs 1, MinAlpha -1: alpha 0.0250 -> 0.0000
+	// Epochs 1, MinAlpha 0: alpha 0.0250 -> 0.0125
+	// Epochs 5, MinAlpha 0: alpha 0.0250 -> 0.0025
+	// Epochs 1, MinAlpha 0.005: alpha 0.0250 -> 0.0050
 }
 
 func ExampleQueryToken() {

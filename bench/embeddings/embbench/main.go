@@ -121,7 +121,7 @@ func train(args []string) error {
 	fs.IntVar(&cfg.Threads, "threads", 2, "threads")
 	fs.Float64Var(&cfg.Sample, "sample", 1e-4, "subsampling threshold")
 	fs.Float64Var(&cfg.Alpha, "alpha", 0.025, "learning rate")
-	fs.Float64Var(&cfg.MinAlpha, "min-alpha", -1, "final learning rate (negative: word2vec's schedule, 0: craftkit's default Alpha/2)")
+	fs.Float64Var(&cfg.MinAlpha, "min-alpha", -1, "final learning rate (negative: word2vec's schedule, 0: craftkit's default Alpha/(2·epochs))")
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "seed")
 	prof := fs.String("cpuprofile", "", "write a CPU profile here")
 	defaults := fs.Bool("defaults", false, "train at craftkit's defaults: only -epochs, -threads, -seed and -ext apply")
