@@ -202,10 +202,10 @@
 // back from disk equals continuing the model in memory. On synthetic
 // journeys split in two halves (20,000 sessions, 4,000 items, Dim 32, 5
 // epochs, 5 seeds; CRAFTKIT_LONG=1 TestContinueJourneysStudy), the model of
-// the first half continued on the second scores item P@10 0.764 ± 0.012
-// on the first half's items (0.778 ± 0.004 before, whose top 10 had fewer
-// competitors; 0.750 ± 0.009 trained on both halves from scratch) and
-// 0.694 ± 0.028 on the items it added (0.699 ± 0.009 from scratch). As in
+// the first half continued on the second scores item P@10 0.774 ± 0.007
+// on the first half's items (0.785 ± 0.007 before, whose top 10 had fewer
+// competitors; 0.773 ± 0.008 trained on both halves from scratch) and
+// 0.692 ± 0.020 on the items it added (0.701 ± 0.006 from scratch). As in
 // gensim, a new token must reach MinCount in the new corpus alone: a
 // token seen a few times in each corpus is never added (3,547 items
 // against 4,244 from scratch), because the counts of dropped tokens are
@@ -215,7 +215,7 @@
 //
 //	epochs  seeds  craftkit continued  gensim continued  craftkit scratch  gensim scratch
 //	1       5      0.9734 ± 0.0011     0.9727 ± 0.0012   0.9660 ± 0.0008   0.9667 ± 0.0012
-//	5       3      0.9878 ± 0.0004     0.9877 ± 0.0014   0.9871 ± 0.0004   0.9866 ± 0.0010
+//	5       3      0.9874 ± 0.0001     0.9877 ± 0.0016   0.9868 ± 0.0006   0.9866 ± 0.0010
 //
 // # Limits
 //
