@@ -46,31 +46,39 @@
 // recall, [Config.M] and [Config.EfConstruction] for a better graph at
 // more memory and build time. Measured with bench/ann on 100-d vectors
 // from a mixture of 1,000 Gaussians, each spread along its own 16-d
-// subspace, 1,000 held-out queries, M 16, EfConstruction 200, on 2
-// cores shared with other work (so per CPU-second of one goroutine):
+// subspace, 1,000 held-out queries, M 16, EfConstruction 200, 2 cores,
+// per CPU-second of one goroutine (100,000 and 1M on an idle machine, 3M
+// beside other jobs):
 //
-//	n          Ef  recall@10  queries/CPU-s  × exact scan
-//	100,000    20  0.996       8,500           24
-//	1,000,000  40  0.972       3,900          168
-//	1,000,000  80  0.991       2,700          116
+//	n          Ef   recall@10  queries/CPU-s  × exact scan
+//	100,000    10   0.961      32,000           57
+//	100,000    20   0.996      21,700           39
+//	1,000,000  40   0.972       7,200          326
+//	1,000,000  80   0.992       4,300          194
+//	3,000,000  80   0.926       3,400          378
+//	3,000,000  160  0.976       1,700          191
 //
-// The exact scan ran at 23 queries per CPU-second at 1M on that loaded
-// machine (about 58 when idle, 17 ms a query). Building took 520 µs of
-// CPU per vector at 100,000 and 616 µs at 1M (10 CPU-minutes, on
-// two threads). Recall depends on the data: on the 176,000 vectors of a
-// word2vec model trained for one epoch on synthetic sessions (minimum
-// count 1, queries the vectors of 1,000 held-out tokens) recall@10 was
-// 0.70 at Ef 40 and 0.86 at Ef 320, and hnswlib scored 0.68 and 0.82
-// on the same vectors; measure it on your own vectors with
+// The exact scan ran at 563, 22 and 8.9 queries per CPU-second at the
+// three sizes. Building took 281 µs of CPU per vector at 100,000, 370 µs
+// at 1M (6 CPU-minutes, 3 minutes on two threads) and 566 µs at 3M on the
+// loaded machine. The Ef that reaches recall 0.95 grows with n (10, 40
+// and about 120 at the three sizes): raise it for large indexes. At 10M
+// vectors, extrapolated from these (not measured): about 5.6 GB, Ef
+// about 500 for recall 0.95 at roughly 500 queries per CPU-second
+// against an exact scan's 2, and about 1.2 CPU-hours to build (n·log n
+// from 1M's 370 µs). Recall depends on the data: on the 176,000 vectors
+// of a word2vec model trained for one epoch on synthetic sessions
+// (minimum count 1, queries the vectors of 1,000 held-out tokens)
+// recall@10 was 0.70 at Ef 40 and 0.86 at Ef 320, and hnswlib scored
+// 0.68 and 0.82 on the same vectors; measure it on your own vectors with
 // [Index.SearchExact] before choosing Ef.
 //
 // Memory is 4·Dim bytes of vector, 8·M+4 bytes of layer-0 links and
 // about 4·(M+1)/(M−1) bytes of upper links per token, plus the token's
 // bytes and 17 bytes of lookup tables: 563 bytes per 100-d token at M
-// 16. Build time grows with n·log n; query time with log n. Distances
-// use the trainer's dot product ([embeddings.Dot]: AVX2 and FMA where the
-// CPU has them; the speed figures above were measured with a pure-Go
-// loop).
+// 16. Build time grows with n·log n; query time with log n at a fixed
+// Ef. Distances use the trainer's dot product ([embeddings.Dot]: AVX2 and
+// FMA where the CPU has them).
 //
 // # Files
 //
@@ -82,8 +90,8 @@
 // as the data arrives, and check every link, level, token order and
 // vector and the checksum: a truncated or corrupt file gives an error
 // wrapping [ErrFormat], never a panic or an allocation the file's bytes
-// do not back. Reading costs about what writing does (0.9 s for 100,000
-// 100-d vectors).
+// do not back. Reading costs about what writing does (0.16 s for 100,000
+// 100-d vectors, 1.3 s for 1M).
 //
 // # Concurrency
 //
