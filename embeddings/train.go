@@ -295,7 +295,8 @@ func newTrainer(cfg *Config, vocab *vocabulary, perEpoch int64) *trainer {
 	}
 	r := rng{s: cfg.Seed}
 	for i := range t.in {
-		// Uniform in [-0.5, 0.5) / dim, as word2vec.
+		// Uniform in [-1, 1) / dim, as gensim 4 (word2vec draws from
+		// [-0.5, 0.5) / dim).
 		t.in[i] = (float32(r.next()>>40)/(1<<23) - 1) / float32(dim)
 	}
 	var sum float64
