@@ -69,9 +69,11 @@
 // item P@10) word2vec's full decay scores lower after one epoch (0.945)
 // than gensim's corpus_file mode (0.9667 ± 0.0013), which decays each of
 // its two workers by its own share of the corpus and so ends each epoch
-// half an epoch's share short; ending at Alpha/2 scores 0.9664 ± 0.0012
-// after one epoch, and ending at Alpha/10 0.9867 ± 0.0004 after five
-// (gensim 0.9866 ± 0.0004). On text (bench/embeddings/defaults_text.sh:
+// half an epoch's share short. Ending at Alpha/2 scores 0.9661 ± 0.0004
+// after one epoch (gensim 0.9667 ± 0.0007, 10 seeds: a difference of
+// −0.0006 ± 0.0008, which ending at 0.3 to 0.7·Alpha does not close), and
+// ending at Alpha/10 0.9867 ± 0.0004 after five (gensim 0.9866 ±
+// 0.0004). On text (bench/embeddings/defaults_text.sh:
 // 15.4 million tokens of Debian documentation, analogy accuracy within
 // the 30,000 most frequent tokens) the defaults score 11.38 ± 0.28 %
 // after five epochs against gensim's 11.58 ± 0.61 % (difference −0.21 ±
