@@ -30,9 +30,4 @@ for e in $epochs; do
 	done
 done
 echo "tool epochs n mean ± 95% (t)"
-awk '$1 == "RUN" { k = $2 " " $3; n[k]++; s[k] += $5; ss[k] += $5 * $5 }
-	END { split("12.706 4.303 3.182 2.776 2.571 2.447 2.365 2.306 2.262 2.228", tq, " ")
-		for (k in n) { m = s[k] / n[k]; h = 0
-			if (n[k] > 1) { v = (ss[k] - n[k] * m * m) / (n[k] - 1); if (v < 0) v = 0
-				h = (n[k] <= 11 ? tq[n[k] - 1] : 1.96) * sqrt(v / n[k]) }
-			printf "%s %d %.4f ± %.4f\n", k, n[k], m, h } }' "$out" | sort
+summarize "$out"
