@@ -4,29 +4,21 @@ import (
 	"bytes"
 	"errors"
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/craftkit/craftkit/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name string, got []byte) {
+// checkGolden compares got with testdata/name, or rewrites it with -update.
+func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err)
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (run go test -run %s -update to accept)", path, t.Name())
-	}
+	golden.Check(t, filepath.Join("testdata", name), got, *update)
 }
 
 func TestWriteCurvesSVG(t *testing.T) {
@@ -35,7 +27,7 @@ func TestWriteCurvesSVG(t *testing.T) {
 	if !strings.Contains(b.String(), "hybrid, alpha 0.05: EXCEEDS ALPHA (false positives 0.061)") {
 		t.Errorf("the Hybrid curve is not labelled as exceeding alpha:\n%s", b.String())
 	}
-	golden(t, "curves.svg", b.Bytes())
+	checkGolden(t, "curves.svg", b.Bytes())
 	var again bytes.Buffer
 	require.NoError(t, WriteCurvesSVG(&again, 28, SpendingDesign{}, SpendingDesign{Spending: PocockSpending}, Hybrid{}))
 	if !bytes.Equal(b.Bytes(), again.Bytes()) {
@@ -80,7 +72,7 @@ func TestWriteTrajectorySVG(t *testing.T) {
 	}
 	var b bytes.Buffer
 	require.NoError(t, WriteTrajectorySVG(&b, TwoSided, reports))
-	golden(t, "trajectory.svg", b.Bytes())
+	checkGolden(t, "trajectory.svg", b.Bytes())
 	if err := WriteTrajectorySVG(&b, 0, reports); !errors.Is(err, ErrSides) {
 		t.Errorf("zero sides: %v", err)
 	}

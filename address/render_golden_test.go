@@ -2,12 +2,10 @@ package address
 
 import (
 	"flag"
-	"os"
 	"strings"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
+	"github.com/craftkit/craftkit/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/renderings.txt")
@@ -38,10 +36,5 @@ func TestRenderingsGolden(t *testing.T) {
 		}
 	}
 	const path = "testdata/renderings.txt"
-	if *update {
-		require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err)
-	assert.Equal(t, string(want), b.String(), "run go test -update to accept the new renderings")
+	golden.Check(t, path, []byte(b.String()), *update)
 }

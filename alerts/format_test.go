@@ -38,10 +38,10 @@ func TestFormatGolden(t *testing.T) {
 			require.NoError(t, alerts.RenderText(&text, m))
 			require.NoError(t, alerts.RenderHTML(&html, m, nil))
 			require.NoError(t, alerts.RenderMIME(&mimeOut, m, alerts.MailHeader{From: mail.Address{Name: "Nagios", Address: "nagios@example.com"}, To: []mail.Address{{Address: "ops@example.com"}}}))
-			golden(t, name+".txt", text.Bytes())
-			golden(t, name+".html", html.Bytes())
-			golden(t, name+".eml", mimeOut.Bytes())
-			golden(t, name+".pager", []byte(alerts.RenderPager(m, 160)+"\n"))
+			checkGolden(t, name+".txt", text.Bytes())
+			checkGolden(t, name+".html", html.Bytes())
+			checkGolden(t, name+".eml", mimeOut.Bytes())
+			checkGolden(t, name+".pager", []byte(alerts.RenderPager(m, 160)+"\n"))
 			checkMIME(t, mimeOut.Bytes(), m)
 			checkHTML(t, html.Bytes())
 		})
@@ -170,7 +170,7 @@ func TestEveryTypeFormats(t *testing.T) {
 			}
 		}
 	}
-	golden(t, "subjects.txt", []byte(strings.Join(subjects, "\n")+"\n"))
+	checkGolden(t, "subjects.txt", []byte(strings.Join(subjects, "\n")+"\n"))
 }
 
 const hostile = `<script>alert(1)</script>"'><img src=x onerror=alert(2)>`
@@ -239,7 +239,7 @@ func TestChartsDeterministicAndValid(t *testing.T) {
 	}
 	for name, svg := range charts {
 		checkSVG(t, svg)
-		golden(t, name, svg)
+		checkGolden(t, name, svg)
 	}
 	assert.Equal(t, charts["trend.svg"], alerts.TrendChart("Signal/noise <weekly>", trend), "same input, same bytes")
 }

@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 	"testing"
+
+	"github.com/craftkit/craftkit/internal/golden"
 )
 
 func datacentersCSV(tb testing.TB) []byte {
@@ -44,33 +46,7 @@ func checkBlob(tb testing.TB, tab *Table, blob []byte, n int, file string) {
 // the tests run with -update) and reports the first differing lines.
 func checkGolden(tb testing.TB, file string, got []byte) {
 	tb.Helper()
-	if *update {
-		if err := os.WriteFile(file, got, 0o644); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if bytes.Equal(got, want) {
-		return
-	}
-	gl, wl := bytes.Split(got, []byte("\n")), bytes.Split(want, []byte("\n"))
-	shown := 0
-	for i := 0; i < max(len(gl), len(wl)) && shown < 5; i++ {
-		var g, w []byte
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if !bytes.Equal(g, w) {
-			tb.Errorf("%s line %d differs (run with -update to accept):\n got  %s\n want %s", file, i+1, g, w)
-			shown++
-		}
-	}
+	golden.Check(tb, file, got, *update)
 }
 
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }

@@ -3,29 +3,18 @@ package main
 import (
 	"bytes"
 	"flag"
-	"os"
 	"strings"
 	"testing"
+
+	"github.com/craftkit/craftkit/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
-// golden compares got with testdata/name, rewriting it with -update.
-func golden(t *testing.T, name, got string) {
+// checkGolden compares got with testdata/name, rewriting it with -update.
+func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := "testdata/" + name
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (run go test -update):\n%s", path, got)
-	}
+	golden.Check(t, "testdata/"+name, []byte(got), *update)
 }
 
 func TestOutput(t *testing.T) {
@@ -46,7 +35,7 @@ func TestOutput(t *testing.T) {
 			if errOut.Len() > 0 {
 				t.Errorf("stderr = %q, want nothing", errOut.String())
 			}
-			golden(t, tt.name, out.String())
+			checkGolden(t, tt.name, out.String())
 		})
 	}
 }

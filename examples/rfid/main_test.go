@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/craftkit/craftkit/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/screen.golden")
@@ -19,18 +21,7 @@ func TestReplay(t *testing.T) {
 	if code := run(nil, &out, &errOut, time.Now); code != 0 {
 		t.Fatalf("run() = %d, stderr %q", code, errOut.String())
 	}
-	if *update {
-		if err := os.WriteFile("testdata/screen.golden", out.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile("testdata/screen.golden")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := out.String(); got != string(want) {
-		t.Errorf("replay output differs from testdata/screen.golden (run with -update):\n%s", got)
-	}
+	golden.Check(t, "testdata/screen.golden", out.Bytes(), *update)
 	if errOut.Len() > 0 {
 		t.Errorf("stderr = %q, want nothing", errOut.String())
 	}

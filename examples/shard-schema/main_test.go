@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/craftkit/craftkit/internal/golden"
 	"github.com/craftkit/craftkit/shard/schema"
 )
 
@@ -33,19 +34,7 @@ func TestRun(t *testing.T) {
 			if code := run(tt.args, &out, &errOut, fixedNow); code != tt.code {
 				t.Fatalf("run(%q) = %d, want %d; stderr %q", tt.args, code, tt.code, errOut.String())
 			}
-			path := filepath.Join("testdata", tt.golden)
-			if *update {
-				if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if out.String() != string(want) {
-				t.Errorf("output differs from %s (run with -update):\n%s", path, out.String())
-			}
+			golden.Check(t, filepath.Join("testdata", tt.golden), out.Bytes(), *update)
 		})
 	}
 }
